@@ -1,0 +1,97 @@
+// swift-tools-version: 6.1
+//
+// Quarry: a terminal-first workbench for hybrid search.
+//
+// The engine is a set of library targets under Sources/QuarryEngine/, one per concept, so the
+// compiler enforces the one-way dependency of DESIGN.md:
+//   quarry → QuarryREPL / QuarryTUI → QuarryEngine (Query) → Lexical / Vector / Filter / Embed / Eval
+//   → Text / Storage.
+// Every C library sits behind a thin system-library target (module map + shim.h).
+import PackageDescription
+
+let package = Package(
+    name: "Quarry",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "quarry", targets: ["quarry"]),
+        .library(name: "QuarryEngine", targets: ["QuarryEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // MARK: - C libraries (Debian -dev packages)
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        .systemLibrary(name: "CRoaring", providers: [.apt(["libroaring-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
+
+        // MARK: - Engine (no terminal code)
+        .target(
+            name: "QuarryBase",
+            dependencies: ["CRoaring"],
+            path: "Sources/QuarryEngine/Base"),
+        .target(
+            name: "QuarryStorage",
+            dependencies: ["QuarryBase", "CZlib", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/QuarryEngine/Storage"),
+        .target(
+            name: "QuarryText",
+            dependencies: ["CStemmer"],
+            path: "Sources/QuarryEngine/Text"),
+        .target(
+            name: "QuarryLexical",
+            dependencies: ["QuarryBase", "QuarryText", .product(name: "Collections", package: "swift-collections")],
+            path: "Sources/QuarryEngine/Lexical"),
+        .target(
+            name: "QuarryVector",
+            dependencies: ["QuarryBase", "COpenBLAS", .product(name: "Collections", package: "swift-collections")],
+            path: "Sources/QuarryEngine/Vector"),
+        .target(
+            name: "QuarryFilter",
+            dependencies: ["QuarryBase", "QuarryStorage"],
+            path: "Sources/QuarryEngine/Filter"),
+        .target(
+            name: "QuarryEmbed",
+            dependencies: ["QuarryBase", "COpenBLAS"],
+            path: "Sources/QuarryEngine/Embed"),
+        .target(
+            name: "QuarryEval",
+            dependencies: ["QuarryBase", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            path: "Sources/QuarryEngine/Eval"),
+        .target(
+            name: "QuarryEngine",
+            dependencies: [
+                "QuarryStorage", "QuarryText", "QuarryLexical", "QuarryVector",
+                "QuarryFilter", "QuarryEmbed", "QuarryEval",
+            ],
+            path: "Sources/QuarryEngine/Query"),
+
+        // MARK: - Terminal
+        .target(name: "QuarryREPL", dependencies: ["QuarryEngine", "CReadline"]),
+        .target(name: "QuarryTUI", dependencies: ["QuarryEngine", "CNcursesw"]),
+        .executableTarget(
+            name: "quarry",
+            dependencies: [
+                "QuarryEngine", "QuarryREPL", "QuarryTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: - Tests (one target per library target, plus end-to-end tests of the binary)
+        .testTarget(name: "QuarryBaseTests", dependencies: ["QuarryBase"]),
+        .testTarget(name: "QuarryStorageTests", dependencies: ["QuarryStorage"]),
+        .testTarget(name: "QuarryTextTests", dependencies: ["QuarryText"]),
+        .testTarget(name: "QuarryLexicalTests", dependencies: ["QuarryLexical"]),
+        .testTarget(name: "QuarryVectorTests", dependencies: ["QuarryVector"]),
+        .testTarget(name: "QuarryFilterTests", dependencies: ["QuarryFilter"]),
+        .testTarget(name: "QuarryEmbedTests", dependencies: ["QuarryEmbed"]),
+        .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval"]),
+        .testTarget(name: "QuarryEngineTests", dependencies: ["QuarryEngine"]),
+        .testTarget(name: "QuarryEndToEndTests", dependencies: []),
+    ]
+)

@@ -1,0 +1,2 @@
+/// Namespace of the Embed part of the engine.
+public enum EmbedModule {}

@@ -1,0 +1,2 @@
+/// Namespace of the Eval part of the engine.
+public enum EvalModule {}

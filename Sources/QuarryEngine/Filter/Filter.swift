@@ -1,0 +1,2 @@
+/// Namespace of the Filter part of the engine.
+public enum FilterModule {}

@@ -1,0 +1,2 @@
+/// Namespace of the Lexical part of the engine.
+public enum LexicalModule {}

@@ -1,0 +1,4 @@
+@_exported import QuarryStorage
+
+/// Namespace of the query layer: the public API the REPL, the TUI and tests call.
+public enum QueryModule {}

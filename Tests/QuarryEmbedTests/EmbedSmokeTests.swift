@@ -1,0 +1,6 @@
+import Testing
+@testable import QuarryEmbed
+
+@Test func embedModuleLinks() {
+    _ = EmbedModule.self
+}

@@ -1,0 +1,4 @@
+import Testing
+@testable import QuarryEngine
+
+@Test func engineLinks() { _ = QueryModule.self }

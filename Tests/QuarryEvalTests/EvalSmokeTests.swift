@@ -1,0 +1,6 @@
+import Testing
+@testable import QuarryEval
+
+@Test func evalModuleLinks() {
+    _ = EvalModule.self
+}

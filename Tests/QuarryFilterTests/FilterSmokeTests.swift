@@ -1,0 +1,6 @@
+import Testing
+@testable import QuarryFilter
+
+@Test func filterModuleLinks() {
+    _ = FilterModule.self
+}

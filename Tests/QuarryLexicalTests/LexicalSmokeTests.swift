@@ -1,0 +1,6 @@
+import Testing
+@testable import QuarryLexical
+
+@Test func lexicalModuleLinks() {
+    _ = LexicalModule.self
+}

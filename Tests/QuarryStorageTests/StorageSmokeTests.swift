@@ -1,0 +1,6 @@
+import Testing
+@testable import QuarryStorage
+
+@Test func storageModuleLinks() {
+    _ = StorageModule.self
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import QuarryText
+
+@Test func textModuleLinks() {
+    _ = TextModule.self
+}

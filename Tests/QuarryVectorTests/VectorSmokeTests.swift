@@ -1,0 +1,6 @@
+import Testing
+@testable import QuarryVector
+
+@Test func vectorModuleLinks() {
+    _ = VectorModule.self
+}
