@@ -84,7 +84,7 @@ let package = Package(
 
         // MARK: - Tests (one target per library target, plus end-to-end tests of the binary)
         .testTarget(name: "QuarryBaseTests", dependencies: ["QuarryBase"]),
-        .testTarget(name: "QuarryStorageTests", dependencies: ["QuarryStorage"]),
+        .testTarget(name: "QuarryStorageTests", dependencies: ["QuarryStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "QuarryTextTests", dependencies: ["QuarryText"]),
         .testTarget(name: "QuarryLexicalTests", dependencies: ["QuarryLexical"]),
         .testTarget(name: "QuarryVectorTests", dependencies: ["QuarryVector"]),

@@ -1,1 +1,1 @@
-print("quarry")
+QuarryCommand.main()

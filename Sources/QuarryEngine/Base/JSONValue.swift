@@ -92,11 +92,15 @@ extension JSONValue {
         case let .string(s): JSONValue.writeString(s, to: &out)
         case let .array(items):
             if items.isEmpty { out += "[]"; return }
+            // Arrays of containers get one element per line; arrays of scalars stay on one line.
+            let multiline = pretty && items.contains { if case .object = $0 { return true }; if case .array = $0 { return true }; return false }
             out += "["
             for (i, item) in items.enumerated() {
-                if i > 0 { out += pretty ? ", " : "," }
-                item.write(to: &out, pretty: pretty, indent: indent)
+                if i > 0 { out += multiline ? "," : (pretty ? ", " : ",") }
+                if multiline { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                item.write(to: &out, pretty: pretty, indent: indent + (multiline ? 1 : 0))
             }
+            if multiline { out += "\n" + String(repeating: "  ", count: indent) }
             out += "]"
         case let .object(members):
             if members.isEmpty { out += "{}"; return }

@@ -1,3 +1,4 @@
+@_exported import QuarryBase
 @_exported import QuarryStorage
 
 /// Namespace of the query layer: the public API the REPL, the TUI and tests call.

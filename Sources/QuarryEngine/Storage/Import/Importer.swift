@@ -1,0 +1,339 @@
+import Foundation
+import GRDB
+import QuarryBase
+
+/// What `quarry import` was asked to do.
+public struct ImportOptions: Sendable {
+    public var path: String
+    public var collection: String
+    /// The record field that holds the id; default `_id`, else `id`.
+    public var idField: String?
+    /// Text fields analysed for BM25; default `title` and `text` where the data has them.
+    public var textFields: [String]?
+    public var vectors: String?
+    public var queryVectors: String?
+    public var vectorField = "embedding"
+    public var metric: Metric = .cosine
+    /// The model that made imported vectors (recorded in the schema).
+    public var vectorModel = "external"
+    /// Replace records whose id already exists instead of failing.
+    public var upsert = false
+
+    public init(path: String, collection: String) {
+        self.path = path
+        self.collection = collection
+    }
+}
+
+/// Progress of a running import, for a progress bar.
+public struct ImportProgress: Sendable {
+    public var records: Int
+    public var bytesRead: Int
+    public var totalBytes: Int
+    public var phase: String
+}
+
+public struct ImportSummary: Sendable {
+    public var format: String
+    public var created: Bool
+    public var records: Int
+    public var replaced: Int
+    public var queries: Int
+    public var qrels: [String: Int]
+    public var vectors: Int
+    public var queryVectors: Int
+    public var seconds: Double
+}
+
+/// Imports a BEIR folder, JSONL or CSV (each optionally gzip-compressed) into a collection,
+/// all in one transaction: on any error, nothing of the import stays.
+public struct Importer {
+    public enum Format: String, Sendable { case beir, jsonl, csv }
+
+    let db: QuarryDatabase
+    let options: ImportOptions
+    let progress: (@Sendable (ImportProgress) -> Void)?
+
+    public init(database: QuarryDatabase, options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)? = nil) {
+        self.db = database
+        self.options = options
+        self.progress = progress
+    }
+
+    /// The format of `path`, from its layout and name.
+    public static func detect(_ path: String) throws(StorageError) -> (Format, corpus: String) {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw .fileNotFound(path: path) }
+        if isDir.boolValue {
+            for name in ["corpus.jsonl", "corpus.jsonl.gz"] {
+                let p = (path as NSString).appendingPathComponent(name)
+                if FileManager.default.fileExists(atPath: p) { return (.beir, p) }
+            }
+            throw .unknownFileType(path: path)
+        }
+        let lower = path.lowercased()
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".ndjson.gz") { return (.jsonl, path) }
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".csv.gz") { return (.csv, path) }
+        throw .unknownFileType(path: path)
+    }
+
+    public func run() throws(StorageError) -> ImportSummary {
+        let started = Date()
+        let (format, corpusPath) = try Self.detect(options.path)
+        // Read vector files first: their errors cost nothing to report.
+        let vectors = try options.vectors.map { p throws(StorageError) in try VectorFile.read(path: p) }
+        let queryVectors = try options.queryVectors.map { p throws(StorageError) in try VectorFile.read(path: p) }
+        if queryVectors != nil && format != .beir {
+            throw .invalidArgument("--query-vectors needs a BEIR folder (with queries.jsonl)")
+        }
+        var summary = ImportSummary(format: format.rawValue, created: false, records: 0, replaced: 0, queries: 0, qrels: [:], vectors: 0, queryVectors: 0, seconds: 0)
+        try db.write { database in
+            var job = ImportJob(db: database, options: options, format: format, progress: progress)
+            try job.importRecords(corpusPath: corpusPath, vectors: vectors)
+            if format == .beir {
+                try job.importBEIRQueries(folder: options.path, queryVectors: queryVectors)
+            }
+            summary.created = job.created
+            summary.records = job.recordCount
+            summary.replaced = job.replaced
+            summary.queries = job.queryCount
+            summary.qrels = job.qrelCounts
+            summary.vectors = vectors?.count ?? 0
+            summary.queryVectors = queryVectors?.count ?? 0
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+}
+
+/// The state of one import inside its transaction.
+struct ImportJob {
+    let db: Database
+    let options: ImportOptions
+    let format: Importer.Format
+    let progress: (@Sendable (ImportProgress) -> Void)?
+    var created = false
+    var recordCount = 0
+    var replaced = 0
+    var queryCount = 0
+    var qrelCounts: [String: Int] = [:]
+
+    init(db: Database, options: ImportOptions, format: Importer.Format, progress: (@Sendable (ImportProgress) -> Void)?) {
+        self.db = db
+        self.options = options
+        self.format = format
+        self.progress = progress
+    }
+
+    // MARK: - Records
+
+    mutating func importRecords(corpusPath: String, vectors: VectorFile?) throws {
+        let lines = try LineReader(path: corpusPath)
+        let csv = format == .csv ? try CSVReader(lines) : nil
+        let file = lines.displayName
+
+        func nextObject() throws -> (JSONValue, Int)? {
+            if let csv {
+                guard let v = try csv.next() else { return nil }
+                return (v, lines.lineNumber)
+            }
+            while let line = lines.next() {
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                if let column = UTF8Check.firstInvalidColumn(line) { throw StorageError.invalidUTF8(file: file, line: lines.lineNumber, column: column) }
+                do {
+                    return (try JSONParser.parse(bytes: Array(line)), lines.lineNumber)
+                } catch {
+                    throw StorageError.malformedJSON(file: file, line: lines.lineNumber, column: error.column, message: error.message)
+                }
+            }
+            return nil
+        }
+
+        guard var current = try nextObject() else { throw StorageError.emptyFile(path: corpusPath) }
+        guard case let .object(firstMembers) = current.0 else { throw StorageError.notAnObject(file: file, line: current.1, found: current.0.typeName) }
+        let seen = firstMembers.map(\.key)
+
+        // The collection: existing, or created from the first record's shape.
+        var schema: CollectionSchema
+        let cid: Int64
+        if let row = try Row.fetchOne(db, sql: "SELECT * FROM collections WHERE name = ?", arguments: [options.collection]) {
+            schema = QuarryDatabase.schema(from: row)
+            cid = row["id"]
+            if let requested = options.idField, requested != schema.idField {
+                throw StorageError.invalidArgument("collection '\(schema.name)' uses id field '\(schema.idField)', not '\(requested)'")
+            }
+        } else {
+            let idField = options.idField ?? (seen.contains("_id") ? "_id" : "id")
+            let textFields = options.textFields ?? ["title", "text"].filter(seen.contains)
+            for f in textFields where !seen.contains(f) {
+                throw StorageError.textFieldMissing(field: f, available: seen)
+            }
+            if textFields.isEmpty && options.textFields == nil { throw StorageError.noTextFields(file: file, available: seen) }
+            schema = CollectionSchema(name: options.collection, idField: idField, textFields: textFields)
+            cid = try QuarryDatabase.insertCollection(db, schema)
+            created = true
+        }
+
+        // Vector field: declared now, checked against the file.
+        var vectorField: VectorFieldSchema?
+        if let vectors {
+            if let existing = schema.vectorField(options.vectorField) {
+                guard existing.dimension == vectors.dimension else {
+                    throw StorageError.vectorDimension(file: (options.vectors! as NSString).lastPathComponent, expected: existing.dimension, found: vectors.dimension, field: existing.name)
+                }
+                vectorField = existing
+            } else {
+                let vf = VectorFieldSchema(name: options.vectorField, dimension: vectors.dimension, metric: options.metric, model: options.vectorModel)
+                schema.vectorFields.append(vf)
+                try QuarryDatabase.updateVectorFields(db, collectionID: cid, schema.vectorFields)
+                vectorField = vf
+            }
+        }
+
+        var nextOrdinal = (try Int64.fetchOne(db, sql: "SELECT max(ordinal) FROM records WHERE collection_id = ?", arguments: [cid]) ?? -1) + 1
+        let insert = try db.makeStatement(sql: "INSERT INTO records (collection_id, ordinal, doc_id, fields, metadata) VALUES (?, ?, ?, ?, ?)")
+        let insertVector = try db.makeStatement(sql: "INSERT INTO vectors (collection_id, field, ordinal, vector) VALUES (?, ?, ?, ?)")
+        let findExisting = try db.makeStatement(sql: "SELECT ordinal FROM records WHERE collection_id = ? AND doc_id = ?")
+        let collectionHasRecords = nextOrdinal > 0
+        var firstLine: [String: Int] = [:]
+
+        while true {
+            let (value, line) = current
+            guard case let .object(members) = value else { throw StorageError.notAnObject(file: file, line: line, found: value.typeName) }
+            let record = try split(members, schema: schema, file: file, line: line)
+            if let first = firstLine[record.id] {
+                throw StorageError.duplicateID(file: file, line: line, id: record.id, firstLine: first)
+            }
+            firstLine[record.id] = line
+            if collectionHasRecords, let old = try Int64.fetchOne(findExisting, arguments: [cid, record.id]) {
+                guard options.upsert else { throw StorageError.duplicateID(file: file, line: line, id: record.id, firstLine: nil) }
+                try db.execute(sql: "DELETE FROM records WHERE collection_id = ? AND ordinal = ?", arguments: [cid, old])
+                try db.execute(sql: "DELETE FROM vectors WHERE collection_id = ? AND ordinal = ?", arguments: [cid, old])
+                replaced += 1
+            }
+            try insert.execute(arguments: [cid, nextOrdinal, record.id, JSONValue.object(record.fields).jsonText, record.metadata.jsonText])
+            if let vectors, let vectorField, recordCount < vectors.count {
+                let blob = vectors.row(recordCount).withUnsafeBytes { Data($0) }
+                try insertVector.execute(arguments: [cid, vectorField.name, nextOrdinal, blob])
+            }
+            nextOrdinal += 1
+            recordCount += 1
+            if recordCount % 2000 == 0 {
+                progress?(ImportProgress(records: recordCount, bytesRead: lines.bytesRead, totalBytes: lines.totalBytes, phase: "records"))
+            }
+            guard let next = try nextObject() else { break }
+            current = next
+        }
+        progress?(ImportProgress(records: recordCount, bytesRead: lines.totalBytes, totalBytes: lines.totalBytes, phase: "records"))
+        if let vectors, vectors.count != recordCount {
+            throw StorageError.vectorCount(file: (options.vectors! as NSString).lastPathComponent, expected: recordCount, found: vectors.count, what: "record")
+        }
+    }
+
+    /// Splits a record object into id, text fields and metadata.
+    /// A member named `metadata` holding an object is merged into the metadata (BEIR's layout).
+    func split(_ members: [JSONMember], schema: CollectionSchema, file: String, line: Int) throws -> (id: String, fields: [JSONMember], metadata: JSONValue) {
+        var id: String?
+        var fields: [JSONMember] = []
+        var metadata: [JSONMember] = []
+        for m in members {
+            if m.key == schema.idField {
+                switch m.value {
+                case let .string(s): id = s
+                case let .int(i): id = String(i)
+                default: throw StorageError.badID(file: file, line: line, field: schema.idField, found: m.value.typeName)
+                }
+            } else if schema.textFields.contains(m.key) {
+                switch m.value {
+                case .string: fields.append(m)
+                case .null: break
+                case let .int(i): fields.append(JSONMember(m.key, .string(String(i))))
+                case let .double(d): fields.append(JSONMember(m.key, .string(JSONValue.format(d))))
+                default:
+                    throw StorageError.invalidArgument("\(file):\(line): text field '\(m.key)' must be a string, found \(m.value.typeName)")
+                }
+            } else if m.key == "metadata", case let .object(inner) = m.value {
+                metadata.append(contentsOf: inner)
+            } else {
+                metadata.append(m)
+            }
+        }
+        guard let id else { throw StorageError.missingID(file: file, line: line, field: schema.idField) }
+        // Keep the schema's field order.
+        fields.sort { (schema.textFields.firstIndex(of: $0.key) ?? 0) < (schema.textFields.firstIndex(of: $1.key) ?? 0) }
+        return (id, fields, .object(metadata))
+    }
+
+    // MARK: - BEIR queries and qrels
+
+    mutating func importBEIRQueries(folder: String, queryVectors: VectorFile?) throws {
+        let cid = try Int64.fetchOne(db, sql: "SELECT id FROM collections WHERE name = ?", arguments: [options.collection])!
+        var queryIDs: [String] = []
+        if let path = ["queries.jsonl", "queries.jsonl.gz"].map({ (folder as NSString).appendingPathComponent($0) }).first(where: FileManager.default.fileExists) {
+            let lines = try LineReader(path: path)
+            let file = lines.displayName
+            let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO queries (collection_id, position, query_id, text, metadata) VALUES (?, ?, ?, ?, ?)")
+            var firstLine: [String: Int] = [:]
+            while let line = lines.next() {
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                if let column = UTF8Check.firstInvalidColumn(line) { throw StorageError.invalidUTF8(file: file, line: lines.lineNumber, column: column) }
+                let value: JSONValue
+                do { value = try JSONParser.parse(bytes: Array(line)) } catch {
+                    throw StorageError.malformedJSON(file: file, line: lines.lineNumber, column: error.column, message: error.message)
+                }
+                guard case let .object(members) = value else { throw StorageError.notAnObject(file: file, line: lines.lineNumber, found: value.typeName) }
+                let id: String
+                switch value["_id"] ?? value["id"] {
+                case let .string(s)?: id = s
+                case let .int(i)?: id = String(i)
+                default: throw StorageError.missingID(file: file, line: lines.lineNumber, field: "_id")
+                }
+                if let first = firstLine[id] { throw StorageError.duplicateID(file: file, line: lines.lineNumber, id: id, firstLine: first) }
+                firstLine[id] = lines.lineNumber
+                let text = value["text"]?.stringValue ?? ""
+                var meta = members.filter { !["_id", "id", "text", "metadata"].contains($0.key) }
+                if case let .object(inner)? = value["metadata"] { meta.append(contentsOf: inner) }
+                try insert.execute(arguments: [cid, queryIDs.count, id, text, JSONValue.object(meta).jsonText])
+                queryIDs.append(id)
+            }
+            if queryIDs.isEmpty { throw StorageError.emptyFile(path: path) }
+        }
+        queryCount = queryIDs.count
+
+        if let queryVectors {
+            let file = (options.queryVectors! as NSString).lastPathComponent
+            guard queryVectors.count == queryIDs.count else {
+                throw StorageError.vectorCount(file: file, expected: queryIDs.count, found: queryVectors.count, what: "query")
+            }
+            let schemaRow = try Row.fetchOne(db, sql: "SELECT * FROM collections WHERE id = ?", arguments: [cid])!
+            if let vf = QuarryDatabase.schema(from: schemaRow).vectorField(options.vectorField), vf.dimension != queryVectors.dimension {
+                throw StorageError.vectorDimension(file: file, expected: vf.dimension, found: queryVectors.dimension, field: vf.name)
+            }
+            let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO query_vectors (collection_id, field, query_id, vector) VALUES (?, ?, ?, ?)")
+            for (i, qid) in queryIDs.enumerated() {
+                try insert.execute(arguments: [cid, options.vectorField, qid, queryVectors.row(i).withUnsafeBytes { Data($0) }])
+            }
+        }
+
+        let qrelsDir = (folder as NSString).appendingPathComponent("qrels")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: qrelsDir)) ?? []).filter { $0.hasSuffix(".tsv") || $0.hasSuffix(".tsv.gz") }.sorted()
+        let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO qrels (collection_id, split, query_id, doc_id, grade) VALUES (?, ?, ?, ?, ?)")
+        for name in names {
+            let split = name.replacingOccurrences(of: ".gz", with: "").replacingOccurrences(of: ".tsv", with: "")
+            let lines = try LineReader(path: (qrelsDir as NSString).appendingPathComponent(name))
+            var count = 0
+            while let line = lines.next() {
+                if line.isEmpty { continue }
+                if let column = UTF8Check.firstInvalidColumn(line) { throw StorageError.invalidUTF8(file: name, line: lines.lineNumber, column: column) }
+                let cols = line.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+                if lines.lineNumber == 1 && cols.first == "query-id" { continue }
+                guard cols.count == 3, let grade = Int(cols[2].trimmingCharacters(in: .whitespaces)) else {
+                    throw StorageError.malformedCSV(file: name, line: lines.lineNumber, message: "expected 'query-id<TAB>corpus-id<TAB>score' with an integer score")
+                }
+                try insert.execute(arguments: [cid, split, cols[0], cols[1], grade])
+                count += 1
+            }
+            qrelCounts[split] = count
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import QuarryEngine
+import QuarryREPL
+
+struct Collections: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the collections with their sizes, fields and indexes.",
+        discussion: """
+            Examples:
+              quarry collections
+              quarry collections --json | jq '.[].name'
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Print a JSON array.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let db = try database.open()
+            let summaries = try db.collections().map { s throws(StorageError) in try db.summary(of: s.name) }
+            if json {
+                printJSON(.array(summaries.map(Self.json)))
+                return
+            }
+            if summaries.isEmpty {
+                print("no collections in \(database.path); import one with: quarry import PATH --collection NAME")
+                return
+            }
+            let table = TextTable(columns: [
+                .init("name"), .init("records", alignRight: true), .init("text fields"), .init("vector fields"),
+                .init("queries", alignRight: true), .init("indexes"), .init("size", alignRight: true),
+            ], rows: summaries.map { s in
+                [s.schema.name, Human.count(s.records), s.schema.textFields.joined(separator: ", "),
+                 s.schema.vectorFields.map { "\($0.name) (\($0.dimension), \($0.metric.rawValue))" }.joined(separator: ", "),
+                 Human.count(s.queries), s.indexes.map { "\($0.name):\($0.kind)" }.joined(separator: ", "), Human.bytes(s.bytes)]
+            })
+            print(table.render(width: Terminal.width(), color: Terminal.colorEnabled()))
+        }
+    }
+
+    static func json(_ s: CollectionSummary) -> JSONValue {
+        .object([
+            JSONMember("name", .string(s.schema.name)),
+            JSONMember("records", .int(Int64(s.records))),
+            JSONMember("id_field", .string(s.schema.idField)),
+            JSONMember("text_fields", .array(s.schema.textFields.map { .string($0) })),
+            JSONMember("vector_fields", .array(s.schema.vectorFields.map {
+                .object([JSONMember("name", .string($0.name)), JSONMember("dim", .int(Int64($0.dimension))),
+                         JSONMember("metric", .string($0.metric.rawValue)), JSONMember("model", .string($0.model))])
+            })),
+            JSONMember("queries", .int(Int64(s.queries))),
+            JSONMember("splits", .object(s.splits.sorted { $0.key < $1.key }.map { JSONMember($0.key, .int(Int64($0.value))) })),
+            JSONMember("indexes", .array(s.indexes.map {
+                .object([JSONMember("name", .string($0.name)), JSONMember("kind", .string($0.kind)), JSONMember("field", .string($0.field)),
+                         JSONMember("params", $0.params), JSONMember("bytes", .int(Int64($0.bytes)))])
+            })),
+            JSONMember("bytes", .int(Int64(s.bytes))),
+        ])
+    }
+}

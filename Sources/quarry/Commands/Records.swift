@@ -1,0 +1,192 @@
+import ArgumentParser
+import Foundation
+import QuarryEngine
+import QuarryREPL
+
+/// A record in the shape it was imported: id field, text fields, metadata object.
+func exportJSON(_ r: Record, schema: CollectionSchema) -> JSONValue {
+    .object([JSONMember(schema.idField, .string(r.id))] + r.fields + [JSONMember("metadata", r.metadata)])
+}
+
+struct Get: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show one record: its text fields and metadata.",
+        discussion: """
+            Examples:
+              quarry get --collection scifact 4983
+              quarry get --collection scifact 4983 --json
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The collection.") var collection: String
+    @Argument(help: "The record's id.") var id: String
+    @Flag(help: "Print the record as JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let db = try database.open()
+            let schema = try db.collection(named: collection)
+            let record = try db.record(collection: collection, id: id)
+            if json {
+                var value = exportJSON(record, schema: schema)
+                if case var .object(members) = value {
+                    for vf in schema.vectorFields {
+                        if let v = try db.vector(collection: collection, field: vf.name, ordinal: record.ordinal) {
+                            members.append(JSONMember(vf.name, .array(v.map { .double(Double($0)) })))
+                        }
+                    }
+                    value = .object(members)
+                }
+                printJSON(value)
+                return
+            }
+            let color = Terminal.colorEnabled()
+            let width = Terminal.width()
+            print(Style.header.apply("\(schema.idField): \(record.id)", enabled: color))
+            for f in record.fields {
+                print(Style.accent.apply(f.key + ":", enabled: color))
+                print(wrap(f.value.stringValue ?? "", width: width, indent: "  "))
+            }
+            print(Style.accent.apply("metadata:", enabled: color))
+            for line in record.metadata.prettyJSONText.split(separator: "\n") { print("  " + line) }
+        }
+    }
+}
+
+/// Wraps text at word boundaries to `width` cells.
+func wrap(_ text: String, width: Int, indent: String) -> String {
+    var lines: [String] = []
+    var line = indent
+    for word in text.split(whereSeparator: \.isWhitespace) {
+        if DisplayWidth.of(line) + DisplayWidth.of(String(word)) + 1 > width && line != indent {
+            lines.append(line)
+            line = indent
+        }
+        line += (line == indent ? "" : " ") + word
+    }
+    lines.append(line)
+    return lines.joined(separator: "\n")
+}
+
+struct Delete: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Delete records by id, in one transaction.",
+        discussion: """
+            Examples:
+              quarry delete --collection scifact 4983 5836
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The collection.") var collection: String
+    @Argument(help: "The ids of the records to delete.") var ids: [String]
+
+    func run() throws {
+        try reportingErrors {
+            let db = try database.open()
+            let missing = try db.delete(collection: collection, ids: ids)
+            print("deleted \(ids.count - missing.count) of \(ids.count) records from '\(collection)'"
+                + (missing.isEmpty ? "" : "; not found: \(missing.joined(separator: ", "))"))
+        }
+    }
+}
+
+struct Drop: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove a collection with its records, vectors, query sets, indexes and runs.",
+        discussion: """
+            Examples:
+              quarry drop --collection scratch
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The collection.") var collection: String
+
+    func run() throws {
+        try reportingErrors {
+            let db = try database.open()
+            try db.drop(collection: collection)
+            print("dropped collection '\(collection)'")
+        }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a collection's records as JSONL or CSV (what was imported comes back out).",
+        discussion: """
+            JSONL gives each record as {id field, text fields, "metadata": {…}}; importing it again
+            gives the same records. CSV puts metadata keys in columns (nested values as JSON text).
+
+            Examples:
+              quarry export --collection scifact > scifact.jsonl
+              quarry export --collection debian --format csv --output debian.csv
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The collection.") var collection: String
+    @Option(help: "jsonl or csv.") var format = "jsonl"
+    @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output: String?
+
+    func run() throws {
+        try reportingErrors {
+            guard format == "jsonl" || format == "csv" else { throw StorageError.invalidArgument("unknown format '\(format)' (expected jsonl or csv)") }
+            let db = try database.open()
+            let schema = try db.collection(named: collection)
+            var out = FileOutput(path: output)
+            if format == "jsonl" {
+                try db.forEachRecord(collection: collection) { out.write(exportJSON($0, schema: schema).jsonText + "\n") }
+            } else {
+                let records = try db.records(collection: collection)
+                var metaKeys: [String] = []
+                var seen = Set<String>()
+                for r in records {
+                    if case let .object(m) = r.metadata { for k in m.map(\.key) where seen.insert(k).inserted { metaKeys.append(k) } }
+                }
+                let header = [schema.idField] + schema.textFields + metaKeys
+                out.write(header.map(csvField).joined(separator: ",") + "\n")
+                for r in records {
+                    var cells = [r.id] + schema.textFields.map { r.text($0) ?? "" }
+                    for k in metaKeys {
+                        switch r.metadata[k] {
+                        case nil, .null?: cells.append("")
+                        case let .string(s)?: cells.append(s)
+                        case let v?: cells.append(v.jsonText)
+                        }
+                    }
+                    out.write(cells.map(csvField).joined(separator: ",") + "\n")
+                }
+            }
+            out.close()
+        }
+    }
+
+    func csvField(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}
+
+/// Buffered output to a file or standard output.
+struct FileOutput {
+    let handle: FileHandle
+    var buffer = Data()
+
+    init(path: String?) {
+        if let path {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            handle = FileHandle(forWritingAtPath: path) ?? .standardOutput
+        } else {
+            handle = .standardOutput
+        }
+    }
+
+    mutating func write(_ s: String) {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count > 1 << 20 { handle.write(buffer); buffer.removeAll(keepingCapacity: true) }
+    }
+
+    mutating func close() {
+        handle.write(buffer)
+        buffer.removeAll()
+        if handle !== FileHandle.standardOutput { try? handle.close() }
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import QuarryEngine
+import QuarryREPL
+
+/// The `quarry` command: argument parsing and subcommands only; the work is in the engine.
+struct QuarryCommand: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "quarry",
+        abstract: "A terminal workbench for hybrid search: BM25, vectors and JSON filters, with plans, recall and latency.",
+        discussion: """
+            Examples:
+              quarry import Samples/scifact --collection scifact      # a BEIR folder
+              quarry import data.jsonl.gz --collection docs --text-fields title,body
+              quarry collections
+              quarry get --collection scifact 4983 --json
+              quarry export --collection scifact --format csv > scifact.csv
+
+            The database is one SQLite file: --db FILE, or QUARRY_DB, or ./quarry.db.
+            """,
+        version: version,
+        subcommands: [
+            Import.self, Collections.self, Get.self, Delete.self, Drop.self, Export.self,
+        ])
+}
+
+/// `--db`, shared by every command that touches a database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The database file (default: $QUARRY_DB or ./quarry.db).", valueName: "file"))
+    var db: String?
+
+    var path: String { db ?? ProcessInfo.processInfo.environment["QUARRY_DB"] ?? "quarry.db" }
+
+    /// Opens the database; read-only commands require it to exist.
+    func open(mustExist: Bool = true) throws(StorageError) -> QuarryDatabase {
+        try QuarryDatabase(path: path, mustExist: mustExist)
+    }
+}
+
+/// Runs a command body, turning engine errors into one clear line on stderr and exit status 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as StorageError {
+        fail(error.message)
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CleanExit {
+        throw error
+    } catch {
+        fail(String(describing: error))
+    }
+}
+
+func fail(_ message: String) -> Never {
+    let color = Terminal.colorEnabled(STDERR_FILENO)
+    FileHandle.standardError.write(Data((Style.error.apply("quarry: error:", enabled: color) + " " + message + "\n").utf8))
+    Foundation.exit(1)
+}
+
+func printJSON(_ value: JSONValue, pretty: Bool = true) {
+    print(pretty ? value.prettyJSONText : value.jsonText)
+}

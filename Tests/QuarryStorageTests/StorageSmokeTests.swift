@@ -1,6 +1,0 @@
-import Testing
-@testable import QuarryStorage
-
-@Test func storageModuleLinks() {
-    _ = StorageModule.self
-}
