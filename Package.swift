@@ -92,6 +92,6 @@ let package = Package(
         .testTarget(name: "QuarryEmbedTests", dependencies: ["QuarryEmbed"]),
         .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval"]),
         .testTarget(name: "QuarryEngineTests", dependencies: ["QuarryEngine"]),
-        .testTarget(name: "QuarryEndToEndTests", dependencies: []),
+        .testTarget(name: "QuarryEndToEndTests", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

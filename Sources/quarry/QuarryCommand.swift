@@ -22,7 +22,7 @@ struct QuarryCommand: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            Import.self, Collections.self, Get.self, Delete.self, Drop.self, Export.self,
+            Import.self, Collections.self, Get.self, Delete.self, Drop.self, Export.self, Bench.self,
         ])
 }
 

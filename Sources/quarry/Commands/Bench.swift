@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import QuarryEngine
+import QuarryREPL
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks of the engine; `make bench` runs them all and writes BENCHMARKS.md.",
+        discussion: """
+            Examples:
+              quarry bench import --records 100000 --json
+            """,
+        subcommands: [BenchImport.self])
+}
+
+struct BenchImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import throughput: synthetic JSONL records (no vectors) into a fresh database.")
+
+    @Option(help: "How many records.") var records = 100_000
+    @Option(name: .customLong("repeat"), help: "Repetitions; the median is reported.") var repetitions = 3
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let dir = NSTemporaryDirectory() + "quarry-bench-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let input = dir + "/synthetic.jsonl"
+            try SyntheticCorpus().writeJSONL(count: records, to: input)
+            let bytes = (try FileManager.default.attributesOfItem(atPath: input)[.size] as? Int) ?? 0
+            var rates: [Double] = []
+            for i in 0..<max(1, repetitions) {
+                let db = try QuarryDatabase(path: dir + "/bench\(i).db")
+                let summary = try Importer(database: db, options: ImportOptions(path: input, collection: "synthetic")).run()
+                rates.append(Double(summary.records) / summary.seconds)
+            }
+            let median = rates.sorted()[rates.count / 2]
+            if json {
+                printJSON(.object([
+                    JSONMember("benchmark", "import"), JSONMember("records", .int(Int64(records))),
+                    JSONMember("input_bytes", .int(Int64(bytes))), JSONMember("repetitions", .int(Int64(rates.count))),
+                    JSONMember("records_per_s_median", .double(median.rounded())),
+                    JSONMember("records_per_s", .array(rates.map { .double($0.rounded()) })),
+                ]))
+            } else {
+                print("import: \(Human.count(records)) records (\(Human.bytes(bytes)) JSONL), median \(Human.count(Int(median))) records/s over \(rates.count) runs")
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+import Testing
+
+@Suite(.serialized) struct ImportCommandTests {
+    @Test func versionAndHelpWithExamples() throws {
+        let v = try Binary.run(["--version"])
+        #expect(v.status == 0 && v.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        let h = try Binary.run(["import", "--help"])
+        #expect(h.status == 0 && h.stdout.contains("Examples:") && h.stdout.contains("--collection"))
+    }
+
+    @Test func jsonlRoundTripThroughExport() throws {
+        let s = Scratch()
+        let data = """
+            {"_id":"a","title":"One","text":"first","year":2020,"tags":["x","y"],"nested":{"k":1.5}}
+            {"_id":"b","title":"Two","text":"second 第二","year":null}
+            """
+        s.write("in.jsonl", data)
+        let db = s.file("q.db")
+        let r = try Binary.run(["import", s.file("in.jsonl"), "--collection", "c", "--db", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("imported 2 records into 'c'"))
+        let out = try Binary.run(["export", "--collection", "c", "--db", db])
+        #expect(out.stdout == """
+            {"_id":"a","title":"One","text":"first","metadata":{"year":2020,"tags":["x","y"],"nested":{"k":1.5}}}
+            {"_id":"b","title":"Two","text":"second 第二","metadata":{"year":null}}
+
+            """)
+        s.write("again.jsonl", out.stdout)
+        #expect(try Binary.run(["import", s.file("again.jsonl"), "--collection", "d", "--db", db]).status == 0)
+        #expect(try Binary.run(["export", "--collection", "d", "--db", db]).stdout == out.stdout)
+        // CSV out and back in keeps scalar metadata with its types.
+        let csv = try Binary.run(["export", "--collection", "c", "--db", db, "--format", "csv"])
+        #expect(csv.stdout.hasPrefix("_id,title,text,year,tags,nested\na,One,first,2020,\"[\"\"x\"\",\"\"y\"\"]\",\"{\"\"k\"\":1.5}\"\n"))
+        s.write("c.csv", csv.stdout)
+        #expect(try Binary.run(["import", s.file("c.csv"), "--collection", "fromcsv", "--db", db, "--id-field", "_id"]).status == 0)
+        let g = try Binary.run(["get", "--collection", "fromcsv", "a", "--db", db, "--json"])
+        #expect(g.stdout.contains("\"year\": 2020"))
+    }
+
+    @Test func collectionsJSONHasTheContractKeys() throws {
+        let s = Scratch()
+        let db = s.file("q.db")
+        let r = try Binary.run(["import", Binary.root + "/Samples/scifact", "--collection", "scifact", "--db", db,
+                                "--vectors", Binary.root + "/Samples/scifact/corpus.fbin",
+                                "--query-vectors", Binary.root + "/Samples/scifact/queries.fbin"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("5,183 records, 5,183 vectors, 1,109 queries, 339 qrels (test), 919 qrels (train)"))
+        let c = try Binary.run(["collections", "--json", "--db", db])
+        let parsed = try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as! [[String: Any]]
+        let sci = try #require(parsed.first)
+        #expect(sci["name"] as? String == "scifact")
+        #expect(sci["records"] as? Int == 5183)
+        #expect(sci["text_fields"] as? [String] == ["title", "text"])
+        let vf = try #require((sci["vector_fields"] as? [[String: Any]])?.first)
+        #expect(vf["name"] as? String == "embedding" && vf["dim"] as? Int == 384 && vf["metric"] as? String == "cosine")
+        #expect((sci["bytes"] as? Int ?? 0) > 1_000_000)
+        // QUARRY_DB is the default database.
+        let viaEnv = try Binary.run(["collections"], env: ["QUARRY_DB": db])
+        #expect(viaEnv.stdout.contains("scifact") && viaEnv.stdout.contains("5,183"))
+    }
+
+    @Test func errorsExitNonZeroWithTheMessage() throws {
+        let s = Scratch()
+        let db = s.file("q.db")
+        s.write("bad.jsonl", "{\"_id\":\"a\",\"title\":\"x\"}\n{\"_id\":\"b\" \"title\":\"y\"}\n")
+        let r = try Binary.run(["import", s.file("bad.jsonl"), "--collection", "c", "--db", db])
+        #expect(r.status == 1)
+        #expect(r.stderr == "quarry: error: bad.jsonl:2:12: expected ',' or '}', found '\"'\n")
+        let missing = try Binary.run(["collections", "--db", s.file("none.db")])
+        #expect(missing.status == 1 && missing.stderr.contains("none.db: no such file or directory"))
+        #expect(!FileManager.default.fileExists(atPath: s.file("none.db")))
+        let typo = try Binary.run(["get", "--collection", "x", "1", "--db", db])
+        #expect(typo.status == 1 && typo.stderr.contains("no collection named 'x'"))
+    }
+
+    /// SIGKILL in the middle of a large import leaves the file as it was before the import.
+    @Test func killDuringImportLosesNothing() throws {
+        let s = Scratch()
+        let db = s.file("q.db")
+        s.write("seed.jsonl", "{\"_id\":\"s\",\"title\":\"seed\",\"text\":\"kept\",\"n\":1}\n")
+        #expect(try Binary.run(["import", s.file("seed.jsonl"), "--collection", "c", "--db", db]).status == 0)
+        let before = try dump(db)
+
+        // A large synthetic import: ~60 MB of JSONL.
+        let big = s.file("big.jsonl")
+        FileManager.default.createFile(atPath: big, contents: nil)
+        let h = FileHandle(forWritingAtPath: big)!
+        var chunk = ""
+        let filler = String(repeating: "lorem ipsum dolor sit amet ", count: 8)
+        for i in 0..<300_000 {
+            chunk += "{\"_id\":\"r\(i)\",\"title\":\"record \(i)\",\"text\":\"\(filler)\(i)\",\"n\":\(i),\"tags\":[\"t\(i % 7)\"]}\n"
+            if chunk.utf8.count > 1 << 20 { h.write(Data(chunk.utf8)); chunk = "" }
+        }
+        h.write(Data(chunk.utf8))
+        try h.close()
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binary.path)
+        p.arguments = ["import", big, "--collection", "c", "--db", db]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Kill it mid-transaction: once its uncommitted pages reach the WAL, or after 3 s.
+        let wal = db + "-wal"
+        let deadline = Date().addingTimeInterval(3)
+        while Date() < deadline {
+            let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+            if size > 1 << 20 || !p.isRunning { break }
+            usleep(20_000)
+        }
+        #expect(p.isRunning, "the import finished before it could be killed; make the input larger")
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal)
+
+        let queue = try DatabaseQueue(path: db)
+        #expect(try queue.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
+        try queue.close()
+        #expect(try dump(db) == before)
+        let again = try Binary.run(["collections", "--json", "--db", db])
+        #expect(again.status == 0 && again.stdout.contains("\"records\": 1"))
+    }
+
+    func dump(_ path: String) throws -> String {
+        let q = try DatabaseQueue(path: path)
+        defer { try? q.close() }
+        return try q.read { d in
+            var out = ""
+            for table in ["meta", "collections", "records", "vectors", "queries", "qrels", "index_snapshots"] {
+                for row in try Row.fetchAll(d, sql: "SELECT * FROM \(table) ORDER BY 1, 2") { out += table + " " + row.description + "\n" }
+            }
+            return out
+        }
+    }
+}
