@@ -22,8 +22,21 @@ struct QuarryCommand: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            Import.self, Collections.self, Get.self, Delete.self, Drop.self, Export.self, Bench.self,
+            Import.self, Collections.self, Get.self, Delete.self, Drop.self, Export.self, Repl.self, Bench.self,
         ])
+
+    @OptionGroup var database: DatabaseOptions
+
+    /// With no subcommand: the REPL on a terminal, the help otherwise.
+    mutating func run() throws {
+        guard Terminal.isTTY(STDIN_FILENO) else {
+            print(Self.helpMessage())
+            return
+        }
+        var repl = Repl()
+        repl.database = database
+        try repl.run()
+    }
 }
 
 /// `--db`, shared by every command that touches a database.

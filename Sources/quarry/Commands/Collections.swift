@@ -17,8 +17,7 @@ struct Collections: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let db = try database.open()
-            let summaries = try db.collections().map { s throws(StorageError) in try db.summary(of: s.name) }
+            let summaries = try Workbench(path: database.path, mustExist: true).summaries()
             if json {
                 printJSON(.array(summaries.map(Self.json)))
                 return
@@ -27,15 +26,7 @@ struct Collections: ParsableCommand {
                 print("no collections in \(database.path); import one with: quarry import PATH --collection NAME")
                 return
             }
-            let table = TextTable(columns: [
-                .init("name"), .init("records", alignRight: true), .init("text fields"), .init("vector fields"),
-                .init("queries", alignRight: true), .init("indexes"), .init("size", alignRight: true),
-            ], rows: summaries.map { s in
-                [s.schema.name, Human.count(s.records), s.schema.textFields.joined(separator: ", "),
-                 s.schema.vectorFields.map { "\($0.name) (\($0.dimension), \($0.metric.rawValue))" }.joined(separator: ", "),
-                 Human.count(s.queries), s.indexes.map { "\($0.name):\($0.kind)" }.joined(separator: ", "), Human.bytes(s.bytes)]
-            })
-            print(table.render(width: Terminal.width(), color: Terminal.colorEnabled()))
+            print(Render.collections(summaries, width: Terminal.width(), color: Terminal.colorEnabled()))
         }
     }
 

@@ -1,0 +1,22 @@
+import Foundation
+
+/// One open database with its settings: the object the REPL, the TUI and the commands share.
+///
+/// It owns the database handle and, later, the loaded indexes and the session's `SET` values,
+/// so a statement typed in the REPL and the same statement run by `quarry query` behave alike.
+public final class Workbench: @unchecked Sendable {
+    public private(set) var database: QuarryDatabase
+
+    public init(path: String, mustExist: Bool = false) throws(StorageError) {
+        database = try QuarryDatabase(path: path, mustExist: mustExist)
+    }
+
+    /// Switches to another database file.
+    public func open(path: String) throws(StorageError) {
+        database = try QuarryDatabase(path: path)
+    }
+
+    public func summaries() throws(StorageError) -> [CollectionSummary] {
+        try database.collections().map { s throws(StorageError) in try database.summary(of: s.name) }
+    }
+}
