@@ -118,7 +118,7 @@ extension REPL {
             if pending.isEmpty && trimmed.hasPrefix(".") { if !runDotCommand(trimmed) { return false }; continue }
             if pending.isEmpty && (trimmed.isEmpty || trimmed.hasPrefix("--")) { continue }
             pending += (pending.isEmpty ? "" : "\n") + line
-            if Statement.isComplete(pending) {
+            if StatementBoundary.isComplete(pending) {
                 if !runStatement(pending) { return false }
                 pending = ""
             }

@@ -48,7 +48,7 @@ public final class REPL {
             }
             if pending.isEmpty && (trimmed.isEmpty || trimmed.hasPrefix("--")) { continue }
             pending += (pending.isEmpty ? "" : "\n") + line
-            guard Statement.isComplete(pending) else { continue }
+            guard StatementBoundary.isComplete(pending) else { continue }
             editor?.addHistory(pending)
             let statement = pending
             pending = ""
@@ -94,7 +94,7 @@ struct REPLOutput {
 }
 
 /// Statement boundaries: a statement ends at a `;` outside quotes and comments.
-public enum Statement {
+public enum StatementBoundary {
     public static func isComplete(_ text: String) -> Bool {
         var quote: Character?
         var lineComment = false

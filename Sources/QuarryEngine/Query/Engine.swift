@@ -1,5 +1,6 @@
 @_exported import QuarryBase
 @_exported import QuarryStorage
+import QuarryBase
 
 /// Namespace of the query layer: the public API the REPL, the TUI and tests call.
 public enum QueryModule {}

@@ -1,0 +1,88 @@
+/// The statements of Quarry's query language, as parsed (before planning).
+///
+/// ```sql
+/// SEARCH scifact MATCH 'microRNA cancer' IN title^2, text
+///   NEAR 'microRNA cancer' USING hnsw(ef = 64)
+///   WHERE metadata.year >= 2010
+///   FUSE rrf(k = 60) LIMIT 10;
+/// ```
+public indirect enum Statement: Sendable, Equatable {
+    case search(SearchStatement)
+    case explain(SearchStatement, analyze: Bool)
+    case compare(SearchStatement, SearchStatement)
+    case set(name: String, value: ParamValue)
+    case reset(name: String?)   // nil: all
+    case show(name: String?)    // nil: all settings
+}
+
+public enum ParamValue: Sendable, Equatable, CustomStringConvertible {
+    case number(Double)
+    case string(String)
+    case bool(Bool)
+
+    public var description: String {
+        switch self {
+        case let .number(d): return d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
+        case let .string(s): return s
+        case let .bool(b): return b ? "true" : "false"
+        }
+    }
+    public var doubleValue: Double? { if case let .number(d) = self { return d }; return nil }
+    public var stringValue: String { description }
+}
+
+public struct FieldBoost: Sendable, Equatable {
+    public var field: String
+    public var boost: Double
+    public init(field: String, boost: Double = 1) {
+        self.field = field
+        self.boost = boost
+    }
+}
+
+public struct MatchClause: Sendable, Equatable {
+    public var text: String
+    public var fields: [FieldBoost]   // empty: the collection's text fields
+}
+
+public enum NearTarget: Sendable, Equatable {
+    case text(String)
+    case document(String)
+    case vector([Float])
+}
+
+public struct NearClause: Sendable, Equatable {
+    public var target: NearTarget
+    public var field: String?         // nil: the collection's first vector field
+    public var index: String?         // USING name
+    public var params: [String: ParamValue]
+}
+
+public enum Normalization: String, Sendable, CaseIterable { case minmax, zscore, arctan, none }
+
+public enum FusionSpec: Sendable, Equatable {
+    case rrf(k: Double)
+    /// Weights of the lexical and vector branches, in that order.
+    case weighted(weights: [Double], normalize: Normalization)
+}
+
+public struct FilterText: Sendable, Equatable {
+    public var text: String
+    /// Where the filter text starts in the statement (to place carets for filter errors).
+    public var location: SourceLocation
+}
+
+public struct SearchStatement: Sendable, Equatable {
+    public var collection: String
+    public var match: MatchClause?
+    public var near: NearClause?
+    public var filter: FilterText?
+    public var fusion: FusionSpec?
+    public var limit: Int = 10
+    public var offset: Int = 0
+    public var with: [String: ParamValue] = [:]
+    /// The statement's source text.
+    public var source: String = ""
+
+    public init(collection: String) { self.collection = collection }
+}

@@ -1,0 +1,286 @@
+/// A recursive-descent parser for the statement language. Errors name line, column and what
+/// was expected, and render with a caret under the spot (`QueryError.rendered`).
+public struct StatementParser {
+    private let source: String
+    private let tokens: [Token]
+    private var i = 0
+
+    /// Keywords that start a clause of SEARCH (and so end a WHERE expression).
+    static let clauseKeywords: Set<String> = ["MATCH", "NEAR", "WHERE", "FUSE", "LIMIT", "OFFSET", "WITH"]
+
+    public static func parse(_ source: String) throws(QueryError) -> Statement {
+        var p = StatementParser(source: source, tokens: try Lexer.tokens(source))
+        let s = try p.statement()
+        p.skip(symbol: ";")
+        guard case .end = p.peek.kind else { throw p.expected("end of statement") }
+        return s
+    }
+
+    private init(source: String, tokens: [Token]) {
+        self.source = source
+        self.tokens = tokens
+    }
+
+    // MARK: - Token helpers
+
+    private var peek: Token { tokens[i] }
+    private mutating func next() -> Token { defer { if i < tokens.count - 1 { i += 1 } }; return tokens[i] }
+
+    private func expected(_ what: String) -> QueryError {
+        QueryError("expected \(what), found \(peek.description)", at: peek.location, in: source)
+    }
+
+    private mutating func accept(_ keyword: String) -> Bool {
+        if peek.keyword == keyword { i += 1; return true }
+        return false
+    }
+
+    private mutating func expect(_ keyword: String) throws(QueryError) {
+        guard accept(keyword) else { throw expected(keyword) }
+    }
+
+    private mutating func skip(symbol: String) { if case .symbol(symbol) = peek.kind { i += 1 } }
+
+    private mutating func accept(symbol: String) -> Bool {
+        if case .symbol(symbol) = peek.kind { i += 1; return true }
+        return false
+    }
+
+    private mutating func expect(symbol: String) throws(QueryError) {
+        guard accept(symbol: symbol) else { throw expected("'\(symbol)'") }
+    }
+
+    private mutating func identifier(_ what: String) throws(QueryError) -> String {
+        guard case let .word(w) = peek.kind else { throw expected(what) }
+        i += 1
+        return w
+    }
+
+    private mutating func string(_ what: String) throws(QueryError) -> String {
+        guard case let .string(s) = peek.kind else { throw expected(what) }
+        i += 1
+        return s
+    }
+
+    private mutating func number(_ what: String) throws(QueryError) -> Double {
+        guard case let .number(v, _) = peek.kind else { throw expected(what) }
+        i += 1
+        return v
+    }
+
+    private mutating func integer(_ what: String) throws(QueryError) -> Int {
+        guard case let .number(v, true) = peek.kind, v >= 0 else { throw expected(what) }
+        i += 1
+        return Int(v)
+    }
+
+    // MARK: - Statements
+
+    private mutating func statement() throws(QueryError) -> Statement {
+        switch peek.keyword {
+        case "SEARCH"?: return .search(try search())
+        case "EXPLAIN"?:
+            i += 1
+            let analyze = accept("ANALYZE")
+            return .explain(try search(), analyze: analyze)
+        case "COMPARE"?:
+            i += 1
+            try expect(symbol: "(")
+            let a = try search()
+            try expect(symbol: ")")
+            try expect("WITH")
+            try expect(symbol: "(")
+            let b = try search()
+            try expect(symbol: ")")
+            return .compare(a, b)
+        case "SET"?:
+            i += 1
+            let name = try identifier("a setting name").lowercased()
+            if !accept(symbol: "=") { try expect("TO") }
+            return .set(name: name, value: try value())
+        case "RESET"?:
+            i += 1
+            if accept("ALL") { return .reset(name: nil) }
+            return .reset(name: try identifier("a setting name or ALL").lowercased())
+        case "SHOW"?:
+            i += 1
+            if accept("SETTINGS") || accept("ALL") { return .show(name: nil) }
+            if case .end = peek.kind { return .show(name: nil) }
+            if case .symbol(";") = peek.kind { return .show(name: nil) }
+            return .show(name: try identifier("a setting name, SETTINGS or ALL").lowercased())
+        default:
+            throw expected("SEARCH, EXPLAIN, COMPARE, SET, RESET or SHOW")
+        }
+    }
+
+    private mutating func search() throws(QueryError) -> SearchStatement {
+        let start = peek.location
+        try expect("SEARCH")
+        var s = SearchStatement(collection: try identifier("a collection name"))
+        while let k = peek.keyword, Self.clauseKeywords.contains(k) {
+            let clauseToken = next()
+            func duplicate() -> QueryError { QueryError("\(k) given twice", at: clauseToken.location, in: source) }
+            switch k {
+            case "MATCH":
+                if s.match != nil { throw duplicate() }
+                s.match = try matchClause()
+            case "NEAR":
+                if s.near != nil { throw duplicate() }
+                s.near = try nearClause()
+            case "WHERE":
+                if s.filter != nil { throw duplicate() }
+                s.filter = try filterText()
+            case "FUSE":
+                if s.fusion != nil { throw duplicate() }
+                s.fusion = try fusion()
+            case "LIMIT": s.limit = try integer("a LIMIT count (a whole number)")
+            case "OFFSET": s.offset = try integer("an OFFSET (a whole number)")
+            case "WITH":
+                try expect(symbol: "(")
+                s.with.merge(try parameters(), uniquingKeysWith: { $1 })
+                try expect(symbol: ")")
+            default: break
+            }
+        }
+        if s.match == nil && s.near == nil && s.filter == nil {
+            throw expected("MATCH, NEAR or WHERE")
+        }
+        if case .word = peek.kind { throw expected("MATCH, NEAR, WHERE, FUSE, LIMIT, OFFSET or WITH") }
+        let end = peek.location.offset
+        s.source = String(Array(source)[start.offset..<end]).trimmingCharacters(in: .whitespacesAndNewlines)
+        return s
+    }
+
+    private mutating func matchClause() throws(QueryError) -> MatchClause {
+        let text = try string("the text to MATCH (a quoted string)")
+        var fields: [FieldBoost] = []
+        if accept("IN") {
+            repeat {
+                let name = try identifier("a text field name")
+                var boost = 1.0
+                if accept(symbol: "^") { boost = try number("a boost after '^'") }
+                fields.append(FieldBoost(field: name, boost: boost))
+            } while accept(symbol: ",")
+        }
+        return MatchClause(text: text, fields: fields)
+    }
+
+    private mutating func nearClause() throws(QueryError) -> NearClause {
+        let target: NearTarget
+        if accept("DOC") {
+            target = .document(try idValue())
+        } else if accept(symbol: "[") {
+            var values: [Float] = []
+            if !accept(symbol: "]") {
+                repeat { values.append(Float(try number("a number in the vector"))) } while accept(symbol: ",")
+                try expect(symbol: "]")
+            }
+            target = .vector(values)
+        } else {
+            target = .text(try string("the text, DOC 'id' or [vector] to search NEAR"))
+        }
+        var clause = NearClause(target: target, field: nil, index: nil, params: [:])
+        if accept("IN") { clause.field = try identifier("a vector field name") }
+        if accept("USING") {
+            clause.index = try identifier("an index type (flat, hnsw, ivf_flat, ivf_sq8, ivf_rabitq)").lowercased()
+            if accept(symbol: "(") {
+                if !accept(symbol: ")") {
+                    clause.params = try parameters()
+                    try expect(symbol: ")")
+                }
+            }
+        }
+        return clause
+    }
+
+    private mutating func idValue() throws(QueryError) -> String {
+        switch peek.kind {
+        case let .string(s): i += 1; return s
+        case .number: let t = next(); return t.text
+        default: throw expected("a document id")
+        }
+    }
+
+    /// The WHERE expression is kept as text for the filter parser; it ends at a clause keyword,
+    /// a ';' or a ')' at depth 0.
+    private mutating func filterText() throws(QueryError) -> FilterText {
+        let start = peek.location
+        var depth = 0
+        loop: while true {
+            switch peek.kind {
+            case .end: break loop
+            case .symbol(";") where depth == 0: break loop
+            case .symbol(")") where depth == 0: break loop
+            case .symbol("("), .symbol("["): depth += 1
+            case .symbol(")"), .symbol("]"): depth -= 1
+            case let .word(w) where depth == 0 && ["FUSE", "LIMIT", "OFFSET", "WITH", "MATCH", "NEAR"].contains(w.uppercased()): break loop
+            default: break
+            }
+            i += 1
+        }
+        let chars = Array(source)
+        let text = String(chars[start.offset..<peek.location.offset]).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw expected("a filter expression after WHERE") }
+        return FilterText(text: text, location: start)
+    }
+
+    private mutating func fusion() throws(QueryError) -> FusionSpec {
+        let name = try identifier("rrf or weighted").lowercased()
+        switch name {
+        case "rrf":
+            var k = 60.0
+            if accept(symbol: "(") {
+                if !accept(symbol: ")") {
+                    if case .word = peek.kind { _ = next(); try expect(symbol: "=") }
+                    k = try number("the RRF constant k")
+                    try expect(symbol: ")")
+                }
+            }
+            return .rrf(k: k)
+        case "weighted":
+            var weights: [Double] = []
+            try expect(symbol: "(")
+            repeat { weights.append(try number("a weight")) } while accept(symbol: ",")
+            try expect(symbol: ")")
+            var normalize = Normalization.minmax
+            if accept("NORMALIZE") {
+                let n = try identifier("minmax, zscore, arctan or none").lowercased()
+                guard let v = Normalization(rawValue: n) else {
+                    throw QueryError("unknown normalization '\(n)' (expected minmax, zscore, arctan or none)", at: tokens[i - 1].location, in: source)
+                }
+                normalize = v
+            }
+            if weights.count == 1 { weights = [weights[0], 1 - weights[0]] }
+            return .weighted(weights: weights, normalize: normalize)
+        default:
+            let suggestion = Suggest.nearest(to: name, in: ["rrf", "weighted"])
+            throw QueryError("unknown fusion '\(name)'" + (suggestion.map { "; did you mean \($0)?" } ?? " (expected rrf or weighted)"),
+                             at: tokens[i - 1].location, in: source)
+        }
+    }
+
+    private mutating func parameters() throws(QueryError) -> [String: ParamValue] {
+        var out: [String: ParamValue] = [:]
+        repeat {
+            let name = try identifier("a parameter name").lowercased()
+            try expect(symbol: "=")
+            out[name] = try value()
+        } while accept(symbol: ",")
+        return out
+    }
+
+    private mutating func value() throws(QueryError) -> ParamValue {
+        switch peek.kind {
+        case let .number(v, _): i += 1; return .number(v)
+        case let .string(s): i += 1; return .string(s)
+        case let .word(w):
+            i += 1
+            switch w.lowercased() {
+            case "true", "on": return .bool(true)
+            case "false", "off": return .bool(false)
+            default: return .string(w)
+            }
+        default: throw expected("a value")
+        }
+    }
+}

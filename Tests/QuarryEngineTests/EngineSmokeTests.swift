@@ -1,4 +1,0 @@
-import Testing
-@testable import QuarryEngine
-
-@Test func engineLinks() { _ = QueryModule.self }

@@ -1,0 +1,77 @@
+import Testing
+@testable import QuarryEngine
+
+@Suite struct StatementParserTests {
+    @Test func parsesAHybridSearch() throws {
+        let s = try StatementParser.parse("""
+            search debian -- the metadata-rich sample
+              MATCH 'regular expression "search tool"' IN description^2, name
+              NEAR  'find text in many files' USING hnsw(ef = 64)
+              WHERE metadata.section = 'utils' AND json_contains(metadata.depends, 'libc6')
+              FUSE rrf(k = 60)
+              LIMIT 10;
+            """)
+        guard case let .search(q) = s else { Issue.record("not a search"); return }
+        #expect(q.collection == "debian")
+        #expect(q.match == MatchClause(text: "regular expression \"search tool\"", fields: [FieldBoost(field: "description", boost: 2), FieldBoost(field: "name")]))
+        #expect(q.near == NearClause(target: .text("find text in many files"), field: nil, index: "hnsw", params: ["ef": .number(64)]))
+        #expect(q.filter?.text == "metadata.section = 'utils' AND json_contains(metadata.depends, 'libc6')")
+        #expect(q.filter?.location.line == 4)
+        #expect(q.fusion == .rrf(k: 60))
+        #expect(q.limit == 10)
+    }
+
+    @Test func parsesTheOtherStatements() throws {
+        #expect(try StatementParser.parse("EXPLAIN ANALYZE SEARCH c NEAR DOC '4983' LIMIT 5") == {
+            var s = SearchStatement(collection: "c")
+            s.near = NearClause(target: .document("4983"), field: nil, index: nil, params: [:])
+            s.limit = 5
+            s.source = "SEARCH c NEAR DOC '4983' LIMIT 5"
+            return .explain(s, analyze: true)
+        }())
+        #expect(try StatementParser.parse("set ef = 128;") == .set(name: "ef", value: .number(128)))
+        #expect(try StatementParser.parse("RESET ALL") == .reset(name: nil))
+        #expect(try StatementParser.parse("SHOW SETTINGS;") == .show(name: nil))
+        guard case let .search(v) = try StatementParser.parse("SEARCH c NEAR [0.5, -1, 2e-1] IN emb FUSE weighted(0.3) NORMALIZE zscore WITH (k1 = 1.2, b = 0.75)") else {
+            Issue.record("not a search"); return
+        }
+        #expect(v.near?.target == .vector([0.5, -1, 0.2]) && v.near?.field == "emb")
+        #expect(v.fusion == .weighted(weights: [0.3, 0.7], normalize: .zscore))
+        #expect(v.with == ["k1": .number(1.2), "b": .number(0.75)])
+        guard case let .compare(a, b) = try StatementParser.parse("COMPARE (SEARCH c MATCH 'x' WHERE (a > 1)) WITH (SEARCH c NEAR 'x');") else {
+            Issue.record("not a compare"); return
+        }
+        #expect(a.filter?.text == "(a > 1)" && b.near != nil)
+    }
+
+    @Test(arguments: [
+        ("SEARCH scifact MATCH cancer", "line 1, column 22: expected the text to MATCH (a quoted string), found 'cancer'\n  SEARCH scifact MATCH cancer\n                       ^"),
+        ("SEARCH scifact\n  MATCH 'x' LIMIT ten", "line 2, column 19: expected a LIMIT count (a whole number), found 'ten'\n    MATCH 'x' LIMIT ten\n                    ^"),
+        ("SEARCH s MATCH 'x' FUSE rrrf", "line 1, column 25: unknown fusion 'rrrf'; did you mean rrf?\n  SEARCH s MATCH 'x' FUSE rrrf\n                          ^"),
+        ("SEARCH s LIMIT 3", "line 1, column 17: expected MATCH, NEAR or WHERE, found end of statement\n  SEARCH s LIMIT 3\n                  ^"),
+        ("SEARCH s MATCH 'unclosed", "line 1, column 16: unterminated string\n  SEARCH s MATCH 'unclosed\n                 ^"),
+        ("FIND s", "line 1, column 1: expected SEARCH, EXPLAIN, COMPARE, SET, RESET or SHOW, found 'FIND'\n  FIND s\n  ^"),
+        ("SEARCH s MATCH 'a' MATCH 'b'", "line 1, column 20: MATCH given twice\n  SEARCH s MATCH 'a' MATCH 'b'\n                     ^"),
+    ])
+    func errorsHaveLineColumnAndCaret(input: String, rendered: String) {
+        do {
+            _ = try StatementParser.parse(input)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.rendered == rendered)
+        }
+    }
+
+    @Test func rrfArithmeticAndWeightedFusion() {
+        let lexical = [ScoredID(id: 1, score: 10), ScoredID(id: 2, score: 5), ScoredID(id: 3, score: 0)]
+        let vector = [ScoredID(id: 3, score: 0.9), ScoredID(id: 1, score: 0.8)]
+        let rrf = Fusion.fuse([lexical, vector], spec: .rrf(k: 60))
+        #expect(rrf.map(\.id) == [1, 3, 2])
+        #expect(abs(rrf[0].score - (1.0 / 61 + 1.0 / 62)) < 1e-12)
+        #expect(Fusion.arithmetic(rrf[1], spec: .rrf(k: 60)) == "1/(60+3) + 1/(60+1) = 0.0323")
+        let w = Fusion.fuse([lexical, vector], spec: .weighted(weights: [0.5, 0.5], normalize: .minmax))
+        // lexical minmax: 1, 0.5, 0; vector minmax: 1 (id 3), 0 (id 1)
+        #expect(w.map(\.id) == [1, 3, 2])
+        #expect(w.map(\.score) == [0.5, 0.5, 0.25])
+    }
+}
