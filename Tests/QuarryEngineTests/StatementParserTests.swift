@@ -13,7 +13,7 @@ import Testing
             """)
         guard case let .search(q) = s else { Issue.record("not a search"); return }
         #expect(q.collection == "debian")
-        #expect(q.match == MatchClause(text: "regular expression \"search tool\"", fields: [FieldBoost(field: "description", boost: 2), FieldBoost(field: "name")]))
+        #expect(q.match == MatchClause(text: "regular expression \"search tool\"", fields: [MatchField(field: "description", boost: 2), MatchField(field: "name")]))
         #expect(q.near == NearClause(target: .text("find text in many files"), field: nil, index: "hnsw", params: ["ef": .number(64)]))
         #expect(q.filter?.text == "metadata.section = 'utils' AND json_contains(metadata.depends, 'libc6')")
         #expect(q.filter?.location.line == 4)

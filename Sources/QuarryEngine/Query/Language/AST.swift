@@ -31,7 +31,7 @@ public enum ParamValue: Sendable, Equatable, CustomStringConvertible {
     public var stringValue: String { description }
 }
 
-public struct FieldBoost: Sendable, Equatable {
+public struct MatchField: Sendable, Equatable {
     public var field: String
     public var boost: Double
     public init(field: String, boost: Double = 1) {
@@ -42,7 +42,7 @@ public struct FieldBoost: Sendable, Equatable {
 
 public struct MatchClause: Sendable, Equatable {
     public var text: String
-    public var fields: [FieldBoost]   // empty: the collection's text fields
+    public var fields: [MatchField]   // empty: the collection's text fields
 }
 
 public enum NearTarget: Sendable, Equatable {

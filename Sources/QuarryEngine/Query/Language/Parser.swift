@@ -153,13 +153,13 @@ public struct StatementParser {
 
     private mutating func matchClause() throws(QueryError) -> MatchClause {
         let text = try string("the text to MATCH (a quoted string)")
-        var fields: [FieldBoost] = []
+        var fields: [MatchField] = []
         if accept("IN") {
             repeat {
                 let name = try identifier("a text field name")
                 var boost = 1.0
                 if accept(symbol: "^") { boost = try number("a boost after '^'") }
-                fields.append(FieldBoost(field: name, boost: boost))
+                fields.append(MatchField(field: name, boost: boost))
             } while accept(symbol: ",")
         }
         return MatchClause(text: text, fields: fields)
