@@ -37,14 +37,15 @@ struct PostingCursor {
         endBlock = range.upperBound
         let fc = segment.fieldCount
         var bounds = [Float](repeating: 0, count: range.count)
-        segment.blockMaxTf.withUnsafeBufferPointer { maxTf in
+        // Terms of excluded clauses are not scored: their bounds stay 0.
+        if queryTerm < scorer.idf.count { segment.blockMaxTf.withUnsafeBufferPointer { maxTf in
             segment.blockMinLength.withUnsafeBufferPointer { minLength in
                 for k in range {
                     bounds[k - range.lowerBound] = scorer.bound(
                         term: queryTerm, maxTf: maxTf.baseAddress! + k * fc, minLength: minLength.baseAddress! + k * fc)
                 }
             }
-        }
+        } }
         blockBounds = bounds
         maxBound = bounds.max() ?? 0
         block = firstBlock - 1
