@@ -1,0 +1,165 @@
+import Foundation
+import QuarryBase
+import QuarryText
+
+/// A MATCH query bound to an index: analyzed terms, their weights, and the boolean constraints.
+///
+/// Terms are numbered with the scored ones first (`0..<scoredCount`, the canonical order in
+/// which every algorithm sums contributions, so scores agree to the bit), then the terms that
+/// only appear in excluded clauses.
+struct BoundQuery {
+    enum ConstraintKind {
+        /// Any of these terms.
+        case anyOf([Int])
+        /// All terms at these offsets from a start position, in one field.
+        case phrase([(term: Int, offset: UInt32)])
+    }
+
+    struct Constraint {
+        var occur: MatchQuery.Occur
+        var kind: ConstraintKind
+    }
+
+    var terms: [String] = []
+    var scoredCount = 0
+    var constraints: [Constraint] = []
+    /// False when matching is just "contains a scored term" (only optional words and prefixes).
+    var needsCheck = false
+    var hasMust = false
+    /// A required clause has no indexed term: nothing matches.
+    var matchesNothing = false
+    var scorer: QueryScorer
+    /// The queried fields (boost > 0).
+    var queriedFields: [Int]
+
+    /// Whether a document matches, given whether it holds each term (in a queried field) and
+    /// the positions of a term in a field.
+    func matches(has: (Int) -> Bool, positions: (Int, Int) -> [UInt32]) -> Bool {
+        func satisfied(_ c: Constraint) -> Bool {
+            switch c.kind {
+            case let .anyOf(ts):
+                return ts.contains(where: has)
+            case let .phrase(parts):
+                guard parts.allSatisfy({ has($0.term) }) else { return false }
+                for f in queriedFields {
+                    let lists = parts.map { positions($0.term, f) }
+                    guard let first = lists.first, !first.isEmpty else { continue }
+                    let sets = lists.dropFirst().map(Set.init)
+                    for p in first {
+                        var ok = true
+                        for (i, s) in sets.enumerated() where !s.contains(p + parts[i + 1].offset - parts[0].offset) {
+                            ok = false
+                            break
+                        }
+                        if ok { return true }
+                    }
+                }
+                return false
+            }
+        }
+        var anyShould = false
+        for c in constraints {
+            switch c.occur {
+            case .must: if !satisfied(c) { return false }
+            case .mustNot: if satisfied(c) { return false }
+            case .should: if !hasMust && !anyShould && satisfied(c) { anyShould = true }
+            }
+        }
+        return hasMust || anyShould
+    }
+}
+
+extension LexicalIndex {
+    /// Binds a parsed query to this index's statistics under the given options.
+    func bind(_ query: MatchQuery, _ options: LexicalSearchOptions) throws(LexicalError) -> BoundQuery {
+        let p = options.parameters
+        guard p.k1 >= 0, p.k1.isFinite else { throw .invalidParameter(name: "k1", value: p.k1, expected: "k1 ≥ 0") }
+        guard p.b >= 0, p.b <= 1 else { throw .invalidParameter(name: "b", value: p.b, expected: "0 ≤ b ≤ 1") }
+        let fc = fields.count
+        var boosts = [Float](repeating: 0, count: fc)
+        for fb in options.fields ?? fields.map({ FieldBoost($0) }) {
+            boosts[try fieldIndex(fb.field)] = fb.boost
+        }
+        let queried = (0..<fc).filter { boosts[$0] > 0 }
+        let analyzer = makeAnalyzer()
+
+        // Terms and constraints, scored clauses first.
+        var terms: [String] = []
+        var termIndex: [String: Int] = [:]
+        func index(_ t: String) -> Int {
+            if let i = termIndex[t] { return i }
+            terms.append(t)
+            termIndex[t] = terms.count - 1
+            return terms.count - 1
+        }
+        var constraints: [BoundQuery.Constraint] = []
+        var matchesNothing = false
+        func add(_ clause: MatchQuery.Clause) {
+            switch clause.kind {
+            case let .word(text), let .phrase(text):
+                let tokens = analyzer.analyze(text)
+                if tokens.isEmpty { return }
+                if case .phrase = clause.kind, tokens.count > 1 {
+                    let parts = tokens.map { (term: index($0.term), offset: UInt32($0.position - tokens[0].position)) }
+                    constraints.append(.init(occur: clause.occur, kind: .phrase(parts)))
+                } else {
+                    for t in tokens { constraints.append(.init(occur: clause.occur, kind: .anyOf([index(t.term)]))) }
+                }
+            case let .prefix(text):
+                let expansions = expand(prefix: analyzer.normalize(text), limit: options.maxExpansions)
+                if expansions.isEmpty {
+                    if clause.occur == .must { matchesNothing = true }
+                    return
+                }
+                constraints.append(.init(occur: clause.occur, kind: .anyOf(expansions.map(index))))
+            }
+        }
+        for clause in query.clauses where clause.occur != .mustNot { add(clause) }
+        let scoredCount = terms.count
+        for clause in query.clauses where clause.occur == .mustNot { add(clause) }
+        let hasMust = constraints.contains { $0.occur == .must }
+        let needsCheck = hasMust || constraints.contains {
+            if $0.occur == .mustNot { return true }
+            if case .phrase = $0.kind { return true }
+            return false
+        }
+
+        // Statistics of the scored terms.
+        var fieldN = [Float](repeating: 0, count: fc), avgdl = [Float](repeating: 0, count: fc)
+        for f in 0..<fc {
+            let n = segments.reduce(0) { $0 + Int($1.fieldDocCounts[f]) }
+            let total = segments.reduce(UInt64(0)) { $0 + $1.totalLengths[f] }
+            fieldN[f] = Float(n)
+            avgdl[f] = n == 0 ? 1 : Float(Double(total) / Double(n))
+        }
+        var idf = [Float](repeating: 0, count: scoredCount)
+        var fieldIdf = [Float](repeating: 0, count: scoredCount * fc)
+        func bm25idf(_ n: Float, _ df: Float) -> Float { Float(log(1 + (Double(n) - Double(df) + 0.5) / (Double(df) + 0.5))) }
+        for t in 0..<scoredCount {
+            var df = [Float](repeating: 0, count: fc)
+            for seg in segments {
+                guard let id = seg.lookup(terms[t]) else { continue }
+                for f in 0..<fc { df[f] += Float(seg.termFieldDocFreq[id * fc + f]) }
+            }
+            let maxDF = queried.map { df[$0] }.max() ?? 0
+            let maxN = queried.map { fieldN[$0] }.max() ?? 0
+            idf[t] = maxDF > 0 ? bm25idf(maxN, maxDF) : 0
+            for f in queried where df[f] > 0 { fieldIdf[t * fc + f] = boosts[f] * bm25idf(fieldN[f], df[f]) }
+        }
+        let combined = queried.reduce(Float(0)) { $0 + boosts[$1] * avgdl[$1] }
+        let scorer = QueryScorer(rule: options.rule, k1: p.k1, b: p.b, fieldCount: fc, boosts: boosts, avgdl: avgdl,
+                                 combinedAvgdl: combined > 0 ? combined : 1, idf: idf, fieldIdf: fieldIdf)
+        return BoundQuery(terms: terms, scoredCount: scoredCount, constraints: constraints, needsCheck: needsCheck,
+                          hasMust: hasMust, matchesNothing: matchesNothing, scorer: scorer, queriedFields: queried)
+    }
+
+    /// The indexed terms starting with `prefix`, the most frequent first, at most `limit`.
+    func expand(prefix: String, limit: Int) -> [String] {
+        guard !prefix.isEmpty else { return [] }
+        var df: [String: Int] = [:]
+        for seg in segments {
+            for t in seg.terms(withPrefix: prefix) { df[seg.term(at: t), default: 0] += Int(seg.termDocFreq[t]) }
+        }
+        return df.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit).map(\.key)
+    }
+}

@@ -1,2 +1,0 @@
-/// Namespace of the Lexical part of the engine.
-public enum LexicalModule {}

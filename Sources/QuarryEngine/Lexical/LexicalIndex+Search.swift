@@ -1,0 +1,190 @@
+import QuarryBase
+import QuarryText
+
+/// Which top-k algorithm runs a BM25 query. All three return the same hits (tested); they
+/// differ in the work they do.
+public enum PruningAlgorithm: String, Sendable, CaseIterable {
+    /// Block-max WAND (Ding & Suel, SIGIR 2011): pivots on term bounds, then skips whole blocks
+    /// whose block-max bounds cannot beat the k-th score. Best for short queries.
+    case blockMaxWAND = "bmw"
+    /// MaxScore (Turtle & Flood, "Query evaluation: strategies and optimizations", IP&M 1995):
+    /// splits terms into essential and non-essential by their bounds and only walks the
+    /// essential lists. Good for longer queries.
+    case maxScore = "maxscore"
+    /// Term-at-a-time over every posting: the exact oracle.
+    case exhaustive
+}
+
+/// Parameters of one BM25 search.
+public struct LexicalSearchOptions: Sendable {
+    /// Number of hits.
+    public var k: Int
+    public var parameters: BM25Parameters
+    /// Queried fields and boosts; nil queries every indexed field with boost 1.
+    public var fields: [FieldBoost]?
+    public var rule: MultiFieldRule
+    public var algorithm: PruningAlgorithm
+    /// Filter pushdown: only these record ordinals may be hits.
+    public var allowed: Bitmap?
+    /// At most this many indexed terms per `prefix*`, the most frequent first.
+    public var maxExpansions: Int
+
+    public init(k: Int = 10, parameters: BM25Parameters = BM25Parameters(), fields: [FieldBoost]? = nil,
+                rule: MultiFieldRule = .bm25f, algorithm: PruningAlgorithm = .blockMaxWAND, allowed: Bitmap? = nil,
+                maxExpansions: Int = 50) {
+        self.k = k
+        self.parameters = parameters
+        self.fields = fields
+        self.rule = rule
+        self.algorithm = algorithm
+        self.allowed = allowed
+        self.maxExpansions = maxExpansions
+    }
+}
+
+/// The work one search did, for EXPLAIN ANALYZE.
+public struct LexicalCounters: Sendable, Equatable {
+    /// Term contributions computed (document-term pairs scored).
+    public var postingsScored = 0
+    /// Posting blocks decoded.
+    public var blocksDecoded = 0
+    /// Posting blocks of the query's terms never decoded (skipped by their last document or bound).
+    public var blocksSkipped = 0
+    /// Documents whose score was computed in full.
+    public var documentsEvaluated = 0
+    /// Candidates rejected by a tombstone, the allowed set, or a required/excluded/phrase clause.
+    public var documentsFiltered = 0
+    /// Segments searched.
+    public var segments = 0
+
+    public init() {}
+}
+
+/// The hits of one search (best first, ties by smaller ordinal) and what it cost.
+public struct LexicalSearchResult: Sendable {
+    public var hits: [ScoredID]
+    public var counters: LexicalCounters
+    public var algorithm: PruningAlgorithm
+    /// The analyzed terms that were scored, in the query's order.
+    public var terms: [String]
+}
+
+extension LexicalIndex {
+    /// Parses and runs a MATCH query.
+    public func search(_ text: String, options: LexicalSearchOptions = LexicalSearchOptions()) throws(LexicalError) -> LexicalSearchResult {
+        let query: MatchQuery
+        do { query = try MatchQuery.parse(text) } catch { throw .parse(error) }
+        return try search(query, options: options)
+    }
+
+    /// Runs a parsed MATCH query.
+    public func search(_ query: MatchQuery, options: LexicalSearchOptions = LexicalSearchOptions()) throws(LexicalError) -> LexicalSearchResult {
+        guard options.k >= 0 else { throw .invalidParameter(name: "k", value: Float(options.k), expected: "k ≥ 0") }
+        let bound = try bind(query, options)
+        var counters = LexicalCounters()
+        var topK = TopK(k: options.k)
+        let scored = Array(bound.terms[0..<bound.scoredCount])
+        if options.k > 0 && !bound.matchesNothing && bound.scoredCount > 0 {
+            let collector = options.algorithm.collector
+            for (s, seg) in segments.enumerated() {
+                let search = SegmentSearch(segment: seg, deleted: deleted[s], allowed: options.allowed, query: bound)
+                counters.segments += 1
+                collector.collect(search, into: &topK, counters: &counters)
+            }
+        }
+        return LexicalSearchResult(hits: topK.sorted(), counters: counters, algorithm: options.algorithm, terms: scored)
+    }
+}
+
+/// The top-k protocol every algorithm implements: collect the hits of one segment into a
+/// top-k shared across segments (so a later segment starts with the threshold of the earlier
+/// ones), counting its work. Hits are pushed with global ordinals; a hit has a score > 0,
+/// passes the tombstones, the allowed set and the query's boolean constraints.
+protocol TopKCollector {
+    func collect(_ search: SegmentSearch, into topK: inout TopK, counters: inout LexicalCounters)
+}
+
+extension PruningAlgorithm {
+    var collector: any TopKCollector {
+        switch self {
+        case .blockMaxWAND: return BlockMaxWAND()
+        case .maxScore: return MaxScore()
+        case .exhaustive: return ExhaustiveScorer()
+        }
+    }
+}
+
+/// One segment under one bound query: term lookups, cursors and the document checks shared by
+/// the algorithms.
+struct SegmentSearch {
+    let segment: Segment
+    let deleted: Bitmap?
+    let allowed: Bitmap?
+    let query: BoundQuery
+    /// Per query term, its id in this segment.
+    let termIDs: [Int?]
+
+    init(segment: Segment, deleted: Bitmap, allowed: Bitmap?, query: BoundQuery) {
+        self.segment = segment
+        self.deleted = deleted.isEmpty ? nil : deleted
+        self.allowed = allowed
+        self.query = query
+        termIDs = query.terms.map { segment.lookup($0) }
+    }
+
+    /// Not deleted and allowed.
+    @inline(__always)
+    func isCandidate(_ local: UInt32) -> Bool {
+        if let deleted, deleted.contains(local) { return false }
+        if let allowed, !allowed.contains(segment.ordinals[Int(local)]) { return false }
+        return true
+    }
+
+    /// Cursors of the scored terms present in the segment.
+    func scoredCursors() -> [PostingCursor] {
+        (0..<query.scoredCount).compactMap { t in
+            termIDs[t].map { PostingCursor(segment: segment, queryTerm: t, termID: $0, scorer: query.scorer) }
+        }
+    }
+
+    /// The boolean check of a document on which every scored cursor has been advanced to at
+    /// least `doc`; cursors of excluded-only terms are advanced here.
+    func matches(_ doc: UInt32, scored: [PostingCursor], cursorOf: [Int], excluded: inout [PostingCursor?]) -> Bool {
+        guard query.needsCheck else { return true }
+        let fields = query.queriedFields
+        for t in query.scoredCount..<query.terms.count {
+            excluded[t - query.scoredCount]?.advance(to: doc)
+        }
+        func cursor(_ t: Int) -> PostingCursor? {
+            if t < query.scoredCount { return cursorOf[t] >= 0 ? scored[cursorOf[t]] : nil }
+            return excluded[t - query.scoredCount]
+        }
+        return query.matches(
+            has: { t in
+                guard let c = cursor(t), c.doc == doc else { return false }
+                return fields.contains { c.tf(field: $0) > 0 }
+            },
+            positions: { t, f in cursor(t)?.positions(field: f) ?? [] })
+    }
+
+    func excludedCursors() -> [PostingCursor?] {
+        (query.scoredCount..<query.terms.count).map { t in
+            termIDs[t].map { PostingCursor(segment: segment, queryTerm: t, termID: $0, scorer: query.scorer) }
+        }
+    }
+
+    /// Query term → index in `cursors`, or -1.
+    func cursorIndex(_ cursors: [PostingCursor]) -> [Int] {
+        var out = [Int](repeating: -1, count: query.scoredCount)
+        for (i, c) in cursors.enumerated() { out[c.queryTerm] = i }
+        return out
+    }
+
+    /// Sums contributions in the canonical term order and offers the document.
+    @inline(__always)
+    func offer(_ local: UInt32, contributions: [Float], into topK: inout TopK) {
+        var score: Float = 0
+        for c in contributions { score += c }
+        if score > 0 { topK.push(id: segment.ordinals[Int(local)], score: score) }
+    }
+}

@@ -1,0 +1,107 @@
+/// The text of a MATCH, as people write it in search boxes:
+///
+/// - `word` — scored by BM25; any word may match;
+/// - `"quoted phrase"` — the words at consecutive positions of one field;
+/// - `+word`, `+"phrase"` — required; `-word`, `-"phrase"` — excluded;
+/// - `prefix*` — any indexed term starting with the (lower-cased, unstemmed) prefix.
+///
+/// Matching follows Lucene's boolean rules: every required clause must match, no excluded
+/// clause may match, and when nothing is required at least one of the other clauses must match.
+/// The score is the sum of the BM25 contributions of the query's distinct terms that the
+/// document contains (phrases score through their words, prefixes through their expansions);
+/// excluded clauses do not score.
+public struct MatchQuery: Sendable, Equatable, CustomStringConvertible {
+    public enum Occur: Sendable, Equatable { case should, must, mustNot }
+
+    public enum Kind: Sendable, Equatable {
+        case word(String)
+        case phrase(String)
+        case prefix(String)
+    }
+
+    public struct Clause: Sendable, Equatable {
+        public var occur: Occur
+        public var kind: Kind
+        public init(_ occur: Occur, _ kind: Kind) {
+            self.occur = occur
+            self.kind = kind
+        }
+    }
+
+    public var clauses: [Clause]
+
+    public init(clauses: [Clause]) { self.clauses = clauses }
+
+    /// Query text written back in the syntax it was parsed from.
+    public var description: String {
+        clauses.map { c -> String in
+            let sign = c.occur == .must ? "+" : c.occur == .mustNot ? "-" : ""
+            switch c.kind {
+            case let .word(w): return sign + w
+            case let .phrase(p): return sign + "\"" + p + "\""
+            case let .prefix(p): return sign + p + "*"
+            }
+        }.joined(separator: " ")
+    }
+
+    /// Parses MATCH text; errors name the 1-based column (in characters) and what was expected.
+    public static func parse(_ text: String) throws(MatchParseError) -> MatchQuery {
+        let chars = Array(text)
+        var i = 0
+        var clauses: [Clause] = []
+        while i < chars.count {
+            if chars[i].isWhitespace { i += 1; continue }
+            var occur = Occur.should
+            let signColumn = i + 1
+            if chars[i] == "+" || chars[i] == "-" {
+                occur = chars[i] == "+" ? .must : .mustNot
+                i += 1
+                guard i < chars.count, !chars[i].isWhitespace else {
+                    throw MatchParseError(column: i + 1, message: "expected a word or a quoted phrase after '\(chars[signColumn - 1])'")
+                }
+            }
+            if chars[i] == "\"" {
+                let open = i
+                i += 1
+                var phrase = ""
+                while i < chars.count, chars[i] != "\"" { phrase.append(chars[i]); i += 1 }
+                guard i < chars.count else {
+                    throw MatchParseError(column: chars.count + 1, message: "expected '\"' to close the phrase opened at column \(open + 1)")
+                }
+                i += 1
+                guard !phrase.allSatisfy(\.isWhitespace) else {
+                    throw MatchParseError(column: open + 1, message: "expected words inside the quotes")
+                }
+                clauses.append(Clause(occur, .phrase(phrase)))
+                continue
+            }
+            let start = i
+            var word = ""
+            while i < chars.count, !chars[i].isWhitespace, chars[i] != "\"" { word.append(chars[i]); i += 1 }
+            if let star = word.firstIndex(of: "*") {
+                let column = start + word.distance(from: word.startIndex, to: star) + 1
+                guard star == word.index(before: word.endIndex) else {
+                    throw MatchParseError(column: column + 1, message: "expected a space after '*' (a prefix ends with '*')")
+                }
+                guard star != word.startIndex else {
+                    throw MatchParseError(column: column, message: "expected letters before '*'")
+                }
+                clauses.append(Clause(occur, .prefix(String(word.dropLast()))))
+            } else {
+                clauses.append(Clause(occur, .word(word)))
+            }
+        }
+        return MatchQuery(clauses: clauses)
+    }
+}
+
+/// A MATCH text that does not parse: where (1-based column) and what was expected.
+public struct MatchParseError: Error, Equatable, CustomStringConvertible {
+    public let column: Int
+    public let message: String
+    public init(column: Int, message: String) {
+        self.column = column
+        self.message = message
+    }
+    public var description: String { "column \(column): \(message)" }
+}

@@ -1,0 +1,118 @@
+/// A forward-only cursor over one term's postings in one segment, block by block, with the
+/// block-max bounds of the current query (Ding & Suel, "Faster Top-k Document Retrieval Using
+/// Block-Max Indexes", SIGIR 2011).
+///
+/// `doc` is the current local document (`PostingCursor.end` when exhausted). `advance(to:)`
+/// skips whole blocks by their last document without decoding them; `shallowAdvance(to:)`
+/// moves only the block pointer, to read a block's bound before paying for its decoding.
+struct PostingCursor {
+    static let end = UInt32.max
+
+    let segment: Segment
+    /// Index of the term in the query (the canonical order of score sums).
+    let queryTerm: Int
+    let termID: Int
+    let firstBlock: Int
+    let endBlock: Int
+    /// Per block of this term (index `k - firstBlock`): the bound of its contributions.
+    let blockBounds: [Float]
+    /// The largest block bound: the term's bound.
+    let maxBound: Float
+
+    private(set) var doc: UInt32 = 0
+    private(set) var block: Int
+    private(set) var shallowBlock: Int
+    private var index = 0
+    private var count = 0
+    private(set) var docs: [UInt32]
+    private(set) var tfs: [UInt32]
+    private(set) var blocksDecoded = 0
+
+    init(segment: Segment, queryTerm: Int, termID: Int, scorer: QueryScorer) {
+        self.segment = segment
+        self.queryTerm = queryTerm
+        self.termID = termID
+        let range = segment.blocks(of: termID)
+        firstBlock = range.lowerBound
+        endBlock = range.upperBound
+        let fc = segment.fieldCount
+        var bounds = [Float](repeating: 0, count: range.count)
+        // Terms of excluded clauses are not scored: their bounds stay 0.
+        if queryTerm < scorer.idf.count { segment.blockMaxTf.withUnsafeBufferPointer { maxTf in
+            segment.blockMinLength.withUnsafeBufferPointer { minLength in
+                for k in range {
+                    bounds[k - range.lowerBound] = scorer.bound(
+                        term: queryTerm, maxTf: maxTf.baseAddress! + k * fc, minLength: minLength.baseAddress! + k * fc)
+                }
+            }
+        } }
+        blockBounds = bounds
+        maxBound = bounds.max() ?? 0
+        block = firstBlock - 1
+        shallowBlock = firstBlock
+        docs = [UInt32](repeating: 0, count: Segment.blockSize)
+        tfs = [UInt32](repeating: 0, count: Segment.blockSize * fc)
+        if range.isEmpty { doc = PostingCursor.end } else { load(firstBlock) }
+    }
+
+    var blockCount: Int { endBlock - firstBlock }
+
+    private mutating func load(_ k: Int) {
+        block = k
+        shallowBlock = k
+        count = segment.decode(term: termID, block: k, docs: &docs, tfs: &tfs)
+        blocksDecoded += 1
+        index = 0
+        doc = docs[0]
+    }
+
+    /// Moves to the next posting.
+    @inline(__always)
+    mutating func next() {
+        index += 1
+        if index < count { doc = docs[index]; return }
+        if block + 1 < endBlock { load(block + 1) } else { doc = PostingCursor.end }
+    }
+
+    /// Moves to the first posting at or after `target`.
+    mutating func advance(to target: UInt32) {
+        guard doc < target else { return }
+        if segment.blockLastDoc[block] < target {
+            var k = max(block + 1, shallowBlock)
+            while k < endBlock && segment.blockLastDoc[k] < target { k += 1 }
+            guard k < endBlock else { doc = PostingCursor.end; block = endBlock - 1; shallowBlock = endBlock; return }
+            load(k)
+        }
+        while docs[index] < target { index += 1 }
+        doc = docs[index]
+    }
+
+    /// Moves the block pointer (not the cursor) to the block that could hold `target`; returns
+    /// that block's bound and last document, or (0, end) past the last block.
+    mutating func shallowAdvance(to target: UInt32) -> (bound: Float, lastDoc: UInt32) {
+        var k = max(shallowBlock, block)
+        while k < endBlock && segment.blockLastDoc[k] < target { k += 1 }
+        shallowBlock = k
+        guard k < endBlock else { return (0, PostingCursor.end) }
+        return (blockBounds[k - firstBlock], segment.blockLastDoc[k])
+    }
+
+    /// The contribution of the current posting.
+    @inline(__always)
+    func score(_ scorer: QueryScorer) -> Float {
+        let fc = segment.fieldCount
+        return tfs.withUnsafeBufferPointer { t in
+            segment.lengths.withUnsafeBufferPointer { l in
+                scorer.contribution(term: queryTerm, tfs: t.baseAddress! + index * fc, lengths: l.baseAddress! + Int(doc) * fc)
+            }
+        }
+    }
+
+    /// The tf of the current posting in `field`.
+    func tf(field: Int) -> UInt32 { tfs[index * segment.fieldCount + field] }
+
+    /// Positions of the current posting in `field`.
+    func positions(field: Int) -> [UInt32] {
+        segment.positions(block: block, index: index, field: field, tfs: tfs)
+    }
+}

@@ -1,0 +1,215 @@
+/// An immutable piece of the inverted index: the documents of one build or one batch of
+/// imports. Segments are never changed after they are written (Lucene's design): deletes are
+/// tombstones kept beside them, and `LexicalIndex.merge()` rewrites several into one.
+///
+/// Layout (all flat arrays, so a snapshot is loaded by copying them back):
+/// - documents: `ordinals[local]` (ascending global record ordinals) and
+///   `lengths[local * fieldCount + f]`, the number of indexed tokens of field `f`;
+/// - term dictionary: terms sorted by UTF-8 bytes in one blob (`termBytes`, `termOffsets`),
+///   looked up by binary search, so prefix queries are a range scan;
+/// - per term: its number of documents (any field), documents per field, and its first block;
+/// - postings: for each term, documents in blocks of `blockSize` (128). A block stores each
+///   document as a varint delta from the previous one (the first from the previous block's
+///   last document) followed by one varint tf per field. Beside each block: its last
+///   document (to skip without decoding) and, per field, the block's **largest tf** and
+///   **smallest field length**. Those two are enough to bound any document's BM25
+///   contribution in the block for any k1 ≥ 0, b ∈ [0, 1] and boosts ≥ 0 given at query time,
+///   since the BM25 tf part grows with tf and shrinks with length: bounds are computed per query
+///   from them instead of being stored for one k1/b.
+/// - positions: a separate stream per block, per document and field, delta-coded varints, read
+///   only by phrase queries.
+final class Segment: @unchecked Sendable {
+    static let blockSize = 128
+
+    let fieldCount: Int
+    let ordinals: [UInt32]
+    let lengths: [UInt32]
+    let termBytes: [UInt8]
+    let termOffsets: [UInt32]
+    let termDocFreq: [UInt32]
+    let termFieldDocFreq: [UInt32]
+    let termBlockStart: [UInt32]
+    let blockLastDoc: [UInt32]
+    let blockDocOffset: [UInt32]
+    let blockPosOffset: [UInt32]
+    let blockMaxTf: [UInt32]
+    let blockMinLength: [UInt32]
+    let postings: [UInt8]
+    let positionData: [UInt8]
+    /// Per field: the sum of lengths and the number of documents where the field is not empty.
+    let totalLengths: [UInt64]
+    let fieldDocCounts: [UInt32]
+
+    init(fieldCount: Int, ordinals: [UInt32], lengths: [UInt32], termBytes: [UInt8], termOffsets: [UInt32],
+         termDocFreq: [UInt32], termFieldDocFreq: [UInt32], termBlockStart: [UInt32], blockLastDoc: [UInt32],
+         blockDocOffset: [UInt32], blockPosOffset: [UInt32], blockMaxTf: [UInt32], blockMinLength: [UInt32],
+         postings: [UInt8], positionData: [UInt8]) {
+        self.fieldCount = fieldCount
+        self.ordinals = ordinals
+        self.lengths = lengths
+        self.termBytes = termBytes
+        self.termOffsets = termOffsets
+        self.termDocFreq = termDocFreq
+        self.termFieldDocFreq = termFieldDocFreq
+        self.termBlockStart = termBlockStart
+        self.blockLastDoc = blockLastDoc
+        self.blockDocOffset = blockDocOffset
+        self.blockPosOffset = blockPosOffset
+        self.blockMaxTf = blockMaxTf
+        self.blockMinLength = blockMinLength
+        self.postings = postings
+        self.positionData = positionData
+        var totals = [UInt64](repeating: 0, count: fieldCount)
+        var counts = [UInt32](repeating: 0, count: fieldCount)
+        for d in 0..<ordinals.count {
+            for f in 0..<fieldCount {
+                let l = lengths[d * fieldCount + f]
+                totals[f] += UInt64(l)
+                if l > 0 { counts[f] += 1 }
+            }
+        }
+        totalLengths = totals
+        fieldDocCounts = counts
+    }
+
+    var documentCount: Int { ordinals.count }
+    var termCount: Int { termDocFreq.count }
+
+    /// The local number of a global ordinal, by binary search.
+    func local(of ordinal: UInt32) -> Int? {
+        var lo = 0, hi = ordinals.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ordinals[mid] < ordinal { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < ordinals.count && ordinals[lo] == ordinal ? lo : nil
+    }
+
+    // MARK: - Term dictionary
+
+    func term(at id: Int) -> String {
+        String(decoding: termBytes[Int(termOffsets[id])..<Int(termOffsets[id + 1])], as: UTF8.self)
+    }
+
+    /// -1, 0, 1 as term `id` sorts before, equal to, or after `key`.
+    private func compare(_ id: Int, _ key: [UInt8], prefixOnly: Bool = false) -> Int {
+        let start = Int(termOffsets[id]), end = Int(termOffsets[id + 1])
+        let n = end - start
+        let m = prefixOnly ? min(n, key.count) : max(n, key.count)
+        for i in 0..<m {
+            if i >= n { return -1 }
+            if i >= key.count { return 1 }
+            let a = termBytes[start + i], b = key[i]
+            if a != b { return a < b ? -1 : 1 }
+        }
+        if prefixOnly && n < key.count { return -1 }
+        return 0
+    }
+
+    /// The first term id not sorting before `key`.
+    private func lowerBound(_ key: [UInt8], prefixOnly: Bool = false) -> Int {
+        var lo = 0, hi = termCount
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if compare(mid, key, prefixOnly: prefixOnly) < 0 { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    func lookup(_ term: String) -> Int? {
+        let key = Array(term.utf8)
+        let i = lowerBound(key)
+        return i < termCount && compare(i, key) == 0 ? i : nil
+    }
+
+    /// Term ids of the terms that start with `prefix`.
+    func terms(withPrefix prefix: String) -> Range<Int> {
+        let key = Array(prefix.utf8)
+        let lo = lowerBound(key)
+        var hi = lo
+        while hi < termCount && compare(hi, key, prefixOnly: true) == 0 { hi += 1 }
+        return lo..<hi
+    }
+
+    // MARK: - Postings
+
+    func blocks(of term: Int) -> Range<Int> { Int(termBlockStart[term])..<Int(termBlockStart[term + 1]) }
+
+    /// Number of documents in block `k` of `term`.
+    func blockCount(term: Int, block k: Int) -> Int {
+        let first = Int(termBlockStart[term])
+        return min(Segment.blockSize, Int(termDocFreq[term]) - (k - first) * Segment.blockSize)
+    }
+
+    /// Decodes block `k` of `term`: local documents into `docs`, tfs (fieldCount per document) into `tfs`.
+    func decode(term: Int, block k: Int, docs: inout [UInt32], tfs: inout [UInt32]) -> Int {
+        let count = blockCount(term: term, block: k)
+        let first = Int(termBlockStart[term])
+        var doc: UInt32 = k == first ? 0 : blockLastDoc[k - 1]
+        let fc = fieldCount
+        postings.withUnsafeBufferPointer { p in
+            var offset = Int(blockDocOffset[k])
+            docs.withUnsafeMutableBufferPointer { d in
+                tfs.withUnsafeMutableBufferPointer { t in
+                    for i in 0..<count {
+                        doc &+= Varint.read(p, &offset)
+                        d[i] = doc
+                        for f in 0..<fc { t[i * fc + f] = Varint.read(p, &offset) }
+                    }
+                }
+            }
+        }
+        return count
+    }
+
+    /// Positions of the document at index `index` of block `k`, field `field`; `tfs` is the decoded block.
+    func positions(block k: Int, index: Int, field: Int, tfs: [UInt32]) -> [UInt32] {
+        positionData.withUnsafeBufferPointer { p in
+            var offset = Int(blockPosOffset[k])
+            var skip = 0
+            for i in 0..<index { for f in 0..<fieldCount { skip += Int(tfs[i * fieldCount + f]) } }
+            for f in 0..<field { skip += Int(tfs[index * fieldCount + f]) }
+            Varint.skip(p, &offset, count: skip)
+            let n = Int(tfs[index * fieldCount + field])
+            var out = [UInt32](repeating: 0, count: n)
+            var position: UInt32 = 0
+            for i in 0..<n {
+                position &+= Varint.read(p, &offset)
+                out[i] = position
+            }
+            return out
+        }
+    }
+
+    /// One decoded posting, for the exhaustive oracle, merges and explanations.
+    struct Posting {
+        var doc: UInt32
+        var tfs: [UInt32]
+        /// Per field, the positions.
+        var positions: [[UInt32]]
+    }
+
+    /// All postings of `term`, decoded (slow path).
+    func allPostings(of term: Int) -> [Posting] {
+        var out: [Posting] = []
+        out.reserveCapacity(Int(termDocFreq[term]))
+        var docs = [UInt32](repeating: 0, count: Segment.blockSize)
+        var tfs = [UInt32](repeating: 0, count: Segment.blockSize * fieldCount)
+        for k in blocks(of: term) {
+            let n = decode(term: term, block: k, docs: &docs, tfs: &tfs)
+            for i in 0..<n {
+                let t = Array(tfs[(i * fieldCount)..<((i + 1) * fieldCount)])
+                let pos = (0..<fieldCount).map { positions(block: k, index: i, field: $0, tfs: tfs) }
+                out.append(Posting(doc: docs[i], tfs: t, positions: pos))
+            }
+        }
+        return out
+    }
+
+    /// Bytes held by the arrays.
+    var memoryBytes: Int {
+        ordinals.count * 4 + lengths.count * 4 + termBytes.count + termOffsets.count * 4 + termDocFreq.count * 4
+            + termFieldDocFreq.count * 4 + termBlockStart.count * 4 + blockLastDoc.count * 4 + blockDocOffset.count * 4
+            + blockPosOffset.count * 4 + blockMaxTf.count * 4 + blockMinLength.count * 4 + postings.count + positionData.count
+    }
+}

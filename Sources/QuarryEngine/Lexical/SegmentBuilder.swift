@@ -1,0 +1,151 @@
+import QuarryText
+
+/// Accumulates documents in memory and writes them as one `Segment`.
+///
+/// Used for the first build, for each batch of imports, and by merges (which feed it decoded
+/// postings instead of text).
+final class SegmentBuilder {
+    let fieldCount: Int
+    private var termIDs: [String: Int] = [:]
+    private var termNames: [String] = []
+    private var docs: [[UInt32]] = []
+    private var tfs: [[UInt32]] = []
+    private var positions: [[UInt32]] = []
+    private(set) var ordinals: [UInt32] = []
+    private var lengths: [UInt32] = []
+
+    init(fieldCount: Int) { self.fieldCount = fieldCount }
+
+    var documentCount: Int { ordinals.count }
+
+    private func termID(_ term: String) -> Int {
+        if let id = termIDs[term] { return id }
+        let id = termNames.count
+        termIDs[term] = id
+        termNames.append(term)
+        docs.append([])
+        tfs.append([])
+        positions.append([])
+        return id
+    }
+
+    /// Adds one document; `fields[f]` is the text of field `f` (nil or empty when absent).
+    /// Ordinals must arrive in ascending order.
+    func add(ordinal: UInt32, fields: [String?], analyzer: Analyzer) {
+        let local = UInt32(ordinals.count)
+        ordinals.append(ordinal)
+        let fc = fieldCount
+        for f in 0..<fc {
+            var length: UInt32 = 0
+            if let text = fields[f], !text.isEmpty {
+                analyzer.forEachToken(text) { term, position, _, _ in
+                    let t = termID(term)
+                    if docs[t].last != local || docs[t].isEmpty {
+                        docs[t].append(local)
+                        tfs[t].append(contentsOf: repeatElement(0, count: fc))
+                    }
+                    tfs[t][tfs[t].count - fc + f] += 1
+                    positions[t].append(UInt32(position))
+                    length += 1
+                }
+            }
+            lengths.append(length)
+        }
+    }
+
+    /// Adds a document read back from another segment (for merges): its lengths only; the
+    /// postings come through `addPosting`.
+    func addDocument(ordinal: UInt32, lengths documentLengths: ArraySlice<UInt32>) -> UInt32 {
+        let local = UInt32(ordinals.count)
+        ordinals.append(ordinal)
+        lengths.append(contentsOf: documentLengths)
+        return local
+    }
+
+    func addPosting(term: String, doc: UInt32, tfs postingTfs: [UInt32], positions postingPositions: [[UInt32]]) {
+        let t = termID(term)
+        docs[t].append(doc)
+        tfs[t].append(contentsOf: postingTfs)
+        for p in postingPositions { positions[t].append(contentsOf: p) }
+    }
+
+    /// Encodes everything into a segment.
+    func finish() -> Segment {
+        let fc = fieldCount
+        let order = termNames.indices.sorted { termNames[$0].utf8.lexicographicallyPrecedes(termNames[$1].utf8) }
+        var termBytes: [UInt8] = []
+        var termOffsets: [UInt32] = [0]
+        var termDocFreq: [UInt32] = []
+        var termFieldDocFreq: [UInt32] = []
+        var termBlockStart: [UInt32] = [0]
+        var blockLastDoc: [UInt32] = [], blockDocOffset: [UInt32] = [], blockPosOffset: [UInt32] = []
+        var blockMaxTf: [UInt32] = [], blockMinLength: [UInt32] = []
+        var postings: [UInt8] = [], positionData: [UInt8] = []
+        postings.reserveCapacity(positions.reduce(0) { $0 + $1.count })
+        positionData.reserveCapacity(positions.reduce(0) { $0 + $1.count } * 2)
+        for t in order {
+            termBytes.append(contentsOf: termNames[t].utf8)
+            termOffsets.append(UInt32(termBytes.count))
+            var (d, tf, pos) = (docs[t], tfs[t], positions[t])
+            sortPostingsIfNeeded(&d, &tf, &pos)
+            let n = d.count
+            termDocFreq.append(UInt32(n))
+            var fieldDF = [UInt32](repeating: 0, count: fc)
+            var p = 0  // index into pos
+            var previous: UInt32 = 0
+            for blockStart in stride(from: 0, to: n, by: Segment.blockSize) {
+                blockDocOffset.append(UInt32(postings.count))
+                blockPosOffset.append(UInt32(positionData.count))
+                var maxTf = [UInt32](repeating: 0, count: fc)
+                var minLength = [UInt32](repeating: .max, count: fc)
+                for i in blockStart..<min(n, blockStart + Segment.blockSize) {
+                    Varint.write(d[i] &- previous, to: &postings)
+                    previous = d[i]
+                    for f in 0..<fc {
+                        let v = tf[i * fc + f]
+                        Varint.write(v, to: &postings)
+                        if v > 0 { fieldDF[f] += 1 }
+                        maxTf[f] = max(maxTf[f], v)
+                        minLength[f] = min(minLength[f], lengths[Int(d[i]) * fc + f])
+                        var last: UInt32 = 0
+                        for _ in 0..<Int(v) {
+                            Varint.write(pos[p] &- last, to: &positionData)
+                            last = pos[p]
+                            p += 1
+                        }
+                    }
+                }
+                blockLastDoc.append(previous)
+                blockMaxTf.append(contentsOf: maxTf)
+                blockMinLength.append(contentsOf: minLength)
+            }
+            termFieldDocFreq.append(contentsOf: fieldDF)
+            termBlockStart.append(UInt32(blockLastDoc.count))
+        }
+        return Segment(fieldCount: fc, ordinals: ordinals, lengths: lengths, termBytes: termBytes, termOffsets: termOffsets,
+                       termDocFreq: termDocFreq, termFieldDocFreq: termFieldDocFreq, termBlockStart: termBlockStart,
+                       blockLastDoc: blockLastDoc, blockDocOffset: blockDocOffset, blockPosOffset: blockPosOffset,
+                       blockMaxTf: blockMaxTf, blockMinLength: blockMinLength, postings: postings, positionData: positionData)
+    }
+
+    /// Merged postings can arrive out of document order: put them in order, positions along.
+    private func sortPostingsIfNeeded(_ d: inout [UInt32], _ tf: inout [UInt32], _ pos: inout [UInt32]) {
+        guard zip(d, d.dropFirst()).contains(where: { $0 >= $1 }) else { return }
+        let fc = fieldCount
+        var starts: [Int] = []
+        var s = 0
+        for i in d.indices {
+            starts.append(s)
+            for f in 0..<fc { s += Int(tf[i * fc + f]) }
+        }
+        let order = d.indices.sorted { d[$0] < d[$1] }
+        var nd: [UInt32] = [], ntf: [UInt32] = [], npos: [UInt32] = []
+        for i in order {
+            nd.append(d[i])
+            ntf.append(contentsOf: tf[(i * fc)..<((i + 1) * fc)])
+            let count = (0..<fc).reduce(0) { $0 + Int(tf[i * fc + $1]) }
+            npos.append(contentsOf: pos[starts[i]..<(starts[i] + count)])
+        }
+        (d, tf, pos) = (nd, ntf, npos)
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// One token of analyzed text: the indexed term, its position (stop words leave holes, as in
+/// Lucene, so phrases keep their gaps) and its UTF-8 byte range in the input.
+public struct Token: Sendable, Equatable, CustomStringConvertible {
+    public var term: String
+    public var position: Int
+    /// UTF-8 byte offsets into the analyzed text: `start..<end`.
+    public var start: Int
+    public var end: Int
+
+    public init(term: String, position: Int, start: Int, end: Int) {
+        self.term = term
+        self.position = position
+        self.start = start
+        self.end = end
+    }
+
+    public var byteRange: Range<Int> { start..<end }
+    public var description: String { "\(term)@\(position)[\(start)..<\(end)]" }
+}
+
+/// Turns text into terms: tokenize, lower-case, fold, drop stop words, stem; CJK runs into
+/// bigrams. Built from an `AnalyzerConfig`.
+///
+/// Not thread-safe (it owns a libstemmer instance): make one analyzer per thread or per task.
+public final class Analyzer {
+    public let config: AnalyzerConfig
+    private let tokenizer: Tokenizer
+    private let stemmer: SnowballStemmer?
+    private let stopwords: Set<String>
+    private var scratch: [UInt8] = []
+
+    public init(_ config: AnalyzerConfig) throws(AnalyzerError) {
+        self.config = config
+        tokenizer = Tokenizer(keepNumbers: config.keepNumbers, maxTokenLength: config.maxTokenLength)
+        stemmer = try config.stemmer.map { name throws(AnalyzerError) in try SnowballStemmer(language: name) }
+        stopwords = Set(config.stopwords)
+    }
+
+    /// The tokens of `text`, in order.
+    public func analyze(_ text: String) -> [Token] {
+        var out: [Token] = []
+        forEachToken(text) { term, position, start, end in
+            out.append(Token(term: term, position: position, start: start, end: end))
+        }
+        return out
+    }
+
+    /// Just the terms of `text`, in order.
+    public func terms(_ text: String) -> [String] { analyze(text).map(\.term) }
+
+    /// Lower-cases and folds a word as the analyzer does, without stop words or stemming
+    /// (for prefix queries, which match the start of indexed terms).
+    public func normalize(_ word: String) -> String {
+        var parts: [String] = []
+        tokenizer.scan(word) { span in
+            let s = self.normalizedBytes(span.bytes)
+            parts.append(String(decoding: s, as: UTF8.self))
+        }
+        return parts.joined()
+    }
+
+    /// Calls `body(term, position, startByte, endByte)` for each kept token: the allocation-light
+    /// path used by indexing.
+    public func forEachToken(_ text: String, _ body: (String, Int, Int, Int) -> Void) {
+        var position = 0
+        tokenizer.scan(text) { span in
+            switch span.kind {
+            case .cjk:
+                let chars = span.characters
+                if config.cjkBigrams && chars.count > 1 {
+                    for k in 0..<(chars.count - 1) {
+                        let r = chars[k].lowerBound..<chars[k + 1].upperBound
+                        let term = String(decoding: span.bytes[(r.lowerBound - span.start)..<(r.upperBound - span.start)], as: UTF8.self)
+                        body(term, position, r.lowerBound, r.upperBound)
+                        position += 1
+                    }
+                } else {
+                    for r in chars {
+                        let term = String(decoding: span.bytes[(r.lowerBound - span.start)..<(r.upperBound - span.start)], as: UTF8.self)
+                        body(term, position, r.lowerBound, r.upperBound)
+                        position += 1
+                    }
+                }
+            case .word:
+                let normalized = normalizedBytes(span.bytes)
+                defer { position += 1 }
+                if !stopwords.isEmpty {
+                    let word = String(decoding: normalized, as: UTF8.self)
+                    if stopwords.contains(word) { return }
+                    if stemmer == nil { body(word, position, span.start, span.end); return }
+                }
+                let term = stemmer?.stem(normalized) ?? String(decoding: normalized, as: UTF8.self)
+                body(term, position, span.start, span.end)
+            }
+        }
+    }
+
+    /// Lower-cased (and folded) bytes of a word span.
+    private func normalizedBytes(_ bytes: [UInt8]) -> [UInt8] {
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            scratch.removeAll(keepingCapacity: true)
+            for c in bytes { scratch.append(c >= 65 && c <= 90 ? c + 32 : c) }
+            return scratch
+        }
+        var word = String(decoding: bytes, as: UTF8.self).lowercased()
+        if config.asciiFolding { word = Analyzer.foldToASCII(word) }
+        return Array(word.utf8)
+    }
+
+    /// Letters with diacritics to their base letters, and the Latin ligatures and special
+    /// letters Lucene's `ASCIIFoldingFilter` maps (ß → ss, æ → ae, ø → o, ł → l, …).
+    static func foldToASCII(_ word: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in word.decomposedStringWithCanonicalMapping.unicodeScalars {
+            if scalar.value < 0x80 { out.append(scalar); continue }
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark: continue
+            default: break
+            }
+            if let special = specialFolds[scalar] { out.append(contentsOf: special.unicodeScalars) } else { out.append(scalar) }
+        }
+        return String(out)
+    }
+
+    private static let specialFolds: [Unicode.Scalar: String] = [
+        "ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe", "đ": "d", "Đ": "d",
+        "ð": "d", "Ð": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "ı": "i", "ĸ": "q", "ŀ": "l",
+        "ŉ": "n", "ŋ": "n", "ſ": "s", "ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl",
+    ]
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import QuarryLexical
-
-@Test func lexicalModuleLinks() {
-    _ = LexicalModule.self
-}

@@ -1,0 +1,104 @@
+import Foundation
+import QuarryBase
+import QuarryText
+import Testing
+@testable import QuarryLexical
+
+/// A small deterministic generator (SplitMix64) so failures reproduce.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Random documents over a Zipf-ish vocabulary, so some terms span many blocks.
+func randomCorpus(_ rng: inout SplitMix, documents: Int, vocabulary: Int) -> [(ordinal: UInt32, fields: [String?])] {
+    func word(_ rng: inout SplitMix) -> String {
+        let r = Double.random(in: 0..<1, using: &rng)
+        return "w\(Int(pow(r, 2.5) * Double(vocabulary)))"
+    }
+    return (0..<documents).map { d in
+        let title = (0..<Int.random(in: 0...4, using: &rng)).map { _ in word(&rng) }.joined(separator: " ")
+        let text = (0..<Int.random(in: 1...40, using: &rng)).map { _ in word(&rng) }.joined(separator: " ")
+        return (UInt32(d), [title.isEmpty ? nil : title, text])
+    }
+}
+
+func randomQuery(_ rng: inout SplitMix, vocabulary: Int, operators: Bool) -> String {
+    (0..<Int.random(in: 1...6, using: &rng)).map { _ in
+        let w = "w\(Int(pow(Double.random(in: 0..<1, using: &rng), 1.5) * Double(vocabulary)))"
+        guard operators else { return w }
+        switch Int.random(in: 0..<10, using: &rng) {
+        case 0: return "+" + w
+        case 1: return "-" + w
+        case 2: return "\"\(w) w\(Int.random(in: 0..<8, using: &rng))\""
+        case 3: return "w\(Int.random(in: 1..<9, using: &rng))*"
+        default: return w
+        }
+    }.joined(separator: " ")
+}
+
+func expectSameHits(_ a: LexicalSearchResult, _ b: LexicalSearchResult, _ context: String) {
+    #expect(a.hits.map(\.id) == b.hits.map(\.id), "\(context)")
+    for (x, y) in zip(a.hits, b.hits) { #expect(abs(x.score - y.score) <= 1e-5 * max(1, abs(y.score)), "\(context)") }
+}
+
+#if DEBUG
+let propertyRounds = 2  // debug builds are ~30x slower; release runs every round
+#else
+let propertyRounds = 6
+#endif
+
+@Test(arguments: [MultiFieldRule.bm25f, .sumOfFields])
+func prunedEqualsExhaustive(rule: MultiFieldRule) throws {
+    var rng = SplitMix(state: 42)
+    for round in 0..<propertyRounds {
+        let vocabulary = [30, 200, 1000][round % 3]
+        var index = try LexicalIndex(fields: ["title", "text"], analyzer: .standard)
+        let docs = randomCorpus(&rng, documents: 1500, vocabulary: vocabulary)
+        // Several segments and some tombstones.
+        try index.add(Array(docs[0..<900]))
+        try index.add(Array(docs[900..<1400]))
+        try index.add(Array(docs[1400...]))
+        if round == 5 { index.merge() }
+        for _ in 0..<60 { index.delete(UInt32.random(in: 0..<1500, using: &rng)) }
+        for q in 0..<40 {
+            let text = randomQuery(&rng, vocabulary: vocabulary, operators: q % 2 == 1)
+            var options = LexicalSearchOptions(k: [1, 5, 10, 50][q % 4], rule: rule)
+            options.parameters = q % 3 == 0 ? BM25Parameters(k1: 1.2, b: 0.75) : BM25Parameters()
+            if q % 5 == 0 { options.fields = [FieldBoost("title", boost: 2), FieldBoost("text")] }
+            if q % 7 == 0 { options.fields = [FieldBoost("text")] }
+            if q % 4 == 1 { options.allowed = Bitmap((0..<1500).filter { _ in Bool.random(using: &rng) }.map(UInt32.init)) }
+            options.algorithm = .exhaustive
+            let exact = try index.search(text, options: options)
+            for algorithm in [PruningAlgorithm.blockMaxWAND, .maxScore] {
+                options.algorithm = algorithm
+                let fast = try index.search(text, options: options)
+                expectSameHits(fast, exact, "round \(round) query '\(text)' \(algorithm) k=\(options.k)")
+            }
+        }
+    }
+}
+
+@Test func pruningSkipsWork() throws {
+    // "common" is in every document, "rare" in ten: once the top-3 holds "rare" documents,
+    // "common" alone cannot compete, and its blocks without "rare" are never decoded.
+    var index = try LexicalIndex(fields: ["text"], analyzer: .standard)
+    let rare: (Int) -> Bool = { $0 < 3 || $0 % 800 == 0 }
+    try index.add((0..<6400).map { d in (UInt32(d), [rare(d) ? "common rare filler" : "common filler words here"]) })
+    let exact = try index.search("common rare", options: .init(k: 3, algorithm: .exhaustive))
+    let bmw = try index.search("common rare", options: .init(k: 3))
+    let ms = try index.search("common rare", options: .init(k: 3, algorithm: .maxScore))
+    expectSameHits(bmw, exact, "bmw")
+    expectSameHits(ms, exact, "maxscore")
+    #expect(exact.hits.map(\.id) == [0, 1, 2])
+    #expect(exact.counters.postingsScored == 6400 + 10)
+    #expect(bmw.counters.postingsScored < 100)
+    #expect(ms.counters.postingsScored < 100)
+    #expect(bmw.counters.blocksSkipped > 30)
+}

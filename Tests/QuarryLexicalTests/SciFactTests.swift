@@ -1,0 +1,112 @@
+import Foundation
+import QuarryBase
+import QuarryText
+import Testing
+@testable import QuarryLexical
+
+/// The shared datasets sit beside the package: ../shared from the package root.
+let sharedRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
+
+func readLines(_ url: URL) -> [String]? {
+    guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+}
+
+/// nDCG@k with trec_eval's definition: gain = grade, discount log2(rank + 1), ideal from all
+/// judged relevant documents (grade > 0).
+func ndcg(ranked: [String], qrels: [String: Int], k: Int) -> Double {
+    var dcg = 0.0
+    for (i, id) in ranked.prefix(k).enumerated() { dcg += Double(qrels[id] ?? 0) / log2(Double(i + 2)) }
+    let ideal = qrels.values.filter { $0 > 0 }.sorted(by: >).prefix(k)
+    var idcg = 0.0
+    for (i, g) in ideal.enumerated() { idcg += Double(g) / log2(Double(i + 2)) }
+    return idcg > 0 ? dcg / idcg : 0
+}
+
+struct SciFact {
+    var ids: [String] = []
+    var index: LexicalIndex
+    var queries: [(id: String, text: String)] = []
+    var qrels: [String: [String: Int]] = [:]
+    var buildSeconds: Double
+
+    static func load() throws -> SciFact? {
+        let dir = sharedRoot.appendingPathComponent("datasets/scifact")
+        guard let corpus = readLines(dir.appendingPathComponent("corpus.jsonl")),
+              let queryLines = readLines(dir.appendingPathComponent("queries.jsonl")),
+              let qrelLines = readLines(dir.appendingPathComponent("qrels/test.tsv")) else { return nil }
+        var ids: [String] = []
+        var docs: [(ordinal: UInt32, fields: [String?])] = []
+        for line in corpus {
+            let v = try JSONParser.parse(line)
+            docs.append((UInt32(ids.count), [v["title"]?.stringValue, v["text"]?.stringValue]))
+            ids.append(v["_id"]?.stringValue ?? "")
+        }
+        let start = Date()
+        var index = try LexicalIndex(fields: ["title", "text"], analyzer: .english)
+        try index.add(docs)
+        let buildSeconds = Date().timeIntervalSince(start)
+        var s = SciFact(ids: ids, index: index, buildSeconds: buildSeconds)
+        for line in qrelLines.dropFirst() {
+            let p = line.split(separator: "\t").map(String.init)
+            guard p.count == 3, let g = Int(p[2]) else { continue }
+            s.qrels[p[0], default: [:]][p[1]] = g
+        }
+        for line in queryLines {
+            let v = try JSONParser.parse(line)
+            if let id = v["_id"]?.stringValue, s.qrels[id] != nil { s.queries.append((id, v["text"]?.stringValue ?? "")) }
+        }
+        return s
+    }
+
+    /// Mean nDCG@10 and the median latency in ms. Query text is searched as words (any may match).
+    func evaluate(_ options: LexicalSearchOptions) throws -> (ndcg: Double, medianMs: Double) {
+        var total = 0.0
+        var times: [Double] = []
+        for q in queries {
+            // Plain words: strip the MATCH operators out of natural-language queries.
+            let words = MatchQuery(clauses: q.text.split(whereSeparator: \.isWhitespace).map { .init(.should, .word(String($0))) })
+            let t0 = Date()
+            let r = try index.search(words, options: options)
+            times.append(Date().timeIntervalSince(t0) * 1000)
+            total += ndcg(ranked: r.hits.map { ids[Int($0.id)] }, qrels: qrels[q.id] ?? [:], k: 10)
+        }
+        times.sort()
+        return (total / Double(queries.count), times[times.count / 2])
+    }
+}
+
+#if DEBUG
+let isReleaseBuild = false
+#else
+let isReleaseBuild = true
+#endif
+
+/// Release builds only (`swift test -c release`): a debug build takes over a minute here.
+@Test(.enabled(if: isReleaseBuild, "SciFact runs in release builds"))
+func sciFactNDCG() throws {
+    guard let s = try SciFact.load() else {
+        Issue.record("SciFact not found under \(sharedRoot.path)")
+        return
+    }
+    #expect(s.queries.count == 300)
+    let anserini = try s.evaluate(LexicalSearchOptions(k: 10))
+    let peers = try s.evaluate(LexicalSearchOptions(k: 10, parameters: BM25Parameters(k1: 1.2, b: 0.75)))
+    let sum = try s.evaluate(LexicalSearchOptions(k: 10, rule: .sumOfFields))
+    let bytes = s.index.serialized().count
+    print("""
+        SciFact BM25 (title + text, english): build \(String(format: "%.3f", s.buildSeconds)) s, \
+        \(s.index.termCount) terms, \(s.index.postingCount) postings, snapshot \(bytes) bytes, memory \(s.index.memoryBytes) bytes
+          bm25f k1=0.9 b=0.4: nDCG@10 \(String(format: "%.4f", anserini.ndcg)) p50 \(String(format: "%.3f", anserini.medianMs)) ms
+          bm25f k1=1.2 b=0.75: nDCG@10 \(String(format: "%.4f", peers.ndcg)) p50 \(String(format: "%.3f", peers.medianMs)) ms
+          sum-of-fields k1=0.9 b=0.4: nDCG@10 \(String(format: "%.4f", sum.ndcg))
+        """)
+    #expect(anserini.ndcg >= 0.665)
+    // Pruning returns the exhaustive answer on real data too.
+    for q in s.queries.prefix(30) {
+        let exact = try s.index.search(q.text.filter { $0 != "\"" && $0 != "*" }, options: .init(k: 10, algorithm: .exhaustive))
+        let fast = try s.index.search(q.text.filter { $0 != "\"" && $0 != "*" }, options: .init(k: 10))
+        expectSameHits(fast, exact, q.text)
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import QuarryText
-
-@Test func textModuleLinks() {
-    _ = TextModule.self
-}
