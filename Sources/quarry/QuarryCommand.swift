@@ -22,7 +22,8 @@ struct QuarryCommand: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            Import.self, Collections.self, Get.self, Delete.self, Drop.self, Export.self, Repl.self, Bench.self,
+            Import.self, Collections.self, Get.self, Delete.self, Drop.self, Export.self,
+            Index.self, Search.self, Analyze.self, Repl.self, Bench.self,
         ])
 
     @OptionGroup var database: DatabaseOptions
@@ -58,6 +59,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
         try body()
     } catch let error as StorageError {
         fail(error.message)
+    } catch let error as QueryError {
+        fail(error.rendered)
     } catch let error as ExitCode {
         throw error
     } catch let error as CleanExit {

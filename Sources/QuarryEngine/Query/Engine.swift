@@ -1,5 +1,6 @@
 @_exported import QuarryBase
 @_exported import QuarryStorage
+@_exported import QuarryText
 import QuarryBase
 
 /// Namespace of the query layer: the public API the REPL, the TUI and tests call.

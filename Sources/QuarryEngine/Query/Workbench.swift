@@ -1,4 +1,5 @@
 import Foundation
+import QuarryLexical
 
 /// One open database with its settings: the object the REPL, the TUI and the commands share.
 ///
@@ -7,6 +8,13 @@ import Foundation
 public final class Workbench: @unchecked Sendable {
     public private(set) var database: QuarryDatabase
 
+    /// Indexes loaded from their snapshots, by collection.
+    final class Cache {
+        var lexical: [String: LexicalIndex] = [:]
+        var ids: [String: [String?]] = [:]
+    }
+    let cache = Cache()
+
     public init(path: String, mustExist: Bool = false) throws(StorageError) {
         database = try QuarryDatabase(path: path, mustExist: mustExist)
     }
@@ -14,6 +22,8 @@ public final class Workbench: @unchecked Sendable {
     /// Switches to another database file.
     public func open(path: String) throws(StorageError) {
         database = try QuarryDatabase(path: path)
+        cache.lexical.removeAll()
+        cache.ids.removeAll()
     }
 
     public func summaries() throws(StorageError) -> [CollectionSummary] {

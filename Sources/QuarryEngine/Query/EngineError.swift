@@ -1,0 +1,15 @@
+/// Errors of the query layer that are not storage, parse or index errors.
+public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
+    case noIndex(collection: String, kind: String, hint: String)
+    case badParameter(String)
+    case unsupported(String)
+
+    public var description: String {
+        switch self {
+        case let .noIndex(collection, kind, hint):
+            return "collection '\(collection)' has no \(kind) index; build one with: \(hint)"
+        case let .badParameter(message), let .unsupported(message):
+            return message
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import QuarryLexical
+
+/// One BM25 search as the `search` command and the evaluation run it.
+public struct LexicalRequest: Sendable {
+    public var collection: String
+    public var text: String
+    public var k = 10
+    /// `title^2,text`; nil: every indexed field with boost 1.
+    public var fields: String?
+    public var k1: Float = 0.9
+    public var b: Float = 0.4
+    /// bmw, maxscore or exhaustive.
+    public var algorithm = "bmw"
+    public var allowed: Bitmap?
+
+    public init(collection: String, text: String) {
+        self.collection = collection
+        self.text = text
+    }
+}
+
+/// A hit with the record's id and the branch's score.
+public struct SearchHit: Sendable {
+    public var ordinal: UInt32
+    public var id: String
+    public var score: Float
+    public var rank: Int
+}
+
+public struct LexicalResponse: Sendable {
+    public var hits: [SearchHit]
+    public var terms: [String]
+    public var algorithm: String
+    public var postingsScored: Int
+    public var blocksSkipped: Int
+    public var documentsEvaluated: Int
+    public var nanoseconds: UInt64
+}
+
+extension Workbench {
+    func lexicalOptions(_ r: LexicalRequest) throws -> LexicalSearchOptions {
+        guard let algorithm = PruningAlgorithm(rawValue: r.algorithm.lowercased()) else {
+            throw EngineError.badParameter("unknown BM25 algorithm '\(r.algorithm)' (expected bmw, maxscore or exhaustive)")
+        }
+        var o = LexicalSearchOptions(k: r.k, parameters: BM25Parameters(k1: r.k1, b: r.b), algorithm: algorithm, allowed: r.allowed)
+        if let f = r.fields { o.fields = try FieldBoost.parseList(f) }
+        return o
+    }
+
+    /// Runs a BM25 search; hits carry the records' ids.
+    public func searchLexical(_ r: LexicalRequest) throws -> LexicalResponse {
+        let index = try lexicalIndex(collection: r.collection)
+        let options = try lexicalOptions(r)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try index.search(r.text, options: options)
+        let elapsed = DispatchTime.now().uptimeNanoseconds - start
+        let ids = try idMap(collection: r.collection)
+        return LexicalResponse(
+            hits: result.hits.enumerated().map { SearchHit(ordinal: $1.id, id: ids[Int($1.id)] ?? "?", score: $1.score, rank: $0 + 1) },
+            terms: result.terms, algorithm: result.algorithm.rawValue, postingsScored: result.counters.postingsScored,
+            blocksSkipped: result.counters.blocksSkipped, documentsEvaluated: result.counters.documentsEvaluated, nanoseconds: elapsed)
+    }
+
+    /// The BM25 explanation of a hit, as lines of text: per term and field, every number of the formula.
+    public func explainLexical(_ r: LexicalRequest, ordinal: UInt32) throws -> [String] {
+        let index = try lexicalIndex(collection: r.collection)
+        let query: MatchQuery
+        do { query = try MatchQuery.parse(r.text) } catch { throw LexicalError.parse(error) }
+        guard let e = try index.explain(query, ordinal: ordinal, options: try lexicalOptions(r)) else { return ["no match"] }
+        var lines = [String(format: "score %.4f = sum of %d term(s)  (%@, k1=%.2f, b=%.2f, N=%d)", e.score, e.terms.count, e.rule.rawValue, e.k1, e.b, e.documentCount)]
+        for t in e.terms {
+            lines.append(String(format: "  %.4f  %@  idf=%.4f (df=%d)  tf=%.2f  dl=%.1f  avgdl=%.1f", t.contribution, t.term, t.idf, t.df, t.tf, t.dl, t.avgdl))
+            for f in t.fields where f.tf > 0 {
+                lines.append(String(format: "          %@^%@: tf=%d dl=%d avgdl=%.1f df=%d → %.4f", f.field, JSONValue.format(Double(f.boost)), f.tf, f.dl, f.avgdl, f.df, f.contribution))
+            }
+        }
+        return lines
+    }
+
+    /// Ordinal → id, cached per collection.
+    public func idMap(collection: String) throws -> [String?] {
+        if let m = cache.ids[collection] { return m }
+        let m = try database.idMap(collection: collection).ids
+        cache.ids[collection] = m
+        return m
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import QuarryEngine
+import QuarryREPL
+
+struct Index: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build an index of a collection: BM25 over text fields.",
+        discussion: """
+            The index is stored in the database file; reopening does not rebuild it, and records
+            imported or deleted later are folded in (a new segment, tombstones) on next use.
+
+            Examples:
+              quarry index --collection scifact --text title,text
+              quarry index --collection scifact --text title,text --analyzer standard
+            Analyzers: english (default: Lucene's 33 stopwords + Snowball English), standard,
+            simple, cjk, and any Snowball language by name (french, german, russian, …).
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The collection.") var collection: String
+    @Option(help: "Comma-separated text fields for a BM25 index (default: the collection's text fields).") var text: String?
+    @Option(help: "The analyzer of the BM25 index.") var analyzer = "english"
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let wb = try Workbench(path: database.path, mustExist: true)
+            let fields = text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            let r = try wb.buildLexicalIndex(collection: collection, fields: fields, analyzer: analyzer)
+            if json {
+                printJSON(.object([
+                    JSONMember("index", "bm25"), JSONMember("collection", .string(collection)),
+                    JSONMember("fields", .array(r.fields.map { .string($0) })), JSONMember("analyzer", .string(r.analyzer)),
+                    JSONMember("documents", .int(Int64(r.documents))), JSONMember("terms", .int(Int64(r.terms))),
+                    JSONMember("postings", .int(Int64(r.postings))), JSONMember("bytes", .int(Int64(r.bytes))),
+                    JSONMember("seconds", .double(r.seconds)),
+                ]))
+            } else {
+                print("built BM25 index of '\(collection)' on \(r.fields.joined(separator: ", ")) (\(r.analyzer)): \(Human.count(r.documents)) documents, \(Human.count(r.terms)) terms, \(Human.count(r.postings)) postings, \(Human.bytes(r.bytes)) in \(Human.seconds(r.seconds))")
+            }
+        }
+    }
+}
+
+struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the tokens an analyzer makes of a text, with positions and offsets (like Elasticsearch _analyze).",
+        discussion: """
+            Examples:
+              quarry analyze --analyzer english 'The runners were running'
+              quarry analyze --analyzer cjk '東京都に住む' --json
+            """)
+
+    @Option(help: "english, standard, simple, cjk or a Snowball language.") var analyzer = "english"
+    @Argument(help: "The text.") var text: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let tokens = try Analyzer(try AnalyzerConfig.named(analyzer)).analyze(text)
+            if json {
+                printJSON(.object([JSONMember("analyzer", .string(analyzer)), JSONMember("tokens", .array(tokens.map {
+                    .object([JSONMember("token", .string($0.term)), JSONMember("position", .int(Int64($0.position))),
+                             JSONMember("start_offset", .int(Int64($0.start))), JSONMember("end_offset", .int(Int64($0.end)))])
+                }))]))
+                return
+            }
+            let utf8 = Array(text.utf8)
+            print(TextTable(columns: [.init("position", alignRight: true), .init("token"), .init("source"), .init("bytes")],
+                            rows: tokens.map { [String($0.position), $0.term, String(decoding: utf8[$0.start..<$0.end], as: UTF8.self), "\($0.start)..<\($0.end)"] })
+                .render(width: Terminal.width(), color: Terminal.colorEnabled()))
+        }
+    }
+}
