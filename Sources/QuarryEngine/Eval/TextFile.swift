@@ -22,15 +22,17 @@ enum TextFile {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 
-    /// Non-empty lines with their 1-based numbers; `\r\n` endings are accepted.
+    /// Non-empty lines with their 1-based numbers; `\r\n` endings are accepted. Split on bytes,
+    /// because Swift reads `\r\n` as one Character.
     static func lines(_ text: String) -> [(number: Int, text: Substring)] {
         var out: [(Int, Substring)] = []
         var number = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             number += 1
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            out.append((number, line))
+            var line = raw
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
+            out.append((number, Substring(line)))
         }
         return out
     }
