@@ -46,16 +46,16 @@ public struct EvalSummary: Sendable, Equatable {
         ])
     }
 
-    /// trec_eval-style text: one `name<TAB>all<TAB>value` line per figure, values to 4 decimals
+    /// trec_eval-style text: one `name<TAB>all<TAB>value` line per figure (name padded to 22, as trec_eval), values to 4 decimals
     /// (latency in ms to 3), unmeasured figures left out.
     public var text: String {
         var lines: [String] = []
         func add(_ name: String, _ v: Double?, _ decimals: Int = 4) {
             guard let v else { return }
-            lines.append(name.padding(to: 14) + "\tall\t" + NumberText.fixedPadded(v, decimals: decimals))
+            lines.append(name.padding(to: 22) + "\tall\t" + NumberText.fixedPadded(v, decimals: decimals))
         }
         add("ndcg@10", ndcg10); add("mrr@10", mrr10); add("recall@100", recall100); add("p@10", p10); add("map", map)
-        lines.append("queries".padding(to: 14) + "\tall\t\(queries)")
+        lines.append("queries".padding(to: 22) + "\tall\t\(queries)")
         if let l = latency {
             add("latency_p50_ms", l.p50Ms, 3); add("latency_p95_ms", l.p95Ms, 3)
             add("latency_p99_ms", l.p99Ms, 3); add("latency_max_ms", l.maxMs, 3); add("qps", l.qps, 1)

@@ -4,7 +4,7 @@
 /// Each character cell holds 2 × 4 dots, so a plot of `width` × `height` cells has
 /// `2·width` × `4·height` dots. Every point is one dot; the frontier points are joined by straight
 /// lines (Bresenham) so the frontier reads as a curve. Axes run from the smallest to the largest
-/// value of the points; the y axis is labelled at its top, middle and bottom, the x axis at its
+/// value of the points (a single value is widened around itself); with no points they run 0 to 1; the y axis is labelled at its top, middle and bottom, the x axis at its
 /// ends, with the axis names above the y axis and under the x axis.
 public enum ParetoPlot {
     /// The plot lines: the y-axis name, `height` rows of the plot, the x axis, its tick values and
@@ -15,8 +15,8 @@ public enum ParetoPlot {
         let width = max(2, width), height = max(2, height)
         let finite = points.filter { $0.x.isFinite && $0.y.isFinite }
         let xs = finite.map(\.x), ys = finite.map(\.y)
-        let (xMin, xMax) = (xs.min() ?? 0, xs.max() ?? 1)
-        let (yMin, yMax) = (ys.min() ?? 0, ys.max() ?? 1)
+        let (xMin, xMax) = span(xs.min() ?? 0, xs.max() ?? 1)
+        let (yMin, yMax) = span(ys.min() ?? 0, ys.max() ?? 1)
         let dotsX = 2 * width, dotsY = 4 * height
         func dot(_ p: (x: Double, y: Double)) -> (Int, Int) {
             let fx = xMax > xMin ? (p.x - xMin) / (xMax - xMin) : 0.5
@@ -35,7 +35,8 @@ public enum ParetoPlot {
         for (a, b) in zip(path, path.dropFirst()) { line(from: a, to: b, set) }
         if path.count == 1 { set(path[0].0, path[0].1) }
 
-        let top = NumberText.tick(yMax), mid = NumberText.tick((yMin + yMax) / 2), bottom = NumberText.tick(yMin)
+        let top = NumberText.tick(yMax), bottom = NumberText.tick(yMin)
+        let mid = height >= 5 ? NumberText.tick((yMin + yMax) / 2) : ""
         let gutter = max(top.count, mid.count, bottom.count)
         func pad(_ s: String) -> String { String(repeating: " ", count: gutter - s.count) + s }
         var lines = [String(repeating: " ", count: gutter) + " " + yLabel]
@@ -65,6 +66,14 @@ public enum ParetoPlot {
         let onFrontier = Set(paretoFrontier(rows, metric: metric))
         let frontier = usable.indices.filter { onFrontier.contains(usable[$0]) }
         return render(points: points, frontier: frontier, width: width, height: height, xLabel: "p50 latency (ms)", yLabel: metric)
+    }
+
+    /// The axis range; a single value is widened by 10% of itself (or by 1 around 0) each way, so
+    /// the point sits in the middle between two distinct labels.
+    static func span(_ lo: Double, _ hi: Double) -> (Double, Double) {
+        guard lo == hi else { return (lo, hi) }
+        let d = lo == 0 ? 1 : abs(lo) * 0.1
+        return (lo - d, hi + d)
     }
 
     /// Bresenham's line algorithm (Bresenham, "Algorithm for computer control of a digital
