@@ -69,7 +69,7 @@ import Testing
         r.set(query: "1", results: [.init(document: "d", score: 3)])
         try r.write(path: dir + "/out.trec")
         #expect(try Run.load(path: dir + "/out.trec") == r)
-        FileManager.default.createFile(atPath: dir + "/bad.tsv", contents: Data("q1 0 d1 x\n".utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/bad.tsv", contents: Data("q1 0 d1 x\n".utf8))
         do { _ = try Qrels.load(path: dir + "/bad.tsv"); Issue.record("no error") } catch {
             #expect(error.description == "bad.tsv:1: relevance 'x' is not an integer")
         }

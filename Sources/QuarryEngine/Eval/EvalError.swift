@@ -20,6 +20,8 @@ public enum EvalError: Error, Equatable, Sendable {
     case badTarget(text: String)
     /// A sweep grid parameter with no values.
     case emptyParameter(name: String)
+    /// A stored evaluation that is not what `Evaluation.json` writes.
+    case badEvaluationJSON(reason: String)
 }
 
 extension EvalError: CustomStringConvertible {
@@ -47,6 +49,8 @@ extension EvalError: CustomStringConvertible {
             return "target '\(text)' is not 'metric=value' or 'metric=max' (e.g. recall@10=0.95, ndcg@10=max)"
         case let .emptyParameter(name):
             return "sweep parameter '\(name)' has no values"
+        case let .badEvaluationJSON(reason):
+            return "stored evaluation is malformed: \(reason)"
         }
     }
 }
