@@ -1,0 +1,94 @@
+/// A relevance metric with trec_eval's definition (Voorhees & Harman, "TREC: Experiment and
+/// Evaluation in Information Retrieval", 2005; trec_eval 9.0 `m_*.c`). `k` is the rank cut-off.
+///
+/// - `ndcg(k)`: Järvelin & Kekäläinen 2002 nDCG as trec_eval's `ndcg_cut_k`: gain = grade (linear,
+///   not 2^grade − 1), discount log2(rank + 1), ideal DCG from all judged documents of the query cut
+///   at k. `ndcg(nil)` is trec_eval's uncut `ndcg`.
+/// - `mrr(k)`: reciprocal rank of the first relevant document among the k best (`recip_rank` on a
+///   run cut at k); `mrr(nil)` has no cut.
+/// - `recall(k)`: relevant documents among the k best / all relevant documents (`recall_k`).
+/// - `precision(k)`: relevant documents among the k best / k, also when fewer were returned (`P_k`).
+/// - `map`: mean average precision over the whole ranking (`map`).
+///
+/// "Relevant" means grade > 0.
+public enum RelevanceMetric: Hashable, Sendable, CustomStringConvertible {
+    case ndcg(k: Int?)
+    case mrr(k: Int?)
+    case recall(k: Int)
+    case precision(k: Int)
+    case map
+
+    /// Quarry's name: `ndcg@10`, `mrr@10`, `mrr`, `recall@100`, `p@10`, `map`, `ndcg`.
+    public var name: String {
+        switch self {
+        case let .ndcg(k): return k.map { "ndcg@\($0)" } ?? "ndcg"
+        case let .mrr(k): return k.map { "mrr@\($0)" } ?? "mrr"
+        case let .recall(k): return "recall@\(k)"
+        case let .precision(k): return "p@\(k)"
+        case .map: return "map"
+        }
+    }
+
+    /// trec_eval's name of the same measure: `ndcg_cut_10`, `recip_rank`, `recall_100`, `P_10`, `map`.
+    /// A cut-off MRR has no trec_eval name; it is given as `recip_rank@k`.
+    public var trecName: String {
+        switch self {
+        case let .ndcg(k): return k.map { "ndcg_cut_\($0)" } ?? "ndcg"
+        case let .mrr(k): return k.map { "recip_rank@\($0)" } ?? "recip_rank"
+        case let .recall(k): return "recall_\(k)"
+        case let .precision(k): return "P_\(k)"
+        case .map: return "map"
+        }
+    }
+
+    public var description: String { name }
+
+    /// The metrics of a default report: nDCG@10, MRR@10, Recall@100, P@10, MAP.
+    public static let standard: [RelevanceMetric] = [.ndcg(k: 10), .mrr(k: 10), .recall(k: 100), .precision(k: 10), .map]
+
+    /// Parses Quarry's names (case-insensitive): `ndcg@10`, `mrr@10`, `mrr`, `recall@100`, `p@10`,
+    /// `map`, `ndcg`. An unknown name is reported with the closest known spelling.
+    public static func parse(_ text: String) throws(EvalError) -> RelevanceMetric {
+        let s = text.lowercased()
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        if parts.count == 1 {
+            switch s {
+            case "map": return .map
+            case "mrr": return .mrr(k: nil)
+            case "ndcg": return .ndcg(k: nil)
+            default: break
+            }
+        } else if parts.count == 2, let k = Int(parts[1]), k > 0 {
+            switch parts[0] {
+            case "ndcg": return .ndcg(k: k)
+            case "mrr": return .mrr(k: k)
+            case "recall": return .recall(k: k)
+            case "p", "precision": return .precision(k: k)
+            default: break
+            }
+        }
+        let head = String(parts[0])
+        let suffix = parts.count == 2 ? "@" + parts[1] : ""
+        let names = ["ndcg", "mrr", "recall", "p", "map"]
+        let best = names.map { ($0, editDistance(head, $0)) }.min { $0.1 < $1.1 }
+        let suggestion = best.flatMap { $0.1 <= 2 && $0.1 > 0 ? $0.0 + ($0.0 == "map" ? "" : suffix) : nil }
+        throw .unknownMetric(name: text, suggestion: suggestion)
+    }
+}
+
+/// Levenshtein distance over Unicode scalars, for "did you mean".
+func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+    if x.isEmpty { return y.count }
+    var row = Array(0...y.count)
+    for i in 1...x.count {
+        var previous = row[0]
+        row[0] = i
+        for j in stride(from: 1, through: y.count, by: 1) {
+            let saved = row[j]
+            row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
+            previous = saved
+        }
+    }
+    return row[y.count]
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import QuarryEval
-
-@Test func evalModuleLinks() {
-    _ = EvalModule.self
-}
