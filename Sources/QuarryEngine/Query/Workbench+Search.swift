@@ -13,6 +13,8 @@ public struct LexicalRequest: Sendable {
     /// bmw, maxscore or exhaustive.
     public var algorithm = "bmw"
     public var allowed: Bitmap?
+    /// Take the text as plain words (query sets), not as search-box syntax with +, -, "…" and *.
+    public var plainText = false
 
     public init(collection: String, text: String) {
         self.collection = collection
@@ -53,7 +55,9 @@ extension Workbench {
         let index = try lexicalIndex(collection: r.collection)
         let options = try lexicalOptions(r)
         let start = DispatchTime.now().uptimeNanoseconds
-        let result = try index.search(r.text, options: options)
+        let result = r.plainText
+            ? try index.search(MatchQuery(clauses: r.text.split(whereSeparator: \.isWhitespace).map { .init(.should, .word(String($0))) }), options: options)
+            : try index.search(r.text, options: options)
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
         let ids = try idMap(collection: r.collection)
         return LexicalResponse(

@@ -307,3 +307,17 @@ extension QuarryDatabase {
         }
     }
 }
+
+// MARK: - Evaluation runs
+
+extension QuarryDatabase {
+    /// Stores an evaluation run; returns its id.
+    public func saveRun(collection: String, statement: String, params: JSONValue, split: String, metrics: JSONValue, perQuery: JSONValue, quarryVersion: String) throws(StorageError) -> Int64 {
+        try write { db in
+            let cid = try collectionID(db, collection)
+            try db.execute(sql: "INSERT INTO runs (collection_id, statement, params, split, metrics, per_query, quarry_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [cid, statement, params.jsonText, split, metrics.jsonText, perQuery.jsonText, quarryVersion])
+            return db.lastInsertedRowID
+        }
+    }
+}
