@@ -24,23 +24,34 @@ public struct IndexedFilterExecutor: FilterExecutor {
     }
 
     public func execute(_ expr: FilterExpr, within candidates: Bitmap?) -> FilterResult {
-        let (matches, plan) = run(expr, candidates)
+        let (matches, plan) = run(expr, candidates, Memo())
         return FilterResult(matches: matches, plan: plan)
     }
 
     /// The plan with estimates only (EXPLAIN without running).
-    public func explain(_ expr: FilterExpr) -> FilterPlanNode { planOnly(expr) }
+    public func explain(_ expr: FilterExpr) -> FilterPlanNode { planOnly(expr, Memo()) }
 
     /// The estimated fraction of the collection that matches.
-    public func estimate(_ expr: FilterExpr) -> Double {
+    public func estimate(_ expr: FilterExpr) -> Double { estimate(expr, Memo()) }
+
+    /// Leaf estimates of one planning, so that nested nodes do not sample the same leaf twice.
+    private final class Memo {
+        var leaves: [String: Double] = [:]
+    }
+
+    private func estimate(_ expr: FilterExpr, _ memo: Memo) -> Double {
         switch expr {
-        case let .and(xs): return xs.reduce(1.0) { $0 * estimate($1) }
-        case let .or(xs): return 1 - xs.reduce(1.0) { $0 * (1 - estimate($1)) }
-        case let .not(x): return 1 - estimate(x)
+        case let .and(xs): return xs.reduce(1.0) { $0 * estimate($1, memo) }
+        case let .or(xs): return 1 - xs.reduce(1.0) { $0 * (1 - estimate($1, memo)) }
+        case let .not(x): return 1 - estimate(x, memo)
         case let .constant(b): return b ? 1 : 0
         default:
-            if let p = index.probe(expr), p.exact { return fraction(p.estimate) }
-            return sampled(expr)
+            let key = expr.description
+            if let known = memo.leaves[key] { return known }
+            let value: Double
+            if let p = index.probe(expr), p.exact { value = fraction(p.estimate) } else { value = sampled(expr) }
+            memo.leaves[key] = value
+            return value
         }
     }
 
@@ -58,9 +69,9 @@ public struct IndexedFilterExecutor: FilterExecutor {
         return Double(hits) / Double(k)
     }
 
-    private func node(_ op: String, _ e: FilterExpr, index: String? = nil, detail: String? = nil,
+    private func node(_ op: String, _ e: FilterExpr, _ memo: Memo, index: String? = nil, detail: String? = nil,
                       children: [FilterPlanNode] = []) -> FilterPlanNode {
-        let est = estimate(e)
+        let est = estimate(e, memo)
         return FilterPlanNode(operation: op, expression: e.description, index: index, detail: detail,
                               estimatedSelectivity: est, estimatedRows: Int((est * Double(count)).rounded()),
                               children: children)
@@ -85,8 +96,8 @@ public struct IndexedFilterExecutor: FilterExecutor {
     }
 
     /// Children of `and` in running order: most selective first, index-served before scanned.
-    private func ordered(_ xs: [FilterExpr]) -> [FilterExpr] {
-        xs.map { ($0, estimate($0), fullyIndexed($0)) }
+    private func ordered(_ xs: [FilterExpr], _ memo: Memo) -> [FilterExpr] {
+        xs.map { ($0, estimate($0, memo), fullyIndexed($0)) }
             .enumerated()
             .sorted { a, b in
                 if a.element.2 != b.element.2 { return a.element.2 }
@@ -96,63 +107,63 @@ public struct IndexedFilterExecutor: FilterExecutor {
             .map(\.element.0)
     }
 
-    private func run(_ e: FilterExpr, _ candidates: Bitmap?) -> (Bitmap, FilterPlanNode) {
+    private func run(_ e: FilterExpr, _ candidates: Bitmap?, _ memo: Memo) -> (Bitmap, FilterPlanNode) {
         switch e {
         case let .and(xs):
             var acc = candidates
             var children: [FilterPlanNode] = []
-            for child in ordered(xs) {
-                if let a = acc, a.isEmpty { children.append(planOnly(child)); continue }
-                let (b, n) = run(child, acc)
+            for child in ordered(xs, memo) {
+                if let a = acc, a.isEmpty { children.append(planOnly(child, memo)); continue }
+                let (b, n) = run(child, acc, memo)
                 acc = b
                 children.append(n)
             }
             let result = acc ?? universe
-            return (result, finish(node("Bitmap And", e, children: children), result))
+            return (result, finish(node("Bitmap And", e, memo, children: children), result))
         case let .or(xs):
             var result = Bitmap()
             var children: [FilterPlanNode] = []
             for child in xs {
                 // A branch that reads records only checks those no earlier branch matched.
                 let within = fullyIndexed(child) ? candidates : (candidates ?? universe).subtracting(result)
-                let (b, n) = run(child, within)
+                let (b, n) = run(child, within, memo)
                 result.formUnion(b)
                 children.append(n)
             }
-            return (result, finish(node("Bitmap Or", e, children: children), result))
+            return (result, finish(node("Bitmap Or", e, memo, children: children), result))
         case let .not(x):
-            let (b, n) = run(x, candidates)
+            let (b, n) = run(x, candidates, memo)
             let result = (candidates ?? universe).subtracting(b)
-            return (result, finish(node("Bitmap Not", e, children: [n]), result))
+            return (result, finish(node("Bitmap Not", e, memo, children: [n]), result))
         case let .constant(v):
             let result = v ? (candidates ?? universe) : Bitmap()
-            return (result, finish(node("Constant", e), result))
+            return (result, finish(node("Constant", e, memo), result))
         default:
             guard let probe = index.probe(e) else {
                 let (result, examined) = scan(e, candidates, count: count, record: record)
-                return (result, finish(node("Row Scan", e), result, examined: examined))
+                return (result, finish(node("Row Scan", e, memo), result, examined: examined))
             }
             var bitmap = probe.bitmap()
             if let candidates { bitmap.formIntersection(candidates) }
             if probe.exact {
-                return (bitmap, finish(node("Path Index Scan", e, index: probe.path.description, detail: probe.detail), bitmap))
+                return (bitmap, finish(node("Path Index Scan", e, memo, index: probe.path.description, detail: probe.detail), bitmap))
             }
             let (result, examined) = scan(e, bitmap, count: count, record: record)
-            let n = node("Row Scan", e, index: probe.path.description, detail: probe.detail)
+            let n = node("Row Scan", e, memo, index: probe.path.description, detail: probe.detail)
             return (result, finish(n, result, examined: examined))
         }
     }
 
     /// The plan of `e` without running it.
-    private func planOnly(_ e: FilterExpr) -> FilterPlanNode {
+    private func planOnly(_ e: FilterExpr, _ memo: Memo) -> FilterPlanNode {
         switch e {
-        case let .and(xs): return node("Bitmap And", e, children: ordered(xs).map(planOnly))
-        case let .or(xs): return node("Bitmap Or", e, children: xs.map(planOnly))
-        case let .not(x): return node("Bitmap Not", e, children: [planOnly(x)])
-        case .constant: return node("Constant", e)
+        case let .and(xs): return node("Bitmap And", e, memo, children: ordered(xs, memo).map { planOnly($0, memo) })
+        case let .or(xs): return node("Bitmap Or", e, memo, children: xs.map { planOnly($0, memo) })
+        case let .not(x): return node("Bitmap Not", e, memo, children: [planOnly(x, memo)])
+        case .constant: return node("Constant", e, memo)
         default:
-            guard let probe = index.probe(e) else { return node("Row Scan", e) }
-            return node(probe.exact ? "Path Index Scan" : "Row Scan", e, index: probe.path.description, detail: probe.detail)
+            guard let probe = index.probe(e) else { return node("Row Scan", e, memo) }
+            return node(probe.exact ? "Path Index Scan" : "Row Scan", e, memo, index: probe.path.description, detail: probe.detail)
         }
     }
 }
