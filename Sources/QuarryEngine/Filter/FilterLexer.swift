@@ -126,7 +126,11 @@ struct FilterLexer {
         while true {
             guard let c = peek(), c != "\n" else { throw .unterminatedString(at: start) }
             i += 1
-            if c == quote { return Token(kind: .string(String(s)), location: start) }
+            if c == quote {
+                // SQL spelling of a quote inside a string: doubled ('it''s').
+                if peek() == quote { s.append(quote); i += 1; continue }
+                return Token(kind: .string(String(s)), location: start)
+            }
             guard c == "\\" else { s.append(c); continue }
             let escapeAt = SourceLocation(line: line, column: i - lineStart, offset: i - 1)
             guard let e = peek() else { throw .unterminatedString(at: start) }
