@@ -113,8 +113,8 @@ func editDistance(_ a: String, _ b: String) -> Int {
 
 /// The candidate nearest to `word` by edit distance, when it is near enough to be a typo
 /// (at most 2 edits, or a third of the word's length for long words); ties go to the first.
-func nearest(_ word: String, among candidates: [String]) -> String? {
-    let limit = max(2, word.unicodeScalars.count / 3)
+func nearest(_ word: String, among candidates: [String], limit: Int? = nil) -> String? {
+    let limit = limit ?? max(2, word.unicodeScalars.count / 3)
     var best: (String, Int)?
     for c in candidates {
         let d = editDistance(word.lowercased(), c.lowercased())

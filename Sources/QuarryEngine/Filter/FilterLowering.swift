@@ -19,7 +19,9 @@ public struct PathCatalog: Sendable, Equatable {
 
     /// The seen path nearest to `path` by edit distance (only a plausible typo).
     public func suggestion(for path: FilterPath) -> String? {
-        nearest(path.description, among: paths.filter { !$0.hasSuffix("[]") })
+        var limit = 2
+        if case let .key(last)? = path.components.last { limit = max(2, last.unicodeScalars.count / 3) }
+        return nearest(path.description, among: paths.filter { !$0.hasSuffix("[]") }, limit: limit)
     }
 
     /// Adds every path of `record` (keys of objects, `[]` for array elements).

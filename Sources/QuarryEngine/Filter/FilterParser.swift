@@ -248,6 +248,7 @@ struct FilterParser {
             guard current.isSymbol(")") else { throw fail("')'") }
             _ = advance()
             inner.text = "(\(inner.text))"
+            inner.location = t.location
             return inner
         case let .ident(name):
             switch name.lowercased() {
