@@ -10,7 +10,7 @@ import Testing
     let report = FilterBenchmark.run(count: 2_000, repeats: 1)
     #expect(report.rows.count == 5)
     #expect(report.rows.map(\.targetSelectivity) == [0.001, 0.01, 0.1, 0.5, 0.001])
-    #expect(report.rows.allSatisfy(\.agrees))
+    #expect(report.rows.allSatisfy { $0.agrees })
     for row in report.rows.prefix(4) {
         #expect(abs(row.actualSelectivity - row.targetSelectivity) <= 0.001, "\(row.filter)")
     }
