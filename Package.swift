@@ -54,7 +54,7 @@ let package = Package(
             path: "Sources/QuarryEngine/Vector"),
         .target(
             name: "QuarryFilter",
-            dependencies: ["QuarryBase", "QuarryStorage"],
+            dependencies: ["QuarryBase"],
             path: "Sources/QuarryEngine/Filter"),
         .target(
             name: "QuarryEmbed",
@@ -88,7 +88,9 @@ let package = Package(
         .testTarget(name: "QuarryTextTests", dependencies: ["QuarryText"]),
         .testTarget(name: "QuarryLexicalTests", dependencies: ["QuarryLexical"]),
         .testTarget(name: "QuarryVectorTests", dependencies: ["QuarryVector"]),
-        .testTarget(name: "QuarryFilterTests", dependencies: ["QuarryFilter"]),
+        .testTarget(
+            name: "QuarryFilterTests",
+            dependencies: ["QuarryFilter", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "QuarryEmbedTests", dependencies: ["QuarryEmbed"]),
         .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval"]),
         .testTarget(name: "QuarryEngineTests", dependencies: ["QuarryEngine"]),

@@ -1,2 +1,0 @@
-/// Namespace of the Filter part of the engine.
-public enum FilterModule {}

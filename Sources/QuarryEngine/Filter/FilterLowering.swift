@@ -1,0 +1,207 @@
+import QuarryBase
+
+/// The paths seen in a collection's records, for "did you mean" and for completion.
+///
+/// Keys are spelled as `FilterPath.description` with array elements as `[]`:
+/// `metadata.year`, `metadata.tags`, `metadata.tags[]`, `metadata.items[].name`.
+public struct PathCatalog: Sendable, Equatable {
+    /// Every path seen, sorted.
+    public private(set) var paths: [String]
+    private var set: Set<String>
+
+    public init<S: Sequence>(_ paths: S) where S.Element == String {
+        set = Set(paths)
+        self.paths = set.sorted()
+    }
+
+    /// True when some record has `path` (array indexes match any element).
+    public func contains(_ path: FilterPath) -> Bool { set.contains(path.catalogKey) }
+
+    /// The seen path nearest to `path` by edit distance (only a plausible typo).
+    public func suggestion(for path: FilterPath) -> String? {
+        var limit = 2
+        if case let .key(last)? = path.components.last { limit = max(2, last.unicodeScalars.count / 3) }
+        return nearest(path.description, among: paths.filter { !$0.hasSuffix("[]") }, limit: limit)
+    }
+
+    /// Adds every path of `record` (keys of objects, `[]` for array elements).
+    mutating func add(record: JSONValue) {
+        func walk(_ v: JSONValue, _ prefix: [FilterPath.Component]) {
+            switch v {
+            case let .object(members):
+                for m in members {
+                    let p = prefix + [.key(m.key)]
+                    set.insert(FilterPath(p).catalogKey)
+                    walk(m.value, p)
+                }
+            case let .array(items):
+                guard !prefix.isEmpty else { return }
+                for item in items {
+                    let p = prefix + [.index(-1)]
+                    set.insert(FilterPath(p).catalogKey)
+                    walk(item, p)
+                }
+            default: break
+            }
+        }
+        walk(record, [])
+    }
+
+    mutating func finish() { paths = set.sorted() }
+}
+
+/// Functions the language knows, with their signatures for messages.
+enum FilterFunction: String, CaseIterable {
+    case jsonContains = "json_contains", jsonContainsAny = "json_contains_any", jsonContainsAll = "json_contains_all"
+    case arrayContains = "array_contains", arrayContainsAny = "array_contains_any", arrayContainsAll = "array_contains_all"
+    case arrayLength = "array_length"
+    case exists = "exists"
+
+    var usage: String {
+        switch self {
+        case .jsonContains, .arrayContains: return "2 arguments (path, value)"
+        case .jsonContainsAny, .jsonContainsAll, .arrayContainsAny, .arrayContainsAll: return "2 arguments (path, [values])"
+        case .arrayLength, .exists: return "1 argument (path)"
+        }
+    }
+
+    var containsMode: ContainsMode? {
+        switch self {
+        case .jsonContains, .arrayContains: return .one
+        case .jsonContainsAny, .arrayContainsAny: return .any
+        case .jsonContainsAll, .arrayContainsAll: return .all
+        default: return nil
+        }
+    }
+}
+
+/// Turns the untyped syntax into a `FilterExpr`, checking that conditions and values stand
+/// where they belong, that functions exist, and (with a catalog) that paths occur.
+struct Lowering {
+    let catalog: PathCatalog?
+
+    func condition(_ n: Node) throws(FilterError) -> FilterExpr {
+        switch n.syntax {
+        case let .binary(op, l, r) where op == "and" || op == "or":
+            let a = try condition(l), b = try condition(r)
+            if op == "and" { return .and(flatten(a, b, and: true)) }
+            return .or(flatten(a, b, and: false))
+        case let .not(x):
+            return .not(try condition(x))
+        case let .binary(op, l, r) where CompareOp(rawValue: op) != nil:
+            return .compare(try value(l), CompareOp(rawValue: op)!, try value(r))
+        case let .isNull(x, negated):
+            let e = FilterExpr.isNull(try value(x))
+            return negated ? .not(e) : e
+        case let .inList(x, list, negated):
+            let e = FilterExpr.inList(try value(x), try literals(list, context: "each element of an 'in' list"))
+            return negated ? .not(e) : e
+        case let .like(x, pattern, negated):
+            guard case let .literal(.string(p)) = pattern.syntax else {
+                throw .notALiteral(context: "the pattern of 'like'", found: pattern.text, at: pattern.location)
+            }
+            let e = FilterExpr.like(try value(x), pattern: p)
+            return negated ? .not(e) : e
+        case let .between(x, low, high, negated):
+            let v = try value(x)
+            let e = FilterExpr.and([.compare(v, .ge, try value(low)), .compare(v, .le, try value(high))])
+            return negated ? .not(e) : e
+        case let .exists(x):
+            guard case let .path(p) = x.syntax else {
+                throw .unexpected(found: x.text, expected: "a path after 'exists'", at: x.location)
+            }
+            try check(p, at: x.location)
+            return .exists(p)
+        case let .call(name, args):
+            let f = try function(name, at: n.location)
+            if f == .exists {
+                guard args.count == 1 else { throw .wrongArguments(function: f.rawValue, usage: f.usage, found: args.count, at: n.location) }
+                return try condition(Node(syntax: .exists(args[0]), location: n.location, text: n.text))
+            }
+            guard let mode = f.containsMode else { throw .notACondition(found: n.text, at: n.location) }
+            guard args.count == 2 else { throw .wrongArguments(function: f.rawValue, usage: f.usage, found: args.count, at: n.location) }
+            let target = try value(args[0])
+            if mode == .one {
+                return .contains(target, [try literal(args[1], context: "the value of \(f.rawValue)")], .one)
+            }
+            guard case .list = args[1].syntax else {
+                throw .notALiteral(context: "the second argument of \(f.rawValue)", found: args[1].text + " (expected a list [..])", at: args[1].location)
+            }
+            return .contains(target, try literals(args[1], context: "each element of the list"), mode)
+        case let .literal(.bool(b)):
+            return .constant(b)
+        case .path:
+            return .compare(try value(n), .eq, .literal(.bool(true)))
+        default:
+            throw .notACondition(found: n.text, at: n.location)
+        }
+    }
+
+    private func flatten(_ a: FilterExpr, _ b: FilterExpr, and: Bool) -> [FilterExpr] {
+        func parts(_ e: FilterExpr) -> [FilterExpr] {
+            switch (e, and) {
+            case let (.and(xs), true), let (.or(xs), false): return xs
+            default: return [e]
+            }
+        }
+        return parts(a) + parts(b)
+    }
+
+    func value(_ n: Node) throws(FilterError) -> ValueExpr {
+        switch n.syntax {
+        case let .literal(v): return .literal(v)
+        case let .path(p):
+            try check(p, at: n.location)
+            return .path(p)
+        case .list:
+            return .literal(.array(try literals(n, context: "each element of a list")))
+        case let .negate(x):
+            let inner = try value(x)
+            switch inner {
+            case let .literal(.int(i)) where i != .min: return .literal(.int(-i))
+            case let .literal(.double(d)): return .literal(.double(-d))
+            default: return .negate(inner)
+            }
+        case let .binary(op, l, r) where ArithOp(rawValue: op) != nil:
+            return .arith(ArithOp(rawValue: op)!, try value(l), try value(r))
+        case let .call(name, args):
+            let f = try function(name, at: n.location)
+            guard f == .arrayLength else { throw .notAValue(found: n.text, at: n.location) }
+            guard args.count == 1 else { throw .wrongArguments(function: f.rawValue, usage: f.usage, found: args.count, at: n.location) }
+            return .arrayLength(try value(args[0]))
+        default:
+            throw .notAValue(found: n.text, at: n.location)
+        }
+    }
+
+    private func function(_ name: String, at location: SourceLocation) throws(FilterError) -> FilterFunction {
+        guard let f = FilterFunction(rawValue: name.lowercased()) else {
+            throw .unknownFunction(name, suggestion: nearest(name, among: FilterFunction.allCases.map(\.rawValue)), at: location)
+        }
+        return f
+    }
+
+    private func literal(_ n: Node, context: String) throws(FilterError) -> JSONValue {
+        switch n.syntax {
+        case let .literal(v): return v
+        case let .negate(x):
+            if case let .literal(.int(i)) = x.syntax, i != .min { return .int(-i) }
+            if case let .literal(.double(d)) = x.syntax { return .double(-d) }
+        case .list: return .array(try literals(n, context: context))
+        default: break
+        }
+        throw .notALiteral(context: context, found: n.text, at: n.location)
+    }
+
+    private func literals(_ n: Node, context: String) throws(FilterError) -> [JSONValue] {
+        guard case let .list(items) = n.syntax else { return [try literal(n, context: context)] }
+        var out: [JSONValue] = []
+        for item in items { out.append(try literal(item, context: context)) }
+        return out
+    }
+
+    private func check(_ p: FilterPath, at location: SourceLocation) throws(FilterError) {
+        guard let catalog, !catalog.contains(p) else { return }
+        throw .unknownPath(p.description, suggestion: catalog.suggestion(for: p), at: location)
+    }
+}

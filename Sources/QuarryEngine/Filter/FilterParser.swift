@@ -1,0 +1,312 @@
+import QuarryBase
+
+/// A parsed, checked filter: what `quarry filter 'EXPR'` and `WHERE EXPR` run.
+public struct FilterQuery: Sendable, Equatable, CustomStringConvertible {
+    public let source: String
+    public let expr: FilterExpr
+
+    /// Parses either spelling: Milvus (`==`, `&&`, `in [..]`, `metadata["a"]`) or SQL (`=`, `AND`,
+    /// `IN (..)`, `BETWEEN`, `metadata.a.b`). With a `catalog`, a path that no record has is an
+    /// error naming the nearest path that some record has.
+    public static func parse(_ source: String, catalog: PathCatalog? = nil) throws(FilterError) -> FilterQuery {
+        let tokens = try FilterLexer.tokenize(source)
+        var parser = FilterParser(tokens: tokens)
+        let node = try parser.parseTop()
+        let expr = try Lowering(catalog: catalog).condition(node)
+        return FilterQuery(source: source, expr: expr)
+    }
+
+    public init(source: String, expr: FilterExpr) {
+        self.source = source
+        self.expr = expr
+    }
+
+    public var description: String { expr.description }
+}
+
+/// The untyped tree the grammar produces; `Lowering` turns it into a `FilterExpr`.
+indirect enum Syntax {
+    case literal(JSONValue)
+    case path(FilterPath)
+    case list([Node])
+    case call(String, [Node])
+    case negate(Node)
+    case not(Node)
+    /// `and`, `or`, a comparison (`==` …) or arithmetic (`+` …).
+    case binary(String, Node, Node)
+    case isNull(Node, negated: Bool)
+    case inList(Node, Node, negated: Bool)
+    case like(Node, Node, negated: Bool)
+    case between(Node, Node, Node, negated: Bool)
+    case exists(Node)
+}
+
+struct Node {
+    var syntax: Syntax
+    var location: SourceLocation
+    /// The source text of the node, for messages.
+    var text: String
+}
+
+/// Recursive descent over the grammar (keywords case-insensitive):
+/// ```
+/// or        := and (("or" | "||") and)*
+/// and       := not (("and" | "&&") not)*
+/// not       := ("not" | "!") not | predicate
+/// predicate := "exists" additive
+///            | additive [ cmp additive | "is" ["not"] "null"
+///                       | ["not"] "in" list | ["not"] "like" additive
+///                       | ["not"] "between" additive "and" additive ]
+/// cmp       := "==" | "=" | "!=" | "<>" | "<" | "<=" | ">" | ">="
+/// additive  := term (("+" | "-") term)*
+/// term      := unary (("*" | "/" | "%") unary)*
+/// unary     := "-" unary | primary
+/// primary   := literal | list | name "(" args ")" | path | "(" or ")"
+/// path      := name ("." name | "[" string "]" | "[" integer "]")*
+/// list      := "[" [or ("," or)*] "]" | "(" [or ("," or)*] ")"
+/// ```
+struct FilterParser {
+    let tokens: [Token]
+    var k = 0
+
+    init(tokens: [Token]) { self.tokens = tokens }
+
+    var current: Token { tokens[k] }
+    mutating func advance() -> Token { defer { if k < tokens.count - 1 { k += 1 } }; return tokens[k] }
+
+    static func parsePath(_ text: String) throws(FilterError) -> FilterPath {
+        var p = FilterParser(tokens: try FilterLexer.tokenize(text))
+        let node = try p.primary()
+        guard case let .path(path) = node.syntax, p.current.kind == .end else {
+            throw .unexpected(found: p.current.shown, expected: "a path", at: p.current.location)
+        }
+        return path
+    }
+
+    func fail(_ expected: String) -> FilterError {
+        .unexpected(found: current.shown, expected: expected, at: current.location)
+    }
+
+    mutating func parseTop() throws(FilterError) -> Node {
+        guard current.kind != .end else { throw fail("a condition") }
+        let node = try or()
+        guard current.kind == .end else {
+            throw fail(current.isSymbol(")") ? "no ')' here: the parentheses do not balance" : "'and', 'or' or the end of the filter")
+        }
+        return node
+    }
+
+    mutating func or() throws(FilterError) -> Node {
+        let start = current.location
+        var left = try and()
+        while current.isWord("or") || current.isSymbol("||") {
+            _ = advance()
+            let right = try and()
+            left = Node(syntax: .binary("or", left, right), location: start, text: left.text + " or " + right.text)
+        }
+        return left
+    }
+
+    mutating func and() throws(FilterError) -> Node {
+        let start = current.location
+        var left = try not()
+        while current.isWord("and") || current.isSymbol("&&") {
+            _ = advance()
+            let right = try not()
+            left = Node(syntax: .binary("and", left, right), location: start, text: left.text + " and " + right.text)
+        }
+        return left
+    }
+
+    mutating func not() throws(FilterError) -> Node {
+        let start = current.location
+        if current.isWord("not") || current.isSymbol("!") {
+            _ = advance()
+            let inner = try not()
+            return Node(syntax: .not(inner), location: start, text: "not " + inner.text)
+        }
+        return try predicate()
+    }
+
+    static let comparisons: [String: String] = ["==": "==", "=": "==", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="]
+
+    mutating func predicate() throws(FilterError) -> Node {
+        let start = current.location
+        if current.isWord("exists") {
+            _ = advance()
+            let operand = try additive()
+            return Node(syntax: .exists(operand), location: start, text: "exists " + operand.text)
+        }
+        let left = try additive()
+        if case let .symbol(s) = current.kind, let op = FilterParser.comparisons[s] {
+            _ = advance()
+            let right = try additive()
+            return Node(syntax: .binary(op, left, right), location: start, text: "\(left.text) \(op) \(right.text)")
+        }
+        if current.isWord("is") {
+            _ = advance()
+            var negated = false
+            if current.isWord("not") { _ = advance(); negated = true }
+            guard current.isWord("null") else { throw fail(negated ? "'null'" : "'null' or 'not null'") }
+            _ = advance()
+            return Node(syntax: .isNull(left, negated: negated), location: start, text: left.text + (negated ? " is not null" : " is null"))
+        }
+        var negated = false
+        if current.isWord("not") {
+            _ = advance()
+            negated = true
+            guard current.isWord("in") || current.isWord("like") || current.isWord("between") else {
+                throw fail("'in', 'like' or 'between' after 'not'")
+            }
+        }
+        let neg = negated ? " not" : ""
+        if current.isWord("in") {
+            _ = advance()
+            guard current.isSymbol("[") || current.isSymbol("(") else { throw fail("a list after 'in', as [..] or (..)") }
+            let list = try self.list()
+            return Node(syntax: .inList(left, list, negated: negated), location: start, text: "\(left.text)\(neg) in \(list.text)")
+        }
+        if current.isWord("like") {
+            _ = advance()
+            let pattern = try additive()
+            return Node(syntax: .like(left, pattern, negated: negated), location: start, text: "\(left.text)\(neg) like \(pattern.text)")
+        }
+        if current.isWord("between") {
+            _ = advance()
+            let low = try additive()
+            guard current.isWord("and") else { throw fail("'and' in 'between … and …'") }
+            _ = advance()
+            let high = try additive()
+            return Node(syntax: .between(left, low, high, negated: negated), location: start,
+                        text: "\(left.text)\(neg) between \(low.text) and \(high.text)")
+        }
+        return left
+    }
+
+    mutating func additive() throws(FilterError) -> Node {
+        let start = current.location
+        var left = try term()
+        while current.isSymbol("+") || current.isSymbol("-") {
+            guard case let .symbol(op) = advance().kind else { break }
+            let right = try term()
+            left = Node(syntax: .binary(op, left, right), location: start, text: "\(left.text) \(op) \(right.text)")
+        }
+        return left
+    }
+
+    mutating func term() throws(FilterError) -> Node {
+        let start = current.location
+        var left = try unary()
+        while current.isSymbol("*") || current.isSymbol("/") || current.isSymbol("%") {
+            guard case let .symbol(op) = advance().kind else { break }
+            let right = try unary()
+            left = Node(syntax: .binary(op, left, right), location: start, text: "\(left.text) \(op) \(right.text)")
+        }
+        return left
+    }
+
+    mutating func unary() throws(FilterError) -> Node {
+        let start = current.location
+        if current.isSymbol("-") {
+            _ = advance()
+            let inner = try unary()
+            return Node(syntax: .negate(inner), location: start, text: "-" + inner.text)
+        }
+        if current.isSymbol("+") { _ = advance(); return try unary() }
+        return try primary()
+    }
+
+    mutating func list() throws(FilterError) -> Node {
+        let start = current.location
+        let close = current.isSymbol("[") ? "]" : ")"
+        _ = advance()
+        var items: [Node] = []
+        if !current.isSymbol(close) {
+            while true {
+                items.append(try or())
+                if current.isSymbol(",") { _ = advance(); continue }
+                guard current.isSymbol(close) else { throw fail("',' or '\(close)'") }
+                break
+            }
+        }
+        _ = advance()
+        let open = close == "]" ? "[" : "("
+        return Node(syntax: .list(items), location: start, text: open + items.map(\.text).joined(separator: ", ") + close)
+    }
+
+    mutating func primary() throws(FilterError) -> Node {
+        let t = current
+        switch t.kind {
+        case let .string(s): _ = advance(); return Node(syntax: .literal(.string(s)), location: t.location, text: t.shownLiteral)
+        case let .int(i): _ = advance(); return Node(syntax: .literal(.int(i)), location: t.location, text: String(i))
+        case let .float(d): _ = advance(); return Node(syntax: .literal(.double(d)), location: t.location, text: JSONValue.format(d))
+        case .symbol("["): return try list()
+        case .symbol("("):
+            _ = advance()
+            guard current.kind != .end else { throw fail("a condition or a value after '('") }
+            var inner = try or()
+            guard current.isSymbol(")") else { throw fail("')'") }
+            _ = advance()
+            inner.text = "(\(inner.text))"
+            inner.location = t.location
+            return inner
+        case let .ident(name):
+            switch name.lowercased() {
+            case "true": _ = advance(); return Node(syntax: .literal(.bool(true)), location: t.location, text: "true")
+            case "false": _ = advance(); return Node(syntax: .literal(.bool(false)), location: t.location, text: "false")
+            case "null": _ = advance(); return Node(syntax: .literal(.null), location: t.location, text: "null")
+            case let w where FilterLexer.keywords.contains(w): throw fail("a value")
+            default: break
+            }
+            _ = advance()
+            if current.isSymbol("(") { return try call(name, at: t.location) }
+            var components: [FilterPath.Component] = [.key(name)]
+            while true {
+                if current.isSymbol(".") {
+                    _ = advance()
+                    guard case let .ident(key) = current.kind else { throw fail("a key name after '.'") }
+                    _ = advance()
+                    components.append(.key(key))
+                } else if current.isSymbol("[") {
+                    _ = advance()
+                    switch current.kind {
+                    case let .string(key): components.append(.key(key))
+                    case let .int(i) where i <= Int64(Int32.max): components.append(.index(Int(i)))
+                    default: throw fail("a quoted key or an array index in '[ ]'")
+                    }
+                    _ = advance()
+                    guard current.isSymbol("]") else { throw fail("']'") }
+                    _ = advance()
+                } else {
+                    break
+                }
+            }
+            let path = FilterPath(components)
+            return Node(syntax: .path(path), location: t.location, text: path.description)
+        default:
+            throw fail("a value")
+        }
+    }
+
+    mutating func call(_ name: String, at location: SourceLocation) throws(FilterError) -> Node {
+        _ = advance()  // (
+        var args: [Node] = []
+        if !current.isSymbol(")") {
+            while true {
+                args.append(try or())
+                if current.isSymbol(",") { _ = advance(); continue }
+                guard current.isSymbol(")") else { throw fail("',' or ')'") }
+                break
+            }
+        }
+        _ = advance()
+        return Node(syntax: .call(name, args), location: location, text: "\(name)(\(args.map(\.text).joined(separator: ", ")))")
+    }
+}
+
+extension Token {
+    var shownLiteral: String {
+        if case let .string(s) = kind { return FilterExpr.literalText(.string(s)) }
+        return shown
+    }
+}

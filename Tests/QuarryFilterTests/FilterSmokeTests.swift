@@ -1,6 +1,0 @@
-import Testing
-@testable import QuarryFilter
-
-@Test func filterModuleLinks() {
-    _ = FilterModule.self
-}
