@@ -46,7 +46,11 @@ sample: release
 	@if [ ! -f "$(DB)" ]; then \
 	  $(RELEASE_BIN) import Samples/scifact --collection scifact --db "$(DB)" \
 	    --vectors Samples/scifact/corpus.fbin --query-vectors Samples/scifact/queries.fbin \
-	    --vector-model all-MiniLM-L6-v2; \
+	    --vector-model all-MiniLM-L6-v2 && \
+	  $(RELEASE_BIN) index --collection scifact --text title,text --db "$(DB)" && \
+	  $(RELEASE_BIN) import Samples/debian/packages.jsonl.gz --collection debian --db "$(DB)" && \
+	  $(RELEASE_BIN) index --collection debian --text title,text --db "$(DB)" \
+	  || { rm -f "$(DB)" "$(DB)-wal" "$(DB)-shm"; exit 1; }; \
 	fi
 
 run: sample

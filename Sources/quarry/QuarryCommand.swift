@@ -23,7 +23,7 @@ struct QuarryCommand: ParsableCommand {
         version: version,
         subcommands: [
             Import.self, Collections.self, Get.self, Delete.self, Drop.self, Export.self,
-            Index.self, Search.self, Analyze.self, Eval.self, Repl.self, Bench.self,
+            Index.self, Search.self, Analyze.self, Filter.self, Eval.self, Repl.self, Bench.self,
         ])
 
     @OptionGroup var database: DatabaseOptions
@@ -65,6 +65,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw error
     } catch let error as CleanExit {
         throw error
+    } catch let error as CustomStringConvertible {
+        fail(error.description)
     } catch {
         fail(String(describing: error))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import QuarryFilter
 import QuarryLexical
 
 /// One open database with its settings: the object the REPL, the TUI and the commands share.
@@ -12,6 +13,15 @@ public final class Workbench: @unchecked Sendable {
     final class Cache {
         var lexical: [String: LexicalIndex] = [:]
         var ids: [String: [String?]] = [:]
+        var rows: [String: [JSONValue]] = [:]
+        var paths: [String: PathIndex] = [:]
+
+        func removeAll() {
+            lexical.removeAll()
+            ids.removeAll()
+            rows.removeAll()
+            paths.removeAll()
+        }
     }
     let cache = Cache()
 
@@ -22,8 +32,7 @@ public final class Workbench: @unchecked Sendable {
     /// Switches to another database file.
     public func open(path: String) throws(StorageError) {
         database = try QuarryDatabase(path: path)
-        cache.lexical.removeAll()
-        cache.ids.removeAll()
+        cache.removeAll()
     }
 
     public func summaries() throws(StorageError) -> [CollectionSummary] {

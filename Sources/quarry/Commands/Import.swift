@@ -76,6 +76,8 @@ struct Import: ParsableCommand {
                 bar.update(done: p.records, fraction: p.totalBytes > 0 ? Double(p.bytesRead) / Double(p.totalBytes) : nil)
             }.run()
             bar.finish()
+            // Paths whose type is stable across records are indexed for filters right away.
+            try Workbench(path: database.path).buildPathIndex(collection: collection, extraPaths: [])
             if json {
                 printJSON(.object([
                     JSONMember("collection", .string(collection)), JSONMember("format", .string(summary.format)),

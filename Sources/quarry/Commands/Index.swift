@@ -5,7 +5,7 @@ import QuarryREPL
 
 struct Index: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Build an index of a collection: BM25 over text fields.",
+        abstract: "Build an index of a collection: BM25 over text fields, or a JSON path index.",
         discussion: """
             The index is stored in the database file; reopening does not rebuild it, and records
             imported or deleted later are folded in (a new segment, tombstones) on next use.
@@ -13,6 +13,9 @@ struct Index: ParsableCommand {
             Examples:
               quarry index --collection scifact --text title,text
               quarry index --collection scifact --text title,text --analyzer standard
+              quarry index --collection debian --json-path metadata.maintainer
+            Paths under metadata whose type is stable are indexed at import without asking;
+            --json-path adds others.
             Analyzers: english (default: Lucene's 33 stopwords + Snowball English), standard,
             simple, cjk, and any Snowball language by name (french, german, russian, …).
             """)
@@ -21,11 +24,23 @@ struct Index: ParsableCommand {
     @Option(help: "The collection.") var collection: String
     @Option(help: "Comma-separated text fields for a BM25 index (default: the collection's text fields).") var text: String?
     @Option(help: "The analyzer of the BM25 index.") var analyzer = "english"
+    @Option(name: .customLong("json-path"), help: "Index this JSON path for filters (repeatable).") var jsonPath: [String] = []
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try reportingErrors {
             let wb = try Workbench(path: database.path, mustExist: true)
+            if !jsonPath.isEmpty {
+                let index = try wb.buildPathIndex(collection: collection, extraPaths: jsonPath)
+                let paths = index.indexedPaths.map(\.description)
+                if json {
+                    printJSON(.object([JSONMember("index", "json_path"), JSONMember("collection", .string(collection)),
+                                       JSONMember("paths", .array(paths.map { .string($0) }))]))
+                } else {
+                    print("indexed \(paths.count) JSON paths of '\(collection)': \(paths.joined(separator: ", "))")
+                }
+                if text == nil { return }
+            }
             let fields = text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             let r = try wb.buildLexicalIndex(collection: collection, fields: fields, analyzer: analyzer)
             if json {

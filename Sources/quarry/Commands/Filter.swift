@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import QuarryEngine
+import QuarryREPL
+
+struct Filter: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the records that match a metadata filter (Milvus or SQL spelling).",
+        discussion: """
+            Paths: metadata.a.b, metadata["a"]["b"], metadata.tags[0], and the fields id and title.
+            Operators: == = != <> < <= > >=, and/or/not (&& || !), in [..] / IN (..), BETWEEN, like,
+            exists, is null, json_contains(_any/_all), array_contains*, array_length, + - * / %.
+
+            Examples:
+              quarry filter --collection debian "metadata.section == 'utils' and metadata.installed_size < 500"
+              quarry filter --collection debian "json_contains(metadata.depends, 'libpcre2-8-0')" --count --json
+              quarry filter --collection debian "metadata.priority IN ('required', 'important')" --explain
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The collection.") var collection: String
+    @Argument(help: "The filter expression.") var expression: String
+    @Flag(help: "Print only how many records match.") var count = false
+    @Flag(help: "Show the filter's plan: index or scan per node, estimated and actual selectivity.") var explain = false
+    @Option(help: "Show at most this many ids (0: all).") var limit = 50
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let wb = try Workbench(path: database.path, mustExist: true)
+            let r = try wb.filter(expression, collection: collection)
+            let ids = try wb.idMap(collection: collection)
+            let matched = r.matches.toArray().compactMap { ids[Int($0)] }
+            if json {
+                var members = [JSONMember("count", .int(Int64(r.count))), JSONMember("timing_ms", .double(Double(r.nanoseconds) / 1e6))]
+                if !count { members.append(JSONMember("ids", .array((limit > 0 ? Array(matched.prefix(limit)) : matched).map { .string($0) }))) }
+                if explain { members.append(JSONMember("plan", r.planJSON)) }
+                printJSON(.object(members))
+                return
+            }
+            if explain { print(r.planText) }
+            if !count {
+                for id in limit > 0 ? Array(matched.prefix(limit)) : matched { print(id) }
+                if limit > 0 && matched.count > limit { print(Style.dim.apply("… \(Human.count(matched.count - limit)) more (--limit 0 shows all)", enabled: Terminal.colorEnabled())) }
+            }
+            print((count ? "" : "") + "\(Human.count(r.count)) records match (\(Human.seconds(Double(r.nanoseconds) / 1e9)))")
+        }
+    }
+}
