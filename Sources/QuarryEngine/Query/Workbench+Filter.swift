@@ -112,3 +112,10 @@ func measureNanoseconds<T>(_ body: () throws -> T) rethrows -> (T, UInt64) {
     let v = try body()
     return (v, DispatchTime.now().uptimeNanoseconds - start)
 }
+
+/// `quarry bench filter`: indexed executor against the scan at several selectivities.
+public enum FilterBench {
+    public static func run(records: Int, repeats: Int) -> JSONValue {
+        FilterBenchmark.run(count: records, repeats: repeats).jsonValue
+    }
+}

@@ -9,8 +9,9 @@ struct Bench: ParsableCommand {
         discussion: """
             Examples:
               quarry bench import --records 100000 --json
+              quarry bench filter --records 1000000 --json
             """,
-        subcommands: [BenchImport.self])
+        subcommands: [BenchImport.self, BenchFilter.self])
 }
 
 struct BenchImport: ParsableCommand {
@@ -48,5 +49,29 @@ struct BenchImport: ParsableCommand {
                 print("import: \(Human.count(records)) records (\(Human.bytes(bytes)) JSONL), median \(Human.count(Int(median))) records/s over \(rates.count) runs")
             }
         }
+    }
+}
+
+struct BenchFilter: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "filter",
+        abstract: "Filters: the path index against a row scan at 0.1 %, 1 %, 10 % and 50 % selectivity on synthetic metadata.")
+
+    @Option(help: "How many records.") var records = 1_000_000
+    @Option(name: .customLong("repeat"), help: "Repetitions per filter; the median is reported.") var repetitions = 5
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let report = FilterBench.run(records: records, repeats: repetitions)
+        if json { printJSON(report); return }
+        guard case let .array(rows)? = report["rows"] else { printJSON(report); return }
+        print("filter: \(Human.count(records)) synthetic records")
+        print(TextTable(columns: [.init("target"), .init("filter"), .init("matches", alignRight: true), .init("indexed ms", alignRight: true),
+                                  .init("scan ms", alignRight: true), .init("speedup", alignRight: true)],
+                        rows: rows.map { r in
+                            [String(format: "%.1f %%", (r["target_selectivity"]?.doubleValue ?? 0) * 100), r["filter"]?.stringValue ?? "",
+                             Human.count(Int(r["matches"]?.doubleValue ?? 0)), String(format: "%.3f", r["indexed_ms"]?.doubleValue ?? 0),
+                             String(format: "%.1f", r["scan_ms"]?.doubleValue ?? 0), String(format: "%.0fx", r["speedup"]?.doubleValue ?? 0)]
+                        }).render(width: Terminal.width(), color: Terminal.colorEnabled()))
     }
 }
