@@ -76,7 +76,7 @@ func prunedEqualsExhaustive(rule: MultiFieldRule) throws {
             if q % 4 == 1 { options.allowed = Bitmap((0..<1500).filter { _ in Bool.random(using: &rng) }.map(UInt32.init)) }
             options.algorithm = .exhaustive
             let exact = try index.search(text, options: options)
-            for algorithm in [PruningAlgorithm.blockMaxWAND, .maxScore] {
+            for algorithm in [PruningAlgorithm.blockMaxWAND, .maxScore, .auto] {
                 options.algorithm = algorithm
                 let fast = try index.search(text, options: options)
                 expectSameHits(fast, exact, "round \(round) query '\(text)' \(algorithm) k=\(options.k)")
@@ -92,7 +92,7 @@ func prunedEqualsExhaustive(rule: MultiFieldRule) throws {
     let rare: (Int) -> Bool = { $0 < 3 || $0 % 800 == 0 }
     try index.add((0..<6400).map { d in (UInt32(d), [rare(d) ? "common rare filler" : "common filler words here"]) })
     let exact = try index.search("common rare", options: .init(k: 3, algorithm: .exhaustive))
-    let bmw = try index.search("common rare", options: .init(k: 3))
+    let bmw = try index.search("common rare", options: .init(k: 3, algorithm: .blockMaxWAND))
     let ms = try index.search("common rare", options: .init(k: 3, algorithm: .maxScore))
     expectSameHits(bmw, exact, "bmw")
     expectSameHits(ms, exact, "maxscore")

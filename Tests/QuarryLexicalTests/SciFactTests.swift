@@ -92,6 +92,12 @@ func sciFactNDCG() throws {
     }
     #expect(s.queries.count == 300)
     let anserini = try s.evaluate(LexicalSearchOptions(k: 10))
+    var latency: [String] = []
+    for algorithm in [PruningAlgorithm.blockMaxWAND, .maxScore, .exhaustive] {
+        let r = try s.evaluate(LexicalSearchOptions(k: 10, algorithm: algorithm))
+        #expect(abs(r.ndcg - anserini.ndcg) < 1e-9)
+        latency.append("\(algorithm.rawValue) \(String(format: "%.3f", r.medianMs)) ms")
+    }
     let peers = try s.evaluate(LexicalSearchOptions(k: 10, parameters: BM25Parameters(k1: 1.2, b: 0.75)))
     let sum = try s.evaluate(LexicalSearchOptions(k: 10, rule: .sumOfFields))
     let bytes = s.index.serialized().count
@@ -101,12 +107,15 @@ func sciFactNDCG() throws {
           bm25f k1=0.9 b=0.4: nDCG@10 \(String(format: "%.4f", anserini.ndcg)) p50 \(String(format: "%.3f", anserini.medianMs)) ms
           bm25f k1=1.2 b=0.75: nDCG@10 \(String(format: "%.4f", peers.ndcg)) p50 \(String(format: "%.3f", peers.medianMs)) ms
           sum-of-fields k1=0.9 b=0.4: nDCG@10 \(String(format: "%.4f", sum.ndcg))
+          p50 by algorithm (k1=0.9 b=0.4): \(latency.joined(separator: ", "))
         """)
     #expect(anserini.ndcg >= 0.665)
     // Pruning returns the exhaustive answer on real data too.
     for q in s.queries.prefix(30) {
         let exact = try s.index.search(q.text.filter { $0 != "\"" && $0 != "*" }, options: .init(k: 10, algorithm: .exhaustive))
-        let fast = try s.index.search(q.text.filter { $0 != "\"" && $0 != "*" }, options: .init(k: 10))
-        expectSameHits(fast, exact, q.text)
+        for algorithm in [PruningAlgorithm.blockMaxWAND, .maxScore] {
+            let fast = try s.index.search(q.text.filter { $0 != "\"" && $0 != "*" }, options: .init(k: 10, algorithm: algorithm))
+            expectSameHits(fast, exact, q.text)
+        }
     }
 }

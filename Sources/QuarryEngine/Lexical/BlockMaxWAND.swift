@@ -18,17 +18,16 @@ struct BlockMaxWAND: TopKCollector {
         let n = cursors.count
         var contributions = [Float](repeating: 0, count: q.scoredCount)
         // `order` holds cursor indices sorted by current document (insertion sort: lists are few).
+        // (Written inline: a nested function capturing `cursors` would box it.)
         var order = Array(0..<n)
-        func sortOrder() {
-            for i in 1..<max(n, 1) {
+        while true {
+            for i in 1..<n {
                 let x = order[i]
+                let dx = cursors[x].doc
                 var j = i - 1
-                while j >= 0 && cursors[order[j]].doc > cursors[x].doc { order[j + 1] = order[j]; j -= 1 }
+                while j >= 0 && cursors[order[j]].doc > dx { order[j + 1] = order[j]; j -= 1 }
                 order[j + 1] = x
             }
-        }
-        while true {
-            sortOrder()
             let threshold = topK.threshold
             // Pivot: the first cursor where the bounds so far could beat the threshold.
             var bound: Float = 0

@@ -81,7 +81,8 @@ extension LexicalIndex {
             boosts[try fieldIndex(fb.field)] = fb.boost
         }
         let queried = (0..<fc).filter { boosts[$0] > 0 }
-        let analyzer = makeAnalyzer()
+        let analyzer = analyzers.take() ?? makeAnalyzer()
+        defer { analyzers.put(analyzer) }
 
         // Terms and constraints, scored clauses first.
         var terms: [String] = []

@@ -11,8 +11,13 @@ public enum PruningAlgorithm: String, Sendable, CaseIterable {
     /// splits terms into essential and non-essential by their bounds and only walks the
     /// essential lists. Good for longer queries.
     case maxScore = "maxscore"
-    /// Term-at-a-time over every posting: the exact oracle.
+    /// Term-at-a-time over every posting: the exact oracle. On small collections it is also
+    /// the fastest (no per-document bookkeeping).
     case exhaustive
+    /// Picks per query: `exhaustive` when the query's terms have at most 50,000 postings in all
+    /// (touching them all costs well under a millisecond), else `maxScore` for more than 4
+    /// terms, else `blockMaxWAND`. The result names the algorithm that ran.
+    case auto
 }
 
 /// Parameters of one BM25 search.
@@ -30,7 +35,7 @@ public struct LexicalSearchOptions: Sendable {
     public var maxExpansions: Int
 
     public init(k: Int = 10, parameters: BM25Parameters = BM25Parameters(), fields: [FieldBoost]? = nil,
-                rule: MultiFieldRule = .bm25f, algorithm: PruningAlgorithm = .blockMaxWAND, allowed: Bitmap? = nil,
+                rule: MultiFieldRule = .bm25f, algorithm: PruningAlgorithm = .auto, allowed: Bitmap? = nil,
                 maxExpansions: Int = 50) {
         self.k = k
         self.parameters = parameters
@@ -64,6 +69,7 @@ public struct LexicalCounters: Sendable, Equatable {
 public struct LexicalSearchResult: Sendable {
     public var hits: [ScoredID]
     public var counters: LexicalCounters
+    /// The algorithm that ran (never `.auto`).
     public var algorithm: PruningAlgorithm
     /// The analyzed terms that were scored, in the query's order.
     public var terms: [String]
@@ -84,15 +90,23 @@ extension LexicalIndex {
         var counters = LexicalCounters()
         var topK = TopK(k: options.k)
         let scored = Array(bound.terms[0..<bound.scoredCount])
+        var algorithm = options.algorithm
+        if algorithm == .auto {
+            var postings = 0
+            for seg in segments {
+                for t in scored { if let id = seg.lookup(t) { postings += Int(seg.termDocFreq[id]) } }
+            }
+            algorithm = postings <= 50_000 ? .exhaustive : scored.count > 4 ? .maxScore : .blockMaxWAND
+        }
         if options.k > 0 && !bound.matchesNothing && bound.scoredCount > 0 {
-            let collector = options.algorithm.collector
+            let collector = algorithm.collector
             for (s, seg) in segments.enumerated() {
                 let search = SegmentSearch(segment: seg, deleted: deleted[s], allowed: options.allowed, query: bound)
                 counters.segments += 1
                 collector.collect(search, into: &topK, counters: &counters)
             }
         }
-        return LexicalSearchResult(hits: topK.sorted(), counters: counters, algorithm: options.algorithm, terms: scored)
+        return LexicalSearchResult(hits: topK.sorted(), counters: counters, algorithm: algorithm, terms: scored)
     }
 }
 
@@ -109,7 +123,7 @@ extension PruningAlgorithm {
         switch self {
         case .blockMaxWAND: return BlockMaxWAND()
         case .maxScore: return MaxScore()
-        case .exhaustive: return ExhaustiveScorer()
+        case .exhaustive, .auto: return ExhaustiveScorer()
         }
     }
 }

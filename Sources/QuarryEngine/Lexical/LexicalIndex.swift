@@ -1,3 +1,4 @@
+import Foundation
 import QuarryBase
 import QuarryText
 
@@ -19,6 +20,8 @@ public struct LexicalIndex: Sendable {
     var segments: [Segment]
     /// Per segment: tombstones of local document numbers.
     var deleted: [Bitmap]
+    /// Analyzers kept between calls (each is used by one thread at a time).
+    let analyzers = AnalyzerPool()
 
     public init(fields: [String], analyzer: AnalyzerConfig = .english) throws(LexicalError) {
         guard !fields.isEmpty else { throw .noFields }
@@ -56,7 +59,7 @@ public struct LexicalIndex: Sendable {
             }
             if (i > 0 && sorted[i - 1].ordinal == d.ordinal) || contains(d.ordinal) { throw .duplicateOrdinal(d.ordinal) }
         }
-        let builder = SegmentBuilder(fieldCount: fields.count)
+        var builder = SegmentBuilder(fieldCount: fields.count)
         let a = makeAnalyzer()
         for d in sorted { builder.add(ordinal: d.ordinal, fields: d.fields, analyzer: a) }
         segments.append(builder.finish())
@@ -98,7 +101,7 @@ public struct LexicalIndex: Sendable {
             }
         }
         live.sort { $0.ordinal < $1.ordinal }
-        let builder = SegmentBuilder(fieldCount: fc)
+        var builder = SegmentBuilder(fieldCount: fc)
         var newLocal = segments.map { [Int32](repeating: -1, count: $0.documentCount) }
         for d in live {
             let seg = segments[d.segment]
@@ -169,7 +172,11 @@ public struct LexicalIndex: Sendable {
     }
 
     /// The terms of `text` as this index's analyzer makes them (what a query looks up).
-    public func analyze(_ text: String) -> [Token] { makeAnalyzer().analyze(text) }
+    public func analyze(_ text: String) -> [Token] {
+        let a = analyzers.take() ?? makeAnalyzer()
+        defer { analyzers.put(a) }
+        return a.analyze(text)
+    }
 
     /// Distinct terms over all segments.
     public var termCount: Int {
@@ -185,5 +192,23 @@ public struct LexicalIndex: Sendable {
     /// Bytes held in memory by the segments and tombstones.
     public var memoryBytes: Int {
         segments.reduce(0) { $0 + $1.memoryBytes } + deleted.reduce(0) { $0 + $1.memoryBytes }
+    }
+}
+
+/// A few idle analyzers, so queries do not rebuild a stemmer and a stop-word set each time.
+final class AnalyzerPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [Analyzer] = []
+
+    func take() -> Analyzer? {
+        lock.lock()
+        defer { lock.unlock() }
+        return idle.popLast()
+    }
+
+    func put(_ analyzer: Analyzer) {
+        lock.lock()
+        defer { lock.unlock() }
+        if idle.count < 8 { idle.append(analyzer) }
     }
 }

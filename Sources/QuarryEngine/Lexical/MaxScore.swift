@@ -21,12 +21,7 @@ struct MaxScore: TopKCollector {
         var upTo = [Float](repeating: 0, count: n)
         var running: Float = 0
         for i in 0..<n { running += cursors[order[i]].maxBound; upTo[i] = running }
-        func firstEssential() -> Int {
-            var i = 0
-            while i < n && QueryScorer.canPrune(upTo[i], topK.threshold) { i += 1 }
-            return i
-        }
-        var essential = firstEssential()
+        var essential = MaxScore.firstEssential(upTo, topK.threshold)
         var contributions = [Float](repeating: 0, count: q.scoredCount)
         while essential < n {
             var d = PostingCursor.end
@@ -58,7 +53,7 @@ struct MaxScore: TopKCollector {
                         counters.documentsEvaluated += 1
                         let before = topK.threshold
                         search.offer(d, contributions: contributions, into: &topK)
-                        if topK.threshold != before { essential = firstEssential() }
+                        if topK.threshold != before { essential = MaxScore.firstEssential(upTo, topK.threshold) }
                     } else {
                         counters.documentsFiltered += 1
                     }
@@ -72,5 +67,12 @@ struct MaxScore: TopKCollector {
             for i in 0..<essential where cursors[order[i]].doc == d { cursors[order[i]].next() }
         }
         for c in cursors { counters.blocksDecoded += c.blocksDecoded; counters.blocksSkipped += c.blockCount - c.blocksDecoded }
+    }
+
+    /// The number of non-essential lists: the longest prefix (by bound) that cannot reach the threshold.
+    static func firstEssential(_ upTo: [Float], _ threshold: Float?) -> Int {
+        var i = 0
+        while i < upTo.count && QueryScorer.canPrune(upTo[i], threshold) { i += 1 }
+        return i
     }
 }

@@ -4,7 +4,7 @@ import QuarryText
 ///
 /// Used for the first build, for each batch of imports, and by merges (which feed it decoded
 /// postings instead of text).
-final class SegmentBuilder {
+struct SegmentBuilder {
     let fieldCount: Int
     private var termIDs: [String: Int] = [:]
     private var termNames: [String] = []
@@ -18,7 +18,7 @@ final class SegmentBuilder {
 
     var documentCount: Int { ordinals.count }
 
-    private func termID(_ term: String) -> Int {
+    private mutating func termID(_ term: String) -> Int {
         if let id = termIDs[term] { return id }
         let id = termNames.count
         termIDs[term] = id
@@ -31,7 +31,7 @@ final class SegmentBuilder {
 
     /// Adds one document; `fields[f]` is the text of field `f` (nil or empty when absent).
     /// Ordinals must arrive in ascending order.
-    func add(ordinal: UInt32, fields: [String?], analyzer: Analyzer) {
+    mutating func add(ordinal: UInt32, fields: [String?], analyzer: Analyzer) {
         let local = UInt32(ordinals.count)
         ordinals.append(ordinal)
         let fc = fieldCount
@@ -40,9 +40,9 @@ final class SegmentBuilder {
             if let text = fields[f], !text.isEmpty {
                 analyzer.forEachToken(text) { term, position, _, _ in
                     let t = termID(term)
-                    if docs[t].last != local || docs[t].isEmpty {
+                    if docs[t].last != local {
                         docs[t].append(local)
-                        tfs[t].append(contentsOf: repeatElement(0, count: fc))
+                        for _ in 0..<fc { tfs[t].append(0) }
                     }
                     tfs[t][tfs[t].count - fc + f] += 1
                     positions[t].append(UInt32(position))
@@ -55,14 +55,14 @@ final class SegmentBuilder {
 
     /// Adds a document read back from another segment (for merges): its lengths only; the
     /// postings come through `addPosting`.
-    func addDocument(ordinal: UInt32, lengths documentLengths: ArraySlice<UInt32>) -> UInt32 {
+    mutating func addDocument(ordinal: UInt32, lengths documentLengths: ArraySlice<UInt32>) -> UInt32 {
         let local = UInt32(ordinals.count)
         ordinals.append(ordinal)
         lengths.append(contentsOf: documentLengths)
         return local
     }
 
-    func addPosting(term: String, doc: UInt32, tfs postingTfs: [UInt32], positions postingPositions: [[UInt32]]) {
+    mutating func addPosting(term: String, doc: UInt32, tfs postingTfs: [UInt32], positions postingPositions: [[UInt32]]) {
         let t = termID(term)
         docs[t].append(doc)
         tfs[t].append(contentsOf: postingTfs)

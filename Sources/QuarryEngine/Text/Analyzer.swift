@@ -29,14 +29,22 @@ public final class Analyzer {
     private let tokenizer: Tokenizer
     private let stemmer: SnowballStemmer?
     private let stopwords: Set<String>
-    private var scratch: [UInt8] = []
+    private let longestStopword: Int
+    /// Lower-cased bytes of the current word.
+    private let scratch: UnsafeMutablePointer<UInt8>
+    private let scratchCapacity: Int
 
     public init(_ config: AnalyzerConfig) throws(AnalyzerError) {
         self.config = config
         tokenizer = Tokenizer(keepNumbers: config.keepNumbers, maxTokenLength: config.maxTokenLength)
         stemmer = try config.stemmer.map { name throws(AnalyzerError) in try SnowballStemmer(language: name) }
         stopwords = Set(config.stopwords)
+        longestStopword = config.stopwords.map(\.utf8.count).max() ?? 0
+        scratchCapacity = config.maxTokenLength * 5 + 8
+        scratch = .allocate(capacity: scratchCapacity)
     }
+
+    deinit { scratch.deallocate() }
 
     /// The tokens of `text`, in order.
     public func analyze(_ text: String) -> [Token] {
@@ -55,8 +63,7 @@ public final class Analyzer {
     public func normalize(_ word: String) -> String {
         var parts: [String] = []
         tokenizer.scan(word) { span in
-            let s = self.normalizedBytes(span.bytes)
-            parts.append(String(decoding: s, as: UTF8.self))
+            self.withNormalized(span.bytes) { parts.append(String(decoding: $0, as: UTF8.self)) }
         }
         return parts.joined()
     }
@@ -84,29 +91,30 @@ public final class Analyzer {
                     }
                 }
             case .word:
-                let normalized = normalizedBytes(span.bytes)
                 defer { position += 1 }
-                if !stopwords.isEmpty {
-                    let word = String(decoding: normalized, as: UTF8.self)
-                    if stopwords.contains(word) { return }
-                    if stemmer == nil { body(word, position, span.start, span.end); return }
+                withNormalized(span.bytes) { normalized in
+                    if normalized.count <= longestStopword && stopwords.contains(String(decoding: normalized, as: UTF8.self)) {
+                        return
+                    }
+                    let term = stemmer?.stem(normalized) ?? String(decoding: normalized, as: UTF8.self)
+                    body(term, position, span.start, span.end)
                 }
-                let term = stemmer?.stem(normalized) ?? String(decoding: normalized, as: UTF8.self)
-                body(term, position, span.start, span.end)
             }
         }
     }
 
-    /// Lower-cased (and folded) bytes of a word span.
-    private func normalizedBytes(_ bytes: [UInt8]) -> [UInt8] {
-        if bytes.allSatisfy({ $0 < 0x80 }) {
-            scratch.removeAll(keepingCapacity: true)
-            for c in bytes { scratch.append(c >= 65 && c <= 90 ? c + 32 : c) }
-            return scratch
+    /// Calls `body` with the lower-cased (and folded) bytes of a word span.
+    private func withNormalized(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var ascii = true
+        for (i, c) in bytes.enumerated() {
+            if c >= 0x80 { ascii = false; break }
+            scratch[i] = c &- 65 < 26 ? c + 32 : c
         }
+        if ascii { body(UnsafeBufferPointer(start: scratch, count: bytes.count)); return }
         var word = String(decoding: bytes, as: UTF8.self).lowercased()
         if config.asciiFolding { word = Analyzer.foldToASCII(word) }
-        return Array(word.utf8)
+        var utf8 = Array(word.utf8)
+        utf8.withUnsafeMutableBufferPointer { body(UnsafeBufferPointer($0)) }
     }
 
     /// Letters with diacritics to their base letters, and the Latin ligatures and special

@@ -30,13 +30,11 @@ final class SnowballStemmer {
     deinit { sb_stemmer_delete(raw) }
 
     /// The stem of a lower-cased UTF-8 word.
-    func stem(_ word: [UInt8]) -> String {
-        word.withUnsafeBufferPointer { buf -> String in
-            guard let out = sb_stemmer_stem(raw, buf.baseAddress, Int32(buf.count)) else {
-                return String(decoding: buf, as: UTF8.self)
-            }
-            let n = Int(sb_stemmer_length(raw))
-            return String(decoding: UnsafeBufferPointer(start: out, count: n), as: UTF8.self)
+    func stem(_ word: UnsafeBufferPointer<UInt8>) -> String {
+        guard let out = sb_stemmer_stem(raw, word.baseAddress, Int32(word.count)) else {
+            return String(decoding: word, as: UTF8.self)
         }
+        let n = Int(sb_stemmer_length(raw))
+        return String(decoding: UnsafeBufferPointer(start: out, count: n), as: UTF8.self)
     }
 }

@@ -18,8 +18,9 @@ struct Tokenizer {
 
     struct Span {
         var kind: Kind
-        /// The token's bytes with abbreviation dots removed and `’` written as `'`.
-        var bytes: [UInt8]
+        /// The token's bytes with abbreviation dots removed and `’` written as `'` (valid
+        /// only during the callback).
+        var bytes: UnsafeBufferPointer<UInt8>
         var start: Int
         var end: Int
         /// For CJK spans: the byte ranges of each character.
@@ -79,13 +80,16 @@ struct Tokenizer {
         }
     }
 
-    /// Appends the scalar's bytes, writing full-width ASCII as ASCII.
+    /// Appends the scalar's bytes at `out[count...]`, writing full-width ASCII as ASCII.
     @inline(__always)
-    static func append(_ v: UInt32, from b: UnsafeBufferPointer<UInt8>, at i: Int, length: Int, to out: inout [UInt8]) {
-        if (0xFF01...0xFF5E).contains(v) {
-            out.append(UInt8(v - 0xFF01 + 0x21))
+    static func append(_ v: UInt32, from b: UnsafeBufferPointer<UInt8>, at i: Int, length: Int,
+                       to out: UnsafeMutablePointer<UInt8>, count: inout Int) {
+        if v >= 0xFF01 && v <= 0xFF5E {
+            out[count] = UInt8(v - 0xFF01 + 0x21)
+            count += 1
         } else {
-            for k in 0..<length { out.append(b[i + k]) }
+            for k in 0..<length { out[count + k] = b[i + k] }
+            count += length
         }
     }
 
@@ -98,8 +102,11 @@ struct Tokenizer {
     func scan(bytes b: UnsafeBufferPointer<UInt8>, _ body: (Span) -> Void) {
         let n = b.count
         var i = 0
-        var span = Span(kind: .word, bytes: [], start: 0, end: 0, characters: [])
-        span.bytes.reserveCapacity(64)
+        // A token holds at most maxTokenLength scalars (4 bytes each) and as many joiners.
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: maxTokenLength * 5 + 8)
+        defer { buffer.deallocate() }
+        var used = 0
+        var span = Span(kind: .word, bytes: UnsafeBufferPointer(start: buffer, count: 0), start: 0, end: 0, characters: [])
         func isWordStart(_ c: CharClass) -> Bool { c == .letter || (keepNumbers && c == .digit) }
         func classAt(_ j: Int) -> CharClass? {
             guard j < n else { return nil }
@@ -123,7 +130,7 @@ struct Tokenizer {
                     j += l
                 }
                 span.end = j
-                span.bytes = Array(b[i..<j])
+                span.bytes = UnsafeBufferPointer(rebasing: b[i..<j])
                 body(span)
                 i = j
                 continue
@@ -132,7 +139,7 @@ struct Tokenizer {
             // A word: letters, digits and marks, with joiners between them.
             span.kind = .word
             span.start = i
-            span.bytes.removeAll(keepingCapacity: true)
+            used = 0
             var scalars = 0
             var segment = 0  // scalars since the token start or the last abbreviation dot
             var previous = c
@@ -145,13 +152,14 @@ struct Tokenizer {
                 if cw == .letter || cw == .digit || (cw == .mark && scalars > 0) {
                     if scalars == maxTokenLength {
                         span.end = end
+                        span.bytes = UnsafeBufferPointer(start: buffer, count: used)
                         body(span)
                         span.start = j
-                        span.bytes.removeAll(keepingCapacity: true)
+                        used = 0
                         scalars = 0
                         segment = 0
                     }
-                    Tokenizer.append(w, from: b, at: j, length: l, to: &span.bytes)
+                    Tokenizer.append(w, from: b, at: j, length: l, to: buffer, count: &used)
                     scalars += 1
                     segment += 1
                     if cw != .mark { previous = cw }
@@ -163,11 +171,13 @@ struct Tokenizer {
                 var joined = false
                 switch cw {
                 case .apostrophe where previous == .letter && next == .letter:
-                    span.bytes.append(UInt8(ascii: "'"))
+                    buffer[used] = UInt8(ascii: "'")
+                    used += 1
                     joined = true
                 case .dot where previous == .digit && next == .digit,
                      .comma where previous == .digit && next == .digit:
-                    span.bytes.append(UInt8(w))
+                    buffer[used] = UInt8(w)
+                    used += 1
                     joined = true
                 case .dot where previous == .letter && segment == 1 && next == .letter:
                     // U.S.A.: single letters separated by dots; the dot is dropped.
@@ -179,7 +189,8 @@ struct Tokenizer {
                         segment = 0
                     }
                 case .underscore where (previous == .letter || previous == .digit) && (next == .letter || next == .digit):
-                    span.bytes.append(UInt8(ascii: "_"))
+                    buffer[used] = UInt8(ascii: "_")
+                    used += 1
                     joined = true
                 default:
                     break
@@ -188,6 +199,7 @@ struct Tokenizer {
                 j += l
             }
             span.end = end
+            span.bytes = UnsafeBufferPointer(start: buffer, count: used)
             body(span)
             i = max(end, i + len)
         }
