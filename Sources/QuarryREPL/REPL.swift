@@ -69,7 +69,24 @@ public final class REPL {
 
     /// Runs one statement; false on error.
     func runStatement(_ text: String) -> Bool {
-        output.error("statements (SEARCH …) arrive with the query language; try .help for what works now")
+        do {
+            let started = DispatchTime.now().uptimeNanoseconds
+            let result = try workbench.execute(text)
+            switch mode {
+            case .json: output.line(Render.json(result).prettyJSONText)
+            default: output.line(Render.result(result, workbench: workbench, width: output.width, color: output.color))
+            }
+            if timer {
+                output.line(String(format: "Run Time: %.3f ms", Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6))
+            }
+            return true
+        } catch let error as QueryError {
+            output.error(error.rendered)
+        } catch let error as StorageError {
+            output.error(error.message)
+        } catch {
+            output.error(String(describing: error))
+        }
         return false
     }
 
@@ -117,5 +134,22 @@ public enum StatementBoundary {
             last = ch
         }
         return complete && quote == nil
+    }
+
+    /// Splits a script into statements at `;` outside quotes and comments; comment-only
+    /// and blank pieces are dropped.
+    public static func split(_ text: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            current += (current.isEmpty ? "" : "\n") + line
+            if isComplete(current) {
+                out.append(current)
+                current = ""
+            }
+        }
+        let rest = current.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
+        if rest.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) { out.append(current) }
+        return out
     }
 }

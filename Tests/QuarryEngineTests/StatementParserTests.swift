@@ -27,6 +27,7 @@ import Testing
             s.near = NearClause(target: .document("4983"), field: nil, index: nil, params: [:])
             s.limit = 5
             s.source = "SEARCH c NEAR DOC '4983' LIMIT 5"
+            s.statementText = "EXPLAIN ANALYZE SEARCH c NEAR DOC '4983' LIMIT 5"
             return .explain(s, analyze: true)
         }())
         #expect(try StatementParser.parse("set ef = 128;") == .set(name: "ef", value: .number(128)))

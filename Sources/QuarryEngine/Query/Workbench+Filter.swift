@@ -73,7 +73,7 @@ extension Workbench {
     public func parseFilter(_ text: String, collection: String) throws -> FilterQuery {
         let index = try pathIndex(collection: collection)
         do { return try FilterQuery.parse(text, catalog: index.catalog) } catch {
-            throw FilterSyntaxError(message: error.rendered(source: text))
+            throw FilterSyntaxError(message: error.message, line: error.location.line, column: error.location.column, rendered: error.rendered(source: text))
         }
     }
 
@@ -104,7 +104,12 @@ extension Workbench {
 /// A filter that does not parse, already rendered with line, column and caret.
 public struct FilterSyntaxError: Error, CustomStringConvertible {
     public var message: String
-    public var description: String { message }
+    /// Where in the filter text (1-based).
+    public var line: Int
+    public var column: Int
+    /// The message with the filter's line and a caret.
+    public var rendered: String
+    public var description: String { rendered }
 }
 
 func measureNanoseconds<T>(_ body: () throws -> T) rethrows -> (T, UInt64) {

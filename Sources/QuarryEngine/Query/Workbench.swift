@@ -25,6 +25,9 @@ public final class Workbench: @unchecked Sendable {
     }
     let cache = Cache()
 
+    /// The session's `SET` values.
+    public var settings = Settings()
+
     public init(path: String, mustExist: Bool = false) throws(StorageError) {
         database = try QuarryDatabase(path: path, mustExist: mustExist)
     }

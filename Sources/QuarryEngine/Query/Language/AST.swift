@@ -81,8 +81,10 @@ public struct SearchStatement: Sendable, Equatable {
     public var limit: Int = 10
     public var offset: Int = 0
     public var with: [String: ParamValue] = [:]
-    /// The statement's source text.
+    /// The SEARCH's own source text.
     public var source: String = ""
+    /// The whole statement it came from (for carets of errors found after parsing).
+    public var statementText: String = ""
 
     public init(collection: String) { self.collection = collection }
 }

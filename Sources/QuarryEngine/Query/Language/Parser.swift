@@ -148,6 +148,7 @@ public struct StatementParser {
         if case .word = peek.kind { throw expected("MATCH, NEAR, WHERE, FUSE, LIMIT, OFFSET or WITH") }
         let end = peek.location.offset
         s.source = String(Array(source)[start.offset..<end]).trimmingCharacters(in: .whitespacesAndNewlines)
+        s.statementText = source
         return s
     }
 

@@ -1,0 +1,315 @@
+import Foundation
+import QuarryFilter
+import QuarryLexical
+
+/// What a statement produced.
+public enum StatementResult: Sendable {
+    case search(SearchResult)
+    case explain(SearchResult, analyze: Bool)
+    case compare(SearchResult, SearchResult)
+    case message(String)
+    case settings([(name: String, value: String, isDefault: Bool, help: String)])
+}
+
+/// A fused or single-branch result with each branch's rank and score per hit.
+public struct ResultHit: Sendable {
+    public var ordinal: UInt32
+    public var id: String
+    public var rank: Int
+    public var score: Double
+    /// Branch name (`bm25`, `vector`) → (rank, score) in that branch.
+    public var branches: [String: (rank: Int, score: Float)]
+    /// How the fused score came about, e.g. `1/(60+3) + 1/(60+1) = 0.0323`.
+    public var fusion: String?
+}
+
+public struct SearchResult: Sendable {
+    public var statement: SearchStatement
+    public var hits: [ResultHit]
+    public var plan: PlanNode
+    public var planningMs: Double
+    public var executionMs: Double
+    /// Branch name → the exact top-k ids' recall of that branch (EXPLAIN ANALYZE).
+    public var recall: [String: Double] = [:]
+    public var terms: [String] = []
+}
+
+/// A branch's hits and its plan node, as the executor hands them to fusion.
+struct BranchOutcome {
+    var name: String
+    var hits: [ScoredID]
+    var node: PlanNode
+    var recall: Double?
+}
+
+extension Workbench {
+    /// Parses and runs one statement.
+    public func execute(_ text: String) throws -> StatementResult {
+        let statement = try StatementParser.parse(text)
+        switch statement {
+        case let .search(s): return .search(try run(s, analyze: false))
+        case let .explain(s, analyze):
+            return .explain(analyze ? try run(s, analyze: true) : try plan(s), analyze: analyze)
+        case let .compare(a, b): return .compare(try run(a, analyze: false), try run(b, analyze: false))
+        case let .set(name, value):
+            try settings.set(name, value)
+            return .message("SET \(name) = \(value)")
+        case let .reset(name):
+            try settings.reset(name)
+            return .message(name.map { "RESET \($0)" } ?? "RESET ALL")
+        case let .show(name):
+            let all = settings.all.filter { name == nil || $0.name == name }
+            if let name, all.isEmpty { throw EngineError.badParameter("unknown setting '\(name)'") }
+            return .settings(all.map { ($0.name, $0.value.description, $0.isDefault, $0.help) })
+        }
+    }
+
+    /// EXPLAIN without running: the plan with estimates.
+    func plan(_ s: SearchStatement) throws -> SearchResult {
+        try warm(s)
+        let started = monotonic()
+        let root = try buildPlan(s, analyze: false).root
+        return SearchResult(statement: s, hits: [], plan: root, planningMs: ms(since: started), executionMs: 0)
+    }
+
+    /// Runs a SEARCH; with `analyze`, fills the plan's actuals and each approximate branch's recall.
+    func run(_ s: SearchStatement, analyze: Bool) throws -> SearchResult {
+        try warm(s)
+        let planned = monotonic()
+        var (root, steps) = try buildPlan(s, analyze: analyze)
+        let planningMs = ms(since: planned)
+        let started = monotonic()
+        let result = try steps.execute(started: started, analyze: analyze)
+        root = result.root
+        return SearchResult(statement: s, hits: result.hits, plan: root, planningMs: planningMs, executionMs: ms(since: started),
+                            recall: result.recall, terms: result.terms)
+    }
+
+    /// Loads what the statement needs from the database once (indexes, rows for the filter's
+    /// residual scan), so planning and execution times measure planning and execution.
+    func warm(_ s: SearchStatement) throws {
+        _ = try idMap(collection: s.collection)
+        if s.filter != nil { _ = try pathIndex(collection: s.collection) }
+        if s.match != nil { _ = try lexicalIndex(collection: s.collection) }
+    }
+
+    func monotonic() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+    func ms(since t: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6 }
+}
+
+/// The physical plan's steps, decided before anything runs.
+struct PlanSteps {
+    let workbench: Workbench
+    let statement: SearchStatement
+    var filter: FilterQuery?
+    var filterEstimate: Double = 1
+    var lexical: LexicalRequest?
+    var vector: VectorPlan?
+    var fusion: FusionSpec?
+    var window: Int
+    var root: PlanNode
+
+    struct Outcome {
+        var root: PlanNode
+        var hits: [ResultHit]
+        var recall: [String: Double]
+        var terms: [String]
+    }
+
+    func execute(started: UInt64, analyze: Bool) throws -> Outcome {
+        func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
+        let s = statement
+        var root = self.root
+        var allowed: Bitmap?
+        var filterNode: PlanNode?
+        if let filter {
+            let t0 = now()
+            let r = try workbench.filter(filter, collection: s.collection)
+            allowed = r.matches
+            var node = PlanNode("JSON Path Filter", estimatedRows: Int(filterEstimate * Double(max(1, try workbench.idMap(collection: s.collection).count))))
+            node.detail("Condition", filter.source)
+            node.detail("Plan", r.planText.split(separator: "\n").first.map(String.init) ?? "")
+            node.executed = true
+            node.actualStartMs = t0
+            node.actualEndMs = now()
+            node.actualRows = r.count
+            filterNode = node
+        }
+        var branches: [BranchOutcome] = []
+        var terms: [String] = []
+        if var lexical {
+            lexical.allowed = allowed
+            let t0 = now()
+            let response = try workbench.searchLexical(lexical)
+            let t1 = now()
+            terms = response.terms
+            var node = PlanNode("BM25 Top-K on \(lexical.fields ?? "all text fields")", estimatedRows: window)
+            node.detail("Terms", response.terms.joined(separator: " "))
+            node.detail("Algorithm", "\(Self.algorithmName(response.algorithm))   Postings scored: \(response.postingsScored)   Blocks skipped: \(response.blocksSkipped)   Docs evaluated: \(response.documentsEvaluated)")
+            node.detail("Parameters", String(format: "k=%d, k1=%.2f, b=%.2f", lexical.k, lexical.k1, lexical.b))
+            if allowed != nil { node.detail("Filter", "pushed down as bitmap (\(allowed!.count) allowed)") }
+            node.executed = true
+            node.actualStartMs = t0
+            node.actualEndMs = t1
+            node.actualRows = response.hits.count
+            var recall: Double?
+            if analyze && response.algorithm != "exhaustive" && workbench.settings.value("recall") == .bool(true) {
+                var exact = lexical
+                exact.algorithm = "exhaustive"
+                let (e, ns) = measureNanoseconds { try? workbench.searchLexical(exact) }
+                if let e {
+                    let k = min(s.limit + s.offset, e.hits.count)
+                    let got = Set(response.hits.prefix(k).map(\.ordinal))
+                    let want = e.hits.prefix(k).map(\.ordinal)
+                    recall = want.isEmpty ? 1 : Double(want.filter(got.contains).count) / Double(want.count)
+                    node.detail("Recall@\(k) vs exact", String(format: "%.2f (exhaustive: %.3f ms, %d postings)", recall!, Double(ns) / 1e6, e.postingsScored))
+                }
+            }
+            if let filterNode { node.children.append(filterNode) }
+            branches.append(BranchOutcome(name: "bm25", hits: response.hits.map { ScoredID(id: $0.ordinal, score: $0.score) }, node: node, recall: recall))
+        }
+        if let vector {
+            let outcome = try workbench.runVectorBranch(vector, allowed: allowed, filterNode: branches.isEmpty ? filterNode : filterNode,
+                                                         clock: now, analyze: analyze)
+            branches.append(outcome)
+        }
+
+        let ids = try workbench.idMap(collection: s.collection)
+        var hits: [ResultHit] = []
+        if branches.isEmpty, let allowed {
+            // WHERE alone: matching records in ordinal order.
+            let page = allowed.toArray().dropFirst(s.offset).prefix(s.limit)
+            hits = page.enumerated().map { ResultHit(ordinal: $1, id: ids[Int($1)] ?? "?", rank: $0 + 1 + s.offset, score: 1, branches: [:]) }
+            if var f = filterNode { f.title = "JSON Path Filter Scan"; root.children = [f] }
+        } else if branches.count == 1 {
+            let b = branches[0]
+            hits = b.hits.enumerated().dropFirst(s.offset).prefix(s.limit).map { r, h in
+                ResultHit(ordinal: h.id, id: ids[Int(h.id)] ?? "?", rank: r + 1, score: Double(h.score), branches: [b.name: (r + 1, h.score)])
+            }
+            root.children = [b.node]
+        } else {
+            let t0 = now()
+            let spec = fusion ?? .rrf(k: workbench.settings.number("rrf_k", s.with))
+            let fused = Fusion.fuse(branches.map(\.hits), spec: spec)
+            var node = PlanNode(Self.fusionTitle(spec, window: window), estimatedRows: 2 * window)
+            let both = fused.filter { $0.contributions.count > 1 }.count
+            node.detail("Overlap", "\(both) hits in both branches")
+            node.children = branches.map(\.node)
+            node.executed = true
+            node.actualStartMs = t0
+            node.actualEndMs = now()
+            node.actualRows = fused.count
+            root.children = [node]
+            hits = fused.enumerated().dropFirst(s.offset).prefix(s.limit).map { r, f in
+                var br: [String: (rank: Int, score: Float)] = [:]
+                for c in f.contributions { br[branches[c.branch].name] = (c.rank, c.score) }
+                return ResultHit(ordinal: f.id, id: ids[Int(f.id)] ?? "?", rank: r + 1, score: f.score, branches: br, fusion: Fusion.arithmetic(f, spec: spec))
+            }
+        }
+        root.executed = true
+        root.actualStartMs = 0
+        root.actualEndMs = now()
+        root.actualRows = hits.count
+        var recall: [String: Double] = [:]
+        for b in branches { if let r = b.recall { recall[b.name] = r } }
+        return Outcome(root: root, hits: hits, recall: recall, terms: terms)
+    }
+
+    static func algorithmName(_ raw: String) -> String {
+        switch raw {
+        case "bmw": return "block-max WAND"
+        case "maxscore": return "MaxScore"
+        default: return raw
+        }
+    }
+
+    static func fusionTitle(_ spec: FusionSpec, window: Int) -> String {
+        switch spec {
+        case let .rrf(k): return "RRF Fusion  (k=\(JSONValue.format(k).replacingOccurrences(of: ".0", with: "")), window=\(window) per branch)"
+        case let .weighted(w, n): return "Weighted Fusion  (weights=\(w.map { String(format: "%.2f", $0) }.joined(separator: ", ")), normalize=\(n.rawValue), window=\(window) per branch)"
+        }
+    }
+}
+
+extension Workbench {
+    /// The planner: which branches run, with which parameters, windows and filter placement.
+    func buildPlan(_ s: SearchStatement, analyze: Bool) throws -> (root: PlanNode, steps: PlanSteps) {
+        let statementSource = s.statementText.isEmpty ? s.source : s.statementText
+        let schema = try database.collection(named: s.collection)
+        let n = try idMap(collection: s.collection).count
+        let hybrid = s.match != nil && s.near != nil
+        let window = hybrid ? max(Int(settings.number("window", s.with)), s.limit + s.offset) : s.limit + s.offset
+        var root = PlanNode("Limit \(s.limit)" + (s.offset > 0 ? " Offset \(s.offset)" : ""), estimatedRows: s.limit)
+        var steps = PlanSteps(workbench: self, statement: s, window: window, root: root)
+
+        var filterNode: PlanNode?
+        if let f = s.filter {
+            let query: FilterQuery
+            do { query = try parseFilter(f.text, collection: s.collection) } catch let e as FilterSyntaxError {
+                // Place the caret in the statement: the filter text starts at f.location.
+                let prefix = Array(f.text).prefix(while: { _ in true })
+                var offset = 0, line = 1, column = 1
+                for ch in prefix where !(line == e.line && column == e.column) {
+                    offset += 1
+                    if ch == "\n" { line += 1; column = 1 } else { column += 1 }
+                }
+                let location = SourceLocation(line: f.location.line + e.line - 1,
+                                              column: e.line == 1 ? f.location.column + e.column - 1 : e.column,
+                                              offset: f.location.offset + offset)
+                throw QueryError("in WHERE: " + e.message, at: location, in: statementSource)
+            }
+            steps.filter = query
+            let index = try pathIndex(collection: s.collection)
+            let rows = try rows(collection: s.collection)
+            let executor = IndexedFilterExecutor(index: index) { rows[Int($0)] }
+            steps.filterEstimate = executor.estimate(query.expr)
+            var node = PlanNode("JSON Path Filter", estimatedRows: Int(steps.filterEstimate * Double(n)))
+            node.detail("Condition", query.source)
+            node.detail("Estimated selectivity", String(format: "%.4f", steps.filterEstimate))
+            filterNode = node
+        }
+        var children: [PlanNode] = []
+        if let m = s.match {
+            var r = LexicalRequest(collection: s.collection, text: m.text)
+            r.k = window
+            r.k1 = Float(settings.number("k1", s.with))
+            r.b = Float(settings.number("b", s.with))
+            r.algorithm = settings.string("bm25_algorithm", s.with)
+            if !m.fields.isEmpty {
+                for f in m.fields where !schema.textFields.contains(f.field) {
+                    throw EngineError.badParameter("'\(f.field)' is not a text field of '\(s.collection)' (text fields: \(schema.textFields.joined(separator: ", ")))"
+                        + (Suggest.nearest(to: f.field, in: schema.textFields).map { "; did you mean '\($0)'?" } ?? ""))
+                }
+                r.fields = m.fields.map { $0.boost == 1 ? $0.field : "\($0.field)^\(String(format: "%g", $0.boost))" }.joined(separator: ",")
+            }
+            _ = try lexicalIndex(collection: s.collection)
+            steps.lexical = r
+            var node = PlanNode("BM25 Top-K on \(r.fields ?? schema.textFields.joined(separator: ", "))", estimatedRows: window)
+            node.detail("Algorithm", r.algorithm == "auto" ? "chosen by query shape (block-max WAND for short queries, MaxScore for long)" : PlanSteps.algorithmName(r.algorithm))
+            if let f = filterNode { node.detail("Filter", "pushed down as bitmap"); node.children.append(f) }
+            children.append(node)
+        }
+        if let near = s.near {
+            let vp = try planVectorBranch(s, near: near, window: window, filterEstimate: s.filter == nil ? nil : steps.filterEstimate)
+            steps.vector = vp
+            var node = vp.node
+            if let f = filterNode { node.children.append(f) }
+            children.append(node)
+        }
+        if hybrid {
+            let spec = s.fusion ?? .rrf(k: settings.number("rrf_k", s.with))
+            steps.fusion = spec
+            var fusion = PlanNode(PlanSteps.fusionTitle(spec, window: window), estimatedRows: 2 * window)
+            fusion.children = children
+            root.children = [fusion]
+        } else if children.isEmpty, let f = filterNode {
+            var scan = f
+            scan.title = "JSON Path Filter Scan"
+            root.children = [scan]
+        } else {
+            root.children = children
+        }
+        steps.root = root
+        return (root, steps)
+    }
+}

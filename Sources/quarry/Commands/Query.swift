@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import QuarryEngine
+import QuarryREPL
+
+struct Query: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run statements of the query language: SEARCH, EXPLAIN [ANALYZE], COMPARE, SET, SHOW.",
+        discussion: """
+            Examples:
+              quarry query "SEARCH scifact MATCH 'microRNA cancer' LIMIT 5"
+              quarry query "EXPLAIN ANALYZE SEARCH debian MATCH 'regular expression' WHERE metadata.section = 'utils' LIMIT 10"
+              quarry query --json "SEARCH scifact MATCH 'vitamin D' IN title^2, text LIMIT 3"
+              quarry query -f queries.sql
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "A statement (the trailing ';' is optional).") var statement: String?
+    @Option(name: .shortAndLong, help: ArgumentHelp("Run the statements in this file instead.", valueName: "file")) var file: String?
+    @Flag(help: "Print one JSON object per statement.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let wb = try Workbench(path: database.path, mustExist: true)
+            var statements: [String] = []
+            if let file {
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw StorageError.fileNotFound(path: file) }
+                statements = StatementBoundary.split(text)
+            } else if let statement {
+                statements = [statement]
+            } else {
+                throw ValidationError("give a statement or -f FILE")
+            }
+            for text in statements {
+                let result = try wb.execute(text)
+                if json { printJSON(Render.json(result)) } else {
+                    print(Render.result(result, workbench: wb, width: Terminal.width(), color: Terminal.colorEnabled()))
+                }
+            }
+        }
+    }
+}
