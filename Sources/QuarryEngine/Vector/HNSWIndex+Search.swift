@@ -54,6 +54,8 @@ extension HNSWIndex {
         let row0 = vectors.data.pointer
         let d = dimension
         let stride = level == 0 ? stride0 : 0
+        let isL2 = metric == .l2
+        let batch = batchBuffer.pointer
         while !candidates.isEmpty {
             let c = candidates.top
             if c.score < lowerBound && (results.count >= ef || !filtering) { break }
@@ -61,20 +63,36 @@ extension HNSWIndex {
             expanded &+= 1
             let p = level == 0 ? level0.pointer + Int(c.id) &* stride : links(c.id, level)
             let n = Int(p[0])
+            // Gather the unvisited neighbours, then score them four at a time.
+            var m = 0
             for j in 0..<n {
                 let e = p[1 &+ j]
-                guard visited.insert(e) else { continue }
-                let v = UnsafePointer(row0 + Int(e) &* d)
-                let s = metric == .l2 ? -Kernels.l2Squared(q, v, d) : Kernels.dot(q, v, d)
-                distances &+= 1
-                if results.count < ef || s > lowerBound {
-                    candidates.push(s, e)
-                    if !filtering || passes(e, allowed) {
-                        results.push(s, e)
-                        if results.count > ef { results.pop() }
-                        lowerBound = results.top.score
+                if visited.insert(e) { batch[m] = e; m &+= 1 }
+            }
+            distances &+= m
+            var j = 0
+            while j < m {
+                var s4: SIMD4<Float>
+                let left = m &- j
+                let e0 = batch[j]
+                let e1 = left > 1 ? batch[j &+ 1] : e0
+                let e2 = left > 2 ? batch[j &+ 2] : e0
+                let e3 = left > 3 ? batch[j &+ 3] : e0
+                s4 = Kernels.score4(q, row0 + Int(e0) &* d, row0 + Int(e1) &* d, row0 + Int(e2) &* d,
+                                    row0 + Int(e3) &* d, d, l2: isL2)
+                for t in 0..<min(4, left) {
+                    let e = batch[j &+ t]
+                    let s = s4[t]
+                    if results.count < ef || s > lowerBound {
+                        candidates.push(s, e)
+                        if !filtering || passes(e, allowed) {
+                            results.push(s, e)
+                            if results.count > ef { results.pop() }
+                            lowerBound = results.top.score
+                        }
                     }
                 }
+                j &+= 4
             }
         }
         counters.distanceComputations += distances

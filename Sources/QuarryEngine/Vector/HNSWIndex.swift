@@ -48,6 +48,7 @@ public final class HNSWIndex: IndexCore {
     let candidates = ScoreHeap(maxOnTop: true)
     let results = ScoreHeap(maxOnTop: false)
     var selectScratch: [ScoredIDPair] = []
+    let batchBuffer: RawBuffer<UInt32>
 
     public static let defaultEf = 64
 
@@ -63,6 +64,7 @@ public final class HNSWIndex: IndexCore {
         self.seed = seed
         rng = SplitMix64(seed: seed)
         vectors = VectorStore(dimension: dimension)
+        batchBuffer = RawBuffer(capacity: 2 * M + 1)
     }
 
     public var count: Int { vectors.count }

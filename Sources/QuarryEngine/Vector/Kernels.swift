@@ -96,6 +96,55 @@ enum Kernels {
         return sum
     }
 
+    /// Scores of `q` against four vectors at once: four independent memory streams keep more
+    /// cache misses in flight than one vector at a time (a software stand-in for prefetching).
+    @inline(__always)
+    static func score4(_ q: UnsafePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                       _ c: UnsafePointer<Float>, _ e: UnsafePointer<Float>, _ d: Int, l2: Bool) -> SIMD4<Float>
+    {
+        let rq = UnsafeRawPointer(q), ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        let rc = UnsafeRawPointer(c), re = UnsafeRawPointer(e)
+        var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
+        var i = 0
+        if l2 {
+            while i &+ 8 <= d {
+                let o = i &* 4
+                let qv = rq.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                let t0 = qv - ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                let t1 = qv - rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                let t2 = qv - rc.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                let t3 = qv - re.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                s0 += t0 * t0
+                s1 += t1 * t1
+                s2 += t2 * t2
+                s3 += t3 * t3
+                i &+= 8
+            }
+            var r = -SIMD4<Float>(s0.sum(), s1.sum(), s2.sum(), s3.sum())
+            while i < d {
+                let t = SIMD4<Float>(q[i] - a[i], q[i] - b[i], q[i] - c[i], q[i] - e[i])
+                r -= t * t
+                i &+= 1
+            }
+            return r
+        }
+        while i &+ 8 <= d {
+            let o = i &* 4
+            let qv = rq.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            s0 += qv * ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            s1 += qv * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            s2 += qv * rc.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            s3 += qv * re.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            i &+= 8
+        }
+        var r = SIMD4<Float>(s0.sum(), s1.sum(), s2.sum(), s3.sum())
+        while i < d {
+            r += SIMD4<Float>(repeating: q[i]) * SIMD4<Float>(a[i], b[i], c[i], e[i])
+            i &+= 1
+        }
+        return r
+    }
+
     /// Scales `v` to unit length in place (left unchanged when its norm is zero).
     static func normalize(_ v: UnsafeMutablePointer<Float>, _ d: Int) {
         let n = dot(v, v, d).squareRoot()
