@@ -40,11 +40,15 @@ protocol IndexCore: VectorIndex {
                     counters: inout VectorSearchCounters) -> [ScoredID]
     /// The score of `query` against ordinal `i` on the most precise vectors the index holds.
     func exactScore(query: UnsafePointer<Float>, ordinal i: UInt32) -> Float
+    /// Called once before `exactScore` is called for a query (quantised indexes prepare tables).
+    func prepareExact(query: UnsafePointer<Float>)
     /// Cost in distance computations of one in-index search (for the filter planner).
     func estimatedSearchCost(k: Int, params: VectorSearchParams) -> Double
 }
 
 extension IndexCore {
+    func prepareExact(query: UnsafePointer<Float>) {}
+
     func checkDelete(_ ordinal: UInt32) throws {
         guard Int(ordinal) < count else { throw VectorIndexError.ordinalOutOfRange(ordinal, count: count) }
         tombstones.delete(ordinal)
@@ -102,6 +106,7 @@ extension IndexCore {
         var top = TopK(k: k)
         let n = UInt32(count)
         var scored = 0
+        prepareExact(query: query)
         allowed.forEach { i in
             if i >= n { return false }
             if !tombstones.isDeleted(i) {
