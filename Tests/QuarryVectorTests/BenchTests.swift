@@ -6,6 +6,26 @@ import Testing
 /// Measurements on SciFact's real embeddings; run with QUARRY_BENCH=1 in a release build.
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["QUARRY_BENCH"] == "1"))
 struct BenchTests {
+    /// All indexes through `VectorBenchmark.run` on SciFact (5,183 × 384, 1,109 queries).
+    @Test func benchmarkSciFact() throws {
+        let base = try Fbin.read(path: scifactDir.appendingPathComponent("corpus.fbin").path)
+        let queries = try Fbin.read(path: scifactDir.appendingPathComponent("queries.fbin").path)
+        let only = ProcessInfo.processInfo.environment["QUARRY_BENCH_INDEXES"]
+        var config = VectorBenchmark.Configuration()
+        if let only { config.indexes = only.split(separator: ",").map { (String($0), [:]) } }
+        if let nl = ProcessInfo.processInfo.environment["QUARRY_BENCH_NLIST"] {
+            config.indexes = config.indexes.map { $0.type.hasPrefix("ivf") ? ($0.type, ["nlist": nl]) : $0 }
+        }
+        let report = try VectorBenchmark.run(base: base.vectors, queries: queries.vectors, dimension: base.dimension, configuration: config)
+        var lines = ["index | build params | setting | build s | bytes | mem ratio | QPS | recall@10 | dist/q"]
+        for r in report.rows {
+            let bp = r.buildParameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+            let sp = r.setting.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+            lines.append("\(r.index) | \(bp) | \(sp) | \(String(format: "%.2f", r.buildSeconds)) | \(r.indexBytes) | \(String(format: "%.3f", r.memoryRatio)) | \(Int(r.qps)) | \(String(format: "%.4f", r.recall)) | \(Int(r.meanDistanceComputations))")
+        }
+        print(lines.joined(separator: "\n"))
+    }
+
     @Test func hnswOnSciFact() throws {
         let base = try Fbin.read(path: scifactDir.appendingPathComponent("corpus.fbin").path)
         let queries = try Fbin.read(path: scifactDir.appendingPathComponent("queries.fbin").path)

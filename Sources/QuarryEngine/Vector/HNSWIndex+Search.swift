@@ -51,6 +51,7 @@ extension HNSWIndex {
         }
         candidates.push(entryScore, entry)
         var distances = 0, expanded = 0
+        var touch: UInt32 = 0
         let row0 = vectors.data.pointer
         let d = dimension
         let stride = level == 0 ? stride0 : 0
@@ -78,6 +79,12 @@ extension HNSWIndex {
                 let e1 = left > 1 ? batch[j &+ 1] : e0
                 let e2 = left > 2 ? batch[j &+ 2] : e0
                 let e3 = left > 3 ? batch[j &+ 3] : e0
+                if left > 4 {
+                    // Touch the first cache line of the next group so its misses overlap this one.
+                    let end = min(m, j &+ 8)
+                    var t = j &+ 4
+                    while t < end { touch &+= row0[Int(batch[t]) &* d].bitPattern; t &+= 1 }
+                }
                 s4 = Kernels.score4(q, row0 + Int(e0) &* d, row0 + Int(e1) &* d, row0 + Int(e2) &* d,
                                     row0 + Int(e3) &* d, d, l2: isL2)
                 for t in 0..<min(4, left) {
@@ -98,6 +105,7 @@ extension HNSWIndex {
         counters.distanceComputations += distances
         counters.nodesVisited += expanded
         counters.hops += expanded
+        touchSink ^= touch
     }
 
     @inline(__always)

@@ -49,6 +49,8 @@ public final class HNSWIndex: IndexCore {
     let results = ScoreHeap(maxOnTop: false)
     var selectScratch: [ScoredIDPair] = []
     let batchBuffer: RawBuffer<UInt32>
+    /// Keeps the prefetching loads of `searchLayer` from being optimised away.
+    @exclusivity(unchecked) var touchSink: UInt32 = 0
 
     public static let defaultEf = 64
 

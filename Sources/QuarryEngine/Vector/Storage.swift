@@ -3,10 +3,11 @@ import Foundation
 /// Growable raw storage used by the indexes' hot loops: no bounds checks, no copy-on-write, no
 /// exclusivity checks. Each buffer is owned by exactly one index.
 final class RawBuffer<T> {
-    private(set) var pointer: UnsafeMutablePointer<T>
-    private(set) var capacity: Int
+    // Hot-loop state: exempt from dynamic exclusivity checks (each buffer has one owner).
+    @exclusivity(unchecked) private(set) var pointer: UnsafeMutablePointer<T>
+    @exclusivity(unchecked) private(set) var capacity: Int
     /// Elements in use.
-    var count = 0
+    @exclusivity(unchecked) var count = 0
 
     init(capacity: Int = 0) {
         self.capacity = max(capacity, 1)
@@ -81,8 +82,8 @@ final class VectorStore {
 /// A visited set with generation counters (hnswlib's `VisitedList`): clearing is one increment,
 /// with a real reset only when the 16-bit generation wraps.
 final class VisitedList {
-    private var marks: RawBuffer<UInt16>
-    private var generation: UInt16 = 1
+    private let marks: RawBuffer<UInt16>
+    @exclusivity(unchecked) private var generation: UInt16 = 1
 
     init(capacity: Int) {
         marks = RawBuffer(capacity: capacity)
