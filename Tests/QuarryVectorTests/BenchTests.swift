@@ -37,14 +37,28 @@ struct BenchTests {
         let buildTime = Date().timeIntervalSince(t0)
         var lines = ["build \(buildTime) s, bytes \(index.memoryBytes)"]
         let qs = rows(queries.vectors, d: d, 0..<queries.count)
+        // Best of 5 passes per ef (the machine is shared; the best pass is the least disturbed).
         for ef in [10, 20, 40, 80, 160, 320] {
             for q in qs.prefix(20) { _ = try index.search(query: q, k: 10, params: .init(ef: ef)) }
-            let t = Date()
+            var best = 0.0, bestCPU = 0.0
             var found: [[ScoredID]] = []
-            for q in qs { found.append(try index.search(query: q, k: 10, params: .init(ef: ef)).hits) }
-            let el = Date().timeIntervalSince(t)
-            lines.append("ef \(ef): recall \(recall(found, truth)) qps \(Double(qs.count) / el)")
+            for _ in 0..<5 {
+                found = []
+                found.reserveCapacity(qs.count)
+                let t = Date(), c = threadCPUSeconds()
+                for q in qs { found.append(try index.search(query: q, k: 10, params: .init(ef: ef)).hits) }
+                best = max(best, Double(qs.count) / Date().timeIntervalSince(t))
+                bestCPU = max(bestCPU, Double(qs.count) / (threadCPUSeconds() - c))
+            }
+            lines.append("ef \(ef): recall \(String(format: "%.4f", recall(found, truth))) qps \(Int(best)) cpu-qps \(Int(bestCPU))")
         }
         print(lines.joined(separator: "\n"))
     }
+}
+
+/// CPU time of the calling thread (less sensitive than wall time to other work on a shared machine).
+func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
