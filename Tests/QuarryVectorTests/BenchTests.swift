@@ -6,6 +6,53 @@ import Testing
 /// Measurements on SciFact's real embeddings; run with QUARRY_BENCH=1 in a release build.
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["QUARRY_BENCH"] == "1"))
 struct BenchTests {
+    /// Filtered search on SciFact: per allowed fraction (random and cluster-correlated sets), the
+    /// picked strategy with its latency and recall, and in-graph HNSW alone (ef 64 and 256).
+    @Test func filteredSciFact() throws {
+        let base = try Fbin.read(path: scifactDir.appendingPathComponent("corpus.fbin").path)
+        let queries = try Fbin.read(path: scifactDir.appendingPathComponent("queries.fbin").path)
+        let d = base.dimension, n = base.count
+        let hnsw = HNSWIndex(dimension: d, metric: .ip)
+        try hnsw.build(base.vectors)
+        let flat = FlatIndex(dimension: d, metric: .ip)
+        try flat.build(base.vectors)
+        let qs = rows(queries.vectors, d: d, 0..<min(queries.count, 300))
+        // Correlated sets: ordinals sorted by their score to one random document (a neighbourhood).
+        let anchor = Array(base.vectors[0..<d])
+        let byAnchor = (0..<n).sorted {
+            VectorMath.score(anchor, Array(base.vectors[$0 * d..<($0 + 1) * d]), metric: .ip)
+                > VectorMath.score(anchor, Array(base.vectors[$1 * d..<($1 + 1) * d]), metric: .ip)
+        }
+        var lines = ["fraction | set | picked | reason | picked ms/q | picked recall | in-graph ef64 recall | ms/q | in-graph ef256 recall | ms/q"]
+        for fraction in [0.001, 0.01, 0.1, 0.5] {
+            for correlated in [false, true] {
+                let want = max(1, Int(Double(n) * fraction))
+                var rng = SplitMix64(seed: 42)
+                let ids: [UInt32] = correlated ? byAnchor.prefix(want).map(UInt32.init)
+                    : Array((0..<UInt32(n)).shuffled(using: &rng).prefix(want))
+                let allowed = Bitmap(ids)
+                let truth = try qs.map { try flat.search(query: $0, k: 10, params: .init(), filter: .init(allowed: allowed, strategy: .exactScan)).hits }
+                func run(_ filter: VectorFilter, ef: Int) throws -> (Double, Double, VectorSearchResult) {
+                    var found: [[ScoredID]] = []
+                    var last: VectorSearchResult?
+                    let c = threadCPUSeconds()
+                    for q in qs {
+                        let r = try hnsw.search(query: q, k: 10, params: .init(ef: ef), filter: filter)
+                        found.append(r.hits)
+                        last = r
+                    }
+                    return (recall(found, truth), (threadCPUSeconds() - c) * 1000 / Double(qs.count), last!)
+                }
+                let picked = try run(.init(allowed: allowed), ef: 64)
+                let g64 = try run(.init(allowed: allowed, strategy: .inIndex), ef: 64)
+                let g256 = try run(.init(allowed: allowed, strategy: .inIndex), ef: 256)
+                func f(_ x: Double) -> String { String(format: "%.4f", x) }
+                lines.append("\(fraction) | \(correlated ? "correlated" : "random") | \(picked.2.strategy!.rawValue) | \(picked.2.reason!) | \(f(picked.1)) | \(f(picked.0)) | \(f(g64.0)) | \(f(g64.1)) | \(f(g256.0)) | \(f(g256.1))")
+            }
+        }
+        print(lines.joined(separator: "\n"))
+    }
+
     /// All indexes through `VectorBenchmark.run` on SciFact (5,183 × 384, 1,109 queries).
     @Test func benchmarkSciFact() throws {
         let base = try Fbin.read(path: scifactDir.appendingPathComponent("corpus.fbin").path)
