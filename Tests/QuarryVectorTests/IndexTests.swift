@@ -178,3 +178,18 @@ enum Fixture {
         #expect(report.json["results"]?[1]?["search_params"]?["ef"] == .string("10"))
     }
 }
+
+@Suite(.serialized) struct ControlTests {
+    /// A negative control: the clustered data is not trivial, so the recall bounds above can fail.
+    @Test func coarseSettingsLoseRecall() throws {
+        let ivf = Fixture.built[2]
+        let found = try Fixture.queries.map { try ivf.search(query: $0, k: 10, params: .init(nprobe: 1)).hits }
+        let r = recall(found, Fixture.truth)
+        let rabitqNoRefine = try VectorIndexes.make(type: "ivf_rabitq", dimension: Fixture.d, parameters: ["nlist": "32", "refine": "false"])
+        try rabitqNoRefine.build(Fixture.data)
+        let raw = try Fixture.queries.map { try rabitqNoRefine.search(query: $0, k: 10, params: .init(nprobe: 8)).hits }
+        let r2 = recall(raw, Fixture.truth)
+        #expect(r < 0.9 && r2 < 0.9, "ivf_flat nprobe 1: \(r); ivf_rabitq without refine: \(r2)")
+        #expect(r2 > 0.3, "the 1-bit estimate alone still ranks: \(r2)")
+    }
+}

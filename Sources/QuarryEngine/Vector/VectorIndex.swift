@@ -130,7 +130,6 @@ public enum VectorIndexError: Error, Equatable, CustomStringConvertible {
     case dimensionMismatch(expected: Int, found: Int)
     case notMultipleOfDimension(count: Int, dimension: Int)
     case notEmpty
-    case notTrained
     case ordinalOutOfRange(UInt32, count: Int)
     case invalidK(Int)
     case badFile(path: String, reason: String)
@@ -152,8 +151,6 @@ public enum VectorIndexError: Error, Equatable, CustomStringConvertible {
             return "\(count) floats are not a whole number of \(dimension)-dimensional vectors"
         case .notEmpty:
             return "build needs an empty index; use insert to add vectors"
-        case .notTrained:
-            return "the IVF index has no centroids yet; build it before inserting"
         case let .ordinalOutOfRange(ordinal, count):
             return "ordinal \(ordinal) is out of range (the index holds \(count))"
         case let .invalidK(k):
