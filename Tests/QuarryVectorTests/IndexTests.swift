@@ -118,6 +118,10 @@ enum Fixture {
         #expect(high.strategy == .inIndex)
         #expect(high.reason == "50.0 % allowed: searching hnsw with the set (~2048 distances) beats scanning 500000 ids")
         #expect(FilterPlanner.pick(kind: .flat, allowedCount: 10, total: 10, estimatedIndexCost: 10).strategy == .exactScan)
+        let hnsw = Fixture.built[1]
+        #expect(hnsw.estimatedSearchCost(k: 10, params: .init(ef: 64)) == 1024)
+        #expect(FilterPlanner.pick(index: hnsw, allowedCount: 1500, k: 10).strategy == .inIndex)
+        #expect(FilterPlanner.pick(index: hnsw, allowedCount: 200, k: 10).strategy == .exactScan)
     }
 
     func clusterLabels() -> [Int] {

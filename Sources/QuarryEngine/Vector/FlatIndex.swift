@@ -19,6 +19,7 @@ public final class FlatIndex: IndexCore {
 
     public var count: Int { vectors.count }
     public var deleted: Bitmap { tombstones.bitmap }
+    public var deletedCount: Int { tombstones.deletedCount }
     public var parameters: [(name: String, value: String)] { [("metric", metric.rawValue)] }
     public var memoryBytes: Int { vectors.bytes + tombstones.flags.bytes }
 
@@ -62,7 +63,7 @@ public final class FlatIndex: IndexCore {
         metric.score(query, vectors.row(Int(i)), dimension)
     }
 
-    func estimatedSearchCost(k: Int, params: VectorSearchParams) -> Double { Double(count) }
+    public func estimatedSearchCost(k: Int, params: VectorSearchParams) -> Double { Double(count) }
 
     // MARK: - Persistence
 

@@ -140,7 +140,7 @@ extension HNSWIndex {
 
     func exactScore(query: UnsafePointer<Float>, ordinal i: UInt32) -> Float { score(query, i) }
 
-    func estimatedSearchCost(k: Int, params: VectorSearchParams) -> Double {
+    public func estimatedSearchCost(k: Int, params: VectorSearchParams) -> Double {
         Double(max(params.ef ?? Self.defaultEf, k) * M)
     }
 }

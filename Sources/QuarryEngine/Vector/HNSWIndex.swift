@@ -71,6 +71,7 @@ public final class HNSWIndex: IndexCore {
 
     public var count: Int { vectors.count }
     public var deleted: Bitmap { tombstones.bitmap }
+    public var deletedCount: Int { tombstones.deletedCount }
     public var parameters: [(name: String, value: String)] {
         [("metric", metric.rawValue), ("M", "\(M)"), ("ef_construction", "\(efConstruction)")]
     }

@@ -206,7 +206,7 @@ extension IVFIndex {
         return cq + rc + norm * qs * est
     }
 
-    func estimatedSearchCost(k: Int, params: VectorSearchParams) -> Double {
+    public func estimatedSearchCost(k: Int, params: VectorSearchParams) -> Double {
         let nprobe = min(max(params.nprobe ?? Self.defaultNprobe, 1), max(centroidCount, 1))
         return Double(centroidCount) + Double(count) * Double(nprobe) / Double(max(centroidCount, 1))
     }

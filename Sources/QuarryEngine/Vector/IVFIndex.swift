@@ -96,6 +96,7 @@ public final class IVFIndex: IndexCore {
 
     public var count: Int { location.count }
     public var deleted: Bitmap { tombstones.bitmap }
+    public var deletedCount: Int { tombstones.deletedCount }
     public var isTrained: Bool { centroidCount > 0 }
     public var parameters: [(name: String, value: String)] {
         var p = [("metric", metric.rawValue), ("nlist", "\(nlist)")]

@@ -42,8 +42,6 @@ protocol IndexCore: VectorIndex {
     func exactScore(query: UnsafePointer<Float>, ordinal i: UInt32) -> Float
     /// Called once before `exactScore` is called for a query (quantised indexes prepare tables).
     func prepareExact(query: UnsafePointer<Float>)
-    /// Cost in distance computations of one in-index search (for the filter planner).
-    func estimatedSearchCost(k: Int, params: VectorSearchParams) -> Double
 }
 
 extension IndexCore {
@@ -75,7 +73,7 @@ extension IndexCore {
             let hits = searchCore(query: q, k: k, params: params, allowed: nil, counters: &counters)
             return VectorSearchResult(hits: hits, counters: counters, strategy: nil, reason: nil)
         }
-        let live = max(1, count - tombstones.deletedCount)
+        let live = max(1, count - deletedCount)
         let choice: (strategy: FilterStrategy, reason: String)
         if let s = filter.strategy {
             choice = (s, "chosen by the caller")
@@ -129,6 +127,14 @@ extension IndexCore {
 /// fractions the exact scan is both cheaper and exact. Post-filtering is never picked: at equal
 /// cost the in-index search keeps more recall; it stays selectable for comparison.
 public enum FilterPlanner {
+    /// The strategy for a search of `index` with `allowedCount` allowed ordinals.
+    public static func pick(index: any VectorIndex, allowedCount: Int, k: Int,
+                            params: VectorSearchParams = .init()) -> (strategy: FilterStrategy, reason: String)
+    {
+        pick(kind: index.kind, allowedCount: allowedCount, total: max(1, index.count - index.deletedCount),
+             estimatedIndexCost: index.estimatedSearchCost(k: k, params: params))
+    }
+
     public static func pick(kind: VectorIndexKind, allowedCount: Int, total: Int,
                             estimatedIndexCost: Double) -> (strategy: FilterStrategy, reason: String)
     {

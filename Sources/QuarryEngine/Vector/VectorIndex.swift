@@ -96,8 +96,9 @@ public protocol VectorIndex: AnyObject {
     var dimension: Int { get }
     /// Ordinals held, deleted ones included.
     var count: Int { get }
-    /// Tombstoned ordinals.
+    /// Tombstoned ordinals, and how many.
     var deleted: Bitmap { get }
+    var deletedCount: Int { get }
     /// The build parameters, with defaults filled in (for EXPLAIN and `SHOW INDEX`).
     var parameters: [(name: String, value: String)] { get }
 
@@ -108,6 +109,9 @@ public protocol VectorIndex: AnyObject {
     func delete(_ ordinal: UInt32) throws
 
     func search(query: [Float], k: Int, params: VectorSearchParams, filter: VectorFilter) throws -> VectorSearchResult
+
+    /// Distance computations one unfiltered search is expected to cost (for `FilterPlanner`).
+    func estimatedSearchCost(k: Int, params: VectorSearchParams) -> Double
 
     /// Bytes held in memory for search (vectors or codes, graph or lists, centroids, rotation).
     var memoryBytes: Int { get }
