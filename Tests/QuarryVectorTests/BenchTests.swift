@@ -64,11 +64,11 @@ struct BenchTests {
             config.indexes = config.indexes.map { $0.type.hasPrefix("ivf") ? ($0.type, ["nlist": nl]) : $0 }
         }
         let report = try VectorBenchmark.run(base: base.vectors, queries: queries.vectors, dimension: base.dimension, configuration: config)
-        var lines = ["index | build params | setting | build s | bytes | mem ratio | QPS | recall@10 | dist/q"]
+        var lines = ["index | build params | setting | build s | bytes | mem ratio | QPS | CPU QPS | recall@10 | dist/q"]
         for r in report.rows {
             let bp = r.buildParameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
             let sp = r.setting.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
-            lines.append("\(r.index) | \(bp) | \(sp) | \(String(format: "%.2f", r.buildSeconds)) | \(r.indexBytes) | \(String(format: "%.3f", r.memoryRatio)) | \(Int(r.qps)) | \(String(format: "%.4f", r.recall)) | \(Int(r.meanDistanceComputations))")
+            lines.append("\(r.index) | \(bp) | \(sp) | \(String(format: "%.2f", r.buildSeconds)) | \(r.indexBytes) | \(String(format: "%.3f", r.memoryRatio)) | \(Int(r.qps)) | \(Int(r.qpsCPU)) | \(String(format: "%.4f", r.recall)) | \(Int(r.meanDistanceComputations))")
         }
         print(lines.joined(separator: "\n"))
     }
