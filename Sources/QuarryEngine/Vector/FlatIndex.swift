@@ -1,0 +1,106 @@
+import QuarryBase
+
+/// FLAT: exact search by scoring every vector (the oracle every other index is tested against,
+/// as hnswlib's `bruteforce.h` beside `hnswalg.h`).
+public final class FlatIndex: IndexCore {
+    public let metric: VectorMetric
+    public let dimension: Int
+    public var kind: VectorIndexKind { .flat }
+    let vectors: VectorStore
+    let tombstones = Tombstones()
+    let queryBuffer = RawBuffer<Float>()
+
+    public init(dimension: Int, metric: VectorMetric = .cosine) {
+        precondition(dimension > 0, "dimension must be positive")
+        self.dimension = dimension
+        self.metric = metric
+        vectors = VectorStore(dimension: dimension)
+    }
+
+    public var count: Int { vectors.count }
+    public var deleted: Bitmap { tombstones.bitmap }
+    public var deletedCount: Int { tombstones.deletedCount }
+    public var parameters: [(name: String, value: String)] { [("metric", metric.rawValue)] }
+    public var memoryBytes: Int { vectors.bytes + tombstones.flags.bytes }
+
+    public func build(_ data: [Float]) throws {
+        guard count == 0 else { throw VectorIndexError.notEmpty }
+        try insert(data)
+    }
+
+    @discardableResult
+    public func insert(_ data: [Float]) throws -> Range<UInt32> {
+        let m = try rows(in: data)
+        let first = UInt32(count)
+        data.withUnsafeBufferPointer { vectors.append($0, normalize: metric == .cosine) }
+        tombstones.grow(to: count)
+        return first..<first + UInt32(m)
+    }
+
+    public func delete(_ ordinal: UInt32) throws { try checkDelete(ordinal) }
+
+    public func search(query: [Float], k: Int, params: VectorSearchParams, filter: VectorFilter) throws -> VectorSearchResult {
+        try runSearch(query: query, k: k, params: params, filter: filter)
+    }
+
+    func searchCore(query: UnsafePointer<Float>, k: Int, params: VectorSearchParams, allowed: Bitmap?,
+                    counters: inout VectorSearchCounters) -> [ScoredID]
+    {
+        if let allowed { return exactScan(query: query, k: k, allowed: allowed, counters: &counters) }
+        var top = TopK(k: k)
+        let n = count
+        for i in 0..<n where !tombstones.isDeleted(UInt32(i)) {
+            let s = metric.score(query, vectors.row(i), dimension)
+            if let t = top.threshold, s < t { continue }
+            top.push(id: UInt32(i), score: s)
+        }
+        counters.distanceComputations += n
+        counters.nodesVisited += n
+        return top.sorted()
+    }
+
+    func exactScore(query: UnsafePointer<Float>, ordinal i: UInt32) -> Float {
+        metric.score(query, vectors.row(Int(i)), dimension)
+    }
+
+    public func estimatedSearchCost(k: Int, params: VectorSearchParams) -> Double { Double(count) }
+
+    // MARK: - Persistence
+
+    static let header = SnapshotHeader(magic: "QVFL", version: 1)
+
+    public func serialized() -> [UInt8] {
+        var w = ByteWriter(capacity: vectors.bytes + 64)
+        w.write(header: Self.header)
+        w.write(metric.code)
+        w.write(UInt32(dimension))
+        w.write(array: vectors.data.toArray())
+        w.write(blob: deleted.serialized())
+        return w.bytes
+    }
+
+    static func load(_ r: inout ByteReader) throws -> FlatIndex {
+        try r.read(header: header)
+        let metric = try readMetric(&r)
+        let d = Int(try r.read(UInt32.self))
+        guard d > 0 else { throw BinaryError.corrupt("dimension 0") }
+        let data = try r.readFloatArray()
+        guard data.count % d == 0 else { throw BinaryError.corrupt("vector data is not a multiple of the dimension") }
+        let index = FlatIndex(dimension: d, metric: metric)
+        data.withUnsafeBufferPointer { index.vectors.append($0, normalize: false) }
+        index.tombstones.restore(from: try readBitmap(&r), count: index.count)
+        return index
+    }
+}
+
+func readMetric(_ r: inout ByteReader) throws -> VectorMetric {
+    let code = try r.read(UInt8.self)
+    guard let m = VectorMetric(code: code) else { throw BinaryError.corrupt("unknown metric code \(code)") }
+    return m
+}
+
+func readBitmap(_ r: inout ByteReader) throws -> Bitmap {
+    let blob = try r.readBlob()
+    guard let b = Bitmap(serialized: blob) else { throw BinaryError.corrupt("bad tombstone bitmap") }
+    return b
+}

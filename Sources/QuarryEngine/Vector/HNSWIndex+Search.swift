@@ -1,0 +1,146 @@
+import QuarryBase
+
+extension HNSWIndex {
+    // MARK: - Search (algorithms 2 and 5)
+
+    /// Greedy descent (ef = 1) through the upper layers, from `maxLevel` down to `target`.
+    @inline(__always)
+    func greedy(_ q: UnsafePointer<Float>, from cur: inout UInt32, score curScore: inout Float, downTo target: Int,
+                counters: inout VectorSearchCounters)
+    {
+        var distances = 0, hops = 0
+        var level = maxLevel
+        while level >= target {
+            var changed = true
+            while changed {
+                changed = false
+                let p = links(cur, level)
+                let n = Int(p[0])
+                for j in 0..<n {
+                    let e = p[1 &+ j]
+                    let s = score(q, e)
+                    distances &+= 1
+                    if s > curScore {
+                        curScore = s
+                        cur = e
+                        changed = true
+                    }
+                }
+                if changed { hops &+= 1 }
+            }
+            level -= 1
+        }
+        counters.distanceComputations += distances
+        counters.hops += hops
+    }
+
+    /// Best-first search of one layer; leaves up to `ef` results in `results` (worst on top).
+    /// With `filtering`, nodes that are deleted or not allowed are walked through but not kept
+    /// (hnswlib's filtered search), and the search goes on until `ef` kept nodes are found.
+    func searchLayer(_ q: UnsafePointer<Float>, entry: UInt32, entryScore: Float, ef: Int, level: Int,
+                     allowed: Bitmap?, filtering: Bool, counters: inout VectorSearchCounters)
+    {
+        visited.reset()
+        candidates.removeAll()
+        results.removeAll()
+        _ = visited.insert(entry)
+        var lowerBound = -Float.infinity
+        if !filtering || passes(entry, allowed) {
+            results.push(entryScore, entry)
+            lowerBound = entryScore
+        }
+        candidates.push(entryScore, entry)
+        var distances = 0, expanded = 0
+        var touch: UInt32 = 0
+        let row0 = vectors.data.pointer
+        let d = dimension
+        let stride = level == 0 ? stride0 : 0
+        let isL2 = metric == .l2
+        let batch = batchBuffer.pointer
+        while !candidates.isEmpty {
+            let c = candidates.top
+            if c.score < lowerBound && (results.count >= ef || !filtering) { break }
+            candidates.pop()
+            expanded &+= 1
+            let p = level == 0 ? level0.pointer + Int(c.id) &* stride : links(c.id, level)
+            let n = Int(p[0])
+            // Gather the unvisited neighbours, then score them four at a time.
+            var m = 0
+            for j in 0..<n {
+                let e = p[1 &+ j]
+                if visited.insert(e) { batch[m] = e; m &+= 1 }
+            }
+            distances &+= m
+            var j = 0
+            while j < m {
+                var s4: SIMD4<Float>
+                let left = m &- j
+                let e0 = batch[j]
+                let e1 = left > 1 ? batch[j &+ 1] : e0
+                let e2 = left > 2 ? batch[j &+ 2] : e0
+                let e3 = left > 3 ? batch[j &+ 3] : e0
+                if left > 4 {
+                    // Touch the first cache line of the next group so its misses overlap this one.
+                    let end = min(m, j &+ 8)
+                    var t = j &+ 4
+                    while t < end { touch &+= row0[Int(batch[t]) &* d].bitPattern; t &+= 1 }
+                }
+                s4 = Kernels.score4(q, row0 + Int(e0) &* d, row0 + Int(e1) &* d, row0 + Int(e2) &* d,
+                                    row0 + Int(e3) &* d, d, l2: isL2)
+                for t in 0..<min(4, left) {
+                    let e = batch[j &+ t]
+                    let s = s4[t]
+                    if results.count < ef || s > lowerBound {
+                        candidates.push(s, e)
+                        if !filtering || passes(e, allowed) {
+                            results.push(s, e)
+                            if results.count > ef { results.pop() }
+                            lowerBound = results.top.score
+                        }
+                    }
+                }
+                j &+= 4
+            }
+        }
+        counters.distanceComputations += distances
+        counters.nodesVisited += expanded
+        counters.hops += expanded
+        touchSink ^= touch
+    }
+
+    @inline(__always)
+    func passes(_ i: UInt32, _ allowed: Bitmap?) -> Bool {
+        if tombstones.isDeleted(i) { return false }
+        if let allowed { return allowed.contains(i) }
+        return true
+    }
+
+    func searchCore(query q: UnsafePointer<Float>, k: Int, params: VectorSearchParams, allowed: Bitmap?,
+                    counters: inout VectorSearchCounters) -> [ScoredID]
+    {
+        guard maxLevel >= 0 else { return [] }
+        let ef = max(params.ef ?? Self.defaultEf, k)
+        var cur = entryPoint
+        var curScore = score(q, cur)
+        counters.distanceComputations += 1
+        if maxLevel > 0 { greedy(q, from: &cur, score: &curScore, downTo: 1, counters: &counters) }
+        let filtering = allowed != nil || tombstones.deletedCount > 0
+        searchLayer(q, entry: cur, entryScore: curScore, ef: ef, level: 0, allowed: allowed,
+                    filtering: filtering, counters: &counters)
+        while results.count > k { results.pop() }
+        var hits = [ScoredID](repeating: ScoredID(id: 0, score: 0), count: results.count)
+        var j = results.count - 1
+        while !results.isEmpty {
+            let e = results.pop()
+            hits[j] = ScoredID(id: e.id, score: e.score)
+            j -= 1
+        }
+        return hits
+    }
+
+    func exactScore(query: UnsafePointer<Float>, ordinal i: UInt32) -> Float { score(query, i) }
+
+    public func estimatedSearchCost(k: Int, params: VectorSearchParams) -> Double {
+        Double(max(params.ef ?? Self.defaultEf, k) * M)
+    }
+}

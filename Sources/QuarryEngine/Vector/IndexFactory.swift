@@ -1,0 +1,93 @@
+import QuarryBase
+
+/// Builds indexes from a type name and a parameter dictionary (as `quarry index --type T --M ..`
+/// or Milvus's `index_params`), and loads any index snapshot by its magic.
+public enum VectorIndexes {
+    /// Parameter names each type accepts (Milvus's spellings; `efConstruction` and
+    /// `ef-construction` are accepted for `ef_construction`).
+    public static let knownParameters: [VectorIndexKind: [String]] = [
+        .flat: [],
+        .hnsw: ["M", "ef_construction", "seed"],
+        .ivfFlat: ["nlist", "seed"],
+        .ivfSQ8: ["nlist", "seed"],
+        .ivfRaBitQ: ["nlist", "refine", "refine_type", "seed"],
+    ]
+
+    static func canonical(_ name: String) -> String {
+        switch name.lowercased().replacingOccurrences(of: "-", with: "_") {
+        case "m": return "M"
+        case "efconstruction", "ef_construction": return "ef_construction"
+        case "refinetype", "refine_type": return "refine_type"
+        case let other: return other
+        }
+    }
+
+    /// Makes an empty index. `type` is case-insensitive (`flat`, `hnsw`, `ivf_flat`, `ivf_sq8`,
+    /// `ivf_rabitq`); `parameters` values are strings as typed on a command line.
+    public static func make(type: String, dimension: Int, metric: VectorMetric = .cosine,
+                            parameters: [String: String] = [:]) throws -> any VectorIndex
+    {
+        guard let kind = VectorIndexKind(name: type) else {
+            throw VectorIndexError.unknownIndexType(type, suggestion: closest(type.lowercased(), among: VectorIndexKind.allCases.map(\.rawValue)))
+        }
+        guard dimension > 0 else { throw VectorIndexError.invalidParameter(name: "dimension", value: "\(dimension)", expected: "a positive integer") }
+        let known = knownParameters[kind]!
+        var p: [String: String] = [:]
+        for (name, value) in parameters {
+            let c = canonical(name)
+            guard known.contains(c) else {
+                throw VectorIndexError.unknownParameter(name: name, indexType: kind.rawValue, suggestion: closest(name, among: known))
+            }
+            p[c] = value
+        }
+        func int(_ name: String, _ def: Int, min lo: Int) throws -> Int {
+            guard let s = p[name] else { return def }
+            guard let v = Int(s), v >= lo else {
+                throw VectorIndexError.invalidParameter(name: name, value: s, expected: "an integer ≥ \(lo)")
+            }
+            return v
+        }
+        let seed = UInt64(try int("seed", 100, min: 0))
+        switch kind {
+        case .flat:
+            return FlatIndex(dimension: dimension, metric: metric)
+        case .hnsw:
+            return HNSWIndex(dimension: dimension, metric: metric, M: try int("M", 16, min: 2),
+                             efConstruction: try int("ef_construction", 200, min: 1), seed: seed)
+        case .ivfFlat, .ivfSQ8:
+            return IVFIndex(kind: kind, dimension: dimension, metric: metric, nlist: try int("nlist", 128, min: 1), seed: seed)
+        case .ivfRaBitQ:
+            var refine = RefineType.sq8
+            if let r = p["refine"] {
+                switch r.lowercased() {
+                case "true", "1": break
+                case "false", "0": refine = .none
+                default: throw VectorIndexError.invalidParameter(name: "refine", value: r, expected: "true or false")
+                }
+            }
+            if let t = p["refine_type"], refine != .none {
+                switch t.lowercased() {
+                case "sq8": refine = .sq8
+                case "flat", "fp32": refine = .flat
+                case "none": refine = .none
+                default: throw VectorIndexError.invalidParameter(name: "refine_type", value: t, expected: "sq8, fp32 or none")
+                }
+            }
+            return IVFIndex(kind: kind, dimension: dimension, metric: metric, nlist: try int("nlist", 128, min: 1),
+                            refine: refine, seed: seed)
+        }
+    }
+
+    /// Reads any index snapshot written by `serialized()`, dispatching on its magic.
+    public static func load(_ bytes: [UInt8]) throws -> any VectorIndex {
+        guard bytes.count >= 4 else { throw BinaryError.truncated(what: "vector index", offset: 0) }
+        let magic = String(decoding: bytes[0..<4], as: UTF8.self)
+        var r = ByteReader(bytes, what: "vector index")
+        switch magic {
+        case FlatIndex.header.magic: return try FlatIndex.load(&r)
+        case HNSWIndex.header.magic: return try HNSWIndex.load(&r)
+        case IVFIndex.header.magic: return try IVFIndex.load(&r)
+        default: throw BinaryError.badMagic(expected: "vector index (QVFL, QVHN or QVIV)", found: magic)
+        }
+    }
+}

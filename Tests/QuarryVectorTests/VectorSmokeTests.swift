@@ -1,6 +1,0 @@
-import Testing
-@testable import QuarryVector
-
-@Test func vectorModuleLinks() {
-    _ = VectorModule.self
-}
