@@ -4,15 +4,22 @@ import QuarryEval
 @_exported import struct QuarryEval.EvalSummary
 @_exported import struct QuarryEval.LatencySummary
 
-/// Evaluation of a search mode over a collection's query set against its qrels.
+/// Evaluation of a search mode (or any statement with `$query`) over a collection's query set.
 public struct EvalRequest: Sendable {
     public enum Mode: String, Sendable, CaseIterable { case bm25, vector, hybrid }
     public var collection: String
     public var mode: Mode = .bm25
+    /// A SEARCH with `$query` where each query's text goes; overrides `mode`.
+    public var statement: String?
     public var split = "test"
     /// Hits shown per query; retrieval depth is at least 100 whatever k, for Recall@100.
     public var k = 10
     public var lexical: LexicalRequest
+    public var ef: Int?
+    public var nprobe: Int?
+    public var refineK: Int?
+    public var fusion: FusionSpec = .rrf(k: 60)
+    public var vectorField: String?
     public var warmup = 20
     /// Where to write the run in TREC format, if anywhere.
     public var runOut: String?
@@ -25,6 +32,7 @@ public struct EvalRequest: Sendable {
 
 public struct EvalReport: Sendable {
     public var summary: EvalSummary
+    public var recallExact: Double?
     public var runID: Int64?
     public var json: JSONValue
 }
@@ -42,53 +50,104 @@ extension Workbench {
         let judged = Set(qrels.queryIDs)
         let queries = try database.queries(collection: request.collection).filter { judged.contains($0.id) }
         let depth = max(request.k, 100)
+        let usesVectors = request.statement?.contains("NEAR") ?? (request.mode != .bm25)
+        let field = usesVectors ? try request.vectorField ?? defaultVectorField(request.collection) : ""
+        let queryVectors = usesVectors ? try database.queryVectors(collection: request.collection, field: field) : [:]
 
-        func runOne(_ text: String) throws -> [SearchHit] {
-            switch request.mode {
-            case .bm25:
-                var r = request.lexical
-                r.collection = request.collection
-                r.text = text
-                r.k = depth
-                r.plainText = true
-                return try searchLexical(r).hits
-            case .vector, .hybrid:
-                throw EngineError.unsupported("eval --mode \(request.mode.rawValue) needs a vector index; not available in this build")
+        var with: [String: ParamValue] = ["k1": .number(Double(request.lexical.k1)), "b": .number(Double(request.lexical.b)),
+                                          "bm25_algorithm": .string(request.lexical.algorithm)]
+        if let ef = request.ef { with["ef"] = .number(Double(ef)) }
+        if let n = request.nprobe { with["nprobe"] = .number(Double(n)) }
+        if let r = request.refineK { with["refine_k"] = .number(Double(r)) }
+
+        func near(_ q: StoredQuery) -> NearClause {
+            NearClause(target: queryVectors[q.id].map { .vector($0) } ?? .text(q.text), field: field)
+        }
+        func statement(_ q: StoredQuery) throws -> SearchStatement {
+            var s: SearchStatement
+            if let template = request.statement {
+                let quoted = "'" + q.text.replacingOccurrences(of: "'", with: "''") + "'"
+                guard case let .search(parsed) = try StatementParser.parse(template.replacingOccurrences(of: "$query", with: quoted)) else {
+                    throw EngineError.badParameter("--statement must be a SEARCH with $query")
+                }
+                s = parsed
+                if s.match?.text == q.text { s.match?.plain = true }
+                if case .text(q.text)? = s.near?.target, let v = queryVectors[q.id] { s.near?.target = .vector(v) }
+                s.with.merge(with, uniquingKeysWith: { old, _ in old })
+            } else {
+                s = SearchStatement(collection: request.collection)
+                if request.mode != .vector {
+                    s.match = MatchClause(text: q.text, fields: [], plain: true)
+                    if let f = request.lexical.fields {
+                        s.match?.fields = f.split(separator: ",").map { part in
+                            let bits = part.split(separator: "^")
+                            return MatchField(field: String(bits[0]), boost: bits.count > 1 ? Double(bits[1]) ?? 1 : 1)
+                        }
+                    }
+                }
+                if request.mode != .bm25 { s.near = near(q) }
+                if request.mode == .hybrid { s.fusion = request.fusion }
+                s.with = with
             }
+            s.limit = depth
+            return s
         }
 
         // Warm-up: the first queries once, untimed.
-        for q in queries.prefix(request.warmup) { _ = try runOne(q.text) }
-        var run = Run(tag: "quarry-\(request.mode.rawValue)")
+        for q in queries.prefix(request.warmup) { _ = try search(statement(q)) }
+        var run = Run(tag: "quarry-\(request.statement == nil ? request.mode.rawValue : "statement")")
         var latency = LatencyRecorder()
         let wallStart = monotonicNanoseconds()
         for q in queries {
-            let (hits, ns) = try measure { try runOne(q.text) }
+            let s = try statement(q)
+            let (result, ns) = try measure { try search(s) }
             latency.record(nanoseconds: ns)
-            run.set(query: q.id, results: hits.map { RunEntry(document: $0.id, score: Double($0.score)) })
+            run.set(query: q.id, results: result.hits.map { RunEntry(document: $0.id, score: $0.score) })
         }
         let wall = Double(monotonicNanoseconds() - wallStart) / 1e9
         let evaluation = RelevanceEvaluator(qrels: qrels).evaluate(run)
         let summary = EvalSummary(evaluation: evaluation, latency: latency.summary(wallSeconds: wall))
         if let path = request.runOut { try run.write(path: path) }
 
-        var params: [JSONMember] = [JSONMember("k", .int(Int64(request.k)))]
-        if request.mode == .bm25 {
-            params += [JSONMember("k1", .double(Double("\(request.lexical.k1)") ?? 0)), JSONMember("b", .double(Double("\(request.lexical.b)") ?? 0)),
-                       JSONMember("fields", request.lexical.fields.map { .string($0) } ?? .null), JSONMember("algorithm", .string(request.lexical.algorithm))]
+        // Recall@10 of the vector branch against the exact answer (untimed): the peers' definition.
+        var recallExact: Double?
+        if usesVectors, try vectorIndex(collection: request.collection, field: field) != nil {
+            var returned: [[UInt32]] = [], exact: [[UInt32]] = []
+            for q in queries {
+                var a = SearchStatement(collection: request.collection)
+                a.near = near(q)
+                a.with = with
+                a.limit = 10
+                var e = a
+                e.near?.index = "flat"
+                returned.append(try search(a).hits.map(\.ordinal))
+                exact.append(try search(e).hits.map(\.ordinal))
+            }
+            recallExact = meanExactRecall(returned: returned, exact: exact, k: 10)
         }
-        let runID = try database.saveRun(collection: request.collection, statement: "eval --mode \(request.mode.rawValue)",
+
+        var params: [JSONMember] = [JSONMember("k", .int(Int64(request.k)))]
+        for (name, v) in with.sorted(by: { $0.key < $1.key }) {
+            switch v {
+            case let .number(d): params.append(JSONMember(name, .double((d * 1e6).rounded() / 1e6)))
+            default: params.append(JSONMember(name, .string(v.description)))
+            }
+        }
+        if let f = request.lexical.fields { params.append(JSONMember("fields", .string(f))) }
+        let label = request.statement ?? "eval --mode \(request.mode.rawValue)"
+        let runID = try database.saveRun(collection: request.collection, statement: label,
                                          params: .object(params), split: request.split, metrics: summary.json,
                                          perQuery: evaluation.json, quarryVersion: Workbench.version)
         var json = summary.json
         if case var .object(m) = json {
-            m.append(JSONMember("mode", .string(request.mode.rawValue)))
+            if let r = recallExact { m.append(JSONMember("recall@10_exact", .double(r))) }
+            m.append(JSONMember("mode", .string(request.statement == nil ? request.mode.rawValue : "statement")))
             m.append(JSONMember("split", .string(request.split)))
             m.append(JSONMember("params", .object(params)))
             m.append(JSONMember("run_id", .int(runID)))
             json = .object(m)
         }
-        return EvalReport(summary: summary, runID: runID, json: json)
+        return EvalReport(summary: summary, recallExact: recallExact, runID: runID, json: json)
     }
 
     public static let version = "0.1.0"

@@ -73,6 +73,8 @@ extension Workbench {
     }
 
     /// Runs a SEARCH; with `analyze`, fills the plan's actuals and each approximate branch's recall.
+    public func search(_ s: SearchStatement, analyze: Bool = false) throws -> SearchResult { try run(s, analyze: analyze) }
+
     func run(_ s: SearchStatement, analyze: Bool) throws -> SearchResult {
         try warm(s)
         let planned = monotonic()
@@ -91,6 +93,11 @@ extension Workbench {
         _ = try idMap(collection: s.collection)
         if s.filter != nil { _ = try pathIndex(collection: s.collection) }
         if s.match != nil { _ = try lexicalIndex(collection: s.collection) }
+        if let near = s.near {
+            let field = try near.field ?? defaultVectorField(s.collection)
+            _ = try flatIndex(collection: s.collection, field: field)
+            if near.index != "flat" { _ = try vectorIndex(collection: s.collection, field: field) }
+        }
     }
 
     func monotonic() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
@@ -271,6 +278,7 @@ extension Workbench {
         var children: [PlanNode] = []
         if let m = s.match {
             var r = LexicalRequest(collection: s.collection, text: m.text)
+            r.plainText = m.plain
             r.k = window
             r.k1 = Float(settings.number("k1", s.with))
             r.b = Float(settings.number("b", s.with))

@@ -1,6 +1,7 @@
 import Foundation
 import QuarryFilter
 import QuarryLexical
+import QuarryVector
 
 /// One open database with its settings: the object the REPL, the TUI and the commands share.
 ///
@@ -15,12 +16,16 @@ public final class Workbench: @unchecked Sendable {
         var ids: [String: [String?]] = [:]
         var rows: [String: [JSONValue]] = [:]
         var paths: [String: PathIndex] = [:]
+        var vectors: [String: any VectorIndex] = [:]
+        var flats: [String: any VectorIndex] = [:]
 
         func removeAll() {
             lexical.removeAll()
             ids.removeAll()
             rows.removeAll()
             paths.removeAll()
+            vectors.removeAll()
+            flats.removeAll()
         }
     }
     let cache = Cache()

@@ -5,7 +5,7 @@ import QuarryREPL
 
 struct Index: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Build an index of a collection: BM25 over text fields, or a JSON path index.",
+        abstract: "Build an index of a collection: BM25 over text fields, a vector index, or a JSON path index.",
         discussion: """
             The index is stored in the database file; reopening does not rebuild it, and records
             imported or deleted later are folded in (a new segment, tombstones) on next use.
@@ -13,7 +13,10 @@ struct Index: ParsableCommand {
             Examples:
               quarry index --collection scifact --text title,text
               quarry index --collection scifact --text title,text --analyzer standard
+              quarry index --collection scifact --vector embedding --type hnsw --M 16 --ef-construction 200
+              quarry index --collection scifact --vector embedding --type ivf_rabitq --nlist 64
               quarry index --collection debian --json-path metadata.maintainer
+            Vector index types (as Milvus's, any case): flat, hnsw, ivf_flat, ivf_sq8, ivf_rabitq.
             Paths under metadata whose type is stable are indexed at import without asking;
             --json-path adds others.
             Analyzers: english (default: Lucene's 33 stopwords + Snowball English), standard,
@@ -25,11 +28,37 @@ struct Index: ParsableCommand {
     @Option(help: "Comma-separated text fields for a BM25 index (default: the collection's text fields).") var text: String?
     @Option(help: "The analyzer of the BM25 index.") var analyzer = "english"
     @Option(name: .customLong("json-path"), help: "Index this JSON path for filters (repeatable).") var jsonPath: [String] = []
+    @Option(help: "A vector field to index.") var vector: String?
+    @Option(help: "Vector index type: flat, hnsw, ivf_flat, ivf_sq8, ivf_rabitq.") var type = "hnsw"
+    @Option(name: .customLong("M"), help: "HNSW: neighbours per node.") var m: Int?
+    @Option(name: .customLong("ef-construction"), help: "HNSW: candidate list while building.") var efConstruction: Int?
+    @Option(help: "IVF: number of lists.") var nlist: Int?
+    @Option(name: .customLong("refine-type"), help: "IVF_RABITQ: sq8 (default), fp32 or none.") var refineType: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try reportingErrors {
             let wb = try Workbench(path: database.path, mustExist: true)
+            if let vector {
+                var params: [String: String] = [:]
+                if let m { params["M"] = String(m) }
+                if let efConstruction { params["ef_construction"] = String(efConstruction) }
+                if let nlist { params["nlist"] = String(nlist) }
+                if let refineType { params["refine_type"] = refineType }
+                let r = try wb.buildVectorIndex(collection: collection, field: vector, type: type, parameters: params)
+                if json {
+                    printJSON(.object([
+                        JSONMember("index", .string(r.type)), JSONMember("collection", .string(collection)), JSONMember("field", .string(r.field)),
+                        JSONMember("vectors", .int(Int64(r.vectors))),
+                        JSONMember("parameters", .object(r.parameters.map { JSONMember($0.name, .string($0.value)) })),
+                        JSONMember("memory_bytes", .int(Int64(r.memoryBytes))), JSONMember("bytes", .int(Int64(r.snapshotBytes))),
+                        JSONMember("seconds", .double(r.seconds)),
+                    ]))
+                } else {
+                    print("built \(r.type.uppercased()) index of '\(collection)'.\(r.field) (\(r.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", "))): \(Human.count(r.vectors)) vectors, \(Human.bytes(r.memoryBytes)) in memory, \(Human.bytes(r.snapshotBytes)) stored, in \(Human.seconds(r.seconds))")
+                }
+                if text == nil && jsonPath.isEmpty { return }
+            }
             if !jsonPath.isEmpty {
                 let index = try wb.buildPathIndex(collection: collection, extraPaths: jsonPath)
                 let paths = index.indexedPaths.map(\.description)

@@ -5,71 +5,102 @@ import QuarryREPL
 
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Search a collection: BM25 with --match.",
+        abstract: "Search a collection: BM25 (--match), vectors (--near, --near-id), filters (--where), or hybrid.",
         discussion: """
             MATCH syntax: words (any may match), "quoted phrases", +required, -excluded, prefix*.
+            With both --match and a vector target the branches are fused (RRF by default).
 
             Examples:
               quarry search --collection scifact --match 'microRNA cancer'
               quarry search --collection scifact --match '+vitamin "bone density" -mice' --fields title^2,text --explain
-              quarry search --collection scifact --match 'insulin' --k1 1.2 --b 0.75 --json
+              quarry search --collection scifact --near-id 4983 --ef 128 --json
+              quarry search --collection debian --match 'regular expression' --where "metadata.section == 'utils'"
             """)
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "The collection.") var collection: String
-    @Option(help: "BM25 query text.") var match: String
+    @Option(help: "BM25 query text.") var match: String?
+    @Option(help: "Text to embed and search by vector.") var near: String?
+    @Option(name: .customLong("near-id"), help: "Search by the vector of this record.") var nearID: String?
+    @Option(name: .customLong("where"), help: "A metadata filter.") var filter: String?
     @Option(help: "Number of hits.") var k = 10
     @Option(help: "Fields and boosts, e.g. title^2,text (default: every indexed field).") var fields: String?
-    @Option(help: "BM25 k1.") var k1: Float = 0.9
-    @Option(help: "BM25 b.") var b: Float = 0.4
-    @Option(help: "Top-k algorithm: bmw (block-max WAND), maxscore or exhaustive.") var algorithm = "bmw"
-    @Flag(help: "Explain each hit's score term by term.") var explain = false
+    @Option(help: "BM25 k1.") var k1: Double?
+    @Option(help: "BM25 b.") var b: Double?
+    @Option(help: "BM25 top-k algorithm: auto, bmw (block-max WAND), maxscore or exhaustive.") var algorithm: String?
+    @Option(help: "HNSW ef.") var ef: Int?
+    @Option(help: "IVF lists probed.") var nprobe: Int?
+    @Option(name: .customLong("refine-k"), help: "IVF_RABITQ candidates re-ranked.") var refineK: Int?
+    @Option(help: "Vector field (default: the first).") var field: String?
+    @Option(help: "Fusion of two branches: rrf or weighted (0.5 each, min-max).") var fuse = "rrf"
+    @Flag(help: "Explain each hit's BM25 score term by term.") var explain = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try reportingErrors {
             let wb = try Workbench(path: database.path, mustExist: true)
-            var request = LexicalRequest(collection: collection, text: match)
-            request.k = k
-            request.fields = fields
-            request.k1 = k1
-            request.b = b
-            request.algorithm = algorithm
-            let response = try wb.searchLexical(request)
-            let schema = try wb.database.collection(named: collection)
-            let titleField = schema.textFields.first
-            func title(_ ordinal: UInt32) throws -> String {
-                guard let f = titleField, let r = try wb.database.record(collection: collection, ordinal: ordinal) else { return "" }
-                return r.text(f) ?? ""
+            var s = SearchStatement(collection: collection)
+            if let match {
+                s.match = MatchClause(text: match, fields: try fields.map(Self.parseFields) ?? [])
             }
-            if json {
-                var hits: [JSONValue] = []
-                for h in response.hits {
-                    var members = [JSONMember("rank", .int(Int64(h.rank))), JSONMember("id", .string(h.id)), JSONMember("score", .double(Double(h.score)))]
-                    if explain { members.append(JSONMember("explanation", .array(try wb.explainLexical(request, ordinal: h.ordinal).map { .string($0) }))) }
-                    hits.append(.object(members))
+            if near != nil && nearID != nil { throw ValidationError("give --near or --near-id, not both") }
+            if let near { s.near = NearClause(target: .text(near), field: field) }
+            if let nearID { s.near = NearClause(target: .document(nearID), field: field) }
+            if let filter { s.filter = FilterText(text: filter) }
+            guard s.match != nil || s.near != nil || s.filter != nil else { throw ValidationError("give --match, --near, --near-id or --where") }
+            s.limit = k
+            if let k1 { s.with["k1"] = .number(k1) }
+            if let b { s.with["b"] = .number(b) }
+            if let algorithm { s.with["bm25_algorithm"] = .string(algorithm) }
+            if let ef { s.with["ef"] = .number(Double(ef)) }
+            if let nprobe { s.with["nprobe"] = .number(Double(nprobe)) }
+            if let refineK { s.with["refine_k"] = .number(Double(refineK)) }
+            if s.match != nil && s.near != nil {
+                switch fuse {
+                case "rrf": s.fusion = .rrf(k: 60)
+                case "weighted": s.fusion = .weighted(weights: [0.5, 0.5], normalize: .minmax)
+                default: throw ValidationError("--fuse is rrf or weighted")
                 }
-                printJSON(.object([
-                    JSONMember("hits", .array(hits)), JSONMember("terms", .array(response.terms.map { .string($0) })),
-                    JSONMember("algorithm", .string(response.algorithm)),
-                    JSONMember("counters", .object([JSONMember("postings_scored", .int(Int64(response.postingsScored))),
-                                                    JSONMember("blocks_skipped", .int(Int64(response.blocksSkipped))),
-                                                    JSONMember("documents_evaluated", .int(Int64(response.documentsEvaluated)))])),
-                    JSONMember("timing_ms", .double(Double(response.nanoseconds) / 1e6)),
-                ]))
+            }
+            let result = try wb.search(s)
+            var lexical = LexicalRequest(collection: collection, text: match ?? "")
+            lexical.fields = fields
+            lexical.k1 = Float(k1 ?? 0.9)
+            lexical.b = Float(b ?? 0.4)
+            if json {
+                var value = Render.json(.search(result))
+                if explain, match != nil, case var .object(members) = value, case let .array(hits)? = value["hits"] {
+                    var explained: [JSONValue] = []
+                    for (h, hv) in zip(result.hits, hits) {
+                        guard case var .object(m) = hv else { continue }
+                        m.append(JSONMember("explanation", .array(try wb.explainLexical(lexical, ordinal: h.ordinal).map { .string($0) })))
+                        explained.append(.object(m))
+                    }
+                    members[0] = JSONMember("hits", .array(explained))
+                    value = .object(members)
+                }
+                printJSON(value)
                 return
             }
             let color = Terminal.colorEnabled()
-            let table = TextTable(columns: [.init("#", alignRight: true), .init("id"), .init("score", alignRight: true), .init(titleField ?? "")],
-                                  rows: try response.hits.map { [String($0.rank), $0.id, String(format: "%.4f", $0.score), try title($0.ordinal)] })
-            print(table.render(width: Terminal.width(), color: color))
-            if explain {
-                for h in response.hits {
+            print(Render.result(.search(result), workbench: wb, width: Terminal.width(), color: color))
+            if explain && match != nil {
+                for h in result.hits {
                     print(Style.accent.apply("\n#\(h.rank) \(h.id)", enabled: color))
-                    for line in try wb.explainLexical(request, ordinal: h.ordinal) { print("  " + line) }
+                    if let f = h.fusion { print("  fusion: " + f) }
+                    for line in try wb.explainLexical(lexical, ordinal: h.ordinal) { print("  " + line) }
                 }
             }
-            print(Style.dim.apply("\(response.hits.count) hits in \(Human.seconds(Double(response.nanoseconds) / 1e9)) · terms: \(response.terms.joined(separator: " ")) · \(response.algorithm): \(Human.count(response.postingsScored)) postings scored, \(Human.count(response.blocksSkipped)) blocks skipped", enabled: color))
+        }
+    }
+
+    static func parseFields(_ text: String) throws -> [MatchField] {
+        try text.split(separator: ",").map { part in
+            let bits = part.trimmingCharacters(in: .whitespaces).split(separator: "^")
+            guard let name = bits.first, bits.count <= 2, bits.count == 1 || Double(bits[1]) != nil else {
+                throw ValidationError("--fields takes name or name^boost, comma-separated (e.g. title^2,text)")
+            }
+            return MatchField(field: String(name), boost: bits.count == 2 ? Double(bits[1])! : 1)
         }
     }
 }

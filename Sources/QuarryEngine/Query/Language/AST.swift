@@ -43,6 +43,13 @@ public struct MatchField: Sendable, Equatable {
 public struct MatchClause: Sendable, Equatable {
     public var text: String
     public var fields: [MatchField]   // empty: the collection's text fields
+    /// Plain words (a query set's text), not search-box syntax.
+    public var plain = false
+    public init(text: String, fields: [MatchField] = [], plain: Bool = false) {
+        self.text = text
+        self.fields = fields
+        self.plain = plain
+    }
 }
 
 public enum NearTarget: Sendable, Equatable {
@@ -56,6 +63,12 @@ public struct NearClause: Sendable, Equatable {
     public var field: String?         // nil: the collection's first vector field
     public var index: String?         // USING name
     public var params: [String: ParamValue]
+    public init(target: NearTarget, field: String? = nil, index: String? = nil, params: [String: ParamValue] = [:]) {
+        self.target = target
+        self.field = field
+        self.index = index
+        self.params = params
+    }
 }
 
 public enum Normalization: String, Sendable, CaseIterable { case minmax, zscore, arctan, none }
@@ -70,6 +83,10 @@ public struct FilterText: Sendable, Equatable {
     public var text: String
     /// Where the filter text starts in the statement (to place carets for filter errors).
     public var location: SourceLocation
+    public init(text: String, location: SourceLocation = SourceLocation(line: 1, column: 1, offset: 0)) {
+        self.text = text
+        self.location = location
+    }
 }
 
 public struct SearchStatement: Sendable, Equatable {

@@ -3,6 +3,11 @@ public struct SourceLocation: Sendable, Equatable {
     public var line: Int
     public var column: Int
     public var offset: Int  // in Characters from the start of the statement
+    public init(line: Int, column: Int, offset: Int) {
+        self.line = line
+        self.column = column
+        self.offset = offset
+    }
 }
 
 /// Tokens of the statement language (SQL-flavoured; keywords case-insensitive).
