@@ -64,6 +64,7 @@ func ids(_ index: LexicalIndex, _ text: String, _ options: LexicalSearchOptions 
         }
     }
     #expect(try MatchQuery.parse(" +a  -\"b c\" d* e ").description == "+a -\"b c\" d* e")
+    #expect(MatchQuery.words("a \"b -c*").clauses == [.init(.should, .word("a")), .init(.should, .word("\"b")), .init(.should, .word("-c*"))])
 }
 
 @Test func errorMessages() throws {

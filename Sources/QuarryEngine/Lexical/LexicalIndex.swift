@@ -60,10 +60,28 @@ public struct LexicalIndex: Sendable {
             if (i > 0 && sorted[i - 1].ordinal == d.ordinal) || contains(d.ordinal) { throw .duplicateOrdinal(d.ordinal) }
         }
         var builder = SegmentBuilder(fieldCount: fields.count)
-        let a = makeAnalyzer()
-        for d in sorted { builder.add(ordinal: d.ordinal, fields: d.fields, analyzer: a) }
+        for batch in analyzeInParallel(sorted) { builder.add(batch) }
         segments.append(builder.finish())
         deleted.append(Bitmap())
+    }
+
+    /// Analyzes documents on up to 4 threads (one analyzer each) when there are many.
+    private func analyzeInParallel(_ documents: [(ordinal: UInt32, fields: [String?])]) -> [AnalyzedBatch] {
+        let threads = documents.count < 2_000 ? 1 : min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let chunk = (documents.count + threads - 1) / threads
+        let results = UnsafeMutableBufferPointer<AnalyzedBatch>.allocate(capacity: threads)
+        defer { results.deallocate() }
+        let out = SendablePointer(base: results.baseAddress!)
+        let config = analyzer
+        DispatchQueue.concurrentPerform(iterations: threads) { i in
+            let slice = documents[min(documents.count, i * chunk)..<min(documents.count, (i + 1) * chunk)]
+            // Valid: the configuration was checked when the index was made.
+            let a = (try? Analyzer(config))!
+            (out.base + i).initialize(to: AnalyzedBatch(documents: slice, analyzer: a))
+        }
+        let batches = Array(results)
+        _ = results.baseAddress!.deinitialize(count: threads)
+        return batches
     }
 
     /// Marks a record deleted (a tombstone in its segment). Returns false when it is not live.
@@ -211,4 +229,9 @@ final class AnalyzerPool: @unchecked Sendable {
         defer { lock.unlock() }
         if idle.count < 8 { idle.append(analyzer) }
     }
+}
+
+/// A pointer handed to worker threads that each write their own slot.
+private struct SendablePointer<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
 }

@@ -44,6 +44,12 @@ public struct MatchQuery: Sendable, Equatable, CustomStringConvertible {
         }.joined(separator: " ")
     }
 
+    /// Every whitespace-separated word of `text` as an optional word, with no operators: for
+    /// natural-language query sets (`quarry eval`), whose quotes and dashes are not syntax.
+    public static func words(_ text: String) -> MatchQuery {
+        MatchQuery(clauses: text.split(whereSeparator: \.isWhitespace).map { Clause(.should, .word(String($0))) })
+    }
+
     /// Parses MATCH text; errors name the 1-based column (in characters) and what was expected.
     public static func parse(_ text: String) throws(MatchParseError) -> MatchQuery {
         let chars = Array(text)

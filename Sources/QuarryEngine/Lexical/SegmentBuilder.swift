@@ -29,27 +29,28 @@ struct SegmentBuilder {
         return id
     }
 
-    /// Adds one document; `fields[f]` is the text of field `f` (nil or empty when absent).
-    /// Ordinals must arrive in ascending order.
-    mutating func add(ordinal: UInt32, fields: [String?], analyzer: Analyzer) {
-        let local = UInt32(ordinals.count)
-        ordinals.append(ordinal)
+    /// Adds documents analyzed elsewhere (see `AnalyzedBatch`), in the batch's order.
+    mutating func add(_ batch: AnalyzedBatch) {
         let fc = fieldCount
-        for f in 0..<fc {
-            var length: UInt32 = 0
-            if let text = fields[f], !text.isEmpty {
-                analyzer.forEachToken(text) { term, position, _, _ in
-                    let t = termID(term)
+        let map = batch.terms.map { termID($0) }
+        var k = 0
+        for (d, ordinal) in batch.ordinals.enumerated() {
+            let local = UInt32(ordinals.count)
+            ordinals.append(ordinal)
+            for f in 0..<fc {
+                let n = Int(batch.lengths[d * fc + f])
+                for _ in 0..<n {
+                    let t = map[Int(batch.tokens[k])]
                     if docs[t].last != local {
                         docs[t].append(local)
                         for _ in 0..<fc { tfs[t].append(0) }
                     }
                     tfs[t][tfs[t].count - fc + f] += 1
-                    positions[t].append(UInt32(position))
-                    length += 1
+                    positions[t].append(batch.positions[k])
+                    k += 1
                 }
+                lengths.append(UInt32(n))
             }
-            lengths.append(length)
         }
     }
 
@@ -147,5 +148,43 @@ struct SegmentBuilder {
             npos.append(contentsOf: pos[starts[i]..<(starts[i] + count)])
         }
         (d, tf, pos) = (nd, ntf, npos)
+    }
+}
+
+/// Documents analyzed into term numbers local to the batch: the part of indexing that runs on
+/// several threads (each with its own analyzer) before one `SegmentBuilder` takes them in order.
+struct AnalyzedBatch: Sendable {
+    var terms: [String] = []
+    var ordinals: [UInt32] = []
+    /// Per document and field: the number of tokens.
+    var lengths: [UInt32] = []
+    /// Per token: its term (index into `terms`) and position.
+    var tokens: [UInt32] = []
+    var positions: [UInt32] = []
+
+    init(documents: ArraySlice<(ordinal: UInt32, fields: [String?])>, analyzer: Analyzer) {
+        var ids: [String: UInt32] = [:]
+        for d in documents {
+            ordinals.append(d.ordinal)
+            for text in d.fields {
+                var n: UInt32 = 0
+                if let text, !text.isEmpty {
+                    analyzer.forEachToken(text) { term, position, _, _ in
+                        let id: UInt32
+                        if let known = ids[term] {
+                            id = known
+                        } else {
+                            id = UInt32(terms.count)
+                            ids[term] = id
+                            terms.append(term)
+                        }
+                        tokens.append(id)
+                        positions.append(UInt32(position))
+                        n += 1
+                    }
+                }
+                lengths.append(n)
+            }
+        }
     }
 }
