@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func filterStrategyChangesWithSelectivityAndKeepsRecall() throws {
-        let (wb, dir) = try Fixture.make()
+        let (wb, dir) = try Fixture.make(records: 6000)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var strategies: [String] = []
         for filter in ["metadata.year = 2005 AND metadata.section = 'utils'", "metadata.year >= 2002", "metadata.topic IN (0, 1, 2, 3)"] {

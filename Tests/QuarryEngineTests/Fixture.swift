@@ -7,13 +7,12 @@ enum Fixture {
     static let words = ["vitamin", "bone", "fracture", "cancer", "microrna", "tumor", "running", "knee",
                         "injury", "sleep", "memory", "brain", "insulin", "diabetes", "heart", "risk"]
 
-    static func make() throws -> (Workbench, String) {
+    static func make(records n: Int = 400) throws -> (Workbench, String) {
         let dir = NSTemporaryDirectory() + "quarry-engine-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var rng = SyntheticCorpus.RNG(seed: 7)
         var lines: [String] = []
         var vectors: [Float] = []
-        let n = 400
         for i in 0..<n {
             let topic = i % 4
             let title = (0..<3).map { _ in words[topic * 4 + Int(rng.next() % 4)] }.joined(separator: " ")

@@ -111,6 +111,7 @@ struct PlanSteps {
     var filter: FilterQuery?
     var filterEstimate: Double = 1
     var lexical: LexicalRequest?
+    var lexicalTitle = ""
     var vector: VectorPlan?
     var fusion: FusionSpec?
     var window: Int
@@ -150,7 +151,7 @@ struct PlanSteps {
             let response = try workbench.searchLexical(lexical)
             let t1 = now()
             terms = response.terms
-            var node = PlanNode("BM25 Top-K on \(lexical.fields ?? "all text fields")", estimatedRows: window)
+            var node = PlanNode(lexicalTitle, estimatedRows: window)
             node.detail("Terms", response.terms.joined(separator: " "))
             node.detail("Algorithm", "\(Self.algorithmName(response.algorithm))   Postings scored: \(response.postingsScored)   Blocks skipped: \(response.blocksSkipped)   Docs evaluated: \(response.documentsEvaluated)")
             node.detail("Parameters", String(format: "k=%d, k1=%.2f, b=%.2f", lexical.k, lexical.k1, lexical.b))
@@ -292,7 +293,8 @@ extension Workbench {
             }
             _ = try lexicalIndex(collection: s.collection)
             steps.lexical = r
-            var node = PlanNode("BM25 Top-K on \(r.fields ?? schema.textFields.joined(separator: ", "))", estimatedRows: window)
+            steps.lexicalTitle = "BM25 Top-K on \(r.fields ?? schema.textFields.joined(separator: ", "))"
+            var node = PlanNode(steps.lexicalTitle, estimatedRows: window)
             node.detail("Algorithm", r.algorithm == "auto" ? "chosen by query shape (block-max WAND for short queries, MaxScore for long)" : PlanSteps.algorithmName(r.algorithm))
             if let f = filterNode { node.detail("Filter", "pushed down as bitmap"); node.children.append(f) }
             children.append(node)

@@ -56,7 +56,7 @@ extension Workbench {
         let options = try lexicalOptions(r)
         let start = DispatchTime.now().uptimeNanoseconds
         let result = r.plainText
-            ? try index.search(MatchQuery(clauses: r.text.split(whereSeparator: \.isWhitespace).map { .init(.should, .word(String($0))) }), options: options)
+            ? try index.search(MatchQuery.words(r.text), options: options)
             : try index.search(r.text, options: options)
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
         let ids = try idMap(collection: r.collection)
