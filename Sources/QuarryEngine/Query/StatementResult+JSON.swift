@@ -14,6 +14,7 @@ extension StatementResult {
         func searchJSON(_ s: SearchResult, analyze: Bool) -> JSONValue {
             var m = [JSONMember("hits", hitsJSON(s)), JSONMember("plan", s.plan.json(analyze: analyze)),
                      JSONMember("timing_ms", .object([JSONMember("planning", .double(s.planningMs)), JSONMember("execution", .double(s.executionMs))]))]
+            if !s.terms.isEmpty { m.append(JSONMember("terms", .array(s.terms.map { .string($0) }))) }
             if !s.recall.isEmpty { m.append(JSONMember("recall", .object(s.recall.sorted { $0.key < $1.key }.map { JSONMember($0.key, .double($0.value)) }))) }
             return .object(m)
         }

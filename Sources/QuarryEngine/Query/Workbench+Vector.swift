@@ -200,3 +200,23 @@ extension Workbench {
         throw EngineError.unsupported("NEAR 'text' needs the built-in embedder, which this build does not have; use NEAR DOC 'id' or NEAR [vector]")
     }
 }
+
+/// `quarry bench vectors`: every index type over a grid of search settings on fbin files.
+public enum VectorBench {
+    public static func run(fbin: String, queries: String?, types: [String]?, maxQueries: Int) throws -> JSONValue {
+        let base = try Fbin.read(path: fbin)
+        var q: [Float]? = nil
+        if let queries {
+            let f = try Fbin.read(path: queries)
+            guard f.dimension == base.dimension else {
+                throw EngineError.badParameter("\(queries): dimension \(f.dimension), but \(fbin) has \(base.dimension)")
+            }
+            q = Array(f.vectors.prefix(maxQueries * f.dimension))
+        }
+        var configuration = VectorBenchmark.Configuration()
+        if let types {
+            configuration.indexes = configuration.indexes.filter { c in types.contains { $0.lowercased() == c.type.lowercased() } }
+        }
+        return try VectorBenchmark.run(base: base.vectors, queries: q, dimension: base.dimension, configuration: configuration).json
+    }
+}

@@ -10,8 +10,9 @@ struct Bench: ParsableCommand {
             Examples:
               quarry bench import --records 100000 --json
               quarry bench filter --records 1000000 --json
+              quarry bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json
             """,
-        subcommands: [BenchImport.self, BenchFilter.self])
+        subcommands: [BenchImport.self, BenchFilter.self, BenchVectors.self])
 }
 
 struct BenchImport: ParsableCommand {
@@ -73,5 +74,32 @@ struct BenchFilter: ParsableCommand {
                              Human.count(Int(r["matches"]?.doubleValue ?? 0)), String(format: "%.3f", r["indexed_ms"]?.doubleValue ?? 0),
                              String(format: "%.1f", r["scan_ms"]?.doubleValue ?? 0), String(format: "%.0fx", r["speedup"]?.doubleValue ?? 0)]
                         }).render(width: Terminal.width(), color: Terminal.colorEnabled()))
+    }
+}
+
+struct BenchVectors: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vectors",
+        abstract: "Vector indexes: build time, bytes, single-thread QPS and recall@10 against exact, over ef / nprobe / refine_k.")
+
+    @Option(help: ArgumentHelp("Base vectors (fbin).", valueName: "file")) var fbin: String
+    @Option(help: ArgumentHelp("Query vectors (fbin); default: a sample of the base.", valueName: "file")) var queries: String?
+    @Option(help: "Comma-separated index types (default: all).") var types: String?
+    @Option(name: .customLong("max-queries"), help: "Use at most this many queries.") var maxQueries = 1000
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let report = try VectorBench.run(fbin: fbin, queries: queries, types: types.map { $0.split(separator: ",").map(String.init) }, maxQueries: maxQueries)
+            if json { printJSON(report); return }
+            guard case let .array(rows)? = report["results"] else { printJSON(report); return }
+            print(TextTable(columns: [.init("index"), .init("setting"), .init("recall@10", alignRight: true), .init("QPS", alignRight: true),
+                                      .init("build s", alignRight: true), .init("bytes", alignRight: true)],
+                            rows: rows.map { r in
+                                [r["index"]?.stringValue ?? "", r["search_params"].map { $0.jsonText } ?? "",
+                                 String(format: "%.3f", r["recall@10"]?.doubleValue ?? 0), String(format: "%.0f", r["qps"]?.doubleValue ?? 0),
+                                 String(format: "%.2f", r["build_s"]?.doubleValue ?? 0), Human.bytes(Int(r["index_bytes"]?.doubleValue ?? 0))]
+                            }).render(width: Terminal.width(), color: Terminal.colorEnabled()))
+        }
     }
 }
