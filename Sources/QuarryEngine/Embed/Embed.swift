@@ -1,2 +1,0 @@
-/// Namespace of the Embed part of the engine.
-public enum EmbedModule {}
