@@ -23,6 +23,8 @@ final class SafeTensorsFile: @unchecked Sendable {
     private let length: Int
     private let dataStart: Int
     private(set) var entries: [String: Entry] = [:]
+    /// Unaligned tensors copied out of the mapping, freed with the file.
+    private var copies: [UnsafeMutableRawPointer] = []
 
     init(path: String) throws(EmbedError) {
         let fd = open(path, O_RDONLY)
@@ -53,6 +55,7 @@ final class SafeTensorsFile: @unchecked Sendable {
 
     deinit {
         munmap(UnsafeMutableRawPointer(mutating: base), length)
+        for p in copies { p.deallocate() }
     }
 
     private static func parseHeader(_ bytes: [UInt8], dataLength: Int) throws(EmbedError) -> [String: Entry] {
@@ -83,7 +86,8 @@ final class SafeTensorsFile: @unchecked Sendable {
         return out
     }
 
-    /// The float32 tensor `name`, which must have exactly `shape`.
+    /// The float32 tensor `name`, which must have exactly `shape`. Called while loading only
+    /// (not thread-safe: an unaligned tensor is copied and remembered).
     func floats(_ name: String, shape: [Int]) throws(EmbedError) -> UnsafeBufferPointer<Float> {
         guard let e = entries[name] else { throw .badWeights(reason: "tensor \(name) is missing") }
         guard e.dtype == "F32" else { throw .badWeights(reason: "tensor \(name) is \(e.dtype), expected F32") }
@@ -91,10 +95,13 @@ final class SafeTensorsFile: @unchecked Sendable {
         let count = shape.reduce(1, *)
         guard e.end - e.begin == count * 4 else { throw .badWeights(reason: "tensor \(name) has \(e.end - e.begin) bytes") }
         let offset = dataStart + e.begin
-        guard offset % MemoryLayout<Float>.alignment == 0 else {
-            throw .badWeights(reason: "tensor \(name) is not 4-byte aligned")
+        if offset % MemoryLayout<Float>.alignment == 0 {
+            return UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: Float.self), count: count)
         }
-        let p = (base + offset).assumingMemoryBound(to: Float.self)
-        return UnsafeBufferPointer(start: p, count: count)
+        // The format pads the header so that data is aligned; a file that does not gets a copy.
+        let copy = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        UnsafeMutableRawBufferPointer(copy).copyMemory(from: UnsafeRawBufferPointer(start: base + offset, count: count * 4))
+        copies.append(UnsafeMutableRawPointer(copy.baseAddress!))
+        return UnsafeBufferPointer(copy)
     }
 }
