@@ -84,11 +84,7 @@ struct BertEncoder: Sendable {
         let h = config.hidden
         let d = config.headDimension
         let scale = 1 / Float(d).squareRoot()
-        layer.qkvWeight.withUnsafeBufferPointer { w in
-            layer.qkvBias.withUnsafeBufferPointer { b in
-                linear(x, rows: n, inputs: h, weight: w.baseAddress!, bias: b.baseAddress!, outputs: 3 * h, into: qkv)
-            }
-        }
+        linear(x, rows: n, weight: layer.qkv, bias: layer.qkvBias.p, into: qkv)
         var offset = 0
         for t in lengths {
             for head in 0..<config.heads {
@@ -97,14 +93,13 @@ struct BertEncoder: Sendable {
                 let v = q + 2 * h
                 gemm(transposeB: true, m: t, n: t, k: d, alpha: scale, a: q, lda: 3 * h, b: k, ldb: 3 * h,
                      beta: 0, c: scores, ldc: t)
-                for r in 0..<t { softmax(scores + r * t, count: t) }
+                for r in 0..<t { VectorMath.softmax(scores + r * t, count: t) }
                 gemm(transposeB: false, m: t, n: d, k: t, alpha: 1, a: scores, lda: t, b: v, ldb: 3 * h,
                      beta: 0, c: context + offset * h + head * d, ldc: h)
             }
             offset += t
         }
-        linear(context, rows: n, inputs: h, weight: layer.attentionOutWeight.baseAddress!,
-               bias: layer.attentionOutBias.baseAddress!, outputs: h, into: sum)
+        linear(context, rows: n, weight: layer.attentionOut, bias: layer.attentionOutBias.baseAddress!, into: sum)
         addAndNormalize(sum, into: x, rows: n, gain: layer.attentionNormGain, bias: layer.attentionNormBias)
     }
 
@@ -115,11 +110,9 @@ struct BertEncoder: Sendable {
     ) {
         let h = config.hidden
         let m = config.intermediate
-        linear(x, rows: n, inputs: h, weight: layer.intermediateWeight.baseAddress!,
-               bias: layer.intermediateBias.baseAddress!, outputs: m, into: inner)
-        gelu(inner, count: n * m)
-        linear(inner, rows: n, inputs: m, weight: layer.outputWeight.baseAddress!,
-               bias: layer.outputBias.baseAddress!, outputs: h, into: sum)
+        linear(x, rows: n, weight: layer.intermediate, bias: layer.intermediateBias.baseAddress!, into: inner)
+        VectorMath.gelu(inner, count: n * m)
+        linear(inner, rows: n, weight: layer.output, bias: layer.outputBias.baseAddress!, into: sum)
         addAndNormalize(sum, into: x, rows: n, gain: layer.outputNormGain, bias: layer.outputNormBias)
     }
 
@@ -148,14 +141,16 @@ struct BertEncoder: Sendable {
 
     // MARK: - Kernels
 
-    /// y = x·Wᵀ + b for `rows` rows; W is [outputs, inputs] row-major.
+    /// y = x·W + b for `rows` rows; W is the transposed [inputs, outputs] weight.
     private func linear(
-        _ x: UnsafePointer<Float>, rows: Int, inputs: Int, weight: UnsafePointer<Float>,
-        bias: UnsafePointer<Float>, outputs: Int, into y: UnsafeMutablePointer<Float>
+        _ x: UnsafePointer<Float>, rows: Int, weight: Matrix, bias: UnsafePointer<Float>,
+        into y: UnsafeMutablePointer<Float>
     ) {
+        let inputs = weight.rows
+        let outputs = weight.columns
         for r in 0..<rows { (y + r * outputs).update(from: bias, count: outputs) }
-        gemm(transposeB: true, m: rows, n: outputs, k: inputs, alpha: 1, a: x, lda: inputs, b: weight,
-             ldb: inputs, beta: 1, c: y, ldc: outputs)
+        gemm(transposeB: false, m: rows, n: outputs, k: inputs, alpha: 1, a: x, lda: inputs, b: weight.p,
+             ldb: outputs, beta: 1, c: y, ldc: outputs)
     }
 
     /// x[r] = LayerNorm(x[r] + s[r]) for every row.
@@ -184,28 +179,6 @@ struct BertEncoder: Sendable {
         for j in 0..<h { v[j] = (v[j] - mean) * inv * gain[j] + bias[j] }
     }
 
-    @inline(__always)
-    private func softmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
-        var m = -Float.infinity
-        for i in 0..<count { m = max(m, row[i]) }
-        var total: Float = 0
-        for i in 0..<count {
-            let e = expf(row[i] - m)
-            row[i] = e
-            total += e
-        }
-        let inv = 1 / total
-        for i in 0..<count { row[i] *= inv }
-    }
-
-    /// GELU(x) = x·Φ(x) = ½·x·(1 + erf(x/√2)).
-    private func gelu(_ v: UnsafeMutablePointer<Float>, count: Int) {
-        let r: Float = 0.70710678118654752
-        for i in 0..<count {
-            let a = v[i]
-            v[i] = 0.5 * a * (1 + erff(a * r))
-        }
-    }
 }
 
 /// C = alpha·A·op(B) + beta·C, row-major, through OpenBLAS.

@@ -1,11 +1,19 @@
 import QuarryBase
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What `quarry bench embed` reports: the speed of the built-in embedder on this machine.
 public struct EmbedBenchmarkReport: Sendable, Equatable {
     public struct PassageRate: Sendable, Equatable {
         public var threads: Int
         public var passagesPerSecond: Double
         public var tokensPerSecond: Double
+        /// Process CPU seconds per passage (all threads).
+        public var cpuSecondsPerPassage: Double
     }
 
     public struct CorpusTiming: Sendable, Equatable {
@@ -13,6 +21,7 @@ public struct EmbedBenchmarkReport: Sendable, Equatable {
         public var tokens: Int
         public var threads: Int
         public var seconds: Double
+        public var cpuSeconds: Double
         public var documentsPerSecond: Double { seconds > 0 ? Double(documents) / seconds : 0 }
     }
 
@@ -23,6 +32,9 @@ public struct EmbedBenchmarkReport: Sendable, Equatable {
     public var queryMeanTokens: Double
     public var queryLatencyP50Milliseconds: Double
     public var queryLatencyP95Milliseconds: Double
+    /// Process CPU time per query (median): on a shared machine, wall time also counts the
+    /// time other processes held the cores; CPU time does not.
+    public var queryCPUP50Milliseconds: Double
     /// Passages of exactly `passageTokens` word pieces ([CLS] and [SEP] included), in batches.
     public var passageTokens: Int
     public var passageCount: Int
@@ -45,6 +57,7 @@ public struct EmbedBenchmarkReport: Sendable, Equatable {
                     JSONMember("mean_tokens", .double(Self.round(queryMeanTokens, 1))),
                     JSONMember("p50_ms", .double(Self.round(queryLatencyP50Milliseconds, 3))),
                     JSONMember("p95_ms", .double(Self.round(queryLatencyP95Milliseconds, 3))),
+                    JSONMember("cpu_p50_ms", .double(Self.round(queryCPUP50Milliseconds, 3))),
                 ])),
             JSONMember(
                 "passages",
@@ -59,6 +72,7 @@ public struct EmbedBenchmarkReport: Sendable, Equatable {
                                 JSONMember("threads", .int(Int64($0.threads))),
                                 JSONMember("passages_per_s", .double(Self.round($0.passagesPerSecond, 2))),
                                 JSONMember("tokens_per_s", .double(Self.round($0.tokensPerSecond, 0))),
+                                JSONMember("cpu_ms_per_passage", .double(Self.round($0.cpuSecondsPerPassage * 1000, 2))),
                             ])
                         })),
                 ])),
@@ -72,6 +86,7 @@ public struct EmbedBenchmarkReport: Sendable, Equatable {
                         JSONMember("tokens", .int(Int64(c.tokens))),
                         JSONMember("threads", .int(Int64(c.threads))),
                         JSONMember("seconds", .double(Self.round(c.seconds, 3))),
+                        JSONMember("cpu_seconds", .double(Self.round(c.cpuSeconds, 3))),
                         JSONMember("documents_per_s", .double(Self.round(c.documentsPerSecond, 1))),
                     ])))
         }
@@ -110,15 +125,19 @@ extension Embedder {
         Embedder.threadCount = 1
         _ = embed(queries.first ?? "warm up")
         var latencies: [Double] = []
+        var cpu: [Double] = []
         let clock = ContinuousClock()
         for _ in 0..<max(1, queryRounds) {
             for q in queries {
+                let cpuStart = Self.processCPUSeconds()
                 let start = clock.now
                 _ = embed(q)
                 latencies.append(Self.milliseconds(clock.now - start))
+                cpu.append((Self.processCPUSeconds() - cpuStart) * 1000)
             }
         }
         latencies.sort()
+        cpu.sort()
         let meanTokens = queries.isEmpty ? 0 : Double(queries.map { tokenizer.encode($0).count }.reduce(0, +)) / Double(queries.count)
 
         // Passages of exactly passageTokens pieces.
@@ -128,22 +147,27 @@ extension Embedder {
         for t in threads {
             Embedder.threadCount = t
             _ = embedFlat(tokenIDs: Array(ids.prefix(batchSize)), batchSize: batchSize, progress: { _, _ in })
+            let cpuStart = Self.processCPUSeconds()
             let start = clock.now
             _ = embedFlat(tokenIDs: ids, batchSize: batchSize, progress: { _, _ in })
             let seconds = Self.milliseconds(clock.now - start) / 1000
+            let cpuSeconds = Self.processCPUSeconds() - cpuStart
             let perSecond = Double(ids.count) / seconds
             rates.append(.init(threads: t, passagesPerSecond: perSecond,
-                               tokensPerSecond: perSecond * Double(ids.first?.count ?? 0)))
+                               tokensPerSecond: perSecond * Double(ids.first?.count ?? 0),
+                               cpuSecondsPerPassage: cpuSeconds / Double(ids.count)))
         }
 
         var corpusTiming: EmbedBenchmarkReport.CorpusTiming?
         if let corpus {
             Embedder.threadCount = corpusThreads
+            let cpuStart = Self.processCPUSeconds()
             let start = clock.now
             let corpusIDs = corpus.map { tokenizer.encode($0) }
             _ = embedFlat(tokenIDs: corpusIDs, batchSize: batchSize, progress: { _, _ in })
             corpusTiming = .init(documents: corpus.count, tokens: corpusIDs.map(\.count).reduce(0, +),
-                                 threads: corpusThreads, seconds: Self.milliseconds(clock.now - start) / 1000)
+                                 threads: corpusThreads, seconds: Self.milliseconds(clock.now - start) / 1000,
+                                 cpuSeconds: Self.processCPUSeconds() - cpuStart)
         }
 
         return EmbedBenchmarkReport(
@@ -151,6 +175,7 @@ extension Embedder {
             queryMeanTokens: meanTokens,
             queryLatencyP50Milliseconds: Self.percentile(latencies, 0.50),
             queryLatencyP95Milliseconds: Self.percentile(latencies, 0.95),
+            queryCPUP50Milliseconds: Self.percentile(cpu, 0.50),
             passageTokens: ids.first?.count ?? 0, passageCount: ids.count, passageBatchSize: batchSize,
             passageRates: rates, corpus: corpusTiming)
     }
@@ -181,6 +206,12 @@ extension Embedder {
     static func milliseconds(_ d: Duration) -> Double {
         let c = d.components
         return Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15
+    }
+
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     static func percentile(_ sorted: [Double], _ p: Double) -> Double {
