@@ -65,3 +65,27 @@ import Testing
         #expect(throws: EmbedError.badWeights(reason: "tensor c is missing")) { _ = try file.floats("c", shape: [1]) }
     }
 }
+
+@Suite struct SHA256Tests {
+    /// FIPS 180-4 examples, and lengths around the 55/56/64-byte padding edges.
+    @Test func knownDigests() {
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(SHA256.hex([UInt8](repeating: 0x61, count: 64))
+            == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
+    }
+
+    @Test func streamingInPiecesGivesTheSameDigest() {
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        var h = SHA256()
+        for piece in [0..<1, 1..<63, 63..<200, 200..<1000] { bytes[piece].withUnsafeBytes { h.update($0) } }
+        #expect(h.finish() == SHA256.hex(bytes))
+    }
+
+    @Test func vocabularyOfTheInstalledModelHasTheOfficialSum() {
+        guard let embedder = requireEmbedder() else { return }
+        #expect(SHA256.hex(file: embedder.files.vocabularyPath) == ModelFiles.vocabularySHA256)
+    }
+}

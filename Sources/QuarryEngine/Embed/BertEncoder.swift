@@ -108,7 +108,6 @@ struct BertEncoder: Sendable {
         _ layer: BertLayerWeights, rows n: Int, x: UnsafeMutablePointer<Float>,
         inner: UnsafeMutablePointer<Float>, sum: UnsafeMutablePointer<Float>
     ) {
-        let h = config.hidden
         let m = config.intermediate
         linear(x, rows: n, weight: layer.intermediate, bias: layer.intermediateBias.baseAddress!, into: inner)
         VectorMath.gelu(inner, count: n * m)
