@@ -1,6 +1,0 @@
-import Testing
-@testable import QuarryEmbed
-
-@Test func embedModuleLinks() {
-    _ = EmbedModule.self
-}

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import QuarryEmbed
+
+/// The fixtures of ../shared/fixtures/minilm: token ids and embeddings of sentence-transformers.
+@Suite struct GoldenTests {
+    @Test func tokenIDsMatchTheOfficialTokenizer() throws {
+        guard let embedder = requireEmbedder() else { return }
+        let cases = try goldenCases()
+        #expect(cases.count == 41)
+        for c in cases {
+            let ids = embedder.tokenizer.encode(c.text)
+            #expect(ids == c.inputIDs, "token ids of \(c.text.debugDescription)")
+            #expect(embedder.tokenizer.tokens(ids) == c.tokens)
+        }
+    }
+
+    @Test func embeddingsMatchWithin1e5() throws {
+        guard let embedder = requireEmbedder() else { return }
+        let cases = try goldenCases()
+        let vectors = embedder.embed(cases.map(\.text), batchSize: 8)
+        for (c, v) in zip(cases, vectors) {
+            #expect(v.count == 384)
+            let diff = maxAbsDifference(v, c.embedding)
+            #expect(diff < 1e-5, "max |Δ| = \(diff) for \(c.text.debugDescription)")
+        }
+    }
+
+    /// Packing sequences of different lengths into one batch gives the vectors of one at a time.
+    @Test func batchingDoesNotChangeVectors() throws {
+        guard let embedder = requireEmbedder() else { return }
+        let texts = ["", "short", "a somewhat longer sentence about microRNA and cancer", "Ünïcödé ünd Ελληνικά"]
+        let batched = embedder.embed(texts, batchSize: 4)
+        for (t, v) in zip(texts, batched) {
+            #expect(maxAbsDifference(embedder.embed(t), v) < 1e-6)
+        }
+    }
+
+    /// The similarities printed in the sentence-transformers README for all-MiniLM-L6-v2.
+    @Test func readmeSimilaritiesReproduceTo4Decimals() {
+        guard let embedder = requireEmbedder() else { return }
+        let e = embedder.embed(["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."])
+        func rounded(_ x: Double) -> Double { (x * 10_000).rounded() / 10_000 }
+        #expect(rounded(dot(e[0], e[1])) == 0.6660)
+        #expect(rounded(dot(e[0], e[2])) == 0.1046)
+        #expect(rounded(dot(e[1], e[2])) == 0.1411)
+    }
+
+    @Test func progressReportsEveryBatchAndCanStop() throws {
+        guard let embedder = requireEmbedder() else { return }
+        var seen: [Int] = []
+        _ = embedder.embed(["a", "b", "c", "d", "e"], batchSize: 2) { done, total in
+            #expect(total == 5)
+            seen.append(done)
+        }
+        #expect(seen == [2, 4, 5])
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            _ = try embedder.embedFlat(["a", "b", "c"], batchSize: 1) { done, _ in if done == 2 { throw Stop() } }
+        }
+    }
+}
+
+/// A few rows of ../shared/datasets/scifact/corpus.fbin against fresh embeddings.
+@Suite struct SciFactTests {
+    @Test func corpusRowsMatchFreshEmbeddings() throws {
+        guard let embedder = requireEmbedder() else { return }
+        let folder = sharedFolder + "/datasets/scifact"
+        let fbin = try Data(contentsOf: URL(fileURLWithPath: folder + "/corpus.fbin"))
+        let (n, d) = fbin.withUnsafeBytes { ($0.loadUnaligned(as: Int32.self), $0.loadUnaligned(fromByteOffset: 4, as: Int32.self)) }
+        #expect(n == 5183 && d == 384)
+        let rows = [0, 1, 2, 1000, 5182]
+        let lines = try String(contentsOfFile: folder + "/corpus.jsonl", encoding: .utf8).split(separator: "\n")
+        let texts = try rows.map { i -> String in
+            let doc = try QuarryBase.JSONParser.parse(String(lines[i]))
+            return (doc["title"]?.stringValue ?? "") + " " + (doc["text"]?.stringValue ?? "")
+        }
+        let fresh = embedder.embed(texts)
+        for (k, i) in rows.enumerated() {
+            let stored: [Float] = fbin.withUnsafeBytes { raw in
+                (0..<384).map { raw.loadUnaligned(fromByteOffset: 8 + (i * 384 + $0) * 4, as: Float.self) }
+            }
+            let diff = maxAbsDifference(fresh[k], stored)
+            #expect(diff < 1e-4, "row \(i): max |Δ| = \(diff)")
+        }
+    }
+}

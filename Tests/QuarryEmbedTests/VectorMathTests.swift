@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import QuarryEmbed
+
+/// The vectorised kernels against the C library's exact ones (the oracle) over random inputs.
+@Suite struct VectorMathTests {
+    func randomValues(_ n: Int, in range: ClosedRange<Float>, seed: UInt64) -> [Float] {
+        var g = SplitMix(seed: seed)
+        return (0..<n).map { _ in range.lowerBound + (range.upperBound - range.lowerBound) * Float(g.next() >> 40) / Float(1 << 24) }
+    }
+
+    @Test func expIsWithinRelative3e7OfExpf() {
+        let xs = randomValues(20_000, in: -80...80, seed: 1) + [0, -1e-8, 1e-8, 88, -87]
+        for x in xs {
+            let e = VectorMath.exp(SIMD8(repeating: x))[3]
+            let ref = expf(x)
+            #expect(abs(e - ref) <= 3e-7 * ref, "exp(\(x)) = \(e), expf = \(ref)")
+        }
+        #expect(VectorMath.exp(SIMD8(repeating: -1000))[0] < 1.3e-38)
+    }
+
+    @Test func erfIsWithinAbsolute5e7OfErff() {
+        for x in randomValues(20_000, in: -6...6, seed: 2) + [0, -0, 1e-6, -1e-6, 10, -10] {
+            let e = VectorMath.erf(SIMD8(repeating: x))[5]
+            #expect(abs(e - erff(x)) <= 5e-7, "erf(\(x)) = \(e), erff = \(erff(x))")
+        }
+    }
+
+    @Test func geluAndSoftmaxMatchScalarFormulasForEveryLengthAndTail() {
+        for n in [1, 7, 8, 9, 31, 200] {
+            let xs = randomValues(n, in: -8...8, seed: UInt64(n))
+            var g = xs
+            g.withUnsafeMutableBufferPointer { VectorMath.gelu($0.baseAddress!, count: n) }
+            for (x, y) in zip(xs, g) {
+                let ref = Double(x) * 0.5 * (1 + Foundation.erf(Double(x) / 2.0.squareRoot()))
+                #expect(abs(Double(y) - ref) <= 2e-6, "gelu(\(x))")
+            }
+            var s = xs
+            s.withUnsafeMutableBufferPointer { VectorMath.softmax($0.baseAddress!, count: n) }
+            let m = xs.max()!
+            let denominator = xs.reduce(0.0) { $0 + Foundation.exp(Double($1 - m)) }
+            for (x, y) in zip(xs, s) {
+                #expect(abs(Double(y) - Foundation.exp(Double(x - m)) / denominator) <= 1e-6)
+            }
+        }
+    }
+}
+
+/// A small deterministic generator for property tests (Steele, Lea & Flood 2014, SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
