@@ -7,7 +7,7 @@ PEERS_DIR ?= ../shared/peers
 
 # Debian -dev packages the build links against, and tmux for the terminal end-to-end tests.
 DEB_PACKAGES := libsqlite3-dev libncursesw5-dev libreadline-dev libstemmer-dev libroaring-dev \
-                libopenblas-dev zlib1g-dev tmux python3-pip unzip
+                libopenblas-dev zlib1g-dev tmux unzip
 
 .PHONY: all deps build release test run sample model bench bench-large clean help
 
@@ -42,7 +42,7 @@ model:
 	@bash scripts/fetch-model.sh
 
 # The sample database: SciFact, imported once.
-sample: release
+sample: release model
 	@if [ ! -f "$(DB)" ]; then \
 	  $(RELEASE_BIN) import Samples/scifact --collection scifact --db "$(DB)" \
 	    --vectors Samples/scifact/corpus.fbin --query-vectors Samples/scifact/queries.fbin \
@@ -56,7 +56,7 @@ sample: release
 run: sample
 	@$(RELEASE_BIN) --db "$(DB)"
 
-test: deps
+test: deps model
 	$(SWIFT) test -c release
 
 bench: release

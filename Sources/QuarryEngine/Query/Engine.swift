@@ -5,3 +5,5 @@ import QuarryBase
 
 /// Namespace of the query layer: the public API the REPL, the TUI and tests call.
 public enum QueryModule {}
+@_exported import class QuarryEmbed.Embedder
+@_exported import struct QuarryEmbed.EmbedBenchmarkReport

@@ -1,4 +1,5 @@
 import Foundation
+import QuarryEmbed
 import QuarryVector
 
 /// Vector indexes: one approximate index per vector field (snapshot `vector:FIELD`), and the
@@ -195,9 +196,46 @@ extension Workbench {
         return BranchOutcome(name: "vector", hits: result.hits, node: node, recall: recall)
     }
 
-    /// Embeds query text for a field; the field's model must be the built-in one.
+    /// Embeds query text for a field; the field's vectors must come from the built-in model.
     func embedQuery(_ text: String, field: VectorFieldSchema) throws -> [Float] {
-        throw EngineError.unsupported("NEAR 'text' needs the built-in embedder, which this build does not have; use NEAR DOC 'id' or NEAR [vector]")
+        guard field.model == Embedder.modelName, field.dimension == Embedder.dimension else {
+            throw EngineError.badParameter("field '\(field.name)' holds vectors of model '\(field.model)' (\(field.dimension) dimensions); "
+                + "a query embedded by \(Embedder.modelName) (\(Embedder.dimension)) cannot be compared with them — use NEAR DOC 'id' or NEAR [vector]")
+        }
+        return try embedder().embed(text)
+    }
+
+    /// The built-in embedder, loaded once (the weights are memory-mapped).
+    public func embedder() throws -> Embedder {
+        if let e = cache.embedder { return e }
+        let e = try Embedder.loadDefault()
+        cache.embedder = e
+        return e
+    }
+
+    /// Embeds the text fields of every record (title + " " + text, as sentence-transformers
+    /// users do for BEIR) and the collection's queries into `field`, then stores them.
+    public func embedCollection(_ collection: String, field: String = "embedding", batchSize: Int = 32,
+                                progress: (_ done: Int, _ total: Int) throws -> Void) throws -> (records: Int, queries: Int) {
+        let embedder = try embedder()
+        let schema = try database.collection(named: collection)
+        var ordinals: [UInt32] = []
+        var texts: [String] = []
+        try database.forEachRecord(collection: collection) { r in
+            ordinals.append(r.ordinal)
+            texts.append(schema.textFields.compactMap { r.text($0) }.joined(separator: " "))
+        }
+        let queries = try database.queries(collection: collection)
+        let total = texts.count + queries.count
+        let flat = try embedder.embedFlat(texts, batchSize: batchSize) { done, _ in try progress(done, total) }
+        let queryVectors = try embedder.embed(queries.map(\.text), batchSize: batchSize) { done, _ in try progress(texts.count + done, total) }
+        let vf = VectorFieldSchema(name: field, dimension: Embedder.dimension, metric: .cosine, model: Embedder.modelName)
+        try database.putVectors(collection: collection, field: vf, ordinals: ordinals, flat: flat)
+        if !queries.isEmpty {
+            try database.putQueryVectors(collection: collection, field: field, vectors: Dictionary(uniqueKeysWithValues: zip(queries.map(\.id), queryVectors)))
+        }
+        invalidate()
+        return (texts.count, queries.count)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import QuarryFilter
+import QuarryEmbed
 import QuarryLexical
 import QuarryVector
 
@@ -19,6 +20,7 @@ public final class Workbench: @unchecked Sendable {
         var paths: [String: PathIndex] = [:]
         var vectors: [String: any VectorIndex] = [:]
         var flats: [String: any VectorIndex] = [:]
+        var embedder: Embedder?
 
         func removeAll() {
             lexical.removeAll()

@@ -12,7 +12,7 @@ struct Bench: ParsableCommand {
               quarry bench filter --records 1000000 --json
               quarry bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json
             """,
-        subcommands: [BenchImport.self, BenchFilter.self, BenchVectors.self])
+        subcommands: [BenchImport.self, BenchFilter.self, BenchVectors.self, BenchEmbed.self])
 }
 
 struct BenchImport: ParsableCommand {
@@ -100,6 +100,21 @@ struct BenchVectors: ParsableCommand {
                                  String(format: "%.3f", r["recall@10"]?.doubleValue ?? 0), String(format: "%.0f", r["qps"]?.doubleValue ?? 0),
                                  String(format: "%.2f", r["build_s"]?.doubleValue ?? 0), Human.bytes(Int(r["index_bytes"]?.doubleValue ?? 0))]
                             }).render(width: Terminal.width(), color: Terminal.colorEnabled()))
+        }
+    }
+}
+
+struct BenchEmbed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "The embedder: short-query latency (batch 1) and 200-token passages per second with 1 and 2 threads.")
+
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let report = try Embedder.loadDefault().benchmark()
+            printJSON(report.json, pretty: !json)
         }
     }
 }

@@ -48,6 +48,9 @@ struct Import: ParsableCommand {
     @Option(name: .customLong("vector-model"), help: "The model that made the imported vectors (recorded in the schema).")
     var vectorModel = "external"
 
+    @Flag(help: "Embed the text fields (and BEIR queries) with the built-in model after the import.")
+    var embed = false
+
     @Flag(help: "Replace records whose id already exists instead of failing.")
     var upsert = false
 
@@ -77,7 +80,15 @@ struct Import: ParsableCommand {
             }.run()
             bar.finish()
             // Paths whose type is stable across records are indexed for filters right away.
-            try Workbench(path: database.path).buildPathIndex(collection: collection, extraPaths: [])
+            let wb = try Workbench(path: database.path)
+            try wb.buildPathIndex(collection: collection, extraPaths: [])
+            if embed {
+                let ebar = ProgressBar(label: "embedding \(collection)", unit: "texts")
+                _ = try wb.embedCollection(collection, field: vectorField) { done, total in
+                    ebar.update(done: done, fraction: Double(done) / Double(max(total, 1)))
+                }
+                ebar.finish()
+            }
             if json {
                 printJSON(.object([
                     JSONMember("collection", .string(collection)), JSONMember("format", .string(summary.format)),
