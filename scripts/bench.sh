@@ -4,6 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRATCH=.build-bench
+PEERS_DIR="${PEERS_DIR:-../shared/peers}"
+# The peers read a plain BEIR folder: unpack the sample once.
+if [ ! -f Samples/scifact-peers/corpus.jsonl ]; then
+  mkdir -p Samples/scifact-peers/qrels
+  gzip -dc Samples/scifact/corpus.jsonl.gz > Samples/scifact-peers/corpus.jsonl
+  gzip -dc Samples/scifact/queries.jsonl.gz > Samples/scifact-peers/queries.jsonl
+  cp Samples/scifact/qrels/test.tsv Samples/scifact-peers/qrels/
+  cp Samples/scifact/*.fbin Samples/scifact-peers/
+fi
 swift build -c release --scratch-path "$SCRATCH" >&2
 Q="$SCRATCH/release/quarry"
 OUT=bench-results
@@ -13,6 +22,32 @@ machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | x
 
 echo "bench: import" >&2
 "$Q" bench import --records 100000 --repeat 3 --json > "$OUT/import.json"
+
+echo "bench: filters (100k records; make bench-large for 1M)" >&2
+"$Q" bench filter --records "${FILTER_RECORDS:-100000}" --json > "$OUT/filter.json"
+
+echo "bench: SciFact BM25 / vector / hybrid" >&2
+DB="$OUT/scifact.db"; rm -f "$DB" "$DB-wal" "$DB-shm"
+"$Q" import Samples/scifact --collection scifact --db "$DB" --vectors Samples/scifact/corpus.fbin \
+    --query-vectors Samples/scifact/queries.fbin --vector-model all-MiniLM-L6-v2 --json > "$OUT/scifact-import.json"
+"$Q" index --collection scifact --db "$DB" --text title,text --json > "$OUT/scifact-bm25-index.json"
+"$Q" index --collection scifact --db "$DB" --vector embedding --type hnsw --M 16 --ef-construction 200 --json > "$OUT/scifact-hnsw-index.json"
+"$Q" eval --collection scifact --db "$DB" --mode bm25 --k1 1.2 --b 0.75 --json > "$OUT/scifact-bm25.json"
+"$Q" eval --collection scifact --db "$DB" --mode vector --ef 64 --json > "$OUT/scifact-vector.json"
+"$Q" eval --collection scifact --db "$DB" --mode hybrid --ef 64 --json > "$OUT/scifact-hybrid.json"
+
+echo "bench: vector indexes on SciFact vectors" >&2
+"$Q" bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json > "$OUT/vectors.json"
+
+# Peers on the same data in the same run, where the harness and its venv are present.
+PEERS_PY="${PEERS_VENV:-${TMPDIR:-/tmp}/peers-venv}/bin/python"
+if [ -f "$PEERS_DIR/peers.py" ] && [ -x "$PEERS_PY" ]; then
+  echo "bench: peers (tantivy, bm25s, sqlite-fts5, hnswlib, faiss-hnsw, usearch)" >&2
+  "$PEERS_PY" "$PEERS_DIR/peers.py" --dataset Samples/scifact-peers --out "$OUT/peers.json" \
+      --only tantivy,bm25s,sqlite-fts5,hnswlib,faiss-hnsw,usearch --k 10 >&2 || true
+else
+  echo "bench: peers skipped (run 'bash $PEERS_DIR/setup.sh' to create their venv)" >&2
+fi
 
 python3 - "$OUT" "$machine" > BENCHMARKS.md <<'PY'
 import json, sys, os
@@ -29,5 +64,42 @@ if imp:
     print("|---|---|---|---|---|")
     print(f"| {imp['records']:,} synthetic, no vectors | {imp['input_bytes']/2**20:.1f} MiB JSONL | {imp['repetitions']} | {imp['records_per_s_median']:,.0f} | {', '.join(f'{r:,.0f}' for r in imp['records_per_s'])} |")
     print("\nCommand: `quarry bench import --records 100000 --repeat 3 --json`\n")
+peers = load("peers.json")
+def peer(name, task):
+    if not peers: return None
+    return (peers.get("peers", {}).get(name) or {}).get(task)
+print("## SciFact: BM25, dense and hybrid (300 test queries, one thread, k = 10)\n")
+print("| system | mode | nDCG@10 | Recall@100 | recall@10 vs exact | p50 ms | p95 ms | QPS |")
+print("|---|---|---|---|---|---|---|---|")
+for mode in ["bm25", "vector", "hybrid"]:
+    r = load(f"scifact-{mode}.json")
+    if r:
+        ex = r.get("recall@10_exact")
+        print(f"| Quarry | {mode} | {r['ndcg@10']:.4f} | {r['recall@100']:.4f} | {'' if ex is None else f'{ex:.3f}'} | {r['latency_ms']['p50']:.3f} | {r['latency_ms']['p95']:.3f} | {r['qps']:.0f} |")
+tq = load("scifact-bm25.json")
+if peers:
+    for name in ["tantivy", "bm25s", "sqlite-fts5"]:
+        p = peer(name, "bm25")
+        if p:
+            ratio = tq["latency_ms"]["p50"] / p["p50_ms"] if tq and p.get("p50_ms") else None
+            print(f"| {name} | bm25 | {p.get('ndcg@10', 0):.4f} | {p.get('recall@100', 0):.4f} |  | {p.get('p50_ms', 0):.3f} | {p.get('p95_ms', 0):.3f} | {p.get('qps', 0):.0f} |" + (f" Quarry p50 / {name} p50 = {ratio:.2f}" if ratio else ""))
+print("\nCommands: `quarry eval --collection scifact --mode bm25 --k1 1.2 --b 0.75 --json`, `--mode vector --ef 64`, `--mode hybrid --ef 64`; peers: `peers.py --only tantivy,bm25s,sqlite-fts5,hnswlib,faiss-hnsw,usearch`.\n")
+f = load("filter.json")
+if f:
+    print(f"## Filters ({f['records']:,} synthetic records)\n")
+    print("| target | filter | matches | indexed ms | scan ms | speedup |")
+    print("|---|---|---|---|---|---|")
+    for r in f["rows"]:
+        print(f"| {r['target_selectivity']*100:.1f} % | `{r['filter']}` | {r['matches']:,} | {r['indexed_ms']:.3f} | {r['scan_ms']:.1f} | {r['speedup']:.0f}x |")
+    print("\nCommand: `quarry bench filter --json`\n")
+v = load("vectors.json")
+if v:
+    print(f"## Vector indexes (SciFact vectors, {v['n']:,} x {v['d']}, {v['queries']} queries)\n")
+    print("| index | search setting | recall@10 | QPS | build s | bytes | memory ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for r in v["results"]:
+        sp = ", ".join(f"{k}={val}" for k, val in r["search_params"].items())
+        print(f"| {r['index']} | {sp} | {r['recall@10']:.3f} | {r['qps']:.0f} | {r['build_s']:.2f} | {r['index_bytes']:,} | {r['memory_ratio']:.3f} |")
+    print("\nCommand: `quarry bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json`\n")
 PY
 echo "wrote BENCHMARKS.md" >&2
