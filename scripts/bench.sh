@@ -13,8 +13,12 @@ if [ ! -f Samples/scifact-peers/corpus.jsonl ]; then
   cp Samples/scifact/qrels/test.tsv Samples/scifact-peers/qrels/
   cp Samples/scifact/*.fbin Samples/scifact-peers/
 fi
-swift build -c release --scratch-path "$SCRATCH" >&2
-Q="$SCRATCH/release/quarry"
+if [ -n "${QUARRY_BIN:-}" ]; then
+  Q="$QUARRY_BIN"          # a release binary built already
+else
+  swift build -c release --scratch-path "$SCRATCH" >&2
+  Q="$SCRATCH/release/quarry"
+fi
 OUT=bench-results
 mkdir -p "$OUT"
 
