@@ -62,5 +62,8 @@ test: deps model
 bench: release
 	@bash scripts/bench.sh
 
+bench-large: release
+	@FILTER_RECORDS=1000000 bash scripts/bench.sh
+
 clean:
 	rm -rf .build .build-*

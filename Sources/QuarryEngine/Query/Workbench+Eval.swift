@@ -157,3 +157,12 @@ extension Workbench {
 
     public static let version = "0.1.0"
 }
+
+extension Workbench {
+    /// Compares two stored runs: metric deltas, paired t-test and randomization test, wins and losses.
+    public func compareRuns(_ a: Int64, _ b: Int64) throws -> JSONValue {
+        let ra = try database.run(id: a), rb = try database.run(id: b)
+        let ea = try Evaluation(json: ra.perQuery), eb = try Evaluation(json: rb.perQuery)
+        return RunComparison(baseline: ea, treatment: eb).json
+    }
+}

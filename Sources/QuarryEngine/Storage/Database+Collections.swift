@@ -321,3 +321,40 @@ extension QuarryDatabase {
         }
     }
 }
+
+/// A stored evaluation run.
+public struct StoredRun: Sendable {
+    public var id: Int64
+    public var collection: String
+    public var statement: String
+    public var params: JSONValue
+    public var split: String
+    public var metrics: JSONValue
+    public var perQuery: JSONValue
+    public var quarryVersion: String
+    public var createdAt: String
+}
+
+extension QuarryDatabase {
+    static let runSelect = "SELECT r.*, c.name AS collection FROM runs r JOIN collections c ON c.id = r.collection_id"
+
+    static func run(from row: Row) -> StoredRun {
+        StoredRun(id: row["id"], collection: row["collection"], statement: row["statement"],
+                  params: (try? JSONParser.parse(row["params"] as String)) ?? .null, split: row["split"],
+                  metrics: (try? JSONParser.parse(row["metrics"] as String)) ?? .null,
+                  perQuery: (try? JSONParser.parse(row["per_query"] as String)) ?? .null,
+                  quarryVersion: row["quarry_version"], createdAt: row["created_at"])
+    }
+
+    /// Stored runs, newest last.
+    public func runs() throws(StorageError) -> [StoredRun] {
+        try read { db in try Row.fetchAll(db, sql: Self.runSelect + " ORDER BY r.id").map(Self.run(from:)) }
+    }
+
+    public func run(id: Int64) throws(StorageError) -> StoredRun {
+        guard let r = try read({ db in try Row.fetchOne(db, sql: Self.runSelect + " WHERE r.id = ?", arguments: [id]).map(Self.run(from:)) }) else {
+            throw .invalidArgument("no run \(id) (quarry runs lists them)")
+        }
+        return r
+    }
+}
