@@ -105,5 +105,18 @@ if v:
         sp = ", ".join(f"{k}={val}" for k, val in r["search_params"].items())
         print(f"| {r['index']} | {sp} | {r['recall@10']:.3f} | {r['qps']:.0f} | {r['build_s']:.2f} | {r['index_bytes']:,} | {r['memory_ratio']:.3f} |")
     print("\nCommand: `quarry bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json`\n")
+    ours = {int(r["search_params"].get("ef", 0)): r for r in v["results"] if r["index"] == "hnsw"}
+    if peers and ours:
+        print("### HNSW (M=16, ef_construction=200) against the peers: QPS at each ef, one thread\n")
+        names = [n for n in ["hnswlib", "faiss-hnsw", "usearch"] if (peers.get("peers", {}).get(n) or {}).get("dense")]
+        print("| ef | Quarry recall / QPS | " + " | ".join(f"{n} recall / QPS | Quarry ÷ {n}" for n in names) + " |")
+        print("|---|---|" + "---|---|" * len(names))
+        for ef, r in sorted(ours.items()):
+            cells = [f"{r['recall@10']:.3f} / {r['qps']:.0f}"]
+            for n in names:
+                row = next((x for x in peers["peers"][n]["dense"]["sweep"] if x["param"] == ef), None)
+                cells += [f"{row['recall@10']:.3f} / {row['qps']:.0f}", f"{r['qps'] / row['qps']:.2f}x"] if row else ["", ""]
+            print(f"| {ef} | " + " | ".join(cells) + " |")
+        print("\nPeers' QPS include one Python call per query; Quarry's are measured inside the process.\n")
 PY
 echo "wrote BENCHMARKS.md" >&2
