@@ -10,8 +10,8 @@ public struct LexicalRequest: Sendable {
     public var fields: String?
     public var k1: Float = 0.9
     public var b: Float = 0.4
-    /// bmw, maxscore or exhaustive.
-    public var algorithm = "bmw"
+    /// auto, bmw, maxscore or exhaustive.
+    public var algorithm = "auto"
     public var allowed: Bitmap?
     /// Take the text as plain words (query sets), not as search-box syntax with +, -, "…" and *.
     public var plainText = false
@@ -43,7 +43,7 @@ public struct LexicalResponse: Sendable {
 extension Workbench {
     func lexicalOptions(_ r: LexicalRequest) throws -> LexicalSearchOptions {
         guard let algorithm = PruningAlgorithm(rawValue: r.algorithm.lowercased()) else {
-            throw EngineError.badParameter("unknown BM25 algorithm '\(r.algorithm)' (expected bmw, maxscore or exhaustive)")
+            throw EngineError.badParameter("unknown BM25 algorithm '\(r.algorithm)' (expected auto, bmw, maxscore or exhaustive)")
         }
         var o = LexicalSearchOptions(k: r.k, parameters: BM25Parameters(k1: r.k1, b: r.b), algorithm: algorithm, allowed: r.allowed)
         if let f = r.fields { o.fields = try FieldBoost.parseList(f) }

@@ -32,7 +32,7 @@ struct Eval: ParsableCommand {
     @Option(help: "BM25 k1.") var k1: Float = 0.9
     @Option(help: "BM25 b.") var b: Float = 0.4
     @Option(help: "BM25 fields and boosts, e.g. title^2,text.") var fields: String?
-    @Option(help: "BM25 top-k algorithm: bmw, maxscore or exhaustive.") var algorithm = "bmw"
+    @Option(help: "BM25 top-k algorithm: auto (by query shape), bmw, maxscore or exhaustive.") var algorithm = "auto"
     @Option(name: .customLong("run-out"), help: ArgumentHelp("Write the run in TREC format (qid Q0 docid rank score tag).", valueName: "file")) var runOut: String?
     @Flag(help: "Print one JSON object.") var json = false
 
