@@ -40,6 +40,8 @@ DB="$OUT/scifact.db"; rm -f "$DB" "$DB-wal" "$DB-shm"
 "$Q" eval --collection scifact --db "$DB" --mode vector --ef 64 --json > "$OUT/scifact-vector.json"
 "$Q" eval --collection scifact --db "$DB" --mode hybrid --ef 64 --json > "$OUT/scifact-hybrid.json"
 
+"$Q" bench planning --collection scifact --db "$DB" --json > "$OUT/planning.json"
+
 echo "bench: vector indexes on SciFact vectors" >&2
 "$Q" bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json > "$OUT/vectors.json"
 
@@ -88,6 +90,14 @@ if peers:
             ratio = tq["latency_ms"]["p50"] / p["p50_ms"] if tq and p.get("p50_ms") else None
             print(f"| {name} | bm25 | {p.get('ndcg@10', 0):.4f} | {p.get('recall@100', 0):.4f} |  | {p.get('p50_ms', 0):.3f} | {p.get('p95_ms', 0):.3f} | {p.get('qps', 0):.0f} |" + (f" Quarry p50 / {name} p50 = {ratio:.2f}" if ratio else ""))
 print("\nCommands: `quarry eval --collection scifact --mode bm25 --k1 1.2 --b 0.75 --json`, `--mode vector --ef 64`, `--mode hybrid --ef 64`; peers: `peers.py --only tantivy,bm25s,sqlite-fts5,hnswlib,faiss-hnsw,usearch`.\n")
+pl = load("planning.json")
+if pl:
+    print("## Planning and EXPLAIN ANALYZE overhead (SciFact, 100 queries x 4 rounds)\n")
+    print("| statement | planning p50 ms | execution p50 ms | EXPLAIN ANALYZE p50 ms (recall off) | overhead |")
+    print("|---|---|---|---|---|")
+    for r in pl["rows"]:
+        print(f"| {r['statement']} | {r['planning_ms_p50']:.4f} | {r['execution_ms_p50']:.4f} | {r['explain_analyze_execution_ms_p50']:.4f} | {100*r['explain_analyze_overhead']:+.1f} % |")
+    print("\nThe executor times every node in both modes, so the overhead is noise around zero. Command: `quarry bench planning --collection scifact --json`\n")
 f = load("filter.json")
 if f:
     print(f"## Filters ({f['records']:,} synthetic records)\n")

@@ -12,7 +12,7 @@ struct Bench: ParsableCommand {
               quarry bench filter --records 1000000 --json
               quarry bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json
             """,
-        subcommands: [BenchImport.self, BenchFilter.self, BenchVectors.self, BenchEmbed.self])
+        subcommands: [BenchImport.self, BenchFilter.self, BenchVectors.self, BenchEmbed.self, BenchPlanning.self])
 }
 
 struct BenchImport: ParsableCommand {
@@ -115,6 +115,33 @@ struct BenchEmbed: ParsableCommand {
         try reportingErrors {
             let report = try Embedder.loadDefault().benchmark()
             printJSON(report.json, pretty: !json)
+        }
+    }
+}
+
+struct BenchPlanning: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "planning",
+        abstract: "Planning time p50, and EXPLAIN ANALYZE's overhead on execution (recall computation off).")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The collection (its query set supplies the queries).") var collection: String
+    @Option(help: "How many queries.") var queries = 100
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let report = try PlanningBench.run(try Workbench(path: database.path, mustExist: true), collection: collection, queries: queries)
+            if json { printJSON(report); return }
+            guard case let .array(rows)? = report["rows"] else { return }
+            print(TextTable(columns: [.init("statement"), .init("planning p50 ms", alignRight: true), .init("execution p50 ms", alignRight: true),
+                                      .init("EXPLAIN ANALYZE p50 ms", alignRight: true), .init("overhead", alignRight: true)],
+                            rows: rows.map { r in
+                                [r["statement"]?.stringValue ?? "", String(format: "%.4f", r["planning_ms_p50"]?.doubleValue ?? 0),
+                                 String(format: "%.4f", r["execution_ms_p50"]?.doubleValue ?? 0),
+                                 String(format: "%.4f", r["explain_analyze_execution_ms_p50"]?.doubleValue ?? 0),
+                                 String(format: "%.1f %%", 100 * (r["explain_analyze_overhead"]?.doubleValue ?? 0))]
+                            }).render(width: Terminal.width(), color: Terminal.colorEnabled()))
         }
     }
 }
