@@ -16,6 +16,7 @@ import Testing
         "EXPLAIN ANALYZE SEARCH papers MATCH 'heart risk' NEAR DOC 'd7' FUSE weighted(0.3, 0.7) NORMALIZE zscore LIMIT 5",
         "EXPLAIN ANALYZE SEARCH papers WHERE metadata.topic = 2 AND metadata.section IN ('games', 'libs') LIMIT 4",
         "EXPLAIN ANALYZE SEARCH papers MATCH 'insulin' WHERE metadata.year BETWEEN 2003 AND 2008 LIMIT 3",
+        "EXPLAIN ANALYZE SEARCH papers MATCH 'brain' NEAR DOC 'd4' WHERE metadata.year > 3000 LIMIT 3",
     ]
 
     @Test func explainTextSnapshots() throws {

@@ -145,6 +145,21 @@ struct PlanSteps {
         }
         var branches: [BranchOutcome] = []
         var terms: [String] = []
+        // A filter that matches nothing prunes every branch: they are shown, never executed.
+        if let allowed, allowed.isEmpty, lexical != nil || vector != nil {
+            var pruned: [PlanNode] = []
+            if lexical != nil { pruned.append(PlanNode(lexicalTitle, estimatedRows: window)) }
+            if let vector { var n = vector.node; n.details.removeAll { $0.0 == "Filter strategy" }; pruned.append(n) }
+            if let filterNode { pruned[pruned.count - 1].children.append(filterNode) }
+            var note = root
+            note.children = pruned
+            note.detail("Pruned", "the filter matches no record")
+            note.executed = true
+            note.actualStartMs = 0
+            note.actualEndMs = now()
+            note.actualRows = 0
+            return Outcome(root: note, hits: [], recall: [:], terms: [])
+        }
         if var lexical {
             lexical.allowed = allowed
             let t0 = now()
