@@ -84,11 +84,17 @@ struct Search: ParsableCommand {
             }
             let color = Terminal.colorEnabled()
             print(Render.result(.search(result), workbench: wb, width: Terminal.width(), color: color))
-            if explain && match != nil {
+            if explain {
                 for h in result.hits {
                     print(Style.accent.apply("\n#\(h.rank) \(h.id)", enabled: color))
+                    for (name, v) in h.branches.sorted(by: { $0.key < $1.key }) {
+                        print("  \(name): rank \(v.rank), score \(String(format: "%.4f", v.score))" + (name == "vector" ? " (similarity; higher is nearer)" : ""))
+                    }
+                    if let filter { print("  filter: \(filter) → true") }
                     if let f = h.fusion { print("  fusion: " + f) }
-                    for line in try wb.explainLexical(lexical, ordinal: h.ordinal) { print("  " + line) }
+                    if match != nil, h.branches["bm25"] != nil {
+                        for line in try wb.explainLexical(lexical, ordinal: h.ordinal) { print("  " + line) }
+                    }
                 }
             }
         }
