@@ -96,7 +96,7 @@ final class Runner: @unchecked Sendable {
             if let top = branches[0].hits.first {
                 near.target = .document(top.id)
                 vector.near = near
-                branches[1].title = "vector ≈ doc \(top.id) (no embedder)"
+                branches[1].title = "vector≈\(top.id) (no embedder)"
                 do { vectorResult = try workbench.search(vector) } catch { branches[1].error = Self.words(error) }
             } else {
                 branches[1].error = "NEAR text needs the embedder; no lexical hit to stand in"

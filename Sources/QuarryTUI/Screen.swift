@@ -94,7 +94,7 @@ final class Screen {
 
         let bodyTop = 2
         let bodyHeight = rows - 3
-        let bottomHeight = min(max(7, bodyHeight * 2 / 5), bodyHeight - 5)
+        let bottomHeight = min(max(9, bodyHeight * 2 / 5), bodyHeight - 5)
         results.draw(canvas, in: Rect(y: bodyTop, x: 0, height: bodyHeight - bottomHeight, width: cols), focused: focus == 1)
         let y = bodyTop + bodyHeight - bottomHeight
         let paramsWidth = cols >= 120 ? 26 : 20
