@@ -39,6 +39,11 @@ enum TerminalSession {
 
     private static func installSignalHandlers() {
         let terminating: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+        // A parent may have left these blocked (the mask is inherited): unblock them, or they never arrive.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in terminating { sigaddset(&set, s) }
+        _ = sigprocmask(SIG_UNBLOCK, &set, nil)
         for s in terminating {
             _ = signal(s) { sig in
                 _ = endwin()

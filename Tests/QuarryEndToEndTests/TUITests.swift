@@ -11,32 +11,43 @@ final class Tmux {
     let session = "tui"
 
     init(width: Int, height: Int, cwd: String) throws {
-        // The server forked by new-session keeps the client's stdout: send it nowhere, or a pipe never closes.
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
-                       "-c", cwd, "env PS1='$ ' bash --norc --noprofile"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        precondition(p.terminationStatus == 0, "tmux new-session failed")
+        let r = try run(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "-c", cwd, "env PS1='$ ' bash --norc --noprofile"])
+        precondition(r.status == 0, "tmux new-session failed: \(r.output)")
     }
 
     deinit { _ = try? run(["kill-server"]) }
 
+    /// Runs a command with posix_spawn and waitpid, its output going to a file: the tmux server that
+    /// new-session forks inherits the client's descriptors, so pipes would never close and
+    /// Foundation's Process would not see the client exit.
     @discardableResult
     static func exec(_ args: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let out = NSTemporaryDirectory() + "quarry-tmux-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = (["/usr/bin/env"] + args).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        // Test runners block signals on their threads; the shell and the TUI must start with none blocked.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, environ)
+        guard rc == 0 else { return (127, "posix_spawn failed: \(rc)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let output = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        let exited = status & 0x7f == 0
+        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
     }
 
     @discardableResult
@@ -190,7 +201,10 @@ struct TUITests {
 
         // 80×24: redrawn to the new size, no line wider than 80 cells.
         try tmux.resize(width: 80, height: 24)
-        lines = try tmux.wait { ls in ls.contains { $0.hasPrefix("┌") && cellWidth($0) == 80 && $0.hasSuffix("┐") } && !ls.contains { cellWidth($0) > 80 } }
+        lines = try tmux.wait { ls in
+            ls.count >= 24 && ls[0].contains("Quarry · c") && ls[1].contains("query›") && ls[2].hasPrefix("┌") && ls[2].hasSuffix("┐")
+                && cellWidth(ls[2]) == 80 && !ls.contains { cellWidth($0) > 80 }
+        }
         let small = lines.joined(separator: "\n")
         for l in lines { #expect(cellWidth(l) <= 80, "too wide after resize: \(l)") }
         #expect(lines.first?.contains("Quarry · c") == true, "\(small)")
