@@ -13,9 +13,15 @@ final class Tmux {
     init(width: Int, height: Int, cwd: String) throws {
         let r = try run(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "-c", cwd, "env PS1='$ ' bash --norc --noprofile"])
         precondition(r.status == 0, "tmux new-session failed: \(r.output)")
+        serverPID = Int32((try? run(["display-message", "-p", "-t", session, "#{pid}"]).output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? "")
     }
 
-    deinit { _ = try? run(["kill-server"]) }
+    private var serverPID: Int32?
+
+    deinit {
+        _ = try? run(["kill-server"])
+        if let pid = serverPID, kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+    }
 
     /// Runs a command with posix_spawn and waitpid, its output going to a file: the tmux server that
     /// new-session forks inherits the client's descriptors, so pipes would never close and
