@@ -1,2 +1,43 @@
 import CNcursesw
-public enum TUIModule { static func linkCheck() -> Int32 { quarry_color_pair(1) } }
+import Foundation
+import QuarryEngine
+
+/// `quarry tui`: one screen with the same query answered lexically, by vectors and hybrid,
+/// its plan, its recall against the exact answer, its latency, and keys that tune parameters.
+public struct TUI {
+    public enum Failure: Error, CustomStringConvertible {
+        case notATerminal
+        case noCollection
+        public var description: String {
+            switch self {
+            case .notATerminal: return "quarry tui needs a terminal on standard input and output"
+            case .noCollection: return "the database has no collection; import one with: quarry import FOLDER --collection NAME"
+            }
+        }
+    }
+
+    let workbench: Workbench
+    let collection: String?
+
+    public init(workbench: Workbench, collection: String? = nil) {
+        self.workbench = workbench
+        self.collection = collection
+    }
+
+    /// Opens the screen and runs until the user quits; the terminal is restored on every way out.
+    public func run() throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw Failure.notATerminal }
+        let name: String
+        if let collection {
+            name = try workbench.database.collection(named: collection).name
+        } else {
+            guard let first = try workbench.database.collections().first?.name else { throw Failure.noCollection }
+            name = first
+        }
+        let records = try workbench.database.idMap(collection: name).live
+        let workspace = Workspace(runner: Runner(workbench: workbench, collection: name), recordCount: records)
+        TerminalSession.start()
+        defer { TerminalSession.restore() }
+        Screen(workspace: workspace).run()
+    }
+}

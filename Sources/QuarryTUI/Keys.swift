@@ -1,0 +1,114 @@
+import CNcursesw
+
+/// A key press, decoded from curses' wide-character input.
+enum Key: Hashable {
+    case char(Character)
+    case ctrl(Character)
+    case up, down, left, right, home, end, pageUp, pageDown
+    case enter, escape, tab, backTab, backspace, delete
+    case resize
+    case other(Int32)
+
+    init(character c: wint_t) {
+        switch c {
+        case 9: self = .tab
+        case 10, 13: self = .enter
+        case 27: self = .escape
+        case 8, 127: self = .backspace
+        case 1...26: self = .ctrl(Character(Unicode.Scalar(UInt8(c) + 96)))
+        default:
+            if let u = Unicode.Scalar(UInt32(c)) { self = .char(Character(u)) } else { self = .other(Int32(bitPattern: UInt32(c))) }
+        }
+    }
+
+    init(code: Int32) {
+        switch code {
+        case KEY_UP: self = .up
+        case KEY_DOWN: self = .down
+        case KEY_LEFT: self = .left
+        case KEY_RIGHT: self = .right
+        case KEY_HOME: self = .home
+        case KEY_END: self = .end
+        case KEY_PPAGE: self = .pageUp
+        case KEY_NPAGE: self = .pageDown
+        case KEY_ENTER: self = .enter
+        case KEY_BTAB: self = .backTab
+        case KEY_BACKSPACE: self = .backspace
+        case KEY_DC: self = .delete
+        case KEY_RESIZE: self = .resize
+        default: self = .other(code)
+        }
+    }
+}
+
+/// What a panel did with a key: the screen manager redraws or quits accordingly.
+struct KeyResult: OptionSet {
+    let rawValue: Int
+    static let handled = KeyResult(rawValue: 1)
+    static let redraw = KeyResult(rawValue: 2)
+    static let quit = KeyResult(rawValue: 4)
+    static let ignored: KeyResult = []
+    static let done: KeyResult = [.handled, .redraw]
+}
+
+/// The actions keys are bound to.
+enum Action: Equatable {
+    case quit, help, nextPane, previousPane, focusQuery, leaveQuery, runQuery
+    case nextQuery, previousQuery
+    case up, down, pageUp, pageDown, top, bottom
+    case decrease, increase, open, close
+}
+
+/// Where a binding applies: everywhere, or in one kind of panel.
+enum KeyContext: String, CaseIterable {
+    case global = "anywhere"
+    case queryLine = "query line"
+    case panes = "outside the query line"
+    case results = "result columns"
+    case parameters = "parameters pane"
+    case overlay = "document and help views"
+}
+
+struct Binding {
+    var keys: [Key]
+    var label: String
+    var context: KeyContext
+    var action: Action?
+    var help: String
+}
+
+/// Every key of the workbench, in one table: dispatch reads it and `?` lists it.
+enum Bindings {
+    static let table: [Binding] = [
+        Binding(keys: [.ctrl("c")], label: "Ctrl-C", context: .global, action: .quit, help: "quit"),
+        Binding(keys: [.tab], label: "Tab", context: .global, action: .nextPane, help: "next pane"),
+        Binding(keys: [.backTab], label: "Shift-Tab", context: .global, action: .previousPane, help: "previous pane"),
+        Binding(keys: [.enter], label: "Enter", context: .queryLine, action: .runQuery, help: "run the query in all three columns"),
+        Binding(keys: [.escape], label: "Esc", context: .queryLine, action: .leaveQuery, help: "leave the query line"),
+        Binding(keys: [], label: "←/→ Home/End", context: .queryLine, action: nil, help: "move the cursor (Ctrl-A/Ctrl-E too)"),
+        Binding(keys: [], label: "↑/↓", context: .queryLine, action: nil, help: "query history"),
+        Binding(keys: [], label: "Ctrl-U/Ctrl-W", context: .queryLine, action: nil, help: "clear the line / delete a word"),
+        Binding(keys: [.char("q")], label: "q", context: .panes, action: .quit, help: "quit"),
+        Binding(keys: [.char("?")], label: "?", context: .panes, action: .help, help: "this help"),
+        Binding(keys: [.char("/"), .char("i")], label: "/ or i", context: .panes, action: .focusQuery, help: "back to the query line"),
+        Binding(keys: [.char("n")], label: "n", context: .panes, action: .nextQuery, help: "query-set mode: next test query"),
+        Binding(keys: [.char("p")], label: "p", context: .panes, action: .previousQuery, help: "query-set mode: previous test query"),
+        Binding(keys: [.up, .char("k")], label: "↑/k", context: .panes, action: .up, help: "move up / scroll up"),
+        Binding(keys: [.down, .char("j")], label: "↓/j", context: .panes, action: .down, help: "move down / scroll down"),
+        Binding(keys: [.pageUp], label: "PgUp", context: .panes, action: .pageUp, help: "page up"),
+        Binding(keys: [.pageDown, .char(" ")], label: "PgDn/Space", context: .panes, action: .pageDown, help: "page down"),
+        Binding(keys: [.home, .char("g")], label: "Home/g", context: .panes, action: .top, help: "first line"),
+        Binding(keys: [.end, .char("G")], label: "End/G", context: .panes, action: .bottom, help: "last line"),
+        Binding(keys: [.left, .char("h")], label: "←/h", context: .results, action: .decrease, help: "column to the left"),
+        Binding(keys: [.right, .char("l")], label: "→/l", context: .results, action: .increase, help: "column to the right"),
+        Binding(keys: [.enter], label: "Enter", context: .results, action: .open, help: "open the selected hit's document"),
+        Binding(keys: [.left, .char("-")], label: "←/-", context: .parameters, action: .decrease, help: "lower the selected value and re-run"),
+        Binding(keys: [.right, .char("+")], label: "→/+", context: .parameters, action: .increase, help: "raise the selected value and re-run"),
+        Binding(keys: [.escape, .char("q"), .enter], label: "Esc/q/Enter", context: .overlay, action: .close, help: "close the document or help view"),
+    ]
+
+    /// The action of `key` in `context` (only that context's own bindings).
+    static func action(_ key: Key, in context: KeyContext) -> Action? {
+        table.first { $0.context == context && $0.keys.contains(key) }?.action
+    }
+}

@@ -1,0 +1,88 @@
+/// A full-screen view over the panes (document, help): scrolls, and closes with Esc, q or Enter.
+class Overlay: Panel {
+    var title: String { "" }
+    let context = KeyContext.overlay
+    var hint: String { "↑/↓ PgUp/PgDn: scroll · Esc/q/Enter: close" }
+    var scroller = Scroller()
+    private var lastPage = 1
+    private var lastCount = 0
+    var closed = false
+
+    func lines(width: Int) -> [(String, Theme)] { [] }
+
+    func draw(_ canvas: Canvas, in rect: Rect, focused: Bool) {
+        for y in rect.y..<rect.bottom { canvas.line(y, rect.x, "", width: rect.width) }
+        canvas.box(rect, title: title, focused: true)
+        let inner = rect.inner
+        let all = lines(width: inner.width)
+        lastPage = inner.height
+        lastCount = all.count
+        scroller.offset = min(scroller.offset, max(0, all.count - inner.height))
+        for (i, l) in all.dropFirst(scroller.offset).prefix(inner.height).enumerated() {
+            canvas.put(inner.y + i, inner.x, l.0, width: inner.width, l.1)
+        }
+        if all.count > inner.height, rect.width > 20 {
+            let where_ = "\(scroller.offset + 1)-\(min(all.count, scroller.offset + inner.height))/\(all.count)"
+            canvas.put(rect.bottom - 1, rect.right - Cells.width(where_) - 3, " " + where_ + " ", width: Cells.width(where_) + 2, .title)
+        }
+    }
+
+    func handle(_ key: Key) -> KeyResult {
+        if Bindings.action(key, in: .overlay) == .close { closed = true; return .done }
+        guard let a = Bindings.action(key, in: .panes), scroller.apply(a, lines: lastCount, page: lastPage) else { return .handled }
+        return .done
+    }
+}
+
+/// A hit's document: every field wrapped, the metadata, and the BM25 explanation of its score.
+final class DocumentOverlay: Overlay {
+    let document: DocumentContent
+    let terms: [String]
+
+    init(_ document: DocumentContent, query: String) {
+        self.document = document
+        terms = query.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init).filter { $0.count > 2 }
+    }
+
+    override var title: String { "document \(document.id)" }
+
+    override func lines(width: Int) -> [(String, Theme)] {
+        var out: [(String, Theme)] = []
+        for (name, value) in document.fields {
+            out.append((name, .title))
+            for l in Cells.wrap(value, width - 2) {
+                let lower = l.lowercased()
+                out.append(("  " + l, terms.contains { lower.contains($0) } ? .highlight : .normal))
+            }
+            out.append(("", .normal))
+        }
+        if !document.metadata.isEmpty {
+            out.append(("metadata", .title))
+            for l in document.metadata { out.append(("  " + l, .muted)) }
+            out.append(("", .normal))
+        }
+        out.append(("BM25 explanation", .title))
+        for l in document.explanation { out.append((l, .normal)) }
+        return out
+    }
+}
+
+/// Every key of the binding table, by where it applies, and the marks of the result columns.
+final class HelpOverlay: Overlay {
+    override var title: String { "keys" }
+
+    override func lines(width: Int) -> [(String, Theme)] {
+        var out: [(String, Theme)] = []
+        for context in KeyContext.allCases {
+            let rows = Bindings.table.filter { $0.context == context }
+            guard !rows.isEmpty else { continue }
+            out.append((context.rawValue, .title))
+            for b in rows { out.append(("  " + Cells.fit(b.label, 16, ellipsis: false) + b.help, .normal)) }
+        }
+        out.append(("marks in the result columns", .title))
+        out.append(("  ✓  relevant in the query set's qrels", .relevant))
+        out.append(("  ◆  in the exact top-10 (FLAT scan of the vectors)", .exact))
+        out.append(("  ↑n ↓n  rank moved since the last run of the same query; + new", .normal))
+        return out
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// The three result columns side by side: lexical, vector, hybrid. ←/→ pick a column, ↑/↓ a
+/// hit, Enter opens its document.
+final class ResultsPanel: Panel {
+    let title = "results"
+    let context = KeyContext.results
+    let hint = "↑/↓ hit · ←/→ column · Enter: document · n/p: query set · ?: help · q: quit"
+    private unowned let workspace: Workspace
+    var column = 0
+    var row = 0
+
+    init(workspace: Workspace) { self.workspace = workspace }
+
+    func draw(_ canvas: Canvas, in rect: Rect, focused: Bool) {
+        let w = rect.width / 3
+        for b in Branch.allCases {
+            let x = rect.x + b.rawValue * w
+            let width = b == .hybrid ? rect.width - 2 * w : w
+            drawColumn(canvas, b, Rect(y: rect.y, x: x, height: rect.height, width: width), focused: focused && column == b.rawValue)
+        }
+    }
+
+    private func drawColumn(_ canvas: Canvas, _ branch: Branch, _ r: Rect, focused: Bool) {
+        let o = workspace.outcome?.branches[branch.rawValue]
+        var title = o?.title ?? branch.name
+        if let o, o.error == nil { title += String(format: " %.1fms", o.ms) }
+        canvas.box(r, title: title, focused: focused)
+        let inner = r.inner
+        guard inner.width > 0, inner.height > 0 else { return }
+        guard let o else {
+            if branch == .lexical {
+                for (i, l) in Cells.wrap("Type a query and press Enter.", inner.width).prefix(inner.height).enumerated() {
+                    canvas.put(inner.y + i, inner.x, l, width: inner.width, .muted)
+                }
+            }
+            return
+        }
+        if let e = o.error {
+            for (i, l) in Cells.wrap(e, inner.width).prefix(inner.height).enumerated() {
+                canvas.put(inner.y + i, inner.x, l, width: inner.width, .error)
+            }
+            return
+        }
+        if o.hits.isEmpty { canvas.put(inner.y, inner.x, "no hits", width: inner.width, .muted); return }
+        let selected = focused ? min(row, o.hits.count - 1) : -1
+        let first = max(0, selected - inner.height + 1)
+        let idWidth = min(o.hits.map { Cells.width($0.id) }.max() ?? 4, max(3, (inner.width - 16) / 3))
+        for (i, h) in o.hits.dropFirst(first).prefix(inner.height).enumerated() {
+            let y = inner.y + i
+            let isSelected = first + i == selected
+            line(canvas, h, y: y, x: inner.x, width: inner.width, idWidth: idWidth, selected: isSelected)
+        }
+    }
+
+    /// `rank ✓◆↑n id title score`, fitted to `width` cells.
+    private func line(_ canvas: Canvas, _ h: Hit, y: Int, x: Int, width: Int, idWidth: Int, selected: Bool) {
+        let score = h.score < 0.1 && h.score > 0 ? String(format: "%.4f", h.score) : String(format: "%.3f", h.score)
+        var move = "  "
+        var moveTheme = Theme.normal
+        if let m = h.move, m != 0 { move = (m > 0 ? "↑" : "↓") + String(abs(m)); moveTheme = m > 0 ? .rankUp : .rankDown }
+        else if h.isNew { move = "+"; moveTheme = .rankUp }
+        let scoreWidth = Cells.width(score)
+        let titleWidth = max(0, width - 2 - 1 - 2 - 3 - 1 - idWidth - 1 - 1 - scoreWidth)
+        let base: Theme = selected ? .selection : .normal
+        if selected { canvas.line(y, x, "", width: width, .selection) }
+        var parts: [(String, Theme)] = [
+            (Cells.right(String(h.rank), 2) + " ", base),
+            (h.relevant ? "✓" : " ", selected ? base : .relevant),
+            (h.exact ? "◆" : " ", selected ? base : .exact),
+            (Cells.fit(move, 3, ellipsis: false), selected ? base : moveTheme),
+            (" " + Cells.fit(h.id, idWidth) + " ", base),
+        ]
+        if titleWidth > 0 { parts.append((Cells.fit(h.title, titleWidth), selected ? base : .muted)) }
+        parts.append((" " + score, base))
+        canvas.spans(y, x, parts, width: width)
+    }
+
+    var selectedHit: Hit? {
+        guard let hits = workspace.outcome?.branches[column].hits, !hits.isEmpty else { return nil }
+        return hits[min(row, hits.count - 1)]
+    }
+
+    func handle(_ key: Key) -> KeyResult {
+        guard let action = Bindings.action(key, in: .results) ?? Bindings.action(key, in: .panes) else { return .ignored }
+        let count = workspace.outcome?.branches[column].hits.count ?? 0
+        switch action {
+        case .decrease: column = (column + 2) % 3
+        case .increase: column = (column + 1) % 3
+        case .up: row = max(0, min(row, count - 1) - 1)
+        case .down: row = min(max(0, count - 1), row + 1)
+        case .pageUp: row = max(0, row - 10)
+        case .pageDown: row = min(max(0, count - 1), row + 10)
+        case .top: row = 0
+        case .bottom: row = max(0, count - 1)
+        case .open:
+            if let h = selectedHit { workspace.open(h) }
+        default: return .ignored
+        }
+        return .done
+    }
+}

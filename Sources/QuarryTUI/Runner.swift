@@ -1,0 +1,201 @@
+import Foundation
+import QuarryEngine
+
+/// What the worker hands back to the UI thread.
+enum Message: Sendable {
+    case run(RunOutcome)
+    case document(DocumentContent)
+    case querySet([QuerySetEntry], note: String?)
+    case failure(String)
+}
+
+/// A mailbox between the worker and the UI loop, which drains it between keys.
+final class Inbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Message] = []
+
+    func post(_ m: Message) { lock.lock(); items.append(m); lock.unlock() }
+
+    func drain() -> [Message] {
+        lock.lock(); defer { lock.unlock() }
+        let out = items
+        items.removeAll()
+        return out
+    }
+}
+
+/// Runs every engine call on one serial queue, off the UI thread: the workbench is only ever
+/// touched from there, and typing never waits for a query.
+final class Runner: @unchecked Sendable {
+    let workbench: Workbench
+    let collection: String
+    let inbox = Inbox()
+    private let queue = DispatchQueue(label: "quarry.tui.engine")
+    /// Hits shown per column.
+    static let depth = 30
+    private var titles: [UInt32: String] = [:]
+
+    init(workbench: Workbench, collection: String) {
+        self.workbench = workbench
+        self.collection = collection
+    }
+
+    func run(query: String, fromSet: QuerySetEntry?, params: Params, generation: Int) {
+        queue.async { [self] in inbox.post(.run(execute(query: query, fromSet: fromSet, params: params, generation: generation))) }
+    }
+
+    func open(ordinal: UInt32, query: String, params: Params) {
+        queue.async { [self] in
+            do { inbox.post(.document(try document(ordinal: ordinal, query: query, params: params))) }
+            catch { inbox.post(.failure(Self.words(error))) }
+        }
+    }
+
+    func loadQuerySet() {
+        queue.async { [self] in
+            do { inbox.post(try querySet()) } catch { inbox.post(.failure(Self.words(error))) }
+        }
+    }
+
+    static func words(_ error: Error) -> String {
+        if let e = error as? QueryError { return e.message }
+        if let e = error as? StorageError { return e.message }
+        return String(describing: error)
+    }
+
+    // MARK: - On the engine queue
+
+    private func execute(query: String, fromSet: QuerySetEntry?, params: Params, generation: Int) -> RunOutcome {
+        let plain = fromSet != nil
+        var lexical = SearchStatement(collection: collection)
+        lexical.match = MatchClause(text: query, plain: plain)
+        lexical.limit = Self.depth
+        lexical.with = params.with
+
+        var branches: [BranchOutcome] = Branch.allCases.map { BranchOutcome(title: $0.name) }
+        var plan: PlanNode?
+        var footer: [String] = []
+
+        // Lexical.
+        do {
+            let r = try workbench.search(lexical)
+            branches[0].hits = try hits(r)
+            branches[0].ms = r.planningMs + r.executionMs
+        } catch { branches[0].error = Self.words(error) }
+
+        // Vector: the query's own vector (query set), else its text, else the top lexical hit's document.
+        var near = NearClause(target: fromSet?.vector.map { .vector($0) } ?? .text(query))
+        var vector = SearchStatement(collection: collection)
+        vector.limit = Self.depth
+        vector.with = params.with
+        vector.near = near
+        var vectorResult: SearchResult?
+        do {
+            vectorResult = try workbench.search(vector)
+        } catch EngineError.unsupported {
+            if let top = branches[0].hits.first {
+                near.target = .document(top.id)
+                vector.near = near
+                branches[1].title = "vector≈\(top.id) (no embedder)"
+                do { vectorResult = try workbench.search(vector) } catch { branches[1].error = Self.words(error) }
+            } else {
+                branches[1].error = "NEAR text needs the embedder; no lexical hit to stand in"
+            }
+        } catch { branches[1].error = Self.words(error) }
+        var exactIDs: [String] = []
+        if let r = vectorResult {
+            do {
+                branches[1].hits = try hits(r)
+                branches[1].ms = r.planningMs + r.executionMs
+                var exact = vector
+                exact.near?.index = "flat"
+                exact.limit = 10
+                exactIDs = try workbench.search(exact).hits.map(\.id)
+                let top = Set(branches[1].hits.prefix(10).map(\.id))
+                branches[1].recallExact = exactIDs.isEmpty ? 1 : Double(exactIDs.filter(top.contains).count) / Double(exactIDs.count)
+            } catch { branches[1].error = Self.words(error) }
+        }
+
+        // Hybrid, with EXPLAIN ANALYZE for the plan pane.
+        var hybrid = lexical
+        if vectorResult != nil { hybrid.near = vector.near }
+        hybrid.fusion = vectorResult != nil ? .rrf(k: params.rrfK) : nil
+        if vectorResult == nil { branches[2].title = "hybrid (lexical only)" }
+        do {
+            let r = try workbench.search(hybrid, analyze: true)
+            branches[2].hits = try hits(r)
+            branches[2].ms = r.planningMs + r.executionMs
+            branches[2].recallExact = r.recall["vector"]
+            plan = r.plan
+            footer = [String(format: "Planning Time: %.3f ms", r.planningMs), String(format: "Execution Time: %.3f ms", r.executionMs)]
+        } catch {
+            branches[2].error = Self.words(error)
+            footer = ["(no plan: \(Self.words(error)))"]
+        }
+
+        // Marks and quality against the exact answer and the judgements.
+        let exactSet = Set(exactIDs)
+        for i in branches.indices {
+            for j in branches[i].hits.indices {
+                let id = branches[i].hits[j].id
+                branches[i].hits[j].exact = exactSet.contains(id)
+                branches[i].hits[j].relevant = (fromSet?.grades[id] ?? 0) > 0
+            }
+            if let set = fromSet, branches[i].error == nil {
+                let ids = branches[i].hits.map(\.id)
+                let relevant = Set(set.grades.filter { $0.value > 0 }.keys)
+                branches[i].recallQrels = Measures.recall(ids, relevant: relevant)
+                branches[i].ndcg = Measures.ndcg(ids, grades: set.grades)
+            }
+        }
+        return RunOutcome(generation: generation, query: query, fromSet: fromSet, params: params, branches: branches, plan: plan, planFooter: footer)
+    }
+
+    private func hits(_ r: SearchResult) throws -> [Hit] {
+        try r.hits.map { h in
+            Hit(ordinal: h.ordinal, id: h.id, title: try title(h.ordinal), score: h.score, rank: h.rank)
+        }
+    }
+
+    private func title(_ ordinal: UInt32) throws -> String {
+        if let t = titles[ordinal] { return t }
+        let r = try workbench.database.record(collection: collection, ordinal: ordinal)
+        let t = r.flatMap { $0.text("title") ?? $0.fields.first?.value.stringValue } ?? ""
+        titles[ordinal] = t
+        return t
+    }
+
+    private func document(ordinal: UInt32, query: String, params: Params) throws -> DocumentContent {
+        guard let r = try workbench.database.record(collection: collection, ordinal: ordinal) else {
+            throw EngineError.badParameter("record \(ordinal) was deleted")
+        }
+        var request = LexicalRequest(collection: collection, text: query)
+        request.k1 = Float(params.k1)
+        request.b = Float(params.b)
+        let explanation: [String]
+        do { explanation = try workbench.explainLexical(request, ordinal: ordinal) }
+        catch { explanation = ["(no BM25 explanation: \(Self.words(error)))"] }
+        let fields = r.fields.map { ($0.key, $0.value.stringValue ?? $0.value.jsonText) }
+        let metadata: [String]
+        if case .null = r.metadata { metadata = [] } else {
+            metadata = r.metadata.prettyJSONText.split(separator: "\n").map(String.init)
+        }
+        return DocumentContent(id: r.id, fields: fields, metadata: metadata, explanation: explanation)
+    }
+
+    private func querySet() throws -> Message {
+        let db = workbench.database
+        let splits = try db.splits(collection: collection)
+        guard let split = splits.contains("test") ? "test" : splits.first else {
+            return .querySet([], note: "collection '\(collection)' has no query set")
+        }
+        var grades: [String: [String: Int]] = [:]
+        for q in try db.qrels(collection: collection, split: split) { grades[q.queryID, default: [:]][q.docID] = q.grade }
+        let schema = try db.collection(named: collection)
+        let vectors = try schema.vectorFields.first.map { try db.queryVectors(collection: collection, field: $0.name) } ?? [:]
+        let entries = try db.queries(collection: collection).compactMap { q in
+            grades[q.id].map { QuerySetEntry(query: q, vector: vectors[q.id], grades: $0) }
+        }
+        return .querySet(entries, note: "query set: \(entries.count) judged queries (split \(split))")
+    }
+}

@@ -1,0 +1,141 @@
+import CNcursesw
+import Foundation
+
+/// The screen manager: owns the loop, the layout, the focus, resizing and drawing. Panels only
+/// draw in the rectangles it gives them and answer keys with flags.
+final class Screen {
+    private let workspace: Workspace
+    private let queryLine: QueryLinePanel
+    private let results: ResultsPanel
+    private let plan: PlanPanel
+    private let metrics: MetricsPanel
+    private let params: ParamsPanel
+    /// Tab order.
+    private let panes: [Panel]
+    private var focus = 0
+    private var overlay: Overlay?
+    private var size = (rows: 0, cols: 0)
+
+    init(workspace: Workspace) {
+        self.workspace = workspace
+        queryLine = QueryLinePanel(workspace: workspace)
+        results = ResultsPanel(workspace: workspace)
+        plan = PlanPanel(workspace: workspace)
+        metrics = MetricsPanel(workspace: workspace)
+        params = ParamsPanel(workspace: workspace)
+        panes = [queryLine, results, plan, metrics, params]
+        workspace.onQueryText = { [unowned queryLine] in queryLine.set($0) }
+    }
+
+    /// Runs until a key quits.
+    func run() {
+        var dirty = true
+        while true {
+            for m in workspace.runner.inbox.drain() {
+                workspace.receive(m)
+                dirty = true
+            }
+            if let d = workspace.document {
+                workspace.document = nil
+                overlay = DocumentOverlay(d, query: workspace.outcome?.query ?? "")
+            }
+            let now = TerminalSession.size
+            if now != size { size = now; _ = clear(); dirty = true }
+            if dirty { draw(); dirty = false }
+            guard let key = TerminalSession.readKey() else { continue }
+            let r = dispatch(key)
+            if r.contains(.quit) { return }
+            if r.contains(.redraw) || key == .resize { dirty = true }
+        }
+    }
+
+    private func dispatch(_ key: Key) -> KeyResult {
+        if Bindings.action(key, in: .global) == .quit { return .quit }
+        if let o = overlay {
+            let r = o.handle(key)
+            if o.closed { overlay = nil }
+            return r.union(.redraw)
+        }
+        switch Bindings.action(key, in: .global) {
+        case .nextPane?: focus = (focus + 1) % panes.count; return .done
+        case .previousPane?: focus = (focus + panes.count - 1) % panes.count; return .done
+        default: break
+        }
+        let panel = panes[focus]
+        let r = panel.handle(key)
+        if r.contains(.handled) { return r }
+        if panel === queryLine {
+            if Bindings.action(key, in: .queryLine) == .leaveQuery { focus = 1; return .done }
+            return .ignored
+        }
+        switch Bindings.action(key, in: .panes) {
+        case .quit?: return .quit
+        case .help?: overlay = HelpOverlay(); return .done
+        case .focusQuery?: focus = 0; return .done
+        case .nextQuery?: workspace.stepQuerySet(1); return .done
+        case .previousQuery?: workspace.stepQuerySet(-1); return .done
+        default: return .ignored
+        }
+    }
+
+    // MARK: - Layout and drawing
+
+    private func draw() {
+        let (rows, cols) = size
+        let canvas = Canvas(rows: rows, cols: cols)
+        _ = erase()
+        guard rows >= 12, cols >= 40 else {
+            canvas.put(0, 0, "quarry tui: the terminal is too small (\(cols)×\(rows); needs 40×12)", width: cols, .error)
+            _ = refresh()
+            return
+        }
+        drawHeader(canvas, cols: cols)
+        queryLine.draw(canvas, in: Rect(y: 1, x: 0, height: 1, width: cols), focused: focus == 0 && overlay == nil)
+
+        let bodyTop = 2
+        let bodyHeight = rows - 3
+        let bottomHeight = min(max(9, bodyHeight * 2 / 5), bodyHeight - 5)
+        results.draw(canvas, in: Rect(y: bodyTop, x: 0, height: bodyHeight - bottomHeight, width: cols), focused: focus == 1)
+        let y = bodyTop + bodyHeight - bottomHeight
+        let paramsWidth = cols >= 120 ? 26 : 20
+        let metricsWidth = cols >= 120 ? 36 : 28
+        let planWidth = cols - paramsWidth - metricsWidth
+        plan.draw(canvas, in: Rect(y: y, x: 0, height: bottomHeight, width: planWidth), focused: focus == 2)
+        metrics.draw(canvas, in: Rect(y: y, x: planWidth, height: bottomHeight, width: metricsWidth), focused: focus == 3)
+        params.draw(canvas, in: Rect(y: y, x: planWidth + metricsWidth, height: bottomHeight, width: paramsWidth), focused: focus == 4)
+
+        if let o = overlay {
+            let margin = cols >= 100 && rows >= 30 ? 2 : 0
+            o.draw(canvas, in: Rect(y: 1 + margin / 2, x: margin, height: rows - 2 - margin, width: cols - 2 * margin), focused: true)
+        }
+        drawStatus(canvas, rows: rows, cols: cols)
+
+        if focus == 0 && overlay == nil, let c = queryLine.cursorCell {
+            _ = curs_set(1)
+            _ = move(Int32(c.y), Int32(c.x))
+        } else {
+            _ = curs_set(0)
+        }
+        _ = refresh()
+    }
+
+    private func drawHeader(_ canvas: Canvas, cols: Int) {
+        var text = " Quarry · \(workspace.collection) · \(workspace.recordCount) records"
+        if let set = workspace.querySet, workspace.querySetIndex >= 0, workspace.currentSetEntry != nil {
+            text += " · query set \(workspace.querySetIndex + 1)/\(set.count)"
+        }
+        if workspace.running { text += " · running…" }
+        let right = "?: help "
+        canvas.line(0, 0, text, width: cols, .status)
+        if Cells.width(text) + Cells.width(right) < cols { canvas.put(0, cols - Cells.width(right), right, width: Cells.width(right), .status) }
+    }
+
+    private func drawStatus(_ canvas: Canvas, rows: Int, cols: Int) {
+        let w = workspace
+        if !w.status.isEmpty {
+            canvas.line(rows - 1, 0, w.status.split(separator: "\n").first.map(String.init) ?? "", width: cols, w.statusIsError ? .error : .muted)
+        } else {
+            canvas.line(rows - 1, 0, overlay?.hint ?? panes[focus].hint, width: cols, .muted)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import CNcursesw
+import Foundation
+
+/// The terminal's set-up and restore, in one place.
+///
+/// `start()` switches to curses mode (raw input, no echo, keypad, colours); `restore()` gives the
+/// terminal back exactly as it was (`endwin` restores the tty modes saved by `initscr`). Every
+/// way out restores it: the normal return, a thrown error (the caller's `defer`), and the
+/// signals SIGINT, SIGTERM, SIGHUP and the crash signals, whose handlers call `endwin` and exit.
+enum TerminalSession {
+    /// Only written before the handlers are installed and read by them; an atomic flag is not needed.
+    nonisolated(unsafe) private static var active = false
+
+    static func start() {
+        setlocale(LC_ALL, "")
+        installSignalHandlers()
+        _ = initscr()
+        active = true
+        _ = raw()            // Ctrl-C arrives as a key, not as SIGINT
+        _ = noecho()
+        _ = nonl()
+        _ = keypad(quarry_stdscr(), true)
+        _ = set_escdelay(25)
+        _ = curs_set(0)
+        wtimeout(quarry_stdscr(), 40)  // the loop wakes up to collect query results
+        if has_colors() {
+            _ = start_color()
+            _ = use_default_colors()
+            Theme.install()
+        }
+    }
+
+    static func restore() {
+        guard active else { return }
+        active = false
+        _ = curs_set(1)
+        _ = endwin()
+    }
+
+    private static func installSignalHandlers() {
+        let terminating: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+        // A parent may have left these blocked (the mask is inherited): unblock them, or they never arrive.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in terminating { sigaddset(&set, s) }
+        _ = sigprocmask(SIG_UNBLOCK, &set, nil)
+        for s in terminating {
+            _ = signal(s) { sig in
+                _ = endwin()
+                _exit(128 + sig)
+            }
+        }
+        // A crash restores the terminal too, then dies of the same signal (core dumps stay possible).
+        for s in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] {
+            _ = signal(s) { sig in
+                _ = endwin()
+                _ = signal(sig, SIG_DFL)
+                _ = raise(sig)
+            }
+        }
+    }
+
+    /// The screen's size in cells.
+    static var size: (rows: Int, cols: Int) {
+        let w = quarry_stdscr()
+        return (Int(quarry_getmaxy(w)), Int(quarry_getmaxx(w)))
+    }
+
+    /// The next key, or nil when the timeout passed without one.
+    static func readKey() -> Key? {
+        var ch: wint_t = 0
+        let r = wget_wch(quarry_stdscr(), &ch)
+        if r == KEY_CODE_YES { return Key(code: Int32(ch)) }
+        if r == OK { return Key(character: ch) }
+        return nil
+    }
+}
