@@ -54,7 +54,7 @@ sample: release model
 	fi
 
 run: sample
-	@$(RELEASE_BIN) --db "$(DB)"
+	@$(RELEASE_BIN) tui --db "$(DB)"
 
 test: deps model
 	$(SWIFT) test -c release
