@@ -94,6 +94,7 @@ let package = Package(
         .testTarget(name: "QuarryEmbedTests", dependencies: ["QuarryEmbed"]),
         .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval"]),
         .testTarget(name: "QuarryEngineTests", dependencies: ["QuarryEngine"]),
+        .testTarget(name: "QuarryREPLTests", dependencies: ["QuarryREPL"]),
         .testTarget(name: "QuarryEndToEndTests", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -12,13 +12,27 @@ extension REPL {
     }
 
     static let dotCommands: [DotCommand] = [
-        DotCommand(name: ".collections", arguments: "", help: "List the collections with sizes, fields and indexes", run: { $0.dotCollections($1) }),
-        DotCommand(name: ".schema", arguments: "[COLLECTION]", help: "Show the schema, query sets and indexes of collections", run: { $0.dotSchema($1) }),
         DotCommand(name: ".open", arguments: "FILE", help: "Open (or create) another database file", run: { $0.dotOpen($1) }),
-        DotCommand(name: ".mode", arguments: "table|json|csv|line", help: "How results are printed", run: { $0.dotMode($1) }),
+        DotCommand(name: ".import", arguments: "PATH COLLECTION [--vectors F] [--query-vectors F] [--text-fields a,b] [--id-field F]",
+                   help: "Import a BEIR folder, JSONL or CSV into a collection", run: { $0.dotImport($1) }),
+        DotCommand(name: ".collections", arguments: "", help: "List the collections with sizes, fields and indexes", run: { $0.dotCollections($1) }),
+        DotCommand(name: ".schema", arguments: "[COLLECTION]", help: "Show fields, query sets, indexes and JSON paths with their types", run: { $0.dotSchema($1) }),
+        DotCommand(name: ".index", arguments: "COLLECTION --text F,F | --vector F [--type hnsw] | --json-path P",
+                   help: "Build a BM25, vector or JSON path index", run: { $0.dotIndex($1) }),
+        DotCommand(name: ".explain", arguments: "on|off", help: "Show the EXPLAIN ANALYZE plan above each search's hits", run: { $0.dotExplain($1) }),
         DotCommand(name: ".timer", arguments: "on|off", help: "Print the time each statement took", run: { $0.dotTimer($1) }),
+        DotCommand(name: ".mode", arguments: "table|json|csv|line", help: "How results are printed", run: { $0.dotMode($1) }),
+        DotCommand(name: ".eval", arguments: "COLLECTION [bm25|vector|hybrid] [k1=… b=… ef=… split=… fields=…]",
+                   help: "Score the query set against its qrels; stores a run", run: { $0.dotEval($1) }),
+        DotCommand(name: ".sweep", arguments: "COLLECTION ef|k1|b|nprobe V,V,… [split=…]",
+                   help: "Evaluate each value of a parameter and tabulate quality and latency", run: { $0.dotSweep($1) }),
+        DotCommand(name: ".runs", arguments: "[COLLECTION]", help: "List the stored evaluation runs", run: { $0.dotRuns($1) }),
+        DotCommand(name: ".set", arguments: "NAME VALUE", help: "Change a session setting (as SET name = value)", run: { $0.dotSet($1) }),
+        DotCommand(name: ".show", arguments: "[NAME]", help: "Show session settings (as SHOW)", run: { $0.dotShow($1) }),
+        DotCommand(name: ".read", arguments: "FILE", help: "Run the statements and dot-commands in FILE", run: { $0.dotRead($1) }),
         DotCommand(name: ".output", arguments: "[FILE]", help: "Send output to FILE, or back to the screen without FILE", run: { $0.dotOutput($1) }),
-        DotCommand(name: ".read", arguments: "FILE", help: "Run the statements in FILE", run: { $0.dotRead($1) }),
+        DotCommand(name: ".tutorial", arguments: "[N]", help: "Step through the guided tutorial (chapter N)", run: { $0.dotTutorial($1) }),
+        DotCommand(name: ".sleep", arguments: "SECONDS", help: "Wait (Ctrl-C interrupts); for scripts and demos", run: { $0.dotSleep($1) }),
         DotCommand(name: ".help", arguments: "[COMMAND]", help: "Show this help", run: { $0.dotHelp($1) }),
         DotCommand(name: ".quit", arguments: "", help: "Leave the shell (Ctrl-D does too)", run: { repl, _ in repl.shouldQuit = true; return true }),
     ]
@@ -70,14 +84,22 @@ extension REPL {
     func dotSchema(_ args: [String]) -> Bool {
         do {
             let names = args.isEmpty ? try workbench.database.collections().map(\.name) : args
-            for name in names { output.line(Render.schema(try workbench.database.summary(of: name), color: output.color)) }
+            for name in names {
+                output.line(Render.schema(try workbench.database.summary(of: name), color: output.color))
+                let paths = catalog.paths(of: name).filter { !$0.path.hasSuffix("[]") && $0.path != "metadata" }
+                if !paths.isEmpty {
+                    output.line("  JSON paths:")
+                    output.line(CompletionListing.render(paths.map { Candidate($0.path, note: $0.type) }, width: output.width - 4)
+                        .split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+                }
+            }
             return true
         } catch { output.error(error.message); return false }
     }
 
     func dotOpen(_ args: [String]) -> Bool {
         guard let path = args.first else { output.error("usage: .open FILE"); return false }
-        do { try workbench.open(path: path); output.line("opened \(path)"); return true } catch { output.error(error.message); return false }
+        do { try workbench.open(path: path); catalog.invalidate(); output.line("opened \(path)"); return true } catch { output.error(error.message); return false }
     }
 
     func dotMode(_ args: [String]) -> Bool {
@@ -91,11 +113,8 @@ extension REPL {
     }
 
     func dotTimer(_ args: [String]) -> Bool {
-        switch args.first {
-        case "on"?: timer = true
-        case "off"?: timer = false
-        default: output.error("usage: .timer on|off"); return false
-        }
+        guard let on = Self.onOff(args) else { output.error("usage: .timer on|off"); return false }
+        timer = on
         return true
     }
 
@@ -103,7 +122,7 @@ extension REPL {
         if let old = output.file { try? old.close() }
         output.file = nil
         guard let path = args.first else { return true }
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else { output.error("cannot write \(path)"); return false }
         output.file = handle
         return true
@@ -128,19 +147,65 @@ extension REPL {
 
     func dotHelp(_ args: [String]) -> Bool {
         let shown = args.isEmpty ? Self.dotCommands : Self.dotCommands.filter { $0.name == args[0] || $0.name == "." + args[0] }
-        let width = shown.map { $0.name.count + $0.arguments.count + 1 }.max() ?? 0
-        for c in shown {
-            output.line(DisplayWidth.pad(c.name + (c.arguments.isEmpty ? "" : " " + c.arguments), to: width) + "  " + c.help)
+        guard !shown.isEmpty else {
+            output.error("no command \(args[0])" + (Suggest.nearest(to: args[0], in: Self.dotCommands.map(\.name)).map { "; did you mean \($0)?" } ?? ""))
+            return false
+        }
+        // Usage on one line, meaning under it when both do not fit together.
+        let usages = shown.map { $0.name + ($0.arguments.isEmpty ? "" : " " + $0.arguments) }
+        let column = min(usages.map { DisplayWidth.of($0) }.max() ?? 0, 34)
+        for (c, usage) in zip(shown, usages) {
+            if DisplayWidth.of(usage) <= column { output.line(DisplayWidth.pad(usage, to: column) + "  " + c.help) }
+            else { output.line(usage); output.line(String(repeating: " ", count: column + 2) + c.help) }
         }
         return true
     }
 
-    /// Completion: dot-commands at the start of a line, then collection names.
-    func complete(line: String, word: String) -> [String] {
-        if line.hasPrefix(".") && !line.contains(" ") {
-            return Self.dotCommands.map(\.name).filter { $0.hasPrefix(line) }
+    /// Parses `--name value` options after the positional arguments; `name=value` words too.
+    static func options(_ args: [String]) -> (positional: [String], named: [String: String]) {
+        var positional: [String] = []
+        var named: [String: String] = [:]
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            if a.hasPrefix("--") {
+                let key = String(a.dropFirst(2))
+                if let eq = key.firstIndex(of: "=") { named[String(key[..<eq])] = String(key[key.index(after: eq)...]) }
+                else if i + 1 < args.count { named[key] = args[i + 1]; i += 1 } else { named[key] = "" }
+            } else if let eq = a.firstIndex(of: "="), eq != a.startIndex {
+                named[String(a[..<eq])] = String(a[a.index(after: eq)...])
+            } else {
+                positional.append(a)
+            }
+            i += 1
         }
-        let names = (try? workbench.database.collections().map(\.name)) ?? []
-        return names.filter { $0.hasPrefix(word) }
+        return (positional, named)
+    }
+
+    func dotExplain(_ args: [String]) -> Bool {
+        guard let on = Self.onOff(args) else { output.error("usage: .explain on|off"); return false }
+        explain = on
+        return true
+    }
+
+    static func onOff(_ args: [String]) -> Bool? {
+        switch args.first?.lowercased() {
+        case "on"?, "true"?, "1"?: return true
+        case "off"?, "false"?, "0"?: return false
+        default: return nil
+        }
+    }
+
+    func dotSet(_ args: [String]) -> Bool {
+        guard args.count == 2 else { output.error("usage: .set NAME VALUE"); return false }
+        let value = Double(args[1]) != nil || ["true", "false"].contains(args[1].lowercased()) ? args[1] : "'" + args[1].replacingOccurrences(of: "'", with: "''") + "'"
+        return runStatement("SET \(args[0]) = \(value);")
+    }
+
+    func dotShow(_ args: [String]) -> Bool { runStatement(args.isEmpty ? "SHOW ALL;" : "SHOW \(args[0]);") }
+
+    func dotSleep(_ args: [String]) -> Bool {
+        guard let seconds = args.first.flatMap(Double.init), seconds >= 0 else { output.error("usage: .sleep SECONDS"); return false }
+        return cancellable { Thread.sleep(forTimeInterval: seconds); return true } ?? false
     }
 }

@@ -6,7 +6,7 @@ import QuarryEngine
 ///
 /// On a terminal it reads through GNU readline with a history file; otherwise it reads the pipe,
 /// prints plain output, and stops at the first error with a non-zero status (`sqlite3 -bail`).
-public final class REPL {
+public final class REPL: @unchecked Sendable {
     public enum Mode: String, CaseIterable { case table, json, csv, line }
 
     let workbench: Workbench
@@ -17,11 +17,19 @@ public final class REPL {
     var explain = false
     var shouldQuit = false
     var editor: LineEditor?
+    let catalog: DataCatalog
+    let worker = Worker()
 
     public init(workbench: Workbench, interactive: Bool = Terminal.isTTY(STDIN_FILENO) && Terminal.isTTY(STDOUT_FILENO)) {
         self.workbench = workbench
         self.interactive = interactive
+        self.catalog = DataCatalog(workbench: workbench)
         output.color = interactive && Terminal.colorEnabled()
+    }
+
+    /// Completion of the text before the cursor, from the open database.
+    public func complete(line: String, word: String) -> [Candidate] {
+        Completer(source: catalog).complete(line: line, word: word)
     }
 
     /// Runs until `.quit`, Ctrl-D or the end of the input; returns the exit status.
@@ -30,15 +38,13 @@ public final class REPL {
             let home = ProcessInfo.processInfo.environment["HOME"] ?? NSTemporaryDirectory()
             let history = ProcessInfo.processInfo.environment["QUARRY_HISTORY"] ?? home + "/.quarry_history"
             editor = LineEditor(historyPath: history, completer: { [weak self] line, word in self?.complete(line: line, word: word) ?? [] })
-            output.line("Quarry \(REPL.version) — hybrid search workbench. Type .help for commands, .quit to leave.")
+            output.line("Quarry \(REPL.version) — hybrid search workbench. Type .help for commands, .tutorial to learn, .quit to leave.")
             output.line("Database: \(workbench.database.path)")
         }
         var pending = ""
-        var lineNumber = 0
         while !shouldQuit {
             let prompt = pending.isEmpty ? "quarry> " : "   ...> "
             guard let line = readLine(prompt: prompt) else { break }
-            lineNumber += 1
             if editor?.wasInterrupted == true { pending = ""; continue }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if pending.isEmpty && trimmed.hasPrefix(".") {
@@ -67,27 +73,63 @@ public final class REPL {
         return Swift.readLine(strippingNewline: true)
     }
 
+    /// Runs `body` on the worker; on a terminal Ctrl-C abandons it and prints "cancelled".
+    /// Returns nil when cancelled.
+    func cancellable<T>(_ body: @escaping () -> T) -> T? {
+        guard let editor else { return body() }
+        editor.beginBusy()
+        defer { editor.endBusy() }
+        switch worker.run(interruptible: true, interrupted: { editor.wasInterrupted }, body) {
+        case let .done(value): return value
+        case .cancelled:
+            output.line("^C")
+            output.error("cancelled")
+            return nil
+        }
+    }
+
     /// Runs one statement; false on error.
     func runStatement(_ text: String) -> Bool {
-        do {
-            let started = DispatchTime.now().uptimeNanoseconds
-            let result = try workbench.execute(text)
-            switch mode {
-            case .json: output.line(Render.json(result).prettyJSONText)
-            default: output.line(Render.result(result, workbench: workbench, width: output.width, color: output.color))
-            }
+        var statement = text
+        let head = text.drop { $0.isWhitespace }.prefix(7).uppercased()
+        if explain && head.hasPrefix("SEARCH") { statement = "EXPLAIN ANALYZE " + text }
+        let started = DispatchTime.now().uptimeNanoseconds
+        guard let outcome = cancellable({ [workbench] in Result { try workbench.execute(statement) } }) else { return false }
+        switch outcome {
+        case let .success(result):
+            output.line(render(result))
             if timer {
                 output.line(String(format: "Run Time: %.3f ms", Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6))
             }
             return true
-        } catch let error as QueryError {
-            output.error(error.rendered)
-        } catch let error as StorageError {
-            output.error(error.message)
-        } catch {
-            output.error(String(describing: error))
+        case let .failure(error):
+            output.error(Self.describe(error))
+            return false
         }
-        return false
+    }
+
+    func render(_ result: StatementResult) -> String {
+        if explain, case let .explain(s, true) = result {
+            return Render.result(result, workbench: workbench, width: output.width, color: output.color) + "\n\n"
+                + render(.search(s))
+        }
+        switch mode {
+        case .json: return Render.json(result).prettyJSONText
+        case .csv: return Render.csv(result, workbench: workbench)
+        case .line: return Render.lines(result, workbench: workbench, width: output.width)
+        case .table: return Render.result(result, workbench: workbench, width: output.width, color: output.color)
+        }
+    }
+
+    /// An error in words: statement errors with a caret under the spot, others as their message.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let e as QueryError: return e.rendered
+        case let e as StorageError: return e.message
+        case let e as FilterSyntaxError: return e.rendered
+        case let e as CustomStringConvertible: return e.description
+        default: return String(describing: error)
+        }
     }
 
     static let version = "0.1.0"

@@ -1,0 +1,187 @@
+import Foundation
+import QuarryEngine
+
+/// The dot-commands that change or measure the data: `.import`, `.index`, `.eval`, `.sweep`, `.runs`.
+/// Each runs on the worker, so Ctrl-C returns to the prompt.
+extension REPL {
+    /// Runs `body` cancellably and prints its text or its error; false on error or cancel.
+    func report(_ body: @escaping () throws -> String) -> Bool {
+        guard let outcome = cancellable({ Result { try body() } }) else { return false }
+        switch outcome {
+        case let .success(text): output.line(text); return true
+        case let .failure(error): output.error(Self.describe(error)); return false
+        }
+    }
+
+    func dotImport(_ args: [String]) -> Bool {
+        let (positional, named) = Self.options(args)
+        guard positional.count == 2 else { output.error("usage: .import PATH COLLECTION [--vectors F] [--query-vectors F] [--text-fields a,b] [--id-field F]"); return false }
+        var options = ImportOptions(path: positional[0], collection: positional[1])
+        options.vectors = named["vectors"]
+        options.queryVectors = named["query-vectors"]
+        options.idField = named["id-field"]
+        options.textFields = named["text-fields"].map { $0.split(separator: ",").map(String.init) }
+        if let m = named["vector-model"] { options.vectorModel = m }
+        let database = workbench.database
+        defer { catalog.invalidate() }
+        return report {
+            let s = try Importer(database: database, options: options).run()
+            var text = "imported \(Human.count(s.records)) records into '\(options.collection)' (\(s.format)) in \(Human.seconds(s.seconds))"
+            if s.queries > 0 { text += "; \(Human.count(s.queries)) queries" }
+            if !s.qrels.isEmpty { text += "; qrels " + s.qrels.sorted { $0.key < $1.key }.map { "\($0.key) \(Human.count($0.value))" }.joined(separator: ", ") }
+            if s.vectors > 0 { text += "; \(Human.count(s.vectors)) vectors" }
+            return text
+        }
+    }
+
+    func dotIndex(_ args: [String]) -> Bool {
+        let (positional, named) = Self.options(args)
+        guard positional.count == 1, named["text"] != nil || named["vector"] != nil || named["json-path"] != nil else {
+            output.error("usage: .index COLLECTION --text F,F [--analyzer A] | --vector F [--type hnsw] [--M 16] | --json-path P")
+            return false
+        }
+        let collection = positional[0]
+        let workbench = self.workbench
+        return report {
+            if let field = named["vector"] {
+                var params: [String: String] = [:]
+                for (flag, key) in [("M", "M"), ("ef-construction", "ef_construction"), ("nlist", "nlist"), ("refine-type", "refine_type")] {
+                    if let v = named[flag] { params[key] = v }
+                }
+                let r = try workbench.buildVectorIndex(collection: collection, field: field, type: named["type"] ?? "hnsw", parameters: params)
+                return "built \(r.type.uppercased()) index of '\(collection)'.\(r.field): \(Human.count(r.vectors)) vectors, \(Human.bytes(r.snapshotBytes)) in \(Human.seconds(r.seconds))"
+            }
+            if let path = named["json-path"] {
+                let index = try workbench.buildPathIndex(collection: collection, extraPaths: path.split(separator: ",").map(String.init))
+                return "indexed \(index.indexedPaths.count) JSON paths of '\(collection)': " + index.indexedPaths.map(\.description).joined(separator: ", ")
+            }
+            let fields = named["text"].flatMap { $0.isEmpty ? nil : $0.split(separator: ",").map(String.init) }
+            let r = try workbench.buildLexicalIndex(collection: collection, fields: fields, analyzer: named["analyzer"] ?? "english")
+            return "built BM25 index of '\(collection)' on \(r.fields.joined(separator: ", ")) (\(r.analyzer)): \(Human.count(r.documents)) documents, \(Human.count(r.terms)) terms"
+        }
+    }
+
+    /// An evaluation request from `.eval` words: `COLLECTION [mode] [name=value …]`.
+    static func evalRequest(_ args: [String]) throws -> EvalRequest {
+        let (positional, named) = options(args)
+        guard let collection = positional.first else { throw EngineError.badParameter("usage: .eval COLLECTION [bm25|vector|hybrid] [k1=… b=… ef=… split=…]") }
+        var r = EvalRequest(collection: collection)
+        if positional.count > 1 {
+            guard let m = EvalRequest.Mode(rawValue: positional[1].lowercased()) else {
+                throw EngineError.badParameter("unknown mode '\(positional[1])' (expected bm25, vector or hybrid)")
+            }
+            r.mode = m
+        }
+        for (key, value) in named.sorted(by: { $0.key < $1.key }) {
+            func number() throws -> Double {
+                guard let d = Double(value) else { throw EngineError.badParameter("\(key) takes a number, not '\(value)'") }
+                return d
+            }
+            switch key {
+            case "k1": r.lexical.k1 = Float(try number())
+            case "b": r.lexical.b = Float(try number())
+            case "ef": r.ef = Int(try number())
+            case "nprobe": r.nprobe = Int(try number())
+            case "k": r.k = Int(try number())
+            case "split": r.split = value
+            case "fields": r.lexical.fields = value
+            case "algorithm": r.lexical.algorithm = value
+            case "statement": r.statement = value
+            case "warmup": r.warmup = Int(try number())
+            default:
+                let known = ["k1", "b", "ef", "nprobe", "k", "split", "fields", "algorithm", "statement", "warmup"]
+                throw EngineError.badParameter("unknown eval parameter '\(key)'" + (Suggest.nearest(to: key, in: known).map { "; did you mean '\($0)'?" } ?? ""))
+            }
+        }
+        return r
+    }
+
+    static func metricRows(_ report: EvalReport) -> [[String]] {
+        func f(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "—" }
+        let s = report.summary
+        var rows = [["nDCG@10", f(s.ndcg10)], ["MRR@10", f(s.mrr10)], ["Recall@100", f(s.recall100)], ["P@10", f(s.p10)], ["MAP", f(s.map)]]
+        if let r = report.recallExact { rows.append(["recall@10 vs exact", f(r)]) }
+        if let l = s.latency { rows.append(["latency p50 ms", String(format: "%.3f", l.p50Ms)]); rows.append(["QPS (1 thread)", String(format: "%.0f", l.qps)]) }
+        return rows
+    }
+
+    func dotEval(_ args: [String]) -> Bool {
+        let request: EvalRequest
+        do { request = try Self.evalRequest(args) } catch { output.error(Self.describe(error)); return false }
+        let workbench = self.workbench
+        let width = output.width, color = output.color
+        return report {
+            let report = try workbench.evaluate(request)
+            var text = "\(request.collection) · \(request.statement ?? request.mode.rawValue) · split \(request.split) · \(report.summary.queries) queries\n"
+            text += TextTable(columns: [.init("metric"), .init("value", alignRight: true)], rows: Self.metricRows(report)).render(width: width, color: color)
+            if let id = report.runID { text += "\nstored as run \(id)" }
+            return text
+        }
+    }
+
+    /// `.sweep COLLECTION PARAM V,V,…`: one evaluation per value (no warm-up after the first).
+    func dotSweep(_ args: [String]) -> Bool {
+        let (positional, named) = Self.options(args)
+        guard positional.count == 3 else { output.error("usage: .sweep COLLECTION ef|k1|b|nprobe V,V,… [split=…]"); return false }
+        let (collection, parameter) = (positional[0], positional[1])
+        let values = positional[2].split(separator: ",").map(String.init)
+        guard ["ef", "k1", "b", "nprobe"].contains(parameter) else {
+            output.error("cannot sweep '\(parameter)' (expected ef, k1, b or nprobe)"); return false
+        }
+        guard !values.isEmpty, values.allSatisfy({ Double($0) != nil }) else { output.error("sweep values must be numbers: \(positional[2])"); return false }
+        let mode = named["mode"] ?? (["ef", "nprobe"].contains(parameter) ? "vector" : "bm25")
+        var base = [collection, mode]
+        for (k, v) in named where k != "mode" { base.append("\(k)=\(v)") }
+        let workbench = self.workbench
+        let width = output.width, color = output.color
+        return report {
+            var rows: [[String]] = []
+            for (i, value) in values.enumerated() {
+                var request = try Self.evalRequest(base + ["\(parameter)=\(value)"])
+                if i > 0 { request.warmup = 0 }
+                let r = try workbench.evaluate(request)
+                func f(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "—" }
+                rows.append([value, f(r.summary.ndcg10), f(r.summary.mrr10), f(r.summary.recall100), f(r.recallExact),
+                             r.summary.latency.map { String(format: "%.3f", $0.p50Ms) } ?? "—", r.runID.map(String.init) ?? ""])
+            }
+            return "\(collection) · \(mode) · sweep of \(parameter)\n" + TextTable(columns: [
+                .init(parameter, alignRight: true), .init("nDCG@10", alignRight: true), .init("MRR@10", alignRight: true),
+                .init("Recall@100", alignRight: true), .init("recall vs exact", alignRight: true), .init("p50 ms", alignRight: true), .init("run", alignRight: true),
+            ], rows: rows).render(width: width, color: color)
+        }
+    }
+
+    /// The runs table, read through the database's reader (GRDB's `String.fetchAll`).
+    func dotRuns(_ args: [String]) -> Bool {
+        let workbench = self.workbench
+        let width = output.width, color = output.color
+        return report {
+            let where_ = args.first.map { "WHERE c.name = '\($0.replacingOccurrences(of: "'", with: "''"))'" } ?? ""
+            let lines: [String] = try workbench.database.read { db in
+                try String.fetchAll(db, sql: """
+                    SELECT json_array(r.id, c.name, r.statement, r.split, json(r.metrics), r.created_at, json(r.params))
+                    FROM runs r JOIN collections c ON c.id = r.collection_id \(where_) ORDER BY r.id
+                    """)
+            }
+            if lines.isEmpty { return "no runs yet; .eval stores one" }
+            let rows = lines.compactMap { line -> [String]? in
+                guard case let .array(v)? = try? JSONParser.parse(line), v.count == 7 else { return nil }
+                func text(_ j: JSONValue) -> String { j.stringValue ?? j.jsonText }
+                func metric(_ key: String) -> String {
+                    guard case let .object(m) = v[4], let value = m.first(where: { $0.key == key })?.value else { return "—" }
+                    switch value {
+                    case let .double(d): return String(format: "%.4f", d)
+                    case let .int(i): return String(i)
+                    default: return "—"
+                    }
+                }
+                var params = ""
+                if case let .object(p) = v[6] { params = p.filter { $0.key != "k" }.map { "\($0.key)=\($0.value.stringValue ?? $0.value.jsonText)" }.joined(separator: " ") }
+                return [text(v[0]), text(v[1]), text(v[2]), params, text(v[3]), metric("ndcg@10"), metric("recall@100"), text(v[5])]
+            }
+            return TextTable(columns: [.init("run", alignRight: true), .init("collection"), .init("statement"), .init("parameters"), .init("split"),
+                                       .init("nDCG@10", alignRight: true), .init("Recall@100", alignRight: true), .init("at")],
+                             rows: rows).render(width: width, color: color)
+        }
+    }
+}

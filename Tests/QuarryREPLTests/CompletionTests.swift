@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+import QuarryEngine
+@testable import QuarryREPL
+
+/// A fixed catalog: two collections, one with a vector field and metadata paths.
+final class FixedSource: CompletionSource {
+    func collectionNames() -> [String] { ["debian", "scifact"] }
+    func textFields(of c: String) -> [String] { c == "scifact" || c == "debian" ? ["title", "text"] : [] }
+    func vectorFields(of c: String) -> [String] { c == "scifact" ? ["embedding"] : [] }
+    func paths(of c: String) -> [(path: String, type: String)] {
+        c == "debian" ? [("metadata.depends", "array<string>"), ("metadata.depends[]", "string"), ("metadata.installed_size", "number"),
+                         ("metadata.section", "string")] : []
+    }
+}
+
+struct CompletionTests {
+    let completer = Completer(source: FixedSource())
+
+    func texts(_ line: String) -> [String] {
+        let word = String(line.reversed().prefix { !" \t\n\"'`@$><=;|&{(,".contains($0) }.reversed())
+        return completer.complete(line: line, word: word).map(\.text)
+    }
+
+    @Test func statementKeywordsAtTheStart() {
+        #expect(texts("") == ["SEARCH", "EXPLAIN", "COMPARE", "SET", "RESET", "SHOW"])
+        #expect(texts("se") == ["search", "set"])
+        #expect(texts("EXPLAIN ") == ["ANALYZE", "SEARCH"])
+    }
+
+    @Test func collectionAfterSearch() {
+        #expect(texts("SEARCH ") == ["debian", "scifact"])
+        #expect(texts("search sci") == ["scifact"])
+        #expect(texts("EXPLAIN ANALYZE SEARCH d") == ["debian"])
+    }
+
+    @Test func clausesInTheirPlace() {
+        #expect(texts("SEARCH scifact ") == ["MATCH", "NEAR", "WHERE", "FUSE", "LIMIT", "OFFSET", "WITH"])
+        #expect(texts("SEARCH scifact MATCH 'x' ") == ["IN", "NEAR", "WHERE", "FUSE", "LIMIT", "OFFSET", "WITH"])
+        #expect(texts("SEARCH scifact MATCH 'x' LIMIT 5 ") == ["NEAR", "WHERE", "FUSE", "OFFSET", "WITH"])
+        #expect(texts("SEARCH scifact MATCH 'x' FUSE ") == ["rrf", "weighted"])
+        #expect(texts("SEARCH scifact NEAR 'x' USING h") == ["hnsw"])
+    }
+
+    @Test func fieldsAfterIn() {
+        #expect(texts("SEARCH scifact MATCH 'x' IN ") == ["title", "text"])
+        #expect(texts("SEARCH scifact MATCH 'x' IN title^2, t") == ["title", "text"])
+        #expect(texts("SEARCH scifact NEAR 'x' IN ") == ["embedding"])
+    }
+
+    @Test func jsonPathsWithTypesAfterWhere() {
+        let c = completer.complete(line: "SEARCH debian MATCH 'x' WHERE metadata.s", word: "metadata.s")
+        #expect(c == [Candidate("metadata.section", note: "string")])
+        let all = completer.complete(line: "SEARCH debian WHERE metadata.", word: "metadata.")
+        #expect(all.map(\.description) == ["metadata.depends (array<string>)", "metadata.installed_size (number)", "metadata.section (string)"])
+        #expect(texts("SEARCH debian WHERE array_c") == ["array_contains", "array_contains_any", "array_contains_all"])
+        #expect(texts("SEARCH debian WHERE metadata.section = 'games' ") == ["AND", "OR", "MATCH", "NEAR", "FUSE", "LIMIT", "OFFSET", "WITH"])
+    }
+
+    @Test func settingsAfterSet() {
+        #expect(texts("SET k") == ["k1"])
+        #expect(texts("SHOW ") .contains("filter_strategy"))
+    }
+
+    @Test func onlyTheCurrentStatementCounts() {
+        #expect(texts("SEARCH scifact LIMIT 3; SEARCH ") == ["debian", "scifact"])
+    }
+
+    @Test func dotCommands() {
+        #expect(texts(".ti") == [".timer"])
+        #expect(texts(".mode ") == ["table", "json", "csv", "line"])
+        #expect(texts(".explain o") == ["on", "off"])
+        #expect(texts(".eval s") == ["scifact"])
+        #expect(texts(".index scifact --vector ") == ["embedding"])
+        #expect(texts(".index debian --json-path metadata.i") == ["metadata.installed_size"])
+        #expect(texts(".sweep scifact ") == ["ef", "k1", "b", "nprobe"])
+        #expect(texts(".set ef") == ["ef"])
+    }
+
+    @Test func filePathsAfterImportReadOpen() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quarry-complete-\(getpid())")
+        try? FileManager.default.removeItem(at: dir)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("beir"), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dir.path + "/script.sql", contents: Data())
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(texts(".read \(dir.path)/s") == ["\(dir.path)/script.sql"])
+        #expect(texts(".import \(dir.path)/") == ["\(dir.path)/beir/", "\(dir.path)/script.sql"])
+        #expect(completer.complete(line: ".open \(dir.path)/b", word: "\(dir.path)/b") == [Candidate("\(dir.path)/beir/", note: "folder")])
+    }
+
+    @Test func listingFitsTheWidth() {
+        let items = (1...12).map { Candidate("metadata.field\($0)", note: "number") }
+        let text = CompletionListing.render(items, width: 80)
+        #expect(text.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= 80 })
+        #expect(text.contains("metadata.field1  number"))
+    }
+}
+
+struct DotCommandParsingTests {
+    @Test func wordsAndQuotes() {
+        #expect(REPL.splitWords(".import 'my data/x.jsonl' docs") == [".import", "my data/x.jsonl", "docs"])
+        #expect(REPL.splitWords("  .mode   csv ") == [".mode", "csv"])
+    }
+
+    @Test func optionsAndAssignments() {
+        let (p, n) = REPL.options(["scifact", "--vector", "embedding", "--type=hnsw", "k1=1.2"])
+        #expect(p == ["scifact"])
+        #expect(n == ["vector": "embedding", "type": "hnsw", "k1": "1.2"])
+    }
+
+    @Test func evalRequestFromWords() throws {
+        let r = try REPL.evalRequest(["scifact", "vector", "ef=128", "split=train"])
+        #expect(r.collection == "scifact" && r.mode == .vector && r.ef == 128 && r.split == "train")
+        #expect(throws: (any Error).self) { try REPL.evalRequest(["scifact", "bm26"]) }
+        do { _ = try REPL.evalRequest(["scifact", "kl=1"]); Issue.record("no error") } catch {
+            #expect(REPL.describe(error).contains("did you mean 'k1'?"))
+        }
+    }
+
+    @Test func everyCommandHasHelpAndAUniqueName() {
+        let names = REPL.dotCommands.map(\.name)
+        #expect(Set(names).count == names.count)
+        for required in [".open", ".import", ".collections", ".schema", ".index", ".explain", ".timer", ".mode", ".eval", ".sweep",
+                         ".runs", ".set", ".show", ".read", ".output", ".help", ".quit", ".tutorial"] {
+            #expect(names.contains(required), "missing \(required)")
+        }
+        #expect(REPL.dotCommands.allSatisfy { !$0.help.isEmpty })
+    }
+
+    @Test func tutorialSteps() {
+        let text = """
+            -- Chapter title
+            --
+            -- Look at the score.
+            SEARCH x
+              MATCH 'a';
+
+            -- Now a dot-command.
+            .mode csv
+            -- the end
+            """
+        let steps = Tutorial.steps(text)
+        #expect(steps.count == 3)
+        #expect(steps[0].comment == ["Chapter title", "", "Look at the score."])
+        #expect(steps[0].command == "SEARCH x\n  MATCH 'a';")
+        #expect(steps[1] == Tutorial.Step(comment: ["Now a dot-command."], command: ".mode csv"))
+        #expect(steps[2].command == "")
+    }
+
+    @Test func pathTypesFromDocuments() throws {
+        var t = PathTypes()
+        t.add(try JSONParser.parse(#"{"metadata": {"year": 2020, "tags": ["a"], "who": null}}"#))
+        t.add(try JSONParser.parse(#"{"metadata": {"year": 2021.5, "tags": [], "who": "x"}}"#))
+        let list = Dictionary(t.list.map { ($0.path, $0.type) }, uniquingKeysWith: { a, _ in a })
+        #expect(list["metadata.year"] == "number")
+        #expect(list["metadata.tags"] == "array<string>")
+        #expect(list["metadata.who"] == "string|null")
+    }
+
+    @Test func csvQuotesAndLineWrapping() {
+        #expect(Render.wrap("one two three four", width: 9) == ["one two", "three", "four"])
+    }
+}
