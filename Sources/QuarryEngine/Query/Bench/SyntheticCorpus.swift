@@ -1,4 +1,5 @@
 import Foundation
+import QuarryEval
 
 /// Deterministic synthetic records for benchmarks, shaped like the peers' `make_synth.py`:
 /// pseudo-English text from a Zipfian vocabulary and metadata with year, price, category,
@@ -7,18 +8,8 @@ public struct SyntheticCorpus {
     public var seed: UInt64
     public init(seed: UInt64 = 42) { self.seed = seed }
 
-    /// SplitMix64: small, fast, reproducible across platforms.
-    public struct RNG: RandomNumberGenerator {
-        var state: UInt64
-        public init(seed: UInt64) { state = seed }
-        public mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// The evaluation lab's SplitMix64: small, fast, reproducible across platforms.
+    public typealias RNG = SplitMix64
 
     static let syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "pa", "qu", "ri", "do", "fe", "gu", "ha"]
     static let categories = ["books", "music", "garden", "tools", "toys", "food", "health", "sports", "auto", "office"]
