@@ -199,10 +199,10 @@ extension Workbench {
     /// Embeds query text for a field; the field's vectors must come from the built-in model.
     func embedQuery(_ text: String, field: VectorFieldSchema) throws -> [Float] {
         guard field.model == Embedder.modelName, field.dimension == Embedder.dimension else {
-            throw EngineError.badParameter("field '\(field.name)' holds vectors of model '\(field.model)' (\(field.dimension) dimensions); "
+            throw EngineError.unsupported("field '\(field.name)' holds vectors of model '\(field.model)' (\(field.dimension) dimensions); "
                 + "a query embedded by \(Embedder.modelName) (\(Embedder.dimension)) cannot be compared with them — use NEAR DOC 'id' or NEAR [vector]")
         }
-        return try embedder().embed(text)
+        do { return try embedder().embed(text) } catch let e as EmbedError { throw EngineError.unsupported(e.description) }
     }
 
     /// The built-in embedder, loaded once (the weights are memory-mapped).
