@@ -23,7 +23,8 @@ extension REPL {
         options.textFields = named["text-fields"].map { $0.split(separator: ",").map(String.init) }
         if let m = named["vector-model"] { options.vectorModel = m }
         let database = workbench.database
-        defer { catalog.invalidate() }
+        // The workbench's cached ids, rows and indexes predate the new records.
+        defer { catalog.invalidate(); workbench.invalidate() }
         return report {
             let s = try Importer(database: database, options: options).run()
             var text = "imported \(Human.count(s.records)) records into '\(options.collection)' (\(s.format)) in \(Human.seconds(s.seconds))"

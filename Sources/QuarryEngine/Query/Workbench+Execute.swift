@@ -192,7 +192,7 @@ struct PlanSteps {
             branches.append(BranchOutcome(name: "bm25", hits: response.hits.map { ScoredID(id: $0.ordinal, score: $0.score) }, node: node, recall: recall))
         }
         if let vector {
-            let outcome = try workbench.runVectorBranch(vector, allowed: allowed, filterNode: branches.isEmpty ? filterNode : filterNode,
+            let outcome = try workbench.runVectorBranch(vector, allowed: allowed, filterNode: filterNode,
                                                          clock: now, analyze: analyze)
             branches.append(outcome)
         }

@@ -63,9 +63,7 @@ extension Workbench {
     /// Adds records the index has not seen as a new segment and tombstones deleted ones.
     /// Returns true when the index changed.
     func refresh(_ index: inout LexicalIndex, collection: String) throws -> Bool {
-        let (ids, _) = try database.idMap(collection: collection)
-        var live = Bitmap()
-        for (o, id) in ids.enumerated() where id != nil { live.insert(UInt32(o)) }
+        let live = try liveOrdinals(collection: collection)
         let indexed = index.liveOrdinals
         let added = live.subtracting(indexed)
         let removed = indexed.subtracting(live)
