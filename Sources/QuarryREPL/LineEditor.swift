@@ -20,7 +20,8 @@ public final class LineEditor {
         LineEditor.completer = completer
         setlocale(LC_ALL, "")
         quarry_rl_set_completion { text, _, _ in LineEditor.complete(text) }
-        quarry_rl_set_word_break(" \t\n\"'`@$><=;|&{(,")
+        // readline keeps the pointer: give it a copy that lives as long as the process.
+        quarry_rl_set_word_break(UnsafePointer(strdup(" \t\n\"'`@$><=;|&{(,")))
         Self.setGlobal("rl_completion_display_matches_hook", to: unsafeBitCast(
             { (m: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, n: Int32, w: Int32) in LineEditor.display(m, n, w) }
                 as @convention(c) (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, Int32, Int32) -> Void,
@@ -103,7 +104,8 @@ public final class LineEditor {
 /// Candidates in columns that fit the width, notes dimmed beside names.
 public enum CompletionListing {
     public static func render(_ items: [Candidate], width: Int) -> String {
-        let cells = items.map { $0.note.isEmpty ? $0.text : $0.text + "  " + $0.note }
+        let nameWidth = items.map { DisplayWidth.of($0.text) }.max() ?? 0
+        let cells = items.map { $0.note.isEmpty ? $0.text : DisplayWidth.pad($0.text, to: nameWidth) + "  " + $0.note }
         let cellWidth = (cells.map { DisplayWidth.of($0) }.max() ?? 0) + 3
         let columns = max(1, width / max(1, cellWidth))
         let rows = (cells.count + columns - 1) / columns

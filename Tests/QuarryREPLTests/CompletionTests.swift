@@ -92,7 +92,7 @@ struct CompletionTests {
         let items = (1...12).map { Candidate("metadata.field\($0)", note: "number") }
         let text = CompletionListing.render(items, width: 80)
         #expect(text.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= 80 })
-        #expect(text.contains("metadata.field1  number"))
+        #expect(text.contains("metadata.field12  number"))
     }
 }
 

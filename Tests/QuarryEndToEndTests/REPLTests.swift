@@ -1,0 +1,265 @@
+import Foundation
+import Testing
+
+/// The shell through a pipe (script in, output compared with a snapshot) and in a real terminal
+/// under tmux (completion, history, Ctrl-C, width).
+@Suite(.serialized) struct REPLTests {
+    /// A small BEIR folder with metadata, imported and indexed with the binary.
+    static func fixture() throws -> (Scratch, String) {
+        let s = Scratch()
+        s.write("beir/corpus.jsonl", """
+            {"_id":"d1","title":"Cats and dogs","text":"Cats chase mice and dogs chase cats in the garden.","metadata":{"year":2019,"tags":["pets"],"author":{"name":"Ann"}}}
+            {"_id":"d2","title":"Stellar nurseries","text":"Stars are born in clouds of gas and dust called nebulae.","metadata":{"year":2021,"tags":["space"],"author":{"name":"Bo"}}}
+            {"_id":"d3","title":"Garden birds of the northern hemisphere and the feeders they visit every single morning of the year","text":"Robins and sparrows visit the garden feeder every morning.","metadata":{"year":2020,"tags":["birds"],"author":{"name":null}}}
+            {"_id":"d4","title":"Black holes","text":"A black hole bends light; nothing escapes its event horizon.","metadata":{"year":2022,"tags":["space","physics"],"author":{"name":"Cy"}}}
+            """)
+        s.write("beir/queries.jsonl", "{\"_id\":\"q1\",\"text\":\"cats in the garden\"}\n{\"_id\":\"q2\",\"text\":\"how are stars born\"}\n")
+        s.write("beir/qrels/test.tsv", "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n")
+        let db = s.file("r.db")
+        let imported = try Binary.run(["import", s.file("beir"), "--collection", "tiny", "--db", db])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let indexed = try Binary.run(["index", "--collection", "tiny", "--text", "title,text", "--db", db])
+        #expect(indexed.status == 0, "\(indexed.stderr)")
+        return (s, db)
+    }
+
+    /// Timings and dates vary from run to run; the snapshot holds them as `#`.
+    static func normalized(_ text: String) -> String {
+        var t = text
+        for pattern in [#"\d+\.\d+ ms"#, #"time=[0-9.]+\.\.[0-9.]+"#, #"\d{4}-\d\d-\d\dT[0-9:.]+"#, #"\d+\.\d (KiB|MiB)"#] {
+            t = t.replacingOccurrences(of: pattern, with: "#", options: .regularExpression)
+        }
+        return t
+    }
+
+    @Test func scriptThroughAPipeMatchesTheSnapshot() throws {
+        let (s, db) = try Self.fixture()
+        let script = """
+            -- a comment line is skipped
+            .collections
+            SEARCH tiny MATCH 'garden'
+              LIMIT 3;
+            .mode csv
+            SEARCH tiny MATCH 'garden' WHERE metadata.year >= 2020;
+            .mode line
+            SEARCH tiny MATCH 'stars';
+            .mode table
+            .set k1 1.5
+            .show k1
+            .schema tiny
+            SEARCH tiny MATCH 'garden' WHERE metadata.yeer > 1;
+            .collections
+            """
+        let r = try Binary.run(["repl", "--db", db], stdin: script)
+        _ = s
+        #expect(r.status == 1)
+        #expect(r.stderr == """
+            error: line 1, column 34: in WHERE: no record has the path metadata.yeer; did you mean metadata.year?
+              SEARCH tiny MATCH 'garden' WHERE metadata.yeer > 1;
+                                               ^
+
+            """)
+        let expected = """
+            name  records  text fields  vector fields  queries  indexes                        size
+            ────  ───────  ───────────  ─────────────  ───────  ──────────────────────────  ───────
+            tiny        4  title, text                       2  bm25:bm25, paths:json_path  #
+            #  id   score  title
+            ─  ──  ──────  ─────────────────────────────────────────────────────────────────────────────────────
+            1  d3  0.8574  Garden birds of the northern hemisphere and the feeders they visit every single morn…
+            2  d1  0.7229  Cats and dogs
+            2 hits · planning #, execution # · terms: garden
+            rank,id,score,title
+            1,d3,0.8574,Garden birds of the northern hemisphere and the feeders they visit every single morning of the year
+             rank = 1
+               id = d2
+            score = 1.2557
+            title = Stellar nurseries
+            SET k1 = 1.5
+            setting  value         meaning
+            ───────  ─────  ─────  ──────────────────────────────
+            k1       1.5    (set)  BM25 term-frequency saturation
+            collection tiny  (4 records, #)
+              id field:      _id
+              text fields:   title, text
+              query set:     2 queries; judged: test 2
+              index:         bm25  bm25 on title,text  {"analyzer":"english","fields":["title","text"]}  #
+              index:         paths  json_path on metadata  {"paths":["metadata.author.name","metadata.tags","metadata.year"],"requested":[]}  #
+              JSON paths:
+                metadata.author       object          metadata.tags         array<string>
+                metadata.author.name  string|null     metadata.year         number
+
+            """
+        #expect(Self.normalized(r.stdout) == expected)
+    }
+
+    @Test func evalSweepAndRunsThroughAPipe() throws {
+        let (s, db) = try Self.fixture()
+        _ = s
+        let r = try Binary.run(["repl", "--db", db], stdin: ".eval tiny bm25\n.sweep tiny k1 0.5,1.2\n.runs tiny\n.help sweep\n")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("nDCG@10             1.0000") || r.stdout.contains("nDCG@10"))
+        #expect(r.stdout.contains("stored as run 1"))
+        #expect(r.stdout.contains("tiny · bm25 · sweep of k1"))
+        let runs = r.stdout.split(separator: "\n").filter { $0.contains("eval --mode bm25") }
+        #expect(runs.count == 3, "\(r.stdout)")
+        #expect(r.stdout.contains(".sweep COLLECTION ef|k1|b|nprobe V,V,…"))
+    }
+
+    @Test func unknownDotCommandSuggestsAndStopsTheScript() throws {
+        let (s, db) = try Self.fixture()
+        _ = s
+        let r = try Binary.run(["repl", "--db", db], stdin: ".colections\n.collections\n")
+        #expect(r.status == 1)
+        #expect(r.stderr == "error: unknown command .colections; did you mean .collections? (.help lists them)\n")
+        #expect(r.stdout.isEmpty)
+    }
+
+    // MARK: - In a terminal (tmux)
+
+    /// A shell in a detached tmux session on a private server.
+    final class Pane {
+        let socket = "quarry-repl-test-\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
+        let name = "repl"
+
+        init(_ command: String, width: Int = 120, height: Int = 35) throws {
+            try tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), command])
+        }
+        deinit { try? tmux(["kill-server"]) }
+
+        /// Runs tmux through posix_spawn and waitpid: Foundation's `Process` waits for a descriptor
+        /// that the tmux server inherits and keeps, so it never returns from `new-session`.
+        @discardableResult
+        func tmux(_ args: [String]) throws -> String {
+            let out = NSTemporaryDirectory() + "quarry-tmux-\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            let quoted = (["tmux", "-L", socket] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+            let command = quoted.joined(separator: " ") + " </dev/null >'\(out)' 2>/dev/null"
+            var pid: pid_t = 0
+            let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
+            defer { for a in argv { free(a) } }
+            guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { throw CocoaError(.executableLoad) }
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        }
+
+        /// Types `text` literally; a trailing `;` goes separately as `\;`, since tmux takes it for
+        /// its command separator.
+        func type(_ text: String) throws {
+            let body = text.hasSuffix(";") ? String(text.dropLast()) : text
+            if !body.isEmpty { try tmux(["send-keys", "-t", name, "-l", "--", body]) }
+            if text.hasSuffix(";") { try tmux(["send-keys", "-t", name, "\\;"]) }
+        }
+        func key(_ k: String) throws { try tmux(["send-keys", "-t", name, k]) }
+        var screen: String { (try? tmux(["capture-pane", "-t", name, "-p"])) ?? "" }
+
+        /// Waits (up to 20 s) until the screen satisfies `condition`.
+        @discardableResult
+        func wait(_ what: String, _ condition: (String) -> Bool) -> Bool {
+            for _ in 0..<400 {
+                if condition(screen) { return true }
+                usleep(50_000)
+            }
+            Issue.record("timed out waiting for \(what); screen:\n\(screen)")
+            return false
+        }
+
+        /// The last non-empty line of the screen.
+        var lastLine: String { screen.split(separator: "\n").last.map(String.init) ?? "" }
+    }
+
+    static var haveTmux: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
+
+    static func shell(_ db: String, history: String, width: Int = 120) throws -> Pane {
+        try Pane("env NO_COLOR=1 QUARRY_HISTORY='\(history)' '\(Binary.path)' repl --db '\(db)'", width: width)
+    }
+
+    @Test(.enabled(if: REPLTests.haveTmux)) func completesCollectionNamesAndJSONPaths() throws {
+        let (s, db) = try Self.fixture()
+        let pane = try Self.shell(db, history: s.file("history"))
+        pane.wait("the prompt") { $0.contains("quarry>") }
+        try pane.type("SEARCH ti")
+        try pane.key("Tab")
+        pane.wait("the collection name") { $0.contains("quarry> SEARCH tiny") }
+        try pane.type("MATCH 'garden' WHERE metadata.")
+        try pane.key("Tab")
+        try pane.key("Tab")
+        pane.wait("the listing of paths with types") { $0.contains("metadata.author.name  string|null") && $0.contains("metadata.tags         array<string>") }
+        try pane.type("ye")
+        try pane.key("Tab")
+        pane.wait("the completed path") { $0.contains("WHERE metadata.year") }
+        try pane.type(">= 2020;")
+        try pane.key("Enter")
+        pane.wait("the hits") { $0.contains("1 hits") }
+    }
+
+    @Test(.enabled(if: REPLTests.haveTmux)) func upArrowRecallsHistoryAcrossSessions() throws {
+        let (s, db) = try Self.fixture()
+        do {
+            let pane = try Self.shell(db, history: s.file("history"))
+            pane.wait("the prompt") { $0.contains("quarry>") }
+            try pane.type("SEARCH tiny MATCH 'stars';")
+            try pane.key("Enter")
+            pane.wait("the hits") { $0.contains("1 hits") }
+            try pane.key("Up")
+            pane.wait("the recalled statement") { $0.split(separator: "\n").last == "quarry> SEARCH tiny MATCH 'stars';" }
+            try pane.key("C-c")
+            try pane.type(".quit")
+            try pane.key("Enter")
+        }
+        let again = try Self.shell(db, history: s.file("history"))
+        again.wait("the prompt") { $0.contains("quarry>") }
+        try again.key("Up")
+        try again.key("Up")
+        again.wait("the statement from the last session") { $0.contains("quarry> SEARCH tiny MATCH 'stars';") }
+    }
+
+    @Test(.enabled(if: REPLTests.haveTmux)) func ctrlCCancelsARunningCommandAndReturnsToThePrompt() throws {
+        let (s, db) = try Self.fixture()
+        let pane = try Self.shell(db, history: s.file("history"))
+        pane.wait("the prompt") { $0.contains("quarry>") }
+        try pane.type(".sleep 60")
+        try pane.key("Enter")
+        usleep(300_000)
+        try pane.key("C-c")
+        pane.wait("cancelled and a new prompt") { $0.contains("error: cancelled") && $0.split(separator: "\n").last?.hasPrefix("quarry>") == true }
+        try pane.type(".collections")
+        try pane.key("Enter")
+        pane.wait("the shell still answers") { $0.contains("tiny        4") }
+    }
+
+    @Test(.enabled(if: REPLTests.haveTmux)) func tablesFitAnEightyColumnWindow() throws {
+        let (s, db) = try Self.fixture()
+        let pane = try Self.shell(db, history: s.file("history"), width: 80)
+        pane.wait("the prompt") { $0.contains("quarry>") }
+        try pane.type("SEARCH tiny MATCH 'garden';")
+        try pane.key("Enter")
+        pane.wait("the hits") { $0.contains("2 hits") }
+        let lines = pane.screen.split(separator: "\n")
+        let row = lines.first { $0.contains("d3") } ?? ""
+        #expect(row.hasSuffix("…"), "\(pane.screen)")
+        #expect(row.count <= 80 && row.count >= 70, "\(row)")
+    }
+}
+
+/// The tutorial on the sample database of `make run` (set `QUARRY_SAMPLE_DB` to its file; the
+/// import and HNSW build take minutes, too long for every test run).
+@Suite(.serialized) struct TutorialTests {
+    static let sample = ProcessInfo.processInfo.environment["QUARRY_SAMPLE_DB"]
+
+    @Test(.enabled(if: TutorialTests.sample != nil), arguments: [1, 2, 3, 4, 5])
+    func chapterRunsOnTheSample(_ chapter: Int) throws {
+        let r = try Binary.run(["repl", "--db", Self.sample!], cwd: Binary.root, stdin: ".tutorial \(chapter)\n")
+        // Chapter 3 shows a mistyped path on purpose; every other step succeeds.
+        let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+        #expect(errors == (chapter == 3 ? ["error: line 1, column 36: in WHERE: no record has the path metadata.sectoin; did you mean metadata.section?"] : []), "\(r.stderr)")
+        #expect(r.status == (chapter == 3 ? 1 : 0))
+        #expect(r.stdout.hasPrefix("── \(chapter). "))
+    }
+
+    @Test func tutorialFilesParseIntoCommentedSteps() throws {
+        let folder = Binary.root + "/Samples/tutorial"
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(files == ["01-bm25.sql", "02-vectors.sql", "03-filters.sql", "04-hybrid.sql", "05-evaluation.sql"])
+    }
+}
