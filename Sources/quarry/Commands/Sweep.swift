@@ -30,14 +30,14 @@ func sweepTable(_ rows: [SweepRow], grid: SweepGrid, metric: String, mark: Int? 
     let headers = ["ndcg@10": "nDCG@10", "mrr@10": "MRR@10", "recall@100": "Recall@100", "recall@10": "recall@10 exact"]
     var columns = grid.axes.map { TextTable.Column($0.name, alignRight: true) }
     columns += names.map { TextTable.Column(headers[$0]!, alignRight: true) }
-    columns += [TextTable.Column("p50 ms", alignRight: true), TextTable.Column("p95 ms", alignRight: true), TextTable.Column("QPS", alignRight: true), TextTable.Column("")]
+    columns += [TextTable.Column("p50 ms", alignRight: true), TextTable.Column("p95 ms", alignRight: true), TextTable.Column("QPS", alignRight: true), TextTable.Column("frontier")]
     let table = rows.enumerated().map { i, r -> [String] in
         var cells = grid.axes.map { r.setting[$0.name]?.description ?? "" }
         cells += names.map { n in r.metrics[n].map { String(format: "%.4f", $0) } ?? "—" }
         cells.append(String(format: "%.3f", r.p50Ms))
         cells.append(r.latency.map { String(format: "%.3f", $0.p95Ms) } ?? "—")
         cells.append(r.latency.map { String(format: "%.0f", $0.qps) } ?? "—")
-        cells.append((frontier.contains(i) ? "★ frontier" : "") + (mark == i ? (frontier.contains(i) ? " · " : "") + "◀ chosen" : ""))
+        cells.append((frontier.contains(i) ? "★" : " ") + (mark == i ? " ◀ chosen" : ""))
         return cells
     }
     return TextTable(columns: columns, rows: table).render(width: Terminal.width(), color: Terminal.colorEnabled())
@@ -165,7 +165,8 @@ struct Tune: ParsableCommand {
             } else {
                 print("no setting reached \(t) on \(tuneSplit); the best: \(chosen.setting)  (\(t.metric) \(v(chosen.metrics)))")
             }
-            print("check:  \(checkSplit): \(t.metric) \(v(report.check)), p50 \(String(format: "%.3f", report.checkP50Ms)) ms — "
+            let best = report.checkBest.map { " (best of the grid on \(checkSplit): " + String(format: "%.4f", $0) + ")" } ?? ""
+            print("check:  \(checkSplit): \(t.metric) \(v(report.check))\(best), p50 \(String(format: "%.3f", report.checkP50Ms)) ms — "
                   + (report.checkMet ? "meets the target" : "does NOT meet the target"))
             print("stored as the recommendation for \(options.collection) (\(t.metric)); quarry tune --show --collection \(options.collection)")
         }
