@@ -51,10 +51,10 @@ run: sample
 test: deps model
 	$(SWIFT) test -c release
 
-bench: release
+bench: release model
 	@bash scripts/bench.sh
 
-bench-large: release
+bench-large: release model
 	@FILTER_RECORDS=1000000 bash scripts/bench.sh
 
 clean:

@@ -45,6 +45,9 @@ DB="$OUT/scifact.db"; rm -f "$DB" "$DB-wal" "$DB-shm"
 echo "bench: vector indexes on SciFact vectors" >&2
 "$Q" bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json > "$OUT/vectors.json"
 
+echo "bench: embedder (all-MiniLM-L6-v2)" >&2
+"$Q" bench embed --json > "$OUT/embed.json" || { echo "bench: embedder skipped (make model fetches the weights)" >&2; rm -f "$OUT/embed.json"; }
+
 # Peers on the same data in the same run, where the harness and its venv are present.
 PEERS_PY="${PEERS_VENV:-${TMPDIR:-/tmp}/peers-venv}/bin/python"
 if [ -f "$PEERS_DIR/peers.py" ] && [ -x "$PEERS_PY" ]; then
@@ -128,5 +131,16 @@ if v:
                 cells += [f"{row['recall@10']:.3f} / {row['qps']:.0f}", f"{r['qps'] / row['qps']:.2f}x"] if row else ["", ""]
             print(f"| {ef} | " + " | ".join(cells) + " |")
         print("\nPeers' QPS include one Python call per query; Quarry's are measured inside the process.\n")
+e = load("embed.json")
+if e:
+    q = e["short_queries"]
+    print(f"## Embedder ({e['model']}, {e['dimension']} dimensions, WordPiece + BERT on OpenBLAS sgemm)\n")
+    print("| work | batch | threads | p50 ms | p95 ms | CPU p50 ms | throughput |")
+    print("|---|---|---|---|---|---|---|")
+    print(f"| short queries ({q['count']}, {q['mean_tokens']:.1f} tokens on average) | {q['batch_size']} | {q['threads']} | {q['p50_ms']:.2f} | {q['p95_ms']:.2f} | {q['cpu_p50_ms']:.2f} | |")
+    p = e["passages"]
+    for r in p["rates"]:
+        print(f"| {p['count']} passages of {p['tokens']} tokens | {p['batch_size']} | {r['threads']} | | | {r['cpu_ms_per_passage']:.1f} per passage | {r['passages_per_s']:.2f} passages/s, {r['tokens_per_s']:,.0f} tokens/s |")
+    print("\nCommand: `quarry bench embed --json`. The embeddings equal the reference model's within 1e-5 (tests against the golden outputs).\n")
 PY
 echo "wrote BENCHMARKS.md" >&2
