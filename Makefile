@@ -55,7 +55,7 @@ bench: release model
 	@bash scripts/bench.sh
 
 bench-large: release model
-	@FILTER_RECORDS=1000000 bash scripts/bench.sh
+	@FILTER_RECORDS=1000000 IMPORT_RECORDS=1000000 bash scripts/bench.sh
 
 clean:
 	rm -rf .build .build-*

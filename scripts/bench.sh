@@ -25,7 +25,7 @@ mkdir -p "$OUT"
 machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $(swift --version 2>/dev/null | head -1)"
 
 echo "bench: import" >&2
-"$Q" bench import --records 100000 --repeat 3 --json > "$OUT/import.json"
+"$Q" bench import --records "${IMPORT_RECORDS:-100000}" --repeat 3 --json > "$OUT/import.json"
 
 echo "bench: filters (100k records; make bench-large for 1M)" >&2
 "$Q" bench filter --records "${FILTER_RECORDS:-100000}" --json > "$OUT/filter.json"
@@ -72,7 +72,7 @@ if imp:
     print("| records | input | repetitions | records/s (median) | all runs |")
     print("|---|---|---|---|---|")
     print(f"| {imp['records']:,} synthetic, no vectors | {imp['input_bytes']/2**20:.1f} MiB JSONL | {imp['repetitions']} | {imp['records_per_s_median']:,.0f} | {', '.join(f'{r:,.0f}' for r in imp['records_per_s'])} |")
-    print("\nCommand: `quarry bench import --records 100000 --repeat 3 --json`\n")
+    print("\nCommand: `quarry bench import --records N --repeat 3 --json`\n")
 peers = load("peers.json")
 def peer(name, task):
     if not peers: return None
