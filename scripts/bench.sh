@@ -48,6 +48,22 @@ echo "bench: vector indexes on SciFact vectors" >&2
 echo "bench: embedder (all-MiniLM-L6-v2)" >&2
 "$Q" bench embed --json > "$OUT/embed.json" || { echo "bench: embedder skipped (make model fetches the weights)" >&2; rm -f "$OUT/embed.json"; }
 
+# The numpy reference of the model, timed the same way, where numpy and the fixtures are present.
+REFERENCE_DIR="${REFERENCE_DIR:-$PEERS_DIR/../fixtures/minilm}"
+MODEL_DIR="${QUARRY_MODEL_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/quarry/all-MiniLM-L6-v2}"
+NUMPY_PY=""
+for py in "${PEERS_VENV:-${TMPDIR:-/tmp}/peers-venv}/bin/python" python3; do
+  if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import numpy' 2>/dev/null; then NUMPY_PY="$py"; break; fi
+done
+rm -f "$OUT"/embed-reference-*.json
+if [ -f "$OUT/embed.json" ] && [ -n "$NUMPY_PY" ] && [ -f "$REFERENCE_DIR/reference.py" ]; then
+  echo "bench: embedder numpy reference" >&2
+  for t in 1 2; do
+    "$NUMPY_PY" scripts/bench-embed-reference.py --threads "$t" --reference "$REFERENCE_DIR" --model "$MODEL_DIR" \
+        > "$OUT/embed-reference-$t.json" || rm -f "$OUT/embed-reference-$t.json"
+  done
+fi
+
 # Peers on the same data in the same run, where the harness and its venv are present.
 PEERS_PY="${PEERS_VENV:-${TMPDIR:-/tmp}/peers-venv}/bin/python"
 if [ -f "$PEERS_DIR/peers.py" ] && [ -x "$PEERS_PY" ]; then
@@ -141,6 +157,12 @@ if e:
     p = e["passages"]
     for r in p["rates"]:
         print(f"| {p['count']} passages of {p['tokens']} tokens | {p['batch_size']} | {r['threads']} | | | {r['cpu_ms_per_passage']:.1f} per passage | {r['passages_per_s']:.2f} passages/s, {r['tokens_per_s']:,.0f} tokens/s |")
-    print("\nCommand: `quarry bench embed --json`. The embeddings equal the reference model's within 1e-5 (tests against the golden outputs).\n")
+    refs = [r for r in (load(f"embed-reference-{t}.json") for t in (1, 2)) if r]
+    for r in refs:
+        mine = next((x for x in p["rates"] if x["threads"] == r["threads"]), None)
+        ratio = f" · Quarry ÷ numpy: {mine['passages_per_s'] / r['passages_per_s']:.2f}x passages/s" if mine and r["passages_per_s"] else ""
+        qratio = f", {q['p50_ms'] / r['short_query_p50_ms']:.2f}x query p50" if r["threads"] == 1 and r["short_query_p50_ms"] else ""
+        print(f"| numpy reference ({r['numpy']}, float32): short queries, then {p['count']} passages of {r['passage_tokens']} tokens | 1, then 32 | {r['threads']} | {r['short_query_p50_ms']:.2f} | {r['short_query_p95_ms']:.2f} | | {r['passages_per_s']:.2f} passages/s{ratio}{qratio} |")
+    print("\nCommand: `quarry bench embed --json`; the reference: `scripts/bench-embed-reference.py --threads N` (../shared/fixtures/minilm/reference.py in numpy). The embeddings equal the reference model's within 1e-5 (tests against the golden outputs).\n")
 PY
 echo "wrote BENCHMARKS.md" >&2
