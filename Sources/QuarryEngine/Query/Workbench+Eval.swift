@@ -58,7 +58,8 @@ extension Workbench {
         let depth = max(request.k, 100)
         let usesVectors = request.statement?.contains("NEAR") ?? (request.mode != .bm25)
         let field = usesVectors ? try request.vectorField ?? defaultVectorField(request.collection) : ""
-        let queryVectors = usesVectors ? try database.queryVectors(collection: request.collection, field: field) : [:]
+        // Stored query vectors belong to the imported queries; queries from a file are embedded.
+        let queryVectors = usesVectors && request.queriesFile == nil ? try database.queryVectors(collection: request.collection, field: field) : [:]
 
         var with: [String: ParamValue] = ["k1": .number(Double(request.lexical.k1)), "b": .number(Double(request.lexical.b)),
                                           "bm25_algorithm": .string(request.lexical.algorithm)]
