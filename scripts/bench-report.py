@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Writes BENCHMARKS.md (to stdout) from the JSON files of scripts/bench.sh.
+
+  python3 scripts/bench-report.py bench-results "machine description" > BENCHMARKS.md
+
+Each area is printed when its file is there, so an area can be measured again on its own and
+the report rebuilt.
+"""
+import json, sys, os
+out, machine = sys.argv[1], sys.argv[2]
+def load(name):
+    p = os.path.join(out, name)
+    return json.load(open(p)) if os.path.exists(p) else None
+print("# Benchmarks\n")
+print(f"Machine: {machine}. One run of `make bench`; medians over repetitions.\n")
+imp = load("import.json")
+if imp:
+    print("## Import\n")
+    print("| records | input | repetitions | records/s (median) | all runs |")
+    print("|---|---|---|---|---|")
+    print(f"| {imp['records']:,} synthetic, no vectors | {imp['input_bytes']/2**20:.1f} MiB JSONL | {imp['repetitions']} | {imp['records_per_s_median']:,.0f} | {', '.join(f'{r:,.0f}' for r in imp['records_per_s'])} |")
+    print("\nCommand: `quarry bench import --records N --repeat 3 --json`\n")
+peers = load("peers.json")
+def peer(name, task):
+    if not peers: return None
+    return (peers.get("peers", {}).get(name) or {}).get(task)
+print("## SciFact: BM25, dense and hybrid (300 test queries, one thread, k = 10)\n")
+print("| system | mode | nDCG@10 | Recall@100 | recall@10 vs exact | p50 ms | p95 ms | QPS |")
+print("|---|---|---|---|---|---|---|---|")
+for mode in ["bm25", "vector", "hybrid"]:
+    r = load(f"scifact-{mode}.json")
+    if r:
+        ex = r.get("recall@10_exact")
+        print(f"| Quarry | {mode} | {r['ndcg@10']:.4f} | {r['recall@100']:.4f} | {'' if ex is None else f'{ex:.3f}'} | {r['latency_ms']['p50']:.3f} | {r['latency_ms']['p95']:.3f} | {r['qps']:.0f} |")
+tq = load("scifact-bm25.json")
+if peers:
+    for name in ["tantivy", "bm25s", "sqlite-fts5"]:
+        p = peer(name, "bm25")
+        if p:
+            ratio = tq["latency_ms"]["p50"] / p["p50_ms"] if tq and p.get("p50_ms") else None
+            print(f"| {name} | bm25 | {p.get('ndcg@10', 0):.4f} | {p.get('recall@100', 0):.4f} |  | {p.get('p50_ms', 0):.3f} | {p.get('p95_ms', 0):.3f} | {p.get('qps', 0):.0f} |" + (f" Quarry p50 / {name} p50 = {ratio:.2f}" if ratio else ""))
+print("\nCommands: `quarry eval --collection scifact --mode bm25 --k1 1.2 --b 0.75 --json`, `--mode vector --ef 64`, `--mode hybrid --ef 64`; peers: `peers.py --only tantivy,bm25s,sqlite-fts5,hnswlib,faiss-hnsw,usearch`.\n")
+pl = load("planning.json")
+if pl:
+    print("## Planning and EXPLAIN ANALYZE overhead (SciFact, 100 queries x 4 rounds)\n")
+    print("| statement | planning p50 ms | execution p50 ms | EXPLAIN ANALYZE p50 ms (recall off) | overhead |")
+    print("|---|---|---|---|---|")
+    for r in pl["rows"]:
+        print(f"| {r['statement']} | {r['planning_ms_p50']:.4f} | {r['execution_ms_p50']:.4f} | {r['explain_analyze_execution_ms_p50']:.4f} | {100*r['explain_analyze_overhead']:+.1f} % |")
+    print("\nThe executor times every node in both modes, so the overhead is noise around zero. Command: `quarry bench planning --collection scifact --json`\n")
+f = load("filter.json")
+if f:
+    print(f"## Filters ({f['records']:,} synthetic records)\n")
+    print("| target | filter | matches | indexed ms | scan ms | speedup |")
+    print("|---|---|---|---|---|---|")
+    for r in f["rows"]:
+        print(f"| {r['target_selectivity']*100:.1f} % | `{r['filter']}` | {r['matches']:,} | {r['indexed_ms']:.3f} | {r['scan_ms']:.1f} | {r['speedup']:.0f}x |")
+    print("\nCommand: `quarry bench filter --json`\n")
+v = load("vectors.json")
+if v:
+    print(f"## Vector indexes (SciFact vectors, {v['n']:,} x {v['d']}, {v['queries']} queries)\n")
+    print("| index | search setting | recall@10 | QPS | build s | bytes | memory ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for r in v["results"]:
+        sp = ", ".join(f"{k}={val}" for k, val in r["search_params"].items())
+        print(f"| {r['index']} | {sp} | {r['recall@10']:.3f} | {r['qps']:.0f} | {r['build_s']:.2f} | {r['index_bytes']:,} | {r['memory_ratio']:.3f} |")
+    print("\nCommand: `quarry bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json`\n")
+    ours = {int(r["search_params"].get("ef", 0)): r for r in v["results"] if r["index"] == "hnsw"}
+    if peers and ours:
+        print("### HNSW (M=16, ef_construction=200) against the peers: QPS at each ef, one thread\n")
+        names = [n for n in ["hnswlib", "faiss-hnsw", "usearch"] if (peers.get("peers", {}).get(n) or {}).get("dense")]
+        print("| ef | Quarry recall / QPS | " + " | ".join(f"{n} recall / QPS | Quarry ÷ {n}" for n in names) + " |")
+        print("|---|---|" + "---|---|" * len(names))
+        for ef, r in sorted(ours.items()):
+            cells = [f"{r['recall@10']:.3f} / {r['qps']:.0f}"]
+            for n in names:
+                row = next((x for x in peers["peers"][n]["dense"]["sweep"] if x["param"] == ef), None)
+                cells += [f"{row['recall@10']:.3f} / {row['qps']:.0f}", f"{r['qps'] / row['qps']:.2f}x"] if row else ["", ""]
+            print(f"| {ef} | " + " | ".join(cells) + " |")
+        print("\nPeers' QPS include one Python call per query; Quarry's are measured inside the process.\n")
+e = load("embed.json")
+if e:
+    q = e["short_queries"]
+    print(f"## Embedder ({e['model']}, {e['dimension']} dimensions, WordPiece + BERT on OpenBLAS sgemm)\n")
+    print("| work | batch | threads | p50 ms | p95 ms | CPU p50 ms | throughput |")
+    print("|---|---|---|---|---|---|---|")
+    print(f"| short queries ({q['count']}, {q['mean_tokens']:.1f} tokens on average) | {q['batch_size']} | {q['threads']} | {q['p50_ms']:.2f} | {q['p95_ms']:.2f} | {q['cpu_p50_ms']:.2f} | |")
+    p = e["passages"]
+    for r in p["rates"]:
+        print(f"| {p['count']} passages of {p['tokens']} tokens | {p['batch_size']} | {r['threads']} | | | {r['cpu_ms_per_passage']:.1f} per passage | {r['passages_per_s']:.2f} passages/s, {r['tokens_per_s']:,.0f} tokens/s |")
+    refs = [r for r in (load(f"embed-reference-{t}.json") for t in (1, 2)) if r]
+    for r in refs:
+        mine = next((x for x in p["rates"] if x["threads"] == r["threads"]), None)
+        ratio = f" · Quarry ÷ numpy: {mine['passages_per_s'] / r['passages_per_s']:.2f}x passages/s" if mine and r["passages_per_s"] else ""
+        qratio = f", {q['p50_ms'] / r['short_query_p50_ms']:.2f}x query p50" if r["threads"] == 1 and r["short_query_p50_ms"] else ""
+        print(f"| numpy reference ({r['numpy']}, float32): short queries, then {p['count']} passages of {r['passage_tokens']} tokens | 1, then 32 | {r['threads']} | {r['short_query_p50_ms']:.2f} | {r['short_query_p95_ms']:.2f} | | {r['passages_per_s']:.2f} passages/s{ratio}{qratio} |")
+    print("\nCommand: `quarry bench embed --json`; the reference: `scripts/bench-embed-reference.py --threads N` (../shared/fixtures/minilm/reference.py in numpy). The embeddings equal the reference model's within 1e-5 (tests against the golden outputs).\n")
