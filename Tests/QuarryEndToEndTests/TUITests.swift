@@ -142,12 +142,12 @@ struct TUITests {
     }
 
     /// Starts `quarry tui` from the pane's shell, which records `stty -a` before and after and the exit status.
-    static func start(_ tmux: Tmux, db: String, scratch: Scratch) throws {
+    static func start(_ tmux: Tmux, db: String, scratch: Scratch, header: String = "Quarry · c · 6 records") throws {
         let q = { (p: String) in "'" + p + "'" }
         try tmux.type("stty -a > \(q(scratch.file("before.txt"))); \(q(Binary.path)) tui --db \(q(db)); echo $? > \(q(scratch.file("status.txt"))); stty -a > \(q(scratch.file("after.txt")))")
         try tmux.press("Enter")
         let lines = try tmux.wait { $0.contains { $0.contains("query›") } }
-        #expect(lines.contains { $0.contains("Quarry · c · 6 records") }, "\(lines.joined(separator: "\n"))")
+        #expect(lines.contains { $0.contains(header) }, "\(lines.joined(separator: "\n"))")
     }
 
     static func waitForExit(_ scratch: Scratch) -> String? {
