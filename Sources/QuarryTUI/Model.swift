@@ -126,10 +126,16 @@ struct Params: Sendable, Equatable {
         let d = Self.definitions[index]
         let v = self[keyPath: d.keyPath]
         if let labels = d.labels { return labels[min(labels.count - 1, max(0, Int(v)))] }
-        return Self.text(v)
+        return v == v.rounded() ? String(Int(v)) : String(format: "%.2f", v)
     }
 
-    static func text(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.2f", v) }
+    /// `64`, `0.9`, `0.75`: at most two decimals, no trailing zeros.
+    static func text(_ v: Double) -> String {
+        if v == v.rounded() { return String(Int(v)) }
+        var s = String(format: "%.2f", v)
+        while s.hasSuffix("0") { s.removeLast() }
+        return s
+    }
 
     /// The statement's `WITH` overrides.
     var with: [String: ParamValue] {

@@ -25,6 +25,15 @@ struct Gaussian {
     }
 }
 
+/// Waits until the screen shows what `ready` looks for, and fails the test (with the screen) when it never does.
+@discardableResult
+func expectScreen(_ tmux: Tmux, timeout: Double = 15, _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+                  _ ready: ([String]) -> Bool) throws -> [String] {
+    let lines = try tmux.wait(timeout: timeout, ready)
+    #expect(ready(lines), "\(what):\n\(lines.joined(separator: "\n"))", sourceLocation: sourceLocation)
+    return lines
+}
+
 /// The workbench's live tuning, facets, sweep and completion, driven through tmux.
 @Suite(.serialized, .enabled(if: Tmux.available, "tmux is not installed"))
 struct TUIWorkbenchTests {
@@ -130,17 +139,17 @@ struct TUIWorkbenchTests {
         try TUITests.start(tmux, db: db, scratch: s)
         try tmux.type("bone")
         try tmux.press("Enter")
-        try tmux.wait { $0.contains { $0.components(separatedBy: "│ 1 ").count - 1 == 3 } }
+        try expectScreen(tmux, "three columns") { $0.contains { $0.components(separatedBy: "│ 1 ").count - 1 == 3 } }
 
         // f: the paths with their types; Enter on metadata.year: its top values and histogram.
         try tmux.press("Escape")
         try tmux.type("f")
-        var lines = try tmux.wait { $0.contains { $0.contains("metadata.year") && $0.contains("number") } }
+        var lines = try expectScreen(tmux, "the facet list") { $0.contains { $0.contains("metadata.year") && $0.contains("number") } }
         var text = lines.joined(separator: "\n")
         #expect(text.contains("facets · 1 JSON paths · 6 records"), "\(text)")
         #expect(text.contains("100 %"), "every record has a year:\n\(text)")
         try tmux.press("Enter")
-        lines = try tmux.wait { $0.contains { $0.contains("histogram of the numbers") } }
+        lines = try expectScreen(tmux, "the values of metadata.year") { $0.contains { $0.contains("histogram of the numbers") } }
         text = lines.joined(separator: "\n")
         #expect(text.contains("facet metadata.year") && text.contains("top values") && text.contains("2019"), "\(text)")
         #expect(text.contains("[2008, ") && text.contains("2020]") && text.contains("█"), "bins from min to max:\n\(text)")
@@ -148,7 +157,7 @@ struct TUIWorkbenchTests {
         // The top values are ordered by count, then value: 2008, 2011, 2012, 2015, 2019, 2020; pick 2019 (d4).
         for _ in 0..<4 { try tmux.press("Down") }
         try tmux.press("Enter")
-        lines = try tmux.wait { ls in
+        lines = try expectScreen(tmux, "the filtered run") { ls in
             ls.contains { $0.contains("WHERE metadata.year = 2019") } && !ls.contains { $0.contains("running…") }
                 && ls.contains { $0.contains("│ 1 ") && $0.contains("d4") }
         }
@@ -167,12 +176,12 @@ struct TUIWorkbenchTests {
         try TUITests.start(tmux, db: db, scratch: s)
         try tmux.type("vitamin")
         try tmux.press("Enter")
-        try tmux.wait { $0.contains { $0.components(separatedBy: "│ 1 ").count - 1 == 3 } }
+        try expectScreen(tmux, "three columns") { $0.contains { $0.components(separatedBy: "│ 1 ").count - 1 == 3 } }
 
         // s: a sweep of ef (the selected parameter) over the query set, with the braille plot.
         try tmux.press("Escape")
         try tmux.type("s")
-        var lines = try tmux.wait(timeout: 30) { ls in
+        var lines = try expectScreen(tmux, timeout: 30, "the finished sweep") { ls in
             ls.contains { $0.contains("sweep of ef over the query set") && !$0.contains("running") } && ls.contains { $0.contains("512") }
         }
         var text = lines.joined(separator: "\n")
@@ -186,7 +195,7 @@ struct TUIWorkbenchTests {
         try tmux.press("Down")
         try tmux.press("Down")
         try tmux.press("Enter")
-        lines = try tmux.wait { ls in ls.contains { $0.contains("vector") && $0.contains("ef=32") } && !ls.contains { $0.contains("running…") } }
+        lines = try expectScreen(tmux, "the run at ef=32") { ls in ls.contains { $0.contains("vector") && $0.contains("ef=32") } && !ls.contains { $0.contains("running…") } }
         text = lines.joined(separator: "\n")
         #expect(!text.contains("sweep of ef"), "the sweep view closed:\n\(text)")
         #expect(lines.contains { $0.contains("ef") && $0.contains("32") && !$0.contains("vector") }, "the parameters pane shows ef 32:\n\(text)")
@@ -203,19 +212,19 @@ struct TUIWorkbenchTests {
         // Tab completes a keyword and a JSON path on the query line.
         try tmux.type("bone wh")
         try tmux.press("Tab")
-        try tmux.wait { $0.contains { $0.contains("query› bone WHERE ") } }
+        try expectScreen(tmux, "WHERE completed") { $0.contains { $0.hasSuffix("query› bone WHERE") } }
         try tmux.type("metadata.y")
         try tmux.press("Tab")
-        try tmux.wait { $0.contains { $0.contains("query› bone WHERE metadata.year ") } }
+        try expectScreen(tmux, "the path completed") { $0.contains { $0.hasSuffix("query› bone WHERE metadata.year") } }
         try tmux.type(">= 2015")
         try tmux.press("Enter")
-        var lines = try tmux.wait { ls in ls.contains { $0.contains("WHERE metadata.year >= 2015") } && ls.contains { $0.contains("│ 1 ") } && !ls.contains { $0.contains("running…") } }
+        var lines = try expectScreen(tmux, "the filtered run") { ls in ls.contains { $0.contains("WHERE metadata.year >= 2015") } && ls.contains { $0.contains("│ 1 ") } && !ls.contains { $0.contains("running…") } }
         var text = lines.joined(separator: "\n")
         #expect(!text.contains("d1 ") && !text.contains("d2 "), "records before 2015 are filtered out:\n\(text)")
 
         // Tab with nothing to complete moves on: results, plan, metrics, parameters.
         for _ in 0..<4 { try tmux.press("Tab") }
-        lines = try tmux.wait { $0.contains { $0.contains("nprobe") } }
+        lines = try expectScreen(tmux, "the parameters pane") { $0.contains { $0.contains("nprobe") } }
         text = lines.joined(separator: "\n")
         for name in ["ef", "nprobe", "refine_k", "k1", "fusion", "rrf_k", "w_lex"] {
             #expect(text.contains(name), "\(name) in the parameters pane:\n\(text)")
@@ -223,13 +232,12 @@ struct TUIWorkbenchTests {
         // fusion: ↓ five times (ef, nprobe, refine_k, k1, b, fusion), → switches to weighted and re-runs.
         for _ in 0..<5 { try tmux.press("Down") }
         try tmux.press("Right")
-        lines = try tmux.wait { ls in ls.contains { $0.contains("hybrid weighted 0.5/0.5") } && !ls.contains { $0.contains("running…") } }
+        lines = try expectScreen(tmux, "weighted fusion") { ls in ls.contains { $0.contains("hybrid weighted 0.5/0.5") } && !ls.contains { $0.contains("running…") } }
         #expect(lines.contains { $0.contains("fusion") && $0.contains("weighted") }, "\(lines.joined(separator: "\n"))")
         // nprobe: ↑ four times, → doubles it (16 → 32).
         for _ in 0..<4 { try tmux.press("Up") }
         try tmux.press("Right")
-        lines = try tmux.wait { ls in ls.contains { $0.contains("nprobe") && $0.contains("32") } }
-        #expect(lines.contains { $0.contains("nprobe") && $0.contains("32") })
+        try expectScreen(tmux, "nprobe 32") { ls in ls.contains { $0.contains("nprobe") && $0.contains("32") } }
 
         try tmux.press("C-c")
         #expect(TUITests.waitForExit(s) == "0")
