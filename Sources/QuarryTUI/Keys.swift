@@ -112,6 +112,7 @@ enum Bindings {
         Binding(keys: [.left, .char("-")], label: "←/-", context: .parameters, action: .decrease, help: "lower the selected value and re-run"),
         Binding(keys: [.right, .char("+")], label: "→/+", context: .parameters, action: .increase, help: "raise the selected value and re-run"),
         Binding(keys: [.escape, .char("q"), .enter], label: "Esc/q/Enter", context: .overlay, action: .close, help: "close the document or help view"),
+        Binding(keys: [], label: "m", context: .overlay, action: nil, help: "document: fold or unfold the metadata"),
         Binding(keys: [], label: "↑/↓ PgUp/PgDn", context: .facets, action: nil, help: "select a path, a value or a bin"),
         Binding(keys: [.enter, .right, .char("l")], label: "Enter/→", context: .facets, action: .open, help: "open a path; on a value or bin: add it as a filter and re-run"),
         Binding(keys: [.left, .backspace, .char("h")], label: "←/Backspace", context: .facets, action: .decrease, help: "back to the list of paths"),

@@ -46,6 +46,16 @@ final class DocumentOverlay: Overlay {
 
     override var title: String { "document \(document.id)" }
 
+    /// The metadata starts folded; `m` unfolds and folds it.
+    private(set) var metadataOpen = false
+
+    override var hint: String { "↑/↓ PgUp/PgDn: scroll · m: fold/unfold the metadata · Esc/q/Enter: close" }
+
+    override func handle(_ key: Key) -> KeyResult {
+        if key == .char("m") && !document.metadata.isEmpty { metadataOpen.toggle(); return .done }
+        return super.handle(key)
+    }
+
     override func lines(width: Int) -> [(String, Theme)] {
         var out: [(String, Theme)] = []
         for (name, value) in document.fields {
@@ -57,8 +67,12 @@ final class DocumentOverlay: Overlay {
             out.append(("", .normal))
         }
         if !document.metadata.isEmpty {
-            out.append(("metadata", .title))
-            for l in document.metadata { out.append(("  " + l, .muted)) }
+            if metadataOpen {
+                out.append(("▾ metadata (m folds it)", .title))
+                for l in document.metadata { out.append(("  " + l, .muted)) }
+            } else {
+                out.append(("▸ metadata: \(document.metadata.count) lines folded (m unfolds)", .title))
+            }
             out.append(("", .normal))
         }
         out.append(("BM25 explanation", .title))

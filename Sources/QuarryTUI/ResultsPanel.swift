@@ -45,7 +45,9 @@ final class ResultsPanel: Panel {
         if o.hits.isEmpty { canvas.put(inner.y, inner.x, "no hits", width: inner.width, .muted); return }
         let selected = focused ? min(row, o.hits.count - 1) : -1
         let first = max(0, selected - inner.height + 1)
-        let idWidth = min(o.hits.map { Cells.width($0.id) }.max() ?? 4, max(3, (inner.width - 16) / 3))
+        // Ids before titles: a narrow column shows whole ids and no title, a wide one both.
+        let room = max(3, inner.width - 17)
+        let idWidth = min(o.hits.map { Cells.width($0.id) }.max() ?? 4, room <= 16 ? room : max(room / 3, min(12, room / 2)))
         for (i, h) in o.hits.dropFirst(first).prefix(inner.height).enumerated() {
             let y = inner.y + i
             let isSelected = first + i == selected

@@ -54,6 +54,7 @@ final class SweepOverlay: Overlay {
         let tableRect = side ? Rect(y: inner.y, x: inner.right - tableWidth, height: inner.height, width: tableWidth)
             : Rect(y: plotRect.bottom + (plotRect.height > 0 ? 1 : 0), x: inner.x, height: inner.bottom - plotRect.bottom - (plotRect.height > 0 ? 1 : 0), width: inner.width)
         if plotRect.height >= 6 && !s.rows.isEmpty {
+            let plotRect = Rect(y: plotRect.y, x: plotRect.x, height: min(plotRect.height, 24), width: min(plotRect.width, 120))
             let plot = ParetoPlot.render(points: s.rows.map { (x: $0.p50Ms, y: $0.metrics[s.metric] ?? .nan) }, frontier: Array(frontier),
                                          width: max(8, plotRect.width - 10), height: max(2, plotRect.height - 4),
                                          xLabel: "p50 ms", yLabel: s.metric)

@@ -191,6 +191,11 @@ struct TUITests {
         let doc = lines.joined(separator: "\n")
         #expect(doc.contains("document d4") && doc.contains("Bone density rises with running and vitamin intake."), "\(doc)")
         #expect(doc.contains("BM25 explanation") && doc.contains("idf="), "\(doc)")
+        // The metadata starts folded; m unfolds it.
+        #expect(doc.contains("▸ metadata: 3 lines folded") && !doc.contains("2019"), "\(doc)")
+        try tmux.type("m")
+        lines = try tmux.wait { $0.contains { $0.contains("▾ metadata") } }
+        #expect(lines.contains { $0.contains("\"year\": 2019") }, "\(lines.joined(separator: "\n"))")
         try tmux.press("Escape")
         lines = try tmux.wait { !$0.contains { $0.contains("BM25 explanation") } }
         #expect(!lines.contains { $0.contains("document d4") })

@@ -31,10 +31,27 @@ public struct FacetSummary: Sendable, Equatable {
         public var min: Double
         public var max: Double
         public var counts: [Int]
+        /// Bins of equal width in log(x): for positive numbers spread over three decades or more
+        /// (sizes, prices), where equal-width bins would put nearly everything in the first.
+        public var logarithmic = false
+
         /// The bounds of bin `i`: `[lower, upper)`, the last bin closed.
         public func bounds(_ i: Int) -> (lower: Double, upper: Double) {
-            let w = (max - min) / Double(counts.count)
-            return (min + Double(i) * w, i == counts.count - 1 ? max : min + Double(i + 1) * w)
+            let n = Double(counts.count)
+            func at(_ j: Int) -> Double {
+                if j == counts.count { return max }
+                if logarithmic { return Foundation.exp(Foundation.log(min) + Double(j) / n * (Foundation.log(max) - Foundation.log(min))) }
+                return min + Double(j) * (max - min) / n
+            }
+            return (at(i), at(i + 1))
+        }
+
+        /// The bin of `x` (clamped to the range).
+        func bin(_ x: Double) -> Int {
+            let n = counts.count
+            guard max > min else { return 0 }
+            let f = logarithmic ? (Foundation.log(x) - Foundation.log(min)) / (Foundation.log(max) - Foundation.log(min)) : (x - min) / (max - min)
+            return Swift.min(n - 1, Swift.max(0, Int(f * Double(n))))
         }
     }
 
@@ -156,12 +173,9 @@ struct FacetAccumulator {
         var histogram: FacetSummary.Histogram?
         if let lo = numbers.min(), let hi = numbers.max() {
             let n = lo == hi ? 1 : bins
-            var counts = [Int](repeating: 0, count: n)
-            for x in numbers {
-                let i = hi > lo ? Int((x - lo) / (hi - lo) * Double(n)) : 0
-                counts[min(n - 1, max(0, i))] += 1
-            }
-            histogram = FacetSummary.Histogram(min: lo, max: hi, counts: counts)
+            var h = FacetSummary.Histogram(min: lo, max: hi, counts: [Int](repeating: 0, count: n), logarithmic: lo > 0 && hi / lo >= 1000)
+            for x in numbers { h.counts[h.bin(x)] += 1 }
+            histogram = h
         }
         return FacetSummary(path: path, records: records, types: typeList, top: Array(top), distinct: values.count, histogram: histogram)
     }
