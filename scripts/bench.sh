@@ -109,7 +109,7 @@ if tuis:
     print("| screen | keys | what | p50 ms | p95 ms | p99 ms | max ms |")
     print("|---|---|---|---|---|---|---|")
     for t in tuis:
-        rows = [("every key to its redraw", t["key_to_redraw"])] + [(f"keys that {k}" if k != "type" else "typing", v) for k, v in t["by_kind"].items()] + [("query keys to the answer drawn", t["key_to_answer"])]
+        rows = [("every key to its redraw", t["key_to_redraw"])] + [(k.replace("_", " "), v) for k, v in t["by_kind"].items()] + [("query keys to the answer drawn", t["key_to_answer"])]
         for what, r in rows:
             print(f"| {t['screen']} | {r['count']} | {what} | {r['p50_ms']:.3f} | {r['p95_ms']:.3f} | {r['p99_ms']:.3f} | {r['max_ms']:.3f} |")
     print("\nCommand: `quarry bench tui --records 100000 --json` (and `--rows 60 --cols 200`)\n")

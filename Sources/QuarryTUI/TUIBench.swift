@@ -66,19 +66,19 @@ public enum TUIBench {
         let wall = monotonicNanoseconds()
         for (round, query) in queries.enumerated() {
             // The query line has the focus: type, run.
-            for c in query { press(.char(c), "type") }
-            pressAndWait(.enter, "run")
+            for c in query { press(.char(c), "typing") }
+            pressAndWait(.enter, "run_query")
             // Results: move down the hits and across the columns.
-            press(.escape, "navigate")
-            for _ in 0..<3 { press(.down, "navigate") }
-            press(.right, "navigate")
+            press(.escape, "moving")
+            for _ in 0..<3 { press(.down, "moving") }
+            press(.right, "moving")
             // Parameters pane (Tab from the results: plan, metrics, parameters): ef down and up.
-            for _ in 0..<3 { press(.tab, "navigate") }
-            pressAndWait(.left, "parameter")
-            pressAndWait(.right, "parameter")
+            for _ in 0..<3 { press(.tab, "moving") }
+            pressAndWait(.left, "parameter_change")
+            pressAndWait(.right, "parameter_change")
             // Back to the query line, clear it.
-            press(.char("/"), "navigate")
-            press(.ctrl("u"), "type")
+            press(.char("/"), "moving")
+            press(.ctrl("u"), "typing")
             if round == 0 {
                 // The first round warms caches (indexes loaded, titles read): measure from the second.
                 redraw = LatencyRecorder(); byKind = [:]; answer = LatencyRecorder()
