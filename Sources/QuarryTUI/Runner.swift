@@ -34,7 +34,7 @@ final class Runner: @unchecked Sendable {
     let collection: String
     let inbox = Inbox()
     private let queue = DispatchQueue(label: "quarry.tui.engine")
-    /// Hits shown per column.
+    /// Titles of the records shown, by ordinal (read once).
     private var titles: [UInt32: String] = [:]
 
     init(workbench: Workbench, collection: String) {

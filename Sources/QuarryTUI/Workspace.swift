@@ -47,22 +47,27 @@ final class Workspace {
     func run(_ text: String) {
         let line = text.trimmingCharacters(in: .whitespaces)
         guard !line.isEmpty else { return }
-        let (query, filter) = Self.split(line)
+        var (query, filter) = Self.split(line)
+        // A query-set query is taken whole, whatever words it holds; a filter may follow it.
+        if let entry = currentSetEntry, line.hasPrefix(entry.query.text) {
+            query = entry.query.text
+            filter = Self.split("x" + line.dropFirst(entry.query.text.count)).filter
+        }
         if currentSetEntry?.query.text != query { currentSetEntry = nil }
         lastQuery = line
         generation += 1
         runner.run(query: query, filter: filter, fromSet: currentSetEntry, params: params, generation: generation)
     }
 
-    /// The query line cut at its first `WHERE` (a word, any case): the query text and the filter.
+    /// The query line cut at its first `WHERE` (the word in capitals, outside double quotes, so
+    /// that "where" in a question stays query text): the query text and the filter.
     static func split(_ line: String) -> (query: String, filter: String?) {
         let chars = Array(line)
         var i = 0
-        var quote: Character?
+        var quoted = false
         while i + 5 <= chars.count {
-            let c = chars[i]
-            if let q = quote { if c == q { quote = nil } } else if c == "'" || c == "\"" { quote = c }
-            else if (i == 0 || chars[i - 1] == " ") && String(chars[i..<i + 5]).lowercased() == "where"
+            if chars[i] == "\"" { quoted.toggle() }
+            else if !quoted && (i == 0 || chars[i - 1] == " ") && String(chars[i..<i + 5]) == "WHERE"
                         && (i + 5 == chars.count || chars[i + 5] == " ") {
                 let query = String(chars[..<i]).trimmingCharacters(in: .whitespaces)
                 let filter = String(chars[(i + 5)...]).trimmingCharacters(in: .whitespaces)
