@@ -222,6 +222,17 @@ struct TUITests {
         #expect(lines.filter { $0.hasPrefix("└") }.count >= 2, "result and bottom frames:\n\(small)")
         #expect(lines.contains { $0.contains("nDCG@10") }, "metrics fit in 24 rows:\n\(small)")
 
+        // 200×60: every row of the body ends on a border at column 200, nothing left of the small layout.
+        try tmux.resize(width: 200, height: 60)
+        lines = try tmux.wait { ls in
+            ls.count >= 60 && ls[1].contains("query›") && ls[2].hasPrefix("┌") && cellWidth(ls[2]) == 200
+                && ls[2...58].allSatisfy { cellWidth($0) == 200 && ($0.hasSuffix("│") || $0.hasSuffix("┐") || $0.hasSuffix("┘")) }
+        }
+        let wide = lines.joined(separator: "\n")
+        #expect(lines.count >= 60 && lines[2...58].allSatisfy { cellWidth($0) == 200 && "│┐┘".contains($0.last ?? " ") }, "\(wide)")
+        #expect(lines.contains { $0.contains("nDCG@10") } && lines.contains { $0.contains("✓") && $0.contains("d1") }, "\(wide)")
+        #expect(lines.filter { $0.hasPrefix("└") }.count >= 2, "\(wide)")
+
         // q quits outside the query line; the shell gets its terminal back as it was.
         try tmux.type("q")
         #expect(Self.waitForExit(s) == "0")
