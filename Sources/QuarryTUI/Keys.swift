@@ -90,7 +90,7 @@ enum Bindings {
         Binding(keys: [], label: "←/→ Home/End", context: .queryLine, action: nil, help: "move the cursor (Ctrl-A/Ctrl-E too)"),
         Binding(keys: [], label: "↑/↓", context: .queryLine, action: nil, help: "query history"),
         Binding(keys: [], label: "Tab", context: .queryLine, action: nil, help: "complete a keyword, field or JSON path (else: next pane)"),
-        Binding(keys: [], label: "… WHERE f", context: .queryLine, action: nil, help: "text before WHERE (capitals) is the query, after it the filter"),
+        Binding(keys: [], label: "… WHERE f", context: .queryLine, action: nil, help: "after WHERE (in capitals): a filter"),
         Binding(keys: [], label: "Ctrl-U/Ctrl-W", context: .queryLine, action: nil, help: "clear the line / delete a word"),
         Binding(keys: [.char("q")], label: "q", context: .panes, action: .quit, help: "quit"),
         Binding(keys: [.char("?")], label: "?", context: .panes, action: .help, help: "this help"),
