@@ -43,16 +43,7 @@ model:
 
 # The sample database: SciFact, imported once.
 sample: release model
-	@if [ ! -f "$(DB)" ]; then \
-	  $(RELEASE_BIN) import Samples/scifact --collection scifact --db "$(DB)" \
-	    --vectors Samples/scifact/corpus.fbin --query-vectors Samples/scifact/queries.fbin \
-	    --vector-model all-MiniLM-L6-v2 && \
-	  $(RELEASE_BIN) index --collection scifact --text title,text --db "$(DB)" && \
-	  $(RELEASE_BIN) index --collection scifact --vector embedding --type hnsw --db "$(DB)" && \
-	  $(RELEASE_BIN) import Samples/debian/packages.jsonl.gz --collection debian --db "$(DB)" && \
-	  $(RELEASE_BIN) index --collection debian --text title,text --db "$(DB)" \
-	  || { rm -f "$(DB)" "$(DB)-wal" "$(DB)-shm"; exit 1; }; \
-	fi
+	@if [ ! -f "$(DB)" ]; then bash scripts/make-sample.sh "$(RELEASE_BIN)" "$(DB)"; fi
 
 run: sample
 	@$(RELEASE_BIN) tui --db "$(DB)"
@@ -60,11 +51,11 @@ run: sample
 test: deps model
 	$(SWIFT) test -c release
 
-bench: release
+bench: release model
 	@bash scripts/bench.sh
 
-bench-large: release
-	@FILTER_RECORDS=1000000 bash scripts/bench.sh
+bench-large: release model
+	@FILTER_RECORDS=1000000 IMPORT_RECORDS=1000000 bash scripts/bench.sh
 
 clean:
 	rm -rf .build .build-*

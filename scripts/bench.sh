@@ -25,7 +25,7 @@ mkdir -p "$OUT"
 machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $(swift --version 2>/dev/null | head -1)"
 
 echo "bench: import" >&2
-"$Q" bench import --records 100000 --repeat 3 --json > "$OUT/import.json"
+"$Q" bench import --records "${IMPORT_RECORDS:-100000}" --repeat 3 --json > "$OUT/import.json"
 
 echo "bench: filters (100k records; make bench-large for 1M)" >&2
 "$Q" bench filter --records "${FILTER_RECORDS:-100000}" --json > "$OUT/filter.json"
@@ -48,6 +48,25 @@ echo "bench: TUI keystroke to redraw (100k synthetic records, 80x24 and 200x60)"
 
 echo "bench: vector indexes on SciFact vectors" >&2
 "$Q" bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json > "$OUT/vectors.json"
+
+echo "bench: embedder (all-MiniLM-L6-v2)" >&2
+"$Q" bench embed --json > "$OUT/embed.json" || { echo "bench: embedder skipped (make model fetches the weights)" >&2; rm -f "$OUT/embed.json"; }
+
+# The numpy reference of the model, timed the same way, where numpy and the fixtures are present.
+REFERENCE_DIR="${REFERENCE_DIR:-$PEERS_DIR/../fixtures/minilm}"
+MODEL_DIR="${QUARRY_MODEL_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/quarry/all-MiniLM-L6-v2}"
+NUMPY_PY=""
+for py in "${PEERS_VENV:-${TMPDIR:-/tmp}/peers-venv}/bin/python" python3; do
+  if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import numpy' 2>/dev/null; then NUMPY_PY="$py"; break; fi
+done
+rm -f "$OUT"/embed-reference-*.json
+if [ -f "$OUT/embed.json" ] && [ -n "$NUMPY_PY" ] && [ -f "$REFERENCE_DIR/reference.py" ]; then
+  echo "bench: embedder numpy reference" >&2
+  for t in 1 2; do
+    "$NUMPY_PY" scripts/bench-embed-reference.py --threads "$t" --reference "$REFERENCE_DIR" --model "$MODEL_DIR" \
+        > "$OUT/embed-reference-$t.json" || rm -f "$OUT/embed-reference-$t.json"
+  done
+fi
 
 # Peers on the same data in the same run, where the harness and its venv are present.
 PEERS_PY="${PEERS_VENV:-${TMPDIR:-/tmp}/peers-venv}/bin/python"
@@ -73,7 +92,7 @@ if imp:
     print("| records | input | repetitions | records/s (median) | all runs |")
     print("|---|---|---|---|---|")
     print(f"| {imp['records']:,} synthetic, no vectors | {imp['input_bytes']/2**20:.1f} MiB JSONL | {imp['repetitions']} | {imp['records_per_s_median']:,.0f} | {', '.join(f'{r:,.0f}' for r in imp['records_per_s'])} |")
-    print("\nCommand: `quarry bench import --records 100000 --repeat 3 --json`\n")
+    print("\nCommand: `quarry bench import --records N --repeat 3 --json`\n")
 peers = load("peers.json")
 def peer(name, task):
     if not peers: return None
@@ -143,5 +162,22 @@ if v:
                 cells += [f"{row['recall@10']:.3f} / {row['qps']:.0f}", f"{r['qps'] / row['qps']:.2f}x"] if row else ["", ""]
             print(f"| {ef} | " + " | ".join(cells) + " |")
         print("\nPeers' QPS include one Python call per query; Quarry's are measured inside the process.\n")
+e = load("embed.json")
+if e:
+    q = e["short_queries"]
+    print(f"## Embedder ({e['model']}, {e['dimension']} dimensions, WordPiece + BERT on OpenBLAS sgemm)\n")
+    print("| work | batch | threads | p50 ms | p95 ms | CPU p50 ms | throughput |")
+    print("|---|---|---|---|---|---|---|")
+    print(f"| short queries ({q['count']}, {q['mean_tokens']:.1f} tokens on average) | {q['batch_size']} | {q['threads']} | {q['p50_ms']:.2f} | {q['p95_ms']:.2f} | {q['cpu_p50_ms']:.2f} | |")
+    p = e["passages"]
+    for r in p["rates"]:
+        print(f"| {p['count']} passages of {p['tokens']} tokens | {p['batch_size']} | {r['threads']} | | | {r['cpu_ms_per_passage']:.1f} per passage | {r['passages_per_s']:.2f} passages/s, {r['tokens_per_s']:,.0f} tokens/s |")
+    refs = [r for r in (load(f"embed-reference-{t}.json") for t in (1, 2)) if r]
+    for r in refs:
+        mine = next((x for x in p["rates"] if x["threads"] == r["threads"]), None)
+        ratio = f" · Quarry ÷ numpy: {mine['passages_per_s'] / r['passages_per_s']:.2f}x passages/s" if mine and r["passages_per_s"] else ""
+        qratio = f", {q['p50_ms'] / r['short_query_p50_ms']:.2f}x query p50" if r["threads"] == 1 and r["short_query_p50_ms"] else ""
+        print(f"| numpy reference ({r['numpy']}, float32): short queries, then {p['count']} passages of {r['passage_tokens']} tokens | 1, then 32 | {r['threads']} | {r['short_query_p50_ms']:.2f} | {r['short_query_p95_ms']:.2f} | | {r['passages_per_s']:.2f} passages/s{ratio}{qratio} |")
+    print("\nCommand: `quarry bench embed --json`; the reference: `scripts/bench-embed-reference.py --threads N` (../shared/fixtures/minilm/reference.py in numpy). The embeddings equal the reference model's within 1e-5 (tests against the golden outputs).\n")
 PY
 echo "wrote BENCHMARKS.md" >&2

@@ -6,7 +6,12 @@ import QuarryEngine
 extension REPL {
     /// Runs `body` cancellably and prints its text or its error; false on error or cancel.
     func report(_ body: @escaping () throws -> String) -> Bool {
-        guard let outcome = cancellable({ Result { try body() } }) else { return false }
+        report { (_: StopFlag) in try body() }
+    }
+
+    /// `report` for work that polls its stop flag.
+    func report(_ body: @escaping (StopFlag) throws -> String) -> Bool {
+        guard let outcome = cancellable({ (stop: StopFlag) in Result { try body(stop) } }) else { return false }
         switch outcome {
         case let .success(text): output.line(text); return true
         case let .failure(error): output.error(Self.describe(error)); return false
@@ -111,7 +116,9 @@ extension REPL {
         do { request = try Self.evalRequest(args) } catch { output.error(Self.describe(error)); return false }
         let workbench = self.workbench
         let width = output.width, color = output.color
-        return report {
+        return report { (stop: StopFlag) in
+            var request = request
+            request.isCancelled = { stop.isSet }
             let report = try workbench.evaluate(request)
             var text = "\(request.collection) · \(request.statement ?? request.mode.rawValue) · split \(request.split) · \(report.summary.queries) queries\n"
             text += TextTable(columns: [.init("metric"), .init("value", alignRight: true)], rows: Self.metricRows(report)).render(width: width, color: color)
@@ -123,23 +130,33 @@ extension REPL {
     /// `.sweep COLLECTION PARAM V,V,…`: one evaluation per value (no warm-up after the first).
     func dotSweep(_ args: [String]) -> Bool {
         let (positional, named) = Self.options(args)
-        guard positional.count == 3 else { output.error("usage: .sweep COLLECTION ef|k1|b|nprobe V,V,… [split=…]"); return false }
+        let usage = "usage: .sweep COLLECTION PARAM V,V,… [mode=… split=…] (PARAM: \(Self.sweepable.joined(separator: ", ")))"
+        guard positional.count == 3 else { output.error(usage); return false }
         let (collection, parameter) = (positional[0], positional[1])
         let values = positional[2].split(separator: ",").map(String.init)
-        guard ["ef", "k1", "b", "nprobe"].contains(parameter) else {
-            output.error("cannot sweep '\(parameter)' (expected ef, k1, b or nprobe)"); return false
+        guard Self.sweepable.contains(parameter) else {
+            output.error("cannot sweep '\(parameter)'" + (Suggest.nearest(to: parameter, in: Self.sweepable).map { "; did you mean \($0)?" } ?? "")
+                         + " (\(Self.sweepable.joined(separator: ", ")))")
+            return false
         }
         guard !values.isEmpty, values.allSatisfy({ Double($0) != nil }) else { output.error("sweep values must be numbers: \(positional[2])"); return false }
-        let mode = named["mode"] ?? (["ef", "nprobe"].contains(parameter) ? "vector" : "bm25")
+        let mode = named["mode"] ?? (["ef", "nprobe", "refine_k"].contains(parameter) ? "vector" : ["rrf_k", "weight"].contains(parameter) ? "hybrid" : "bm25")
         var base = [collection, mode]
         for (k, v) in named where k != "mode" { base.append("\(k)=\(v)") }
+        let baseRequest: EvalRequest
+        do {
+            baseRequest = try Self.evalRequest(base)
+            for v in values { _ = try Workbench.applying(SweepSetting([.init(name: parameter, value: ParameterValue(parsing: v))]), to: baseRequest) }
+        } catch { output.error(Self.describe(error)); return false }
         let workbench = self.workbench
         let width = output.width, color = output.color
-        return report {
+        return report { (stop: StopFlag) in
             var rows: [[String]] = []
             for (i, value) in values.enumerated() {
-                var request = try Self.evalRequest(base + ["\(parameter)=\(value)"])
+                if stop.isSet { throw EngineError.cancelled }
+                var request = try Workbench.applying(SweepSetting([.init(name: parameter, value: ParameterValue(parsing: value))]), to: baseRequest)
                 if i > 0 { request.warmup = 0 }
+                request.isCancelled = { stop.isSet }
                 let r = try workbench.evaluate(request)
                 func f(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "—" }
                 rows.append([value, f(r.summary.ndcg10), f(r.summary.mrr10), f(r.summary.recall100), f(r.recallExact),
@@ -152,24 +169,19 @@ extension REPL {
         }
     }
 
-    /// The runs table, read through the database's reader (GRDB's `String.fetchAll`).
+    /// The numeric parameters `.sweep` varies (`quarry sweep` also takes mode and algorithm).
+    static let sweepable = ["ef", "nprobe", "refine_k", "k1", "b", "rrf_k", "weight"]
+
+    /// The runs table (the database's `runs()`), optionally of one collection.
     func dotRuns(_ args: [String]) -> Bool {
         let workbench = self.workbench
         let width = output.width, color = output.color
         return report {
-            let where_ = args.first.map { "WHERE c.name = '\($0.replacingOccurrences(of: "'", with: "''"))'" } ?? ""
-            let lines: [String] = try workbench.database.read { db in
-                try String.fetchAll(db, sql: """
-                    SELECT json_array(r.id, c.name, r.statement, r.split, json(r.metrics), r.created_at, json(r.params))
-                    FROM runs r JOIN collections c ON c.id = r.collection_id \(where_) ORDER BY r.id
-                    """)
-            }
-            if lines.isEmpty { return "no runs yet; .eval stores one" }
-            let rows = lines.compactMap { line -> [String]? in
-                guard case let .array(v)? = try? JSONParser.parse(line), v.count == 7 else { return nil }
-                func text(_ j: JSONValue) -> String { j.stringValue ?? j.jsonText }
+            let runs = try workbench.database.runs().filter { r in args.first.map { $0 == r.collection } ?? true }
+            if runs.isEmpty { return "no runs yet; .eval stores one" }
+            let rows = runs.map { r -> [String] in
                 func metric(_ key: String) -> String {
-                    guard case let .object(m) = v[4], let value = m.first(where: { $0.key == key })?.value else { return "—" }
+                    guard case let .object(m) = r.metrics, let value = m.first(where: { $0.key == key })?.value else { return "—" }
                     switch value {
                     case let .double(d): return String(format: "%.4f", d)
                     case let .int(i): return String(i)
@@ -177,8 +189,8 @@ extension REPL {
                     }
                 }
                 var params = ""
-                if case let .object(p) = v[6] { params = p.filter { $0.key != "k" }.map { "\($0.key)=\($0.value.stringValue ?? $0.value.jsonText)" }.joined(separator: " ") }
-                return [text(v[0]), text(v[1]), text(v[2]), params, text(v[3]), metric("ndcg@10"), metric("recall@100"), text(v[5])]
+                if case let .object(p) = r.params { params = p.filter { $0.key != "k" }.map { "\($0.key)=\($0.value.stringValue ?? $0.value.jsonText)" }.joined(separator: " ") }
+                return [String(r.id), r.collection, r.statement, params, r.split, metric("ndcg@10"), metric("recall@100"), r.createdAt]
             }
             return TextTable(columns: [.init("run", alignRight: true), .init("collection"), .init("statement"), .init("parameters"), .init("split"),
                                        .init("nDCG@10", alignRight: true), .init("Recall@100", alignRight: true), .init("at")],

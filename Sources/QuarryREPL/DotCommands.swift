@@ -24,7 +24,7 @@ extension REPL {
         DotCommand(name: ".mode", arguments: "table|json|csv|line", help: "How results are printed", run: { $0.dotMode($1) }),
         DotCommand(name: ".eval", arguments: "COLLECTION [bm25|vector|hybrid] [k1=… b=… ef=… split=… fields=…]",
                    help: "Score the query set against its qrels; stores a run", run: { $0.dotEval($1) }),
-        DotCommand(name: ".sweep", arguments: "COLLECTION ef|k1|b|nprobe V,V,… [split=…]",
+        DotCommand(name: ".sweep", arguments: "COLLECTION ef|nprobe|refine_k|k1|b|rrf_k|weight V,V,… [mode=… split=…]",
                    help: "Evaluate each value of a parameter and tabulate quality and latency", run: { $0.dotSweep($1) }),
         DotCommand(name: ".runs", arguments: "[COLLECTION]", help: "List the stored evaluation runs", run: { $0.dotRuns($1) }),
         DotCommand(name: ".set", arguments: "NAME VALUE", help: "Change a session setting (as SET name = value)", run: { $0.dotSet($1) }),

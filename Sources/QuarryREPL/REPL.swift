@@ -76,7 +76,12 @@ public final class REPL: @unchecked Sendable {
     /// Runs `body` on the worker; on a terminal Ctrl-C abandons it and prints "cancelled".
     /// Returns nil when cancelled.
     func cancellable<T>(_ body: @escaping () -> T) -> T? {
-        guard let editor else { return body() }
+        cancellable { (_: StopFlag) in body() }
+    }
+
+    /// `cancellable` for work that polls its stop flag (evaluations, sweeps) and so really stops.
+    func cancellable<T>(_ body: @escaping (StopFlag) -> T) -> T? {
+        guard let editor else { return body(StopFlag()) }
         editor.beginBusy()
         defer { editor.endBusy() }
         switch worker.run(interruptible: true, interrupted: { editor.wasInterrupted }, body) {

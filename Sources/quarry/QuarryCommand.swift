@@ -23,7 +23,7 @@ struct QuarryCommand: ParsableCommand {
         version: version,
         subcommands: [
             Import.self, Collections.self, Get.self, Delete.self, Drop.self, Export.self,
-            Index.self, Search.self, Analyze.self, Filter.self, Query.self, Eval.self, Runs.self, Embed.self, Repl.self, Tui.self, Bench.self,
+            Index.self, Search.self, Analyze.self, Filter.self, Query.self, Eval.self, Sweep.self, Tune.self, Runs.self, Embed.self, Repl.self, Tui.self, Bench.self,
         ])
 
     @OptionGroup var database: DatabaseOptions

@@ -123,12 +123,62 @@ import Testing
         #expect(again.status == 0 && again.stdout.contains("\"records\": 1"))
     }
 
+    /// `--embed` makes the record and query vectors with the built-in model, in the import.
+    @Test func importEmbedsRecordsAndQueries() throws {
+        let s = Scratch()
+        let db = s.file("e.db")
+        s.write("beir/corpus.jsonl", """
+            {"_id":"d1","title":"Cats","text":"Cats chase mice in the garden."}
+            {"_id":"d2","title":"Stars","text":"Stars are born in clouds of gas and dust."}
+            {"_id":"d3","title":"Bread","text":"Knead the dough and let it rise before baking."}
+            """)
+        s.write("beir/queries.jsonl", "{\"_id\":\"q1\",\"text\":\"how do stars form\"}\n")
+        s.write("beir/qrels/test.tsv", "query-id\tcorpus-id\tscore\nq1\td2\t1\n")
+        let r = try Binary.run(["import", s.file("beir"), "--collection", "c", "--embed", "--json", "--db", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\"vectors\": 3") && r.stdout.contains("\"query_vectors\": 1"), "\(r.stdout)")
+        let near = try Binary.run(["search", "--collection", "c", "--near", "where do stars come from", "--json", "--db", db])
+        #expect(near.status == 0, "\(near.stderr)")
+        #expect(near.stdout.range(of: "\"d2\"").map { near.stdout[..<$0.lowerBound].contains("\"d1\"") || near.stdout[..<$0.lowerBound].contains("\"d3\"") } == false,
+                "d2 should come first:\n\(near.stdout)")
+        let both = try Binary.run(["import", s.file("beir"), "--collection", "c2", "--embed", "--vectors", s.file("x.fbin"), "--db", db])
+        #expect(both.status == 1)
+    }
+
+    /// SIGKILL while `--embed` is embedding leaves the file as it was before the import.
+    @Test func killWhileEmbeddingLosesNothing() throws {
+        let s = Scratch()
+        let db = s.file("q.db")
+        s.write("seed.jsonl", "{\"_id\":\"s\",\"title\":\"seed\",\"text\":\"kept\"}\n")
+        #expect(try Binary.run(["import", s.file("seed.jsonl"), "--collection", "c", "--db", db]).status == 0)
+        let before = try dump(db)
+        let words = "protein expression in human cells changes with age and with the treatment given to the patients of the study"
+        var corpus = ""
+        for i in 0..<2_000 { corpus += "{\"_id\":\"r\(i)\",\"title\":\"record \(i)\",\"text\":\"\(words) \(words) \(words) \(i)\"}\n" }
+        let input = s.write("big.jsonl", corpus)
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binary.path)
+        p.arguments = ["import", input, "--collection", "e", "--embed", "--db", db]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        usleep(2_500_000)
+        #expect(p.isRunning, "the import finished before it could be killed; make the input larger")
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal)
+        #expect(try dump(db) == before)
+        let again = try Binary.run(["collections", "--json", "--db", db])
+        #expect(again.status == 0 && !again.stdout.contains("\"e\""), "\(again.stdout)")
+    }
+
     func dump(_ path: String) throws -> String {
         let q = try DatabaseQueue(path: path)
         defer { try? q.close() }
         return try q.read { d in
             var out = ""
-            for table in ["meta", "collections", "records", "vectors", "queries", "qrels", "index_snapshots"] {
+            for table in ["meta", "collections", "records", "vectors", "queries", "query_vectors", "qrels", "index_snapshots"] {
                 for row in try Row.fetchAll(d, sql: "SELECT * FROM \(table) ORDER BY 1, 2") { out += table + " " + row.description + "\n" }
             }
             return out

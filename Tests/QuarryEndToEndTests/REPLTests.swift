@@ -102,7 +102,7 @@ import Testing
         #expect(r.stdout.contains("tiny · bm25 · sweep of k1"))
         let runs = r.stdout.split(separator: "\n").filter { $0.contains("eval --mode bm25") }
         #expect(runs.count == 3, "\(r.stdout)")
-        #expect(r.stdout.contains(".sweep COLLECTION ef|k1|b|nprobe V,V,…"))
+        #expect(r.stdout.contains(".sweep COLLECTION ef|nprobe|refine_k|k1|b|rrf_k|weight V,V,…"))
     }
 
     @Test func unknownDotCommandSuggestsAndStopsTheScript() throws {
@@ -228,6 +228,30 @@ import Testing
         pane.wait("the shell still answers") { $0.contains("tiny        4") }
     }
 
+    /// A sweep of 20,000 settings runs for minutes; Ctrl-C stops it between queries, so the next
+    /// command answers at once instead of waiting behind it on the worker.
+    @Test(.enabled(if: REPLTests.haveTmux)) func ctrlCStopsALongSweep() throws {
+        let (s, db) = try Self.fixture()
+        let pane = try Self.shell(db, history: s.file("history"))
+        pane.wait("the prompt") { $0.contains("quarry>") }
+        let values = (0..<20_000).map { String(format: "%.5f", 0.5 + Double($0) * 0.00005) }.joined(separator: ",")
+        let script = s.write("long-sweep.sql", ".sweep tiny k1 \(values)\n")
+        try pane.type(".read \(script)")
+        try pane.key("Enter")
+        usleep(1_500_000)
+        try pane.key("C-c")
+        pane.wait("cancelled and a new prompt") { $0.contains("error: cancelled") && $0.split(separator: "\n").last?.hasPrefix("quarry>") == true }
+        try pane.type(".collections")
+        try pane.key("Enter")
+        pane.wait("the shell answers at once") { $0.contains("tiny        4") }
+        try pane.type(".quit")
+        try pane.key("Enter")
+        usleep(300_000)
+        let runs = try Binary.run(["runs", "--json", "--db", db])
+        let count = runs.stdout.components(separatedBy: "\"statement\"").count - 1
+        #expect(count > 0 && count < 20_000, "\(count) runs stored")
+    }
+
     @Test(.enabled(if: REPLTests.haveTmux)) func tablesFitAnEightyColumnWindow() throws {
         let (s, db) = try Self.fixture()
         let pane = try Self.shell(db, history: s.file("history"), width: 80)
@@ -242,19 +266,67 @@ import Testing
     }
 }
 
-/// The tutorial on the sample database of `make run` (set `QUARRY_SAMPLE_DB` to its file; the
-/// import and HNSW build take minutes, too long for every test run).
+/// The tutorial, chapter by chapter, on the sample database of `make run` (built here with the
+/// same script, in about 20 s), compared with snapshots in `Snapshots/tutorial-N.txt`.
+/// `QUARRY_UPDATE_SNAPSHOTS=1` rewrites them.
 @Suite(.serialized) struct TutorialTests {
-    static let sample = ProcessInfo.processInfo.environment["QUARRY_SAMPLE_DB"]
+    /// Timings, sizes, rates and dates vary from run to run; column widths follow them, so runs of
+    /// spaces are folded too.
+    static func normalized(_ text: String) -> String {
+        var lines: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var t = String(line)
+            for (pattern, replacement) in [
+                (#"\d+\.\d+ ms"#, "# ms"), (#"time=[0-9.]+\.\.[0-9.]+"#, "time=#"), (#"\d{4}-\d\d-\d\d[T ][0-9:.]+Z?"#, "#"),
+                (#"\d+(\.\d+)? (B|KiB|MiB|GiB)\b"#, "# B"), (#"^(latency p50 ms|QPS \(1 thread\)) +[0-9.]+"#, "$1 #"),
+                (#" {2,}"#, "  "),
+            ] {
+                t = t.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+            }
+            lines.append(t)
+        }
+        return lines.joined(separator: "\n")
+    }
 
-    @Test(.enabled(if: TutorialTests.sample != nil), arguments: [1, 2, 3, 4, 5])
-    func chapterRunsOnTheSample(_ chapter: Int) throws {
-        let r = try Binary.run(["repl", "--db", Self.sample!], cwd: Binary.root, stdin: ".tutorial \(chapter)\n")
-        // Chapter 3 shows a mistyped path on purpose; every other step succeeds.
-        let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
-        #expect(errors == (chapter == 3 ? ["error: line 1, column 36: in WHERE: no record has the path metadata.sectoin; did you mean metadata.section?"] : []), "\(r.stderr)")
-        #expect(r.status == (chapter == 3 ? 1 : 0))
-        #expect(r.stdout.hasPrefix("── \(chapter). "))
+    /// The p50 column of a sweep table (the one before the run number).
+    static func withoutSweepLatency(_ text: String) -> String {
+        text.replacingOccurrences(of: #"(?m)^( ?[0-9.]+  [0-9.—]+  [0-9.—]+  [0-9.—]+  [0-9.—]+  )[0-9.]+(  \d+)$"#, with: "$1#$2", options: .regularExpression)
+    }
+
+    static func snapshotPath(_ chapter: Int) -> String {
+        var url = URL(fileURLWithPath: #filePath)
+        url.deleteLastPathComponent()
+        return url.appendingPathComponent("Snapshots/tutorial-\(chapter).txt").path
+    }
+
+    @Test func everyChapterRunsOnTheSampleAndMatchesItsSnapshot() throws {
+        let s = Scratch()
+        let db = s.file("sample.db")
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/bin/bash")
+        make.arguments = [Binary.root + "/scripts/make-sample.sh", Binary.path, db]
+        make.standardOutput = FileHandle.nullDevice
+        try make.run()
+        make.waitUntilExit()
+        try #require(make.terminationStatus == 0, "scripts/make-sample.sh failed")
+
+        for chapter in 1...5 {
+            let r = try Binary.run(["repl", "--db", db], cwd: Binary.root, stdin: ".tutorial \(chapter)\n")
+            // Chapter 3 shows a mistyped path on purpose; every other step succeeds.
+            let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+            #expect(errors == (chapter == 3 ? ["error: line 1, column 36: in WHERE: no record has the path metadata.sectoin; did you mean metadata.section?"] : []), "\(r.stderr)")
+            #expect(r.status == (chapter == 3 ? 1 : 0))
+            #expect(r.stdout.hasPrefix("── \(chapter). "))
+
+            let actual = Self.withoutSweepLatency(Self.normalized(r.stdout))
+            let path = Self.snapshotPath(chapter)
+            if ProcessInfo.processInfo.environment["QUARRY_UPDATE_SNAPSHOTS"] == "1" {
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try actual.write(toFile: path, atomically: true, encoding: .utf8)
+            }
+            let expected = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "(no snapshot at \(path); run with QUARRY_UPDATE_SNAPSHOTS=1)"
+            #expect(actual == expected, "chapter \(chapter) differs from its snapshot")
+        }
     }
 
     @Test func tutorialFilesParseIntoCommentedSteps() throws {

@@ -3,6 +3,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case noIndex(collection: String, kind: String, hint: String)
     case badParameter(String)
     case unsupported(String)
+    /// The caller asked to stop (Ctrl-C in the shell).
+    case cancelled
 
     public var description: String {
         switch self {
@@ -10,6 +12,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
             return "collection '\(collection)' has no \(kind) index; build one with: \(hint)"
         case let .badParameter(message), let .unsupported(message):
             return message
+        case .cancelled:
+            return "cancelled"
         }
     }
 }

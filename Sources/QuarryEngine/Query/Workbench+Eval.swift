@@ -23,6 +23,16 @@ public struct EvalRequest: Sendable {
     public var warmup = 20
     /// Where to write the run in TREC format, if anywhere.
     public var runOut: String?
+    /// Queries from a file instead of the collection's query set: BEIR `queries.jsonl`
+    /// (`{"_id", "text"}`) or TSV (`qid<TAB>text`).
+    public var queriesFile: String?
+    /// Judgements from a file instead of the imported qrels: TREC (`qid 0 docid rel`) or BEIR TSV.
+    public var qrelsFile: String?
+    /// Threads of the timed pass; each has its own workbench (connection and loaded indexes), as
+    /// separate clients would. Latency percentiles pool all threads; QPS is queries ÷ wall time.
+    public var threads = 1
+    /// Polled between queries; when it returns true the evaluation stops with `EngineError.cancelled`.
+    public var isCancelled: @Sendable () -> Bool = { false }
 
     public init(collection: String) {
         self.collection = collection
@@ -39,20 +49,17 @@ public struct EvalReport: Sendable {
 
 extension Workbench {
     public func evaluate(_ request: EvalRequest) throws -> EvalReport {
-        let qrelsRows = try database.qrels(collection: request.collection, split: request.split)
-        guard !qrelsRows.isEmpty else {
-            let splits = try database.splits(collection: request.collection)
-            throw EngineError.badParameter("collection '\(request.collection)' has no qrels for split '\(request.split)'"
-                + (splits.isEmpty ? " (it has no query set; import a BEIR folder with qrels/)" : " (splits: \(splits.joined(separator: ", ")))"))
-        }
-        var qrels = Qrels()
-        for q in qrelsRows { qrels.set(query: q.queryID, document: q.docID, relevance: q.grade) }
+        let (qrels, allQueries) = try querySet(request)
         let judged = Set(qrels.queryIDs)
-        let queries = try database.queries(collection: request.collection).filter { judged.contains($0.id) }
+        let queries = allQueries.filter { judged.contains($0.id) }
+        guard !queries.isEmpty else {
+            throw EngineError.badParameter("no query of the query set has judgements (\(allQueries.count) queries, \(qrels.queryIDs.count) judged query ids)")
+        }
         let depth = max(request.k, 100)
         let usesVectors = request.statement?.contains("NEAR") ?? (request.mode != .bm25)
         let field = usesVectors ? try request.vectorField ?? defaultVectorField(request.collection) : ""
-        let queryVectors = usesVectors ? try database.queryVectors(collection: request.collection, field: field) : [:]
+        // Stored query vectors belong to the imported queries; queries from a file are embedded.
+        let queryVectors = usesVectors && request.queriesFile == nil ? try database.queryVectors(collection: request.collection, field: field) : [:]
 
         var with: [String: ParamValue] = ["k1": .number(Double(request.lexical.k1)), "b": .number(Double(request.lexical.b)),
                                           "bm25_algorithm": .string(request.lexical.algorithm)]
@@ -93,20 +100,20 @@ extension Workbench {
             return s
         }
 
+        func check() throws { if request.isCancelled() { throw EngineError.cancelled } }
+
         // Warm-up: the first queries once, untimed.
-        for q in queries.prefix(request.warmup) { _ = try search(statement(q)) }
+        for q in queries.prefix(request.warmup) { try check(); _ = try search(statement(q)) }
         var run = Run(tag: "quarry-\(request.statement == nil ? request.mode.rawValue : "statement")")
-        var latency = LatencyRecorder()
-        let wallStart = monotonicNanoseconds()
         // Timed pass at LIMIT k (as the peers time theirs); metrics from an untimed pass at depth ≥ 100.
-        for q in queries {
-            var s = try statement(q)
+        let (latency, wall) = try timedPass(queries.count, threads: request.threads, check: check) { workbench, i in
+            var s = try statement(queries[i])
             s.limit = request.k
-            let (_, ns) = try measure { try search(s) }
-            latency.record(nanoseconds: ns)
+            let (_, ns) = try measure { try workbench.search(s) }
+            return ns
         }
-        let wall = Double(monotonicNanoseconds() - wallStart) / 1e9
         for q in queries {
+            try check()
             let result = try search(try statement(q))
             run.set(query: q.id, results: result.hits.map { RunEntry(document: $0.id, score: $0.score) })
         }
@@ -119,6 +126,7 @@ extension Workbench {
         if usesVectors, try vectorIndex(collection: request.collection, field: field) != nil {
             var returned: [[UInt32]] = [], exact: [[UInt32]] = []
             for q in queries {
+                try check()
                 var a = SearchStatement(collection: request.collection)
                 a.near = near(q)
                 a.with = with
@@ -139,15 +147,22 @@ extension Workbench {
             }
         }
         if let f = request.lexical.fields { params.append(JSONMember("fields", .string(f))) }
+        switch request.fusion {
+        case let .rrf(k) where request.mode == .hybrid && request.statement == nil: params.append(JSONMember("rrf_k", .double(k)))
+        case let .weighted(w, _) where request.mode == .hybrid && request.statement == nil: params.append(JSONMember("weight", .double(w.first ?? 0.5)))
+        default: break
+        }
+        if request.threads > 1 { params.append(JSONMember("threads", .int(Int64(request.threads)))) }
         let label = request.statement ?? "eval --mode \(request.mode.rawValue)"
+        let split = request.qrelsFile.map { "file:" + ($0 as NSString).lastPathComponent } ?? request.split
         let runID = try database.saveRun(collection: request.collection, statement: label,
-                                         params: .object(params), split: request.split, metrics: summary.json,
+                                         params: .object(params), split: split, metrics: summary.json,
                                          perQuery: evaluation.json, quarryVersion: Workbench.version)
         var json = summary.json
         if case var .object(m) = json {
             if let r = recallExact { m.append(JSONMember("recall@10_exact", .double(r))) }
             m.append(JSONMember("mode", .string(request.statement == nil ? request.mode.rawValue : "statement")))
-            m.append(JSONMember("split", .string(request.split)))
+            m.append(JSONMember("split", .string(split)))
             m.append(JSONMember("params", .object(params)))
             m.append(JSONMember("run_id", .int(runID)))
             json = .object(m)

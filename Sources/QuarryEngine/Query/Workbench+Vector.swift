@@ -213,6 +213,15 @@ extension Workbench {
         return e
     }
 
+    /// The built-in model as an import's embedder (`quarry import --embed`): the vectors are made
+    /// inside the import's transaction. `progress(what, done, total)` follows each batch.
+    public static func importEmbedding(batchSize: Int = 32, progress: @escaping @Sendable (_ what: String, _ done: Int, _ total: Int) -> Void) throws -> ImportEmbedding {
+        let embedder = try Embedder.loadDefault()
+        return ImportEmbedding(model: Embedder.modelName, dimension: Embedder.dimension) { texts, what in
+            embedder.embedFlat(texts, batchSize: batchSize) { done, total in progress(what, done, total) }
+        }
+    }
+
     /// Embeds the text fields of every record (title + " " + text, as sentence-transformers
     /// users do for BEIR) and the collection's queries into `field`, then stores them.
     public func embedCollection(_ collection: String, field: String = "embedding", batchSize: Int = 32,

@@ -358,3 +358,42 @@ extension QuarryDatabase {
         return r
     }
 }
+
+// MARK: - Tuning recommendations
+
+/// What `quarry tune` chose for a collection and a metric.
+public struct StoredRecommendation: Sendable {
+    public var collection: String
+    public var metric: String
+    public var target: String
+    public var params: JSONValue
+    public var report: JSONValue
+    public var createdAt: String
+}
+
+extension QuarryDatabase {
+    /// Stores (or replaces) the recommendation for `collection` and `metric`.
+    public func saveRecommendation(collection: String, metric: String, target: String, params: JSONValue, report: JSONValue) throws(StorageError) {
+        try write { db in
+            let cid = try collectionID(db, collection)
+            try db.execute(sql: "INSERT OR REPLACE INTO recommendations (collection_id, metric, target, params, report) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [cid, metric, target, params.jsonText, report.jsonText])
+        }
+    }
+
+    /// The recommendations of one collection (or of all), by collection and metric.
+    public func recommendations(collection: String? = nil) throws(StorageError) -> [StoredRecommendation] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT c.name AS collection, r.* FROM recommendations r JOIN collections c ON c.id = r.collection_id
+                WHERE ? IS NULL OR c.name = ? ORDER BY c.name, r.metric
+                """, arguments: [collection, collection])
+            return rows.map { row in
+                StoredRecommendation(collection: row["collection"], metric: row["metric"], target: row["target"],
+                                     params: (try? JSONParser.parse(row["params"] as String)) ?? .null,
+                                     report: (try? JSONParser.parse(row["report"] as String)) ?? .null,
+                                     createdAt: row["created_at"])
+            }
+        }
+    }
+}

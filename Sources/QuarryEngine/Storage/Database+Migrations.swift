@@ -91,6 +91,20 @@ extension QuarryDatabase {
                 );
                 """)
         }
+        m.registerMigration("v2") { db in
+            try db.execute(sql: """
+                -- What `quarry tune` recommends for a collection, one row per target metric.
+                CREATE TABLE recommendations (
+                    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+                    metric TEXT NOT NULL,
+                    target TEXT NOT NULL,           -- e.g. recall@10=0.95 or ndcg@10=max
+                    params TEXT NOT NULL,           -- JSON object of the chosen setting
+                    report TEXT NOT NULL,           -- JSON: tuning and held-out metrics
+                    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+                    PRIMARY KEY (collection_id, metric)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

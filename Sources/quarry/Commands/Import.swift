@@ -48,7 +48,7 @@ struct Import: ParsableCommand {
     @Option(name: .customLong("vector-model"), help: "The model that made the imported vectors (recorded in the schema).")
     var vectorModel = "external"
 
-    @Flag(help: "Embed the text fields (and BEIR queries) with the built-in model after the import.")
+    @Flag(help: "Embed the text fields (and BEIR queries) with the built-in model, inside the import's transaction.")
     var embed = false
 
     @Flag(help: "Replace records whose id already exists instead of failing.")
@@ -74,6 +74,14 @@ struct Import: ParsableCommand {
             options.metric = metric
             options.vectorModel = vectorModel
             options.upsert = upsert
+            if embed {
+                // Loaded before the import starts, so a missing model costs nothing.
+                let ebar = ProgressBar(label: "embedding \(collection)", unit: "texts")
+                options.embedding = try Workbench.importEmbedding { what, done, total in
+                    ebar.update(done: done, fraction: Double(done) / Double(max(total, 1)))
+                    if done == total { ebar.finish() }
+                }
+            }
             let bar = ProgressBar(label: "importing \(collection)")
             let summary = try Importer(database: db, options: options) { p in
                 bar.update(done: p.records, fraction: p.totalBytes > 0 ? Double(p.bytesRead) / Double(p.totalBytes) : nil)
@@ -82,13 +90,6 @@ struct Import: ParsableCommand {
             // Paths whose type is stable across records are indexed for filters right away.
             let wb = try Workbench(path: database.path)
             try wb.buildPathIndex(collection: collection, extraPaths: [])
-            if embed {
-                let ebar = ProgressBar(label: "embedding \(collection)", unit: "texts")
-                _ = try wb.embedCollection(collection, field: vectorField) { done, total in
-                    ebar.update(done: done, fraction: Double(done) / Double(max(total, 1)))
-                }
-                ebar.finish()
-            }
             if json {
                 printJSON(.object([
                     JSONMember("collection", .string(collection)), JSONMember("format", .string(summary.format)),

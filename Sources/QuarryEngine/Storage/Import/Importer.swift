@@ -18,10 +18,28 @@ public struct ImportOptions: Sendable {
     public var vectorModel = "external"
     /// Replace records whose id already exists instead of failing.
     public var upsert = false
+    /// Embed the text fields (and the queries) inside the import's transaction, so an import
+    /// stopped while embedding leaves the database as it was.
+    public var embedding: ImportEmbedding?
 
     public init(path: String, collection: String) {
         self.path = path
         self.collection = collection
+    }
+}
+
+/// A text embedder for `ImportOptions.embedding`: `embed(texts, what)` returns
+/// `texts.count × dimension` floats, row i for text i; `what` is "records" or "queries", for a
+/// progress bar. Errors it throws are reported as the import's.
+public struct ImportEmbedding: Sendable {
+    public var model: String
+    public var dimension: Int
+    public var embed: @Sendable (_ texts: [String], _ what: String) throws -> [Float]
+
+    public init(model: String, dimension: Int, embed: @escaping @Sendable (_ texts: [String], _ what: String) throws -> [Float]) {
+        self.model = model
+        self.dimension = dimension
+        self.embed = embed
     }
 }
 
@@ -86,6 +104,9 @@ public struct Importer {
         if queryVectors != nil && format != .beir {
             throw .invalidArgument("--query-vectors needs a BEIR folder (with queries.jsonl)")
         }
+        if options.embedding != nil && (vectors != nil || queryVectors != nil) {
+            throw .invalidArgument("--embed makes the vectors; give it without --vectors or --query-vectors")
+        }
         var summary = ImportSummary(format: format.rawValue, created: false, records: 0, replaced: 0, queries: 0, qrels: [:], vectors: 0, queryVectors: 0, seconds: 0)
         try db.write { database in
             var job = ImportJob(db: database, options: options, format: format, progress: progress)
@@ -100,9 +121,70 @@ public struct Importer {
             summary.qrels = job.qrelCounts
             summary.vectors = vectors?.count ?? 0
             summary.queryVectors = queryVectors?.count ?? 0
+            if let embedding = options.embedding {
+                (summary.vectors, summary.queryVectors) = try job.embed(embedding)
+            }
         }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
+    }
+}
+
+// MARK: - Embedding inside the transaction
+
+extension ImportJob {
+    /// Embeds the collection's records and queries that have no vector in the field yet (title +
+    /// " " + text, as sentence-transformers users do for BEIR) and stores them with the field's
+    /// schema. Returns the numbers of record and query vectors written.
+    func embed(_ embedding: ImportEmbedding) throws -> (Int, Int) {
+        let cid = try Int64.fetchOne(db, sql: "SELECT id FROM collections WHERE name = ?", arguments: [options.collection])!
+        var schema = QuarryDatabase.schema(from: try Row.fetchOne(db, sql: "SELECT * FROM collections WHERE id = ?", arguments: [cid])!)
+        let field = options.vectorField
+        if let existing = schema.vectorField(field), existing.model != embedding.model || existing.dimension != embedding.dimension {
+            throw StorageError.invalidArgument("field '\(field)' holds vectors of \(existing.model) (\(existing.dimension) dimensions), not \(embedding.model); pick another --vector-field")
+        }
+        schema.vectorFields.removeAll { $0.name == field }
+        schema.vectorFields.append(VectorFieldSchema(name: field, dimension: embedding.dimension, metric: .cosine, model: embedding.model))
+        try QuarryDatabase.updateVectorFields(db, collectionID: cid, schema.vectorFields)
+
+        var ordinals: [Int64] = [], texts: [String] = []
+        for row in try Row.fetchAll(db, sql: """
+            SELECT ordinal, fields FROM records r WHERE collection_id = ?
+            AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.collection_id = r.collection_id AND v.field = ? AND v.ordinal = r.ordinal)
+            ORDER BY ordinal
+            """, arguments: [cid, field]) {
+            ordinals.append(row[0])
+            let fields = (try? JSONParser.parse(row[1] as String)) ?? .object([])
+            texts.append(schema.textFields.compactMap { fields[$0]?.stringValue }.joined(separator: " "))
+        }
+        let d = embedding.dimension
+        let flat = try Self.embedding(embedding, texts, "records")
+        guard flat.count == texts.count * d else { throw StorageError.invalidArgument("the embedder returned \(flat.count) floats for \(texts.count) texts") }
+        let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO vectors (collection_id, field, ordinal, vector) VALUES (?, ?, ?, ?)")
+        for (i, ordinal) in ordinals.enumerated() {
+            try insert.execute(arguments: [cid, field, ordinal, flat[(i * d)..<((i + 1) * d)].withUnsafeBytes { Data($0) }])
+        }
+
+        let queries = try Row.fetchAll(db, sql: """
+            SELECT query_id, text FROM queries q WHERE collection_id = ?
+            AND NOT EXISTS (SELECT 1 FROM query_vectors v WHERE v.collection_id = q.collection_id AND v.field = ? AND v.query_id = q.query_id)
+            ORDER BY position
+            """, arguments: [cid, field]).map { (id: $0[0] as String, text: $0[1] as String) }
+        guard !queries.isEmpty else { return (ordinals.count, 0) }
+        let qflat = try Self.embedding(embedding, queries.map(\.text), "queries")
+        guard qflat.count == queries.count * d else { throw StorageError.invalidArgument("the embedder returned \(qflat.count) floats for \(queries.count) queries") }
+        let qinsert = try db.makeStatement(sql: "INSERT OR REPLACE INTO query_vectors (collection_id, field, query_id, vector) VALUES (?, ?, ?, ?)")
+        for (i, q) in queries.enumerated() {
+            try qinsert.execute(arguments: [cid, field, q.id, qflat[(i * d)..<((i + 1) * d)].withUnsafeBytes { Data($0) }])
+        }
+        return (ordinals.count, queries.count)
+    }
+
+    /// The embedder's errors keep their own words.
+    static func embedding(_ e: ImportEmbedding, _ texts: [String], _ what: String) throws -> [Float] {
+        do { return try e.embed(texts, what) } catch let error as StorageError { throw error } catch {
+            throw StorageError.invalidArgument(String(describing: error))
+        }
     }
 }
 

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds the sample database of `make run`: SciFact (abstracts, queries, qrels, MiniLM vectors,
+# BM25 and HNSW indexes) and the Debian package metadata (BM25). The tutorial test builds the
+# same database with this script, so what the tutorial snapshots show is what `make run` opens.
+#
+#   scripts/make-sample.sh QUARRY_BINARY DATABASE
+set -euo pipefail
+Q="$1"; DB="$2"
+cd "$(dirname "$0")/.."
+trap 'rm -f "$DB" "$DB-wal" "$DB-shm"' ERR
+"$Q" import Samples/scifact --collection scifact --db "$DB" \
+  --vectors Samples/scifact/corpus.fbin --query-vectors Samples/scifact/queries.fbin \
+  --vector-model all-MiniLM-L6-v2
+"$Q" index --collection scifact --text title,text --db "$DB"
+"$Q" index --collection scifact --vector embedding --type hnsw --db "$DB"
+"$Q" import Samples/debian/packages.jsonl.gz --collection debian --db "$DB"
+"$Q" index --collection debian --text title,text --db "$DB"
