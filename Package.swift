@@ -95,6 +95,7 @@ let package = Package(
         .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval"]),
         .testTarget(name: "QuarryEngineTests", dependencies: ["QuarryEngine"]),
         .testTarget(name: "QuarryREPLTests", dependencies: ["QuarryREPL"]),
+        .testTarget(name: "QuarryTUITests", dependencies: ["QuarryTUI", "QuarryEngine"]),
         .testTarget(name: "QuarryEndToEndTests", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -48,6 +48,17 @@ if pl:
     for r in pl["rows"]:
         print(f"| {r['statement']} | {r['planning_ms_p50']:.4f} | {r['execution_ms_p50']:.4f} | {r['explain_analyze_execution_ms_p50']:.4f} | {100*r['explain_analyze_overhead']:+.1f} % |")
     print("\nThe executor times every node in both modes, so the overhead is noise around zero. Command: `quarry bench planning --collection scifact --json`\n")
+tuis = [t for t in [load("tui.json"), load("tui-wide.json")] if t]
+if tuis:
+    print(f"## TUI: keystroke to redraw ({tuis[0]['records']:,} synthetic records, {tuis[0].get('dimension', '?')}-d vectors, HNSW)\n")
+    print("The screen manager, panels and engine in the process, curses drawing an off-screen xterm; each key timed from dispatch to the end of the redraw. Keys that start a query are also timed to the redraw of the answer (three searches, EXPLAIN ANALYZE, exact recall). Goal: p95 < 50 ms.\n")
+    print("| screen | keys | what | p50 ms | p95 ms | p99 ms | max ms |")
+    print("|---|---|---|---|---|---|---|")
+    for t in tuis:
+        rows = [("every key to its redraw", t["key_to_redraw"])] + [(k.replace("_", " "), v) for k, v in t["by_kind"].items()] + [("query keys to the answer drawn", t["key_to_answer"])]
+        for what, r in rows:
+            print(f"| {t['screen']} | {r['count']} | {what} | {r['p50_ms']:.3f} | {r['p95_ms']:.3f} | {r['p99_ms']:.3f} | {r['max_ms']:.3f} |")
+    print("\nCommand: `quarry bench tui --records 100000 --json` (and `--rows 60 --cols 200`)\n")
 f = load("filter.json")
 if f:
     print(f"## Filters ({f['records']:,} synthetic records)\n")

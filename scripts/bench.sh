@@ -42,6 +42,10 @@ DB="$OUT/scifact.db"; rm -f "$DB" "$DB-wal" "$DB-shm"
 
 "$Q" bench planning --collection scifact --db "$DB" --json > "$OUT/planning.json"
 
+echo "bench: TUI keystroke to redraw (100k synthetic records, 80x24 and 200x60)" >&2
+"$Q" bench tui --records 100000 --json > "$OUT/tui.json"
+"$Q" bench tui --records 100000 --rows 60 --cols 200 --json > "$OUT/tui-wide.json"
+
 echo "bench: vector indexes on SciFact vectors" >&2
 "$Q" bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json > "$OUT/vectors.json"
 

@@ -51,17 +51,19 @@ final class MetricsPanel: Panel {
         return v < 10 ? String(format: "%.2f", v) : v < 100 ? String(format: "%.1f", v) : String(Int(v.rounded()))
     }
 
-    func rows() -> [(String, [String])] {
+    /// The rows, each with whether it may be left out when the pane is short.
+    func rows() -> [(label: String, values: [String], optional: Bool)] {
         let w = workspace
-        var rows: [(String, [String])] = []
+        var rows: [(label: String, values: [String], optional: Bool)] = []
         for p in [50.0, 95, 99] {
-            rows.append(("p\(Int(p)) ms", w.latencies.map { Self.number(Measures.percentile($0, p)) }))
+            rows.append(("p\(Int(p)) ms", w.latencies.map { Self.number(Measures.percentile($0, p)) }, false))
         }
         let o = w.outcome
-        rows.append(("R@10 ex", Branch.allCases.map { Self.number(o?.branches[$0.rawValue].recallExact, recall: true) }))
+        rows.append(("R@10 ex", Branch.allCases.map { Self.number(o?.branches[$0.rawValue].recallExact, recall: true) }, false))
+        rows.append(("dist", Branch.allCases.map { b in o?.branches[b.rawValue].work.map { String($0) } ?? "–" }, true))
         if o?.fromSet != nil {
-            rows.append(("R@10 qr", Branch.allCases.map { Self.number(o?.branches[$0.rawValue].recallQrels, recall: true) }))
-            rows.append(("nDCG@10", Branch.allCases.map { Self.number(o?.branches[$0.rawValue].ndcg, recall: true) }))
+            rows.append(("R@10 qr", Branch.allCases.map { Self.number(o?.branches[$0.rawValue].recallQrels, recall: true) }, false))
+            rows.append(("nDCG@10", Branch.allCases.map { Self.number(o?.branches[$0.rawValue].ndcg, recall: true) }, false))
         }
         return rows
     }
@@ -72,11 +74,13 @@ final class MetricsPanel: Panel {
         guard inner.height > 0 else { return }
         let cell = max(5, min(8, (inner.width - 8) / 3))
         canvas.put(inner.y, inner.x, Cells.fit("", 8) + Branch.allCases.map { Cells.right($0.short, cell) }.joined(), width: inner.width, .title)
-        for (i, r) in rows().prefix(inner.height - 1).enumerated() {
-            canvas.put(inner.y + 1 + i, inner.x, Cells.fit(r.0, 8, ellipsis: false) + r.1.map { Cells.right($0, cell) }.joined(), width: inner.width)
+        var all = rows()
+        while all.count > inner.height - 1, let i = all.lastIndex(where: { $0.optional }) { all.remove(at: i) }
+        for (i, r) in all.prefix(inner.height - 1).enumerated() {
+            canvas.put(inner.y + 1 + i, inner.x, Cells.fit(r.label, 8, ellipsis: false) + r.values.map { Cells.right($0, cell) }.joined(), width: inner.width)
         }
-        if let set = workspace.outcome?.fromSet, inner.height > rows().count + 1 {
-            canvas.put(inner.y + rows().count + 1, inner.x, "query \(set.query.id)", width: inner.width, .muted)
+        if let set = workspace.outcome?.fromSet, inner.height > all.count + 1 {
+            canvas.put(inner.y + all.count + 1, inner.x, "query \(set.query.id)", width: inner.width, .muted)
         }
     }
 
@@ -93,19 +97,32 @@ final class ParamsPanel: Panel {
 
     init(workspace: Workspace) { self.workspace = workspace }
 
+    private var offset = 0
+
     func draw(_ canvas: Canvas, in rect: Rect, focused: Bool) {
         canvas.box(rect, title: "parameters", focused: focused)
         let inner = rect.inner
-        for (i, d) in Params.definitions.enumerated() where i < inner.height {
+        guard inner.height > 0 else { return }
+        let count = Params.definitions.count
+        // All rows and the help when they fit; else a window that keeps the selected row in view.
+        let listHeight = count + 1 <= inner.height ? count : min(count, inner.height)
+        if selected < offset { offset = selected }
+        if selected >= offset + listHeight { offset = selected - listHeight + 1 }
+        offset = min(offset, max(0, count - listHeight))
+        for row in 0..<listHeight {
+            let i = offset + row
+            let d = Params.definitions[i]
             let isSelected = i == selected
-            let text = (isSelected ? "▸ " : "  ") + Cells.fit(d.name, 6, ellipsis: false) + Cells.right(workspace.params.formatted(i), 6)
-            canvas.line(inner.y + i, inner.x, text, width: inner.width, isSelected && focused ? .selection : .normal)
+            var mark = isSelected ? "▸ " : "  "
+            if row == 0 && offset > 0 { mark = isSelected ? "▸↑" : " ↑" }
+            if row == listHeight - 1 && i < count - 1 { mark = isSelected ? "▸↓" : " ↓" }
+            let text = mark + Cells.fit(d.name, 8, ellipsis: false) + Cells.right(workspace.params.formatted(i), max(1, inner.width - 10))
+            canvas.line(inner.y + row, inner.x, text, width: inner.width, isSelected && focused ? .selection : .normal)
         }
-        let helpRow = Params.definitions.count
-        if helpRow < inner.height {
+        if listHeight < inner.height {
             let help = Params.definitions[selected].help
-            for (j, l) in Cells.wrap(help, inner.width).prefix(inner.height - helpRow).enumerated() {
-                canvas.put(inner.y + helpRow + j, inner.x, l, width: inner.width, .muted)
+            for (j, l) in Cells.wrap(help, inner.width).prefix(inner.height - listHeight).enumerated() {
+                canvas.put(inner.y + listHeight + j, inner.x, l, width: inner.width, .muted)
             }
         }
     }

@@ -54,7 +54,7 @@ struct KeyResult: OptionSet {
 /// The actions keys are bound to.
 enum Action: Equatable {
     case quit, help, nextPane, previousPane, focusQuery, leaveQuery, runQuery
-    case nextQuery, previousQuery
+    case nextQuery, previousQuery, rerun, facets, sweep
     case up, down, pageUp, pageDown, top, bottom
     case decrease, increase, open, close
 }
@@ -67,6 +67,8 @@ enum KeyContext: String, CaseIterable {
     case results = "result columns"
     case parameters = "parameters pane"
     case overlay = "document and help views"
+    case facets = "facet browser"
+    case sweep = "sweep view"
 }
 
 struct Binding {
@@ -87,12 +89,17 @@ enum Bindings {
         Binding(keys: [.escape], label: "Esc", context: .queryLine, action: .leaveQuery, help: "leave the query line"),
         Binding(keys: [], label: "←/→ Home/End", context: .queryLine, action: nil, help: "move the cursor (Ctrl-A/Ctrl-E too)"),
         Binding(keys: [], label: "↑/↓", context: .queryLine, action: nil, help: "query history"),
+        Binding(keys: [], label: "Tab", context: .queryLine, action: nil, help: "complete a keyword, field or JSON path (else: next pane)"),
+        Binding(keys: [], label: "… WHERE f", context: .queryLine, action: nil, help: "after WHERE (in capitals): a filter"),
         Binding(keys: [], label: "Ctrl-U/Ctrl-W", context: .queryLine, action: nil, help: "clear the line / delete a word"),
         Binding(keys: [.char("q")], label: "q", context: .panes, action: .quit, help: "quit"),
         Binding(keys: [.char("?")], label: "?", context: .panes, action: .help, help: "this help"),
         Binding(keys: [.char("/"), .char("i")], label: "/ or i", context: .panes, action: .focusQuery, help: "back to the query line"),
         Binding(keys: [.char("n")], label: "n", context: .panes, action: .nextQuery, help: "query-set mode: next test query"),
         Binding(keys: [.char("p")], label: "p", context: .panes, action: .previousQuery, help: "query-set mode: previous test query"),
+        Binding(keys: [.char("r")], label: "r", context: .panes, action: .rerun, help: "run the query again (more latency samples)"),
+        Binding(keys: [.char("f")], label: "f", context: .panes, action: .facets, help: "facet browser over the metadata's JSON paths"),
+        Binding(keys: [.char("s")], label: "s", context: .panes, action: .sweep, help: "sweep the selected parameter (else ef) over the query set"),
         Binding(keys: [.up, .char("k")], label: "↑/k", context: .panes, action: .up, help: "move up / scroll up"),
         Binding(keys: [.down, .char("j")], label: "↓/j", context: .panes, action: .down, help: "move down / scroll down"),
         Binding(keys: [.pageUp], label: "PgUp", context: .panes, action: .pageUp, help: "page up"),
@@ -105,6 +112,14 @@ enum Bindings {
         Binding(keys: [.left, .char("-")], label: "←/-", context: .parameters, action: .decrease, help: "lower the selected value and re-run"),
         Binding(keys: [.right, .char("+")], label: "→/+", context: .parameters, action: .increase, help: "raise the selected value and re-run"),
         Binding(keys: [.escape, .char("q"), .enter], label: "Esc/q/Enter", context: .overlay, action: .close, help: "close the document or help view"),
+        Binding(keys: [], label: "m", context: .overlay, action: nil, help: "document: fold or unfold the metadata"),
+        Binding(keys: [], label: "↑/↓ PgUp/PgDn", context: .facets, action: nil, help: "select a path, a value or a bin"),
+        Binding(keys: [.enter, .right, .char("l")], label: "Enter/→", context: .facets, action: .open, help: "open a path; on a value or bin: add it as a filter and re-run"),
+        Binding(keys: [.left, .backspace, .char("h")], label: "←/Backspace", context: .facets, action: .decrease, help: "back to the list of paths"),
+        Binding(keys: [.escape, .char("q")], label: "Esc/q", context: .facets, action: .close, help: "close the facet browser"),
+        Binding(keys: [], label: "↑/↓", context: .sweep, action: nil, help: "select a point of the sweep"),
+        Binding(keys: [.enter], label: "Enter", context: .sweep, action: .open, help: "apply the point's parameter value and re-run"),
+        Binding(keys: [.escape, .char("q")], label: "Esc/q", context: .sweep, action: .close, help: "close the sweep view (it keeps running)"),
     ]
 
     /// The action of `key` in `context` (only that context's own bindings).

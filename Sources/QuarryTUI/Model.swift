@@ -32,12 +32,16 @@ struct BranchOutcome: Sendable {
     /// Relevant documents (qrels) found in the first 10 hits, over those judged relevant (at most 10).
     var recallQrels: Double?
     var ndcg: Double?
+    /// Distance computations of the vector search (the work behind its latency).
+    var work: Int?
 }
 
 /// One query run in all three columns.
 struct RunOutcome: Sendable {
     var generation: Int
     var query: String
+    /// The filter of the query line's `WHERE`, if any.
+    var filter: String?
     var fromSet: QuerySetEntry?
     var params: Params
     var branches: [BranchOutcome]
@@ -70,19 +74,37 @@ struct Params: Sendable, Equatable {
         var multiplicative: Bool
         var help: String
         var keyPath: WritableKeyPath<Params, Double>
+        /// Names of the values 0, 1, … for a choice (fusion); nil for a number.
+        var labels: [String]? = nil
     }
 
     var ef: Double = 64
+    var nprobe: Double = 16
+    var refineK: Double = 40
     var k1: Double = 0.9
     var b: Double = 0.4
+    /// 0: RRF, 1: weighted sum of min-max normalised scores.
+    var fusion: Double = 0
     var rrfK: Double = 60
+    /// Weight of the lexical branch in weighted fusion; the vector branch gets 1 − w.
+    var weight: Double = 0.5
+    /// Hits per column (LIMIT); recall@10 is measured on the first 10.
+    var k: Double = 10
 
     nonisolated(unsafe) static let definitions: [Definition] = [
-        Definition(name: "ef", step: 2, range: 1...4096, multiplicative: true, help: "HNSW search breadth", keyPath: \.ef),
+        Definition(name: "ef", step: 2, range: 1...4096, multiplicative: true, help: "HNSW search breadth (at least k)", keyPath: \.ef),
+        Definition(name: "nprobe", step: 2, range: 1...4096, multiplicative: true, help: "IVF lists searched", keyPath: \.nprobe),
+        Definition(name: "refine_k", step: 2, range: 1...10000, multiplicative: true, help: "RaBitQ/SQ8 candidates re-ranked on full vectors", keyPath: \.refineK),
         Definition(name: "k1", step: 0.1, range: 0...5, multiplicative: false, help: "BM25 tf saturation", keyPath: \.k1),
         Definition(name: "b", step: 0.05, range: 0...1, multiplicative: false, help: "BM25 length norm", keyPath: \.b),
+        Definition(name: "fusion", step: 1, range: 0...1, multiplicative: false, help: "hybrid fusion: RRF or weighted sum (min-max)", keyPath: \.fusion,
+                   labels: ["rrf", "weighted"]),
         Definition(name: "rrf_k", step: 10, range: 1...1000, multiplicative: false, help: "RRF constant", keyPath: \.rrfK),
+        Definition(name: "w_lex", step: 0.1, range: 0...1, multiplicative: false, help: "weighted fusion: lexical weight (vector: 1 − w)", keyPath: \.weight),
+        Definition(name: "k", step: 10, range: 10...100, multiplicative: false, help: "hits per column (LIMIT)", keyPath: \.k),
     ]
+
+    static func index(of name: String) -> Int? { definitions.firstIndex { $0.name == name } }
 
     mutating func step(_ index: Int, up: Bool) {
         let d = Self.definitions[index]
@@ -92,13 +114,41 @@ struct Params: Sendable, Equatable {
         self[keyPath: d.keyPath] = min(d.range.upperBound, max(d.range.lowerBound, v))
     }
 
+    /// Sets a parameter by name (a sweep point); false when the name is not a parameter.
+    mutating func set(_ name: String, _ value: Double) -> Bool {
+        guard let i = Self.index(of: name) else { return false }
+        let d = Self.definitions[i]
+        self[keyPath: d.keyPath] = min(d.range.upperBound, max(d.range.lowerBound, value))
+        return true
+    }
+
     func formatted(_ index: Int) -> String {
-        let v = self[keyPath: Self.definitions[index].keyPath]
+        let d = Self.definitions[index]
+        let v = self[keyPath: d.keyPath]
+        if let labels = d.labels { return labels[min(labels.count - 1, max(0, Int(v)))] }
         return v == v.rounded() ? String(Int(v)) : String(format: "%.2f", v)
     }
 
+    /// `64`, `0.9`, `0.75`: at most two decimals, no trailing zeros.
+    static func text(_ v: Double) -> String {
+        if v == v.rounded() { return String(Int(v)) }
+        var s = String(format: "%.2f", v)
+        while s.hasSuffix("0") { s.removeLast() }
+        return s
+    }
+
     /// The statement's `WITH` overrides.
-    var with: [String: ParamValue] { ["ef": .number(ef), "k1": .number(k1), "b": .number(b)] }
+    var with: [String: ParamValue] {
+        ["ef": .number(ef), "nprobe": .number(nprobe), "refine_k": .number(refineK), "k1": .number(k1), "b": .number(b)]
+    }
+
+    var fusionSpec: FusionSpec {
+        fusion == 0 ? .rrf(k: rrfK) : .weighted(weights: [weight, 1 - weight], normalize: .minmax)
+    }
+
+    var fusionLabel: String {
+        fusion == 0 ? "RRF k=\(Self.text(rrfK))" : "weighted \(Self.text(weight))/\(Self.text(((1 - weight) * 1000).rounded() / 1000))"
+    }
 }
 
 /// Quality measures of one ranked list against graded judgements.
@@ -131,3 +181,32 @@ enum Measures {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// A sweep of one parameter over the query set, as it progresses.
+struct SweepProgress: Sendable {
+    var parameter: String
+    /// `recall@10` (vector parameters, against the exact answer) or `ndcg@10` (BM25, fusion).
+    var metric: String
+    var values: [Double]
+    var rows: [SweepRow] = []
+    var done = false
+    var error: String?
+
+    /// The values a sweep of `parameter` tries.
+    static func values(for parameter: String) -> [Double]? {
+        switch parameter {
+        case "ef": return [10, 16, 32, 64, 128, 256, 512]
+        case "nprobe": return [1, 2, 4, 8, 16, 32, 64]
+        case "refine_k": return [10, 20, 40, 80, 160, 320]
+        case "k1": return [0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.1]
+        case "b": return [0, 0.2, 0.4, 0.6, 0.75, 0.9, 1]
+        case "rrf_k": return [1, 10, 30, 60, 100, 200]
+        case "w_lex": return [0, 0.2, 0.4, 0.5, 0.6, 0.8, 1]
+        default: return nil
+        }
+    }
+
+    static func metric(for parameter: String) -> String {
+        ["ef", "nprobe", "refine_k"].contains(parameter) ? "recall@10" : "ndcg@10"
+    }
+}

@@ -19,12 +19,17 @@ class Overlay: Panel {
         lastCount = all.count
         scroller.offset = min(scroller.offset, max(0, all.count - inner.height))
         for (i, l) in all.dropFirst(scroller.offset).prefix(inner.height).enumerated() {
-            canvas.put(inner.y + i, inner.x, l.0, width: inner.width, l.1)
+            drawLine(canvas, l, y: inner.y + i, x: inner.x, width: inner.width)
         }
         if all.count > inner.height, rect.width > 20 {
             let where_ = "\(scroller.offset + 1)-\(min(all.count, scroller.offset + inner.height))/\(all.count)"
             canvas.put(rect.bottom - 1, rect.right - Cells.width(where_) - 3, " " + where_ + " ", width: Cells.width(where_) + 2, .title)
         }
+    }
+
+    /// Draws one line; a subclass may split it into spans.
+    func drawLine(_ canvas: Canvas, _ line: (String, Theme), y: Int, x: Int, width: Int) {
+        canvas.put(y, x, line.0, width: width, line.1)
     }
 
     func handle(_ key: Key) -> KeyResult {
@@ -46,19 +51,51 @@ final class DocumentOverlay: Overlay {
 
     override var title: String { "document \(document.id)" }
 
+    /// Whether a word of the document matches a query term: the same word, or the same stem
+    /// as far as a prefix tells (fracture/fractures, running/runners).
+    func matches(_ word: Substring) -> Bool {
+        let w = word.lowercased().filter { $0.isLetter || $0.isNumber }
+        guard w.count > 2 else { return false }
+        return terms.contains { t in w == t || w.hasPrefix(String(t.prefix(max(4, t.count - 3)))) }
+    }
+
+    /// Field lines with a matched term are drawn word by word, the matched words highlighted.
+    override func drawLine(_ canvas: Canvas, _ line: (String, Theme), y: Int, x: Int, width: Int) {
+        guard line.1 == .highlight else { return super.drawLine(canvas, line, y: y, x: x, width: width) }
+        var parts: [(String, Theme)] = []
+        for (i, word) in line.0.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
+            if i > 0 { parts.append((" ", .normal)) }
+            parts.append((String(word), matches(word) ? .highlight : .normal))
+        }
+        canvas.spans(y, x, parts, width: width)
+    }
+
+    /// The metadata starts folded; `m` unfolds and folds it.
+    private(set) var metadataOpen = false
+
+    override var hint: String { "↑/↓ PgUp/PgDn: scroll · m: fold/unfold the metadata · Esc/q/Enter: close" }
+
+    override func handle(_ key: Key) -> KeyResult {
+        if key == .char("m") && !document.metadata.isEmpty { metadataOpen.toggle(); return .done }
+        return super.handle(key)
+    }
+
     override func lines(width: Int) -> [(String, Theme)] {
         var out: [(String, Theme)] = []
         for (name, value) in document.fields {
             out.append((name, .title))
             for l in Cells.wrap(value, width - 2) {
-                let lower = l.lowercased()
-                out.append(("  " + l, terms.contains { lower.contains($0) } ? .highlight : .normal))
+                out.append(("  " + l, l.split(separator: " ").contains(where: matches) ? .highlight : .normal))
             }
             out.append(("", .normal))
         }
         if !document.metadata.isEmpty {
-            out.append(("metadata", .title))
-            for l in document.metadata { out.append(("  " + l, .muted)) }
+            if metadataOpen {
+                out.append(("▾ metadata (m folds it)", .title))
+                for l in document.metadata { out.append(("  " + l, .muted)) }
+            } else {
+                out.append(("▸ metadata: \(document.metadata.count) lines folded (m unfolds)", .title))
+            }
             out.append(("", .normal))
         }
         out.append(("BM25 explanation", .title))

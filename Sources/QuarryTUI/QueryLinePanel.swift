@@ -38,6 +38,31 @@ final class QueryLinePanel: Panel {
         cursorCell = (rect.y, rect.x + pw + Cells.width(String(text[start..<cursor])))
     }
 
+    /// Completes the word before the cursor (a keyword, field or JSON path); false when there is
+    /// nothing to complete, so that Tab moves to the next pane.
+    func complete() -> Bool {
+        guard cursor == text.count || Completion.isBoundary(text[cursor]) else { return false }
+        var start = cursor
+        while start > 0 && !Completion.isBoundary(text[start - 1]) { start -= 1 }
+        let word = String(text[start..<cursor])
+        let matches = Completion.matches(word, among: workspace.completionWords)
+        guard !matches.isEmpty else { return false }
+        func replace(_ s: String) {
+            text.replaceSubrange(start..<cursor, with: Array(s))
+            cursor = start + s.count
+        }
+        if matches.count == 1 {
+            replace(matches[0] + (matches[0].hasSuffix(".") ? "" : " "))
+            workspace.status = ""
+        } else {
+            let prefix = Completion.commonPrefix(matches)
+            if prefix.count > word.count { replace(prefix) }
+            workspace.status = "completions: " + matches.joined(separator: "  ")
+            workspace.statusIsError = false
+        }
+        return true
+    }
+
     func handle(_ key: Key) -> KeyResult {
         if let action = Bindings.action(key, in: .queryLine) {
             switch action {

@@ -45,7 +45,10 @@ final class ResultsPanel: Panel {
         if o.hits.isEmpty { canvas.put(inner.y, inner.x, "no hits", width: inner.width, .muted); return }
         let selected = focused ? min(row, o.hits.count - 1) : -1
         let first = max(0, selected - inner.height + 1)
-        let idWidth = min(o.hits.map { Cells.width($0.id) }.max() ?? 4, max(3, (inner.width - 16) / 3))
+        // Ids before titles: a narrow column shows whole ids and no title, a wide one both.
+        let scoreWidth = o.hits.map { Cells.width(Self.score($0.score, compact: inner.width < 30)) }.max() ?? 5
+        let room = max(3, inner.width - 11 - scoreWidth)
+        let idWidth = min(o.hits.map { Cells.width($0.id) }.max() ?? 4, room <= 16 ? room : max(room / 3, min(12, room / 2)))
         for (i, h) in o.hits.dropFirst(first).prefix(inner.height).enumerated() {
             let y = inner.y + i
             let isSelected = first + i == selected
@@ -53,9 +56,18 @@ final class ResultsPanel: Panel {
         }
     }
 
+    /// A score in 4 significant digits or so; fewer in a narrow column (80 columns), where ids need the room.
+    static func score(_ x: Double, compact: Bool) -> String {
+        if compact {
+            if x < 0.1 && x > 0 { return String(String(format: "%.4f", x).dropFirst()) }   // .0323: RRF scores differ there
+            return String(format: x >= 10 ? "%.1f" : "%.2f", x)
+        }
+        return x < 0.1 && x > 0 ? String(format: "%.4f", x) : String(format: "%.3f", x)
+    }
+
     /// `rank ✓◆↑n id title score`, fitted to `width` cells.
     private func line(_ canvas: Canvas, _ h: Hit, y: Int, x: Int, width: Int, idWidth: Int, selected: Bool) {
-        let score = h.score < 0.1 && h.score > 0 ? String(format: "%.4f", h.score) : String(format: "%.3f", h.score)
+        let score = Self.score(h.score, compact: width < 30)
         var move = "  "
         var moveTheme = Theme.normal
         if let m = h.move, m != 0 { move = (m > 0 ? "↑" : "↓") + String(abs(m)); moveTheme = m > 0 ? .rankUp : .rankDown }
@@ -71,7 +83,8 @@ final class ResultsPanel: Panel {
             (Cells.fit(move, 3, ellipsis: false), selected ? base : moveTheme),
             (" " + Cells.fit(h.id, idWidth) + " ", base),
         ]
-        if titleWidth > 0 { parts.append((Cells.fit(h.title, titleWidth), selected ? base : .muted)) }
+        if titleWidth >= 3 { parts.append((Cells.fit(h.title, titleWidth), selected ? base : .muted)) }
+        else if titleWidth > 0 { parts.append((String(repeating: " ", count: titleWidth), base)) }
         parts.append((" " + score, base))
         canvas.spans(y, x, parts, width: width)
     }

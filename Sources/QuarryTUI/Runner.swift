@@ -6,6 +6,9 @@ enum Message: Sendable {
     case run(RunOutcome)
     case document(DocumentContent)
     case querySet([QuerySetEntry], note: String?)
+    case facets(FacetReport)
+    case sweep(SweepProgress)
+    case catalog([String])
     case failure(String)
 }
 
@@ -31,8 +34,7 @@ final class Runner: @unchecked Sendable {
     let collection: String
     let inbox = Inbox()
     private let queue = DispatchQueue(label: "quarry.tui.engine")
-    /// Hits shown per column.
-    static let depth = 30
+    /// Titles of the records shown, by ordinal (read once).
     private var titles: [UInt32: String] = [:]
 
     init(workbench: Workbench, collection: String) {
@@ -40,8 +42,10 @@ final class Runner: @unchecked Sendable {
         self.collection = collection
     }
 
-    func run(query: String, fromSet: QuerySetEntry?, params: Params, generation: Int) {
-        queue.async { [self] in inbox.post(.run(execute(query: query, fromSet: fromSet, params: params, generation: generation))) }
+    func run(query: String, filter: String?, fromSet: QuerySetEntry?, params: Params, generation: Int) {
+        queue.async { [self] in
+            inbox.post(.run(execute(query: query, filter: filter, fromSet: fromSet, params: params, generation: generation)))
+        }
     }
 
     func open(ordinal: UInt32, query: String, params: Params) {
@@ -57,6 +61,61 @@ final class Runner: @unchecked Sendable {
         }
     }
 
+    /// Facets of the collection's metadata (types, top values, histograms).
+    func loadFacets() {
+        queue.async { [self] in
+            do { inbox.post(.facets(try workbench.facets(collection: collection))) } catch { inbox.post(.failure(Self.words(error))) }
+        }
+    }
+
+    /// Words the query line completes: keywords, the collection's fields and JSON paths.
+    func loadCatalog() {
+        queue.async { [self] in
+            var words = Completion.keywords
+            if let schema = try? workbench.database.collection(named: collection) {
+                words += schema.textFields + schema.vectorFields.map(\.name)
+            }
+            if let report = try? workbench.facets(collection: collection, sampleLimit: 5_000, topValues: 0, bins: 1) {
+                words += report.facets.map(\.path).filter { !$0.hasSuffix("[]") }
+            }
+            inbox.post(.catalog(words))
+        }
+    }
+
+    /// Sweeps `parameter` over the query set, one evaluation per value, posting each row as it comes.
+    func sweep(_ parameter: String, params: Params) {
+        guard let values = SweepProgress.values(for: parameter) else { return }
+        queue.async { [self] in
+            var progress = SweepProgress(parameter: parameter, metric: SweepProgress.metric(for: parameter), values: values)
+            for (i, value) in values.enumerated() {
+                var p = params
+                _ = p.set(parameter, value)
+                var request = EvalRequest(collection: collection)
+                request.mode = progress.metric == "recall@10" ? .vector : parameter == "k1" || parameter == "b" ? .bm25 : .hybrid
+                request.lexical.k1 = Float(p.k1)
+                request.lexical.b = Float(p.b)
+                request.ef = Int(p.ef)
+                request.nprobe = Int(p.nprobe)
+                request.refineK = Int(p.refineK)
+                request.fusion = parameter == "w_lex" ? .weighted(weights: [p.weight, 1 - p.weight], normalize: .minmax) : p.fusionSpec
+                request.warmup = i == 0 ? 10 : 0
+                do {
+                    let report = try workbench.evaluate(request)
+                    let quality = progress.metric == "recall@10" ? report.recallExact : report.summary.ndcg10
+                    let setting = SweepSetting([.init(name: parameter, value: value == value.rounded() ? .int(Int(value)) : .double(value))])
+                    progress.rows.append(SweepRow(setting: setting, metrics: quality.map { [progress.metric: $0] } ?? [:],
+                                                  p50Ms: report.summary.latency?.p50Ms ?? 0, latency: report.summary.latency))
+                } catch {
+                    progress.error = Self.words(error)
+                    break
+                }
+                inbox.post(.sweep(progress))
+            }
+            progress.done = true
+            inbox.post(.sweep(progress))
+        }
+    }
+
     static func words(_ error: Error) -> String {
         if let e = error as? QueryError { return e.message }
         if let e = error as? StorageError { return e.message }
@@ -65,14 +124,19 @@ final class Runner: @unchecked Sendable {
 
     // MARK: - On the engine queue
 
-    private func execute(query: String, fromSet: QuerySetEntry?, params: Params, generation: Int) -> RunOutcome {
+    /// Runs the query in the three columns (one statement each) and EXPLAIN ANALYZE of the hybrid one.
+    func execute(query: String, filter: String?, fromSet: QuerySetEntry?, params: Params, generation: Int) -> RunOutcome {
         let plain = fromSet != nil
+        let limit = Int(params.k)
         var lexical = SearchStatement(collection: collection)
         lexical.match = MatchClause(text: query, plain: plain)
-        lexical.limit = Self.depth
+        lexical.limit = limit
         lexical.with = params.with
+        if let filter { lexical.filter = FilterText(text: filter) }
 
         var branches: [BranchOutcome] = Branch.allCases.map { BranchOutcome(title: $0.name) }
+        branches[1].title = "vector ef=\(Params.text(params.ef))"
+        branches[2].title = "hybrid " + params.fusionLabel
         var plan: PlanNode?
         var footer: [String] = []
 
@@ -86,9 +150,10 @@ final class Runner: @unchecked Sendable {
         // Vector: the query's own vector (query set), else its text, else the top lexical hit's document.
         var near = NearClause(target: fromSet?.vector.map { .vector($0) } ?? .text(query))
         var vector = SearchStatement(collection: collection)
-        vector.limit = Self.depth
+        vector.limit = limit
         vector.with = params.with
         vector.near = near
+        vector.filter = lexical.filter
         var vectorResult: SearchResult?
         do {
             vectorResult = try workbench.search(vector)
@@ -96,7 +161,7 @@ final class Runner: @unchecked Sendable {
             if let top = branches[0].hits.first {
                 near.target = .document(top.id)
                 vector.near = near
-                branches[1].title = "vector≈\(top.id) (no embedder)"
+                branches[1].title = "vector≈\(top.id) (no embedder) ef=\(Params.text(params.ef))"
                 do { vectorResult = try workbench.search(vector) } catch { branches[1].error = Self.words(error) }
             } else {
                 branches[1].error = "NEAR text needs the embedder; no lexical hit to stand in"
@@ -107,6 +172,7 @@ final class Runner: @unchecked Sendable {
             do {
                 branches[1].hits = try hits(r)
                 branches[1].ms = r.planningMs + r.executionMs
+                branches[1].work = Self.distanceComputations(r.plan)
                 var exact = vector
                 exact.near?.index = "flat"
                 exact.limit = 10
@@ -119,7 +185,7 @@ final class Runner: @unchecked Sendable {
         // Hybrid, with EXPLAIN ANALYZE for the plan pane.
         var hybrid = lexical
         if vectorResult != nil { hybrid.near = vector.near }
-        hybrid.fusion = vectorResult != nil ? .rrf(k: params.rrfK) : nil
+        hybrid.fusion = vectorResult != nil ? params.fusionSpec : nil
         if vectorResult == nil { branches[2].title = "hybrid (lexical only)" }
         do {
             let r = try workbench.search(hybrid, analyze: true)
@@ -148,7 +214,17 @@ final class Runner: @unchecked Sendable {
                 branches[i].ndcg = Measures.ndcg(ids, grades: set.grades)
             }
         }
-        return RunOutcome(generation: generation, query: query, fromSet: fromSet, params: params, branches: branches, plan: plan, planFooter: footer)
+        return RunOutcome(generation: generation, query: query, filter: filter, fromSet: fromSet, params: params,
+                          branches: branches, plan: plan, planFooter: footer)
+    }
+
+    /// The distance computations a vector plan reports (its "Distance computations" detail).
+    static func distanceComputations(_ node: PlanNode) -> Int? {
+        for (label, value) in node.details where label == "Distance computations" {
+            return Int(value.prefix { $0.isNumber })
+        }
+        for child in node.children { if let n = distanceComputations(child) { return n } }
+        return nil
     }
 
     private func hits(_ r: SearchResult) throws -> [Hit] {

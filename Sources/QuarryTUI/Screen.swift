@@ -29,16 +29,10 @@ final class Screen {
 
     /// Runs until a key quits.
     func run() {
+        workspace.runner.loadCatalog()
         var dirty = true
         while true {
-            for m in workspace.runner.inbox.drain() {
-                workspace.receive(m)
-                dirty = true
-            }
-            if let d = workspace.document {
-                workspace.document = nil
-                overlay = DocumentOverlay(d, query: workspace.outcome?.query ?? "")
-            }
+            if collect() { dirty = true }
             let now = TerminalSession.size
             if now != size { size = now; _ = clear(); dirty = true }
             if dirty { draw(); dirty = false }
@@ -49,6 +43,38 @@ final class Screen {
         }
     }
 
+    /// Applies what the worker sent back; true when the screen changed.
+    func collect() -> Bool {
+        var changed = false
+        for m in workspace.runner.inbox.drain() {
+            workspace.receive(m)
+            changed = true
+        }
+        if let d = workspace.document {
+            workspace.document = nil
+            overlay = DocumentOverlay(d, query: workspace.outcome?.query ?? "")
+        }
+        return changed
+    }
+
+    /// One key as the loop handles it: dispatched, then the screen redrawn when it changed.
+    /// False when the key quits. (The keystroke benchmark drives the screen through this.)
+    func press(_ key: Key) -> Bool {
+        let r = dispatch(key)
+        if r.contains(.quit) { return false }
+        _ = collect()
+        let now = TerminalSession.size
+        if now != size { size = now; _ = clear() }
+        if r.contains(.redraw) || key == .resize { draw() }
+        return true
+    }
+
+    /// Redraws the whole screen (the benchmark's redraw after a query's answer arrives).
+    func redraw() {
+        size = TerminalSession.size
+        draw()
+    }
+
     private func dispatch(_ key: Key) -> KeyResult {
         if Bindings.action(key, in: .global) == .quit { return .quit }
         if let o = overlay {
@@ -56,6 +82,7 @@ final class Screen {
             if o.closed { overlay = nil }
             return r.union(.redraw)
         }
+        if panes[focus] === queryLine, key == .tab, queryLine.complete() { return .done }
         switch Bindings.action(key, in: .global) {
         case .nextPane?: focus = (focus + 1) % panes.count; return .done
         case .previousPane?: focus = (focus + panes.count - 1) % panes.count; return .done
@@ -74,6 +101,12 @@ final class Screen {
         case .focusQuery?: focus = 0; return .done
         case .nextQuery?: workspace.stepQuerySet(1); return .done
         case .previousQuery?: workspace.stepQuerySet(-1); return .done
+        case .rerun?: workspace.rerun(); return .done
+        case .facets?: overlay = FacetOverlay(workspace: workspace); return .done
+        case .sweep?:
+            workspace.startSweep(Params.definitions[params.selected].name)
+            overlay = SweepOverlay(workspace: workspace)
+            return .done
         default: return .ignored
         }
     }
@@ -124,6 +157,7 @@ final class Screen {
         if let set = workspace.querySet, workspace.querySetIndex >= 0, workspace.currentSetEntry != nil {
             text += " · query set \(workspace.querySetIndex + 1)/\(set.count)"
         }
+        if let f = workspace.outcome?.filter { text += " · WHERE \(f)" }
         if workspace.running { text += " · running…" }
         let right = "?: help "
         canvas.line(0, 0, text, width: cols, .status)

@@ -35,6 +35,36 @@ enum TerminalSession {
         active = false
         _ = curs_set(1)
         _ = endwin()
+        if let s = offscreen {
+            delscreen(s)
+            offscreen = nil
+        }
+    }
+
+    /// The benchmark's screen: curses draws a `rows` × `cols` terminal of type xterm-256color
+    /// whose output goes to /dev/null, so a redraw costs what it costs on a real terminal
+    /// (the diff and the escape sequences) without one. False when no such terminal type exists.
+    nonisolated(unsafe) private static var offscreen: OpaquePointer?
+
+    static func startOffscreen(rows: Int, cols: Int) -> Bool {
+        setlocale(LC_ALL, "")
+        guard let output = fopen("/dev/null", "w"), let input = fopen("/dev/null", "r") else { return false }
+        for type in ["xterm-256color", "xterm", "vt100"] {
+            if let s = newterm(type, output, input) { offscreen = s; break }
+        }
+        guard offscreen != nil else { return false }
+        active = true
+        _ = resizeterm(Int32(rows), Int32(cols))
+        _ = raw()
+        _ = noecho()
+        _ = nonl()
+        _ = keypad(quarry_stdscr(), true)
+        if has_colors() {
+            _ = start_color()
+            _ = use_default_colors()
+            Theme.install()
+        }
+        return true
     }
 
     private static func installSignalHandlers() {

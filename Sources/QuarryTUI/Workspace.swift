@@ -1,4 +1,5 @@
 import Foundation
+import QuarryEngine
 
 /// The session's state on the UI thread: the last answers, the session's latencies, the
 /// parameters, the query set. Panels read it; actions change it and send work to the runner.
@@ -25,6 +26,11 @@ final class Workspace {
 
     var document: DocumentContent?
     var helpVisible = false
+    var facets: FacetReport?
+    private var facetsRequested = false
+    var sweep: SweepProgress?
+    /// Words the query line completes (keywords, fields, JSON paths), loaded at start.
+    var completionWords: [String] = Completion.keywords
 
     /// Called when a query-set step changes the query line's text.
     var onQueryText: ((String) -> Void)?
@@ -37,13 +43,72 @@ final class Workspace {
 
     var running: Bool { received < generation }
 
+    /// Runs the query line's text: the words before a `WHERE` go to MATCH and NEAR, the rest is the filter.
     func run(_ text: String) {
-        let query = text.trimmingCharacters(in: .whitespaces)
-        guard !query.isEmpty else { return }
+        let line = text.trimmingCharacters(in: .whitespaces)
+        guard !line.isEmpty else { return }
+        var (query, filter) = Self.split(line)
+        // A query-set query is taken whole, whatever words it holds; a filter may follow it.
+        if let entry = currentSetEntry, line.hasPrefix(entry.query.text) {
+            query = entry.query.text
+            filter = Self.split("x" + line.dropFirst(entry.query.text.count)).filter
+        }
         if currentSetEntry?.query.text != query { currentSetEntry = nil }
-        lastQuery = query
+        lastQuery = line
         generation += 1
-        runner.run(query: query, fromSet: currentSetEntry, params: params, generation: generation)
+        runner.run(query: query, filter: filter, fromSet: currentSetEntry, params: params, generation: generation)
+    }
+
+    /// The query line cut at its first `WHERE` (the word in capitals, outside double quotes, so
+    /// that "where" in a question stays query text): the query text and the filter.
+    static func split(_ line: String) -> (query: String, filter: String?) {
+        let chars = Array(line)
+        var i = 0
+        var quoted = false
+        while i + 5 <= chars.count {
+            if chars[i] == "\"" { quoted.toggle() }
+            else if !quoted && (i == 0 || chars[i - 1] == " ") && String(chars[i..<i + 5]) == "WHERE"
+                        && (i + 5 == chars.count || chars[i + 5] == " ") {
+                let query = String(chars[..<i]).trimmingCharacters(in: .whitespaces)
+                let filter = String(chars[(i + 5)...]).trimmingCharacters(in: .whitespaces)
+                return (query, filter.isEmpty ? nil : filter)
+            }
+            i += 1
+        }
+        return (line, nil)
+    }
+
+    /// Adds `expression` to the query line's filter (`WHERE …` or `AND …`) and runs it.
+    func addFilter(_ expression: String) {
+        var line = lastQuery
+        line += Self.split(line).filter == nil ? " WHERE " + expression : " AND " + expression
+        onQueryText?(line)
+        status = "filter: \(Self.split(line).filter ?? "")"
+        statusIsError = false
+        run(line)
+    }
+
+    /// The facets, computed on first use.
+    func requestFacets() {
+        guard !facetsRequested else { return }
+        facetsRequested = true
+        runner.loadFacets()
+    }
+
+    /// Starts a sweep of `parameter` (ef when it cannot be swept) over the query set.
+    func startSweep(_ parameter: String) {
+        let name = SweepProgress.values(for: parameter) == nil ? "ef" : parameter
+        if let s = sweep, !s.done { status = "a sweep of \(s.parameter) is running"; return }
+        sweep = SweepProgress(parameter: name, metric: SweepProgress.metric(for: name), values: SweepProgress.values(for: name) ?? [])
+        runner.sweep(name, params: params)
+    }
+
+    /// Applies a sweep point's value and re-runs the query.
+    func apply(parameter: String, value: Double) {
+        _ = params.set(parameter, value)
+        status = "\(parameter) = \(Params.text(value))"
+        statusIsError = false
+        rerun()
     }
 
     func rerun() { if !lastQuery.isEmpty { run(lastQuery) } }
@@ -103,6 +168,13 @@ final class Workspace {
                 querySetIndex = step > 0 ? -1 : 0
                 stepQuerySet(step)
             }
+        case let .facets(report):
+            facets = report
+        case let .sweep(progress):
+            sweep = progress
+            if let e = progress.error { status = e; statusIsError = true }
+        case let .catalog(words):
+            completionWords = words
         case let .failure(text):
             status = text
             statusIsError = true

@@ -142,12 +142,12 @@ struct TUITests {
     }
 
     /// Starts `quarry tui` from the pane's shell, which records `stty -a` before and after and the exit status.
-    static func start(_ tmux: Tmux, db: String, scratch: Scratch) throws {
+    static func start(_ tmux: Tmux, db: String, scratch: Scratch, header: String = "Quarry · c · 6 records") throws {
         let q = { (p: String) in "'" + p + "'" }
         try tmux.type("stty -a > \(q(scratch.file("before.txt"))); \(q(Binary.path)) tui --db \(q(db)); echo $? > \(q(scratch.file("status.txt"))); stty -a > \(q(scratch.file("after.txt")))")
         try tmux.press("Enter")
         let lines = try tmux.wait { $0.contains { $0.contains("query›") } }
-        #expect(lines.contains { $0.contains("Quarry · c · 6 records") }, "\(lines.joined(separator: "\n"))")
+        #expect(lines.contains { $0.contains(header) }, "\(lines.joined(separator: "\n"))")
     }
 
     static func waitForExit(_ scratch: Scratch) -> String? {
@@ -191,6 +191,11 @@ struct TUITests {
         let doc = lines.joined(separator: "\n")
         #expect(doc.contains("document d4") && doc.contains("Bone density rises with running and vitamin intake."), "\(doc)")
         #expect(doc.contains("BM25 explanation") && doc.contains("idf="), "\(doc)")
+        // The metadata starts folded; m unfolds it.
+        #expect(doc.contains("▸ metadata: 3 lines folded") && !doc.contains("2019"), "\(doc)")
+        try tmux.type("m")
+        lines = try tmux.wait { $0.contains { $0.contains("▾ metadata") } }
+        #expect(lines.contains { $0.contains("\"year\": 2019") }, "\(lines.joined(separator: "\n"))")
         try tmux.press("Escape")
         lines = try tmux.wait { !$0.contains { $0.contains("BM25 explanation") } }
         #expect(!lines.contains { $0.contains("document d4") })
@@ -216,6 +221,17 @@ struct TUITests {
         #expect(lines.first?.contains("Quarry · c") == true, "\(small)")
         #expect(lines.filter { $0.hasPrefix("└") }.count >= 2, "result and bottom frames:\n\(small)")
         #expect(lines.contains { $0.contains("nDCG@10") }, "metrics fit in 24 rows:\n\(small)")
+
+        // 200×60: every row of the body ends on a border at column 200, nothing left of the small layout.
+        try tmux.resize(width: 200, height: 60)
+        lines = try tmux.wait { ls in
+            ls.count >= 60 && ls[1].contains("query›") && ls[2].hasPrefix("┌") && cellWidth(ls[2]) == 200
+                && ls[2...58].allSatisfy { cellWidth($0) == 200 && ($0.hasSuffix("│") || $0.hasSuffix("┐") || $0.hasSuffix("┘")) }
+        }
+        let wide = lines.joined(separator: "\n")
+        #expect(lines.count >= 60 && lines[2...58].allSatisfy { cellWidth($0) == 200 && "│┐┘".contains($0.last ?? " ") }, "\(wide)")
+        #expect(lines.contains { $0.contains("nDCG@10") } && lines.contains { $0.contains("✓") && $0.contains("d1") }, "\(wide)")
+        #expect(lines.filter { $0.hasPrefix("└") }.count >= 2, "\(wide)")
 
         // q quits outside the query line; the shell gets its terminal back as it was.
         try tmux.type("q")

@@ -1,0 +1,28 @@
+/// Completion of the word before the query line's cursor: filter keywords and functions, the
+/// collection's fields and the JSON paths of its metadata (from the workbench's catalog).
+enum Completion {
+    static let keywords = ["WHERE", "AND", "OR", "NOT", "IN", "LIKE", "BETWEEN", "IS", "NULL", "exists",
+                           "json_contains", "json_contains_any", "json_contains_all", "array_length"]
+
+    /// Characters that end a word for completion (a path's dots and brackets do not).
+    static func isBoundary(_ c: Character) -> Bool { c == " " || c == "(" || c == "," || c == "=" || c == "<" || c == ">" || c == "!" }
+
+    /// The completions of `word` among `words`: exact-case prefixes first, else case-insensitive
+    /// ones (keywords are typed in any case); sorted, without duplicates.
+    static func matches(_ word: String, among words: [String]) -> [String] {
+        guard !word.isEmpty else { return [] }
+        let exact = Set(words.filter { $0.hasPrefix(word) && $0 != word })
+        if !exact.isEmpty { return exact.sorted() }
+        let lower = word.lowercased()
+        return Set(words.filter { $0.lowercased().hasPrefix(lower) && $0.lowercased() != lower }).sorted()
+    }
+
+    /// The longest common prefix of `words`.
+    static func commonPrefix(_ words: [String]) -> String {
+        guard var prefix = words.first else { return "" }
+        for w in words.dropFirst() {
+            while !w.hasPrefix(prefix) { prefix.removeLast() }
+        }
+        return prefix
+    }
+}

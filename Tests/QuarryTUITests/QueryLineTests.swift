@@ -1,0 +1,62 @@
+import Testing
+@testable import QuarryTUI
+
+/// The query line's rules: where the filter starts, what Tab completes, how parameters step.
+@Suite struct QueryLineTests {
+    @Test(arguments: [
+        ("bone density", "bone density", nil),
+        ("bone density WHERE metadata.year >= 2015", "bone density", "metadata.year >= 2015"),
+        ("WHERE metadata.year = 2019", "", "metadata.year = 2019"),
+        ("where do bones break", "where do bones break", nil),          // lowercase: a question, not a filter
+        ("\"WHERE is\" bones WHERE metadata.a = 1", "\"WHERE is\" bones", "metadata.a = 1"),
+        ("patient's bones WHERE metadata.a = 'x'", "patient's bones", "metadata.a = 'x'"),
+        ("NOWHERE WHEREVER", "NOWHERE WHEREVER", nil),
+        ("bones WHERE", "bones", nil),
+    ] as [(String, String, String?)])
+    func split(_ line: String, _ query: String, _ filter: String?) {
+        let r = Workspace.split(line)
+        #expect(r.query == query && r.filter == filter, "\(line) → \(r)")
+    }
+
+    @Test func completionMatches() {
+        let words = Completion.keywords + ["title", "text", "metadata.year", "metadata.section", "metadata.author.name"]
+        #expect(Completion.matches("wh", among: words) == ["WHERE"])
+        #expect(Completion.matches("metadata.", among: words) == ["metadata.author.name", "metadata.section", "metadata.year"])
+        #expect(Completion.matches("metadata.y", among: words) == ["metadata.year"])
+        #expect(Completion.matches("json_contains", among: words) == ["json_contains_all", "json_contains_any"])
+        #expect(Completion.matches("zebra", among: words).isEmpty)
+        #expect(Completion.matches("", among: words).isEmpty)
+        #expect(Completion.commonPrefix(["json_contains_all", "json_contains_any"]) == "json_contains_a")
+    }
+
+    @Test func parametersStepWithinTheirRanges() {
+        var p = Params()
+        let ef = Params.index(of: "ef")!
+        for _ in 0..<10 { p.step(ef, up: false) }
+        #expect(p.ef == 1, "halving stops at 1")
+        p.step(ef, up: true)
+        #expect(p.ef == 2)
+        let fusion = Params.index(of: "fusion")!
+        #expect(p.formatted(fusion) == "rrf" && p.fusionSpec == .rrf(k: 60))
+        p.step(fusion, up: true)
+        p.step(fusion, up: true)
+        #expect(p.formatted(fusion) == "weighted" && p.fusionSpec == .weighted(weights: [0.5, 0.5], normalize: .minmax))
+        let w = Params.index(of: "w_lex")!
+        for _ in 0..<3 { p.step(w, up: true) }
+        #expect(p.weight == 0.8 && p.fusionLabel == "weighted 0.8/0.2")
+        let k = Params.index(of: "k")!
+        p.step(k, up: false)
+        #expect(p.k == 10, "k stays at least 10, the k of recall@10")
+        #expect(p.set("nprobe", 64) && p.nprobe == 64 && !p.set("nope", 1))
+        #expect(p.with["nprobe"] == .number(64) && p.with["refine_k"] == .number(40))
+    }
+
+    @Test func sweepValuesAndMetrics() {
+        #expect(SweepProgress.values(for: "ef")?.first == 10)
+        #expect(SweepProgress.metric(for: "ef") == "recall@10" && SweepProgress.metric(for: "k1") == "ndcg@10")
+        #expect(SweepProgress.values(for: "fusion") == nil)
+        for d in Params.definitions {
+            for v in SweepProgress.values(for: d.name) ?? [] { #expect(d.range.contains(v), "\(d.name) = \(v)") }
+        }
+    }
+}
