@@ -17,6 +17,7 @@ struct Eval: ParsableCommand {
               quarry eval --collection scifact --mode bm25 --run-out bm25.trec
               quarry eval --collection scifact --mode vector --ef 128
               quarry eval --collection scifact --mode hybrid
+              quarry eval --collection scifact --mode hybrid --backend local,milvus://127.0.0.1:19530
               quarry eval --collection scifact --statement 'SEARCH scifact MATCH $query NEAR $query FUSE rrf(k = 30)'
             """)
 
@@ -35,6 +36,7 @@ struct Eval: ParsableCommand {
     @Option(help: "BM25 top-k algorithm: auto (by query shape), bmw, maxscore or exhaustive.") var algorithm = "auto"
     @Option(name: .customLong("run-out"), help: ArgumentHelp("Write the run in TREC format (qid Q0 docid rank score tag).", valueName: "file")) var runOut: String?
     @Flag(help: "Print one JSON object.") var json = false
+    @OptionGroup var remote: BackendOptions
 
     func run() throws {
         try reportingErrors {
@@ -55,6 +57,7 @@ struct Eval: ParsableCommand {
             r.ef = ef
             r.nprobe = nprobe
             r.refineK = refineK
+            if !remote.isDefault { return try remote.evaluate(r, databasePath: database.path, json: json, label: statement ?? m.rawValue) }
             let report = try wb.evaluate(r)
             if json { printJSON(report.json); return }
             let s = report.summary
