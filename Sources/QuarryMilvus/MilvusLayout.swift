@@ -7,7 +7,7 @@ import QuarryEngine
 /// |---|---|---|
 /// | `id` | VARCHAR primary key (max 512 bytes) | the record's id |
 /// | each text field, e.g. `title`, `text` | VARCHAR, `enable_analyzer` | the record's text |
-/// | `bm25_text` | VARCHAR, `enable_analyzer` (english) | the text fields joined by newlines |
+/// | `bm25_text` | VARCHAR, `enable_analyzer` (English: lowercase, stemmer, stop words) | the text fields joined by newlines |
 /// | `sparse` | SPARSE_FLOAT_VECTOR, output of the BM25 function `bm25` over `bm25_text` | Milvus |
 /// | each vector field, e.g. `embedding` | FLOAT_VECTOR (dim) | the stored vectors |
 /// | `metadata` | JSON | the record's metadata |
@@ -39,8 +39,12 @@ public struct MilvusLayout: Sendable {
         }
     }
 
-    /// The Milvus schema `quarry push` creates; `analyzer` is Milvus's built-in analyzer type.
-    func schema(name: String, analyzer: String = "english") throws(MilvusError) -> Milvus_Proto_Schema_CollectionSchema {
+    /// Milvus's `english` analyzer spelled out (standard tokenizer, lowercase, English Snowball
+    /// stemmer, English stop words): milvus-lite refuses the `{"type": "english"}` shorthand.
+    public static let englishAnalyzer = #"{"tokenizer":"standard","filter":["lowercase",{"type":"stemmer","language":"english"},{"type":"stop","stop_words":["_english_"]}]}"#
+
+    /// The Milvus schema `quarry push` creates; `analyzerParams` is the JSON of Milvus's `analyzer_params`.
+    func schema(name: String, analyzerParams: String = MilvusLayout.englishAnalyzer) throws(MilvusError) -> Milvus_Proto_Schema_CollectionSchema {
         let reserved: Set<String> = [Self.idField, Self.bm25TextField, Self.sparseField, Self.metadataField]
         for f in local.textFields + local.vectorFields.map(\.name) {
             guard Self.isMilvusName(f) else {
@@ -60,7 +64,6 @@ public struct MilvusLayout: Sendable {
         id.dataType = .varChar
         id.typeParams = [kv("max_length", String(Self.maxIDBytes))]
         s.fields.append(id)
-        let analyzerParams = JSONValue.object([JSONMember("type", .string(analyzer))]).jsonText
         for t in local.textFields + [Self.bm25TextField] {
             var f = Milvus_Proto_Schema_FieldSchema()
             f.name = t

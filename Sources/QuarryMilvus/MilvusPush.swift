@@ -13,8 +13,8 @@ public struct PushRequest: Sendable {
     /// BM25 parameters of the sparse index (fixed at build time in Milvus); Quarry's defaults.
     public var k1: Double = 0.9
     public var b: Double = 0.4
-    /// Milvus's built-in analyzer for `bm25_text`.
-    public var analyzer = "english"
+    /// `analyzer_params` of the text fields (JSON), by default Milvus's English analyzer.
+    public var analyzerParams = MilvusLayout.englishAnalyzer
 
     public init(collection: String) { self.collection = collection }
 }
@@ -57,7 +57,7 @@ extension MilvusClient {
         }
         try requireBM25("quarry push (a BM25 function into a sparse field)")
         let layout = MilvusLayout(local: local)
-        let schema = try layout.schema(name: name, analyzer: request.analyzer)
+        let schema = try layout.schema(name: name, analyzerParams: request.analyzerParams)
         var notes: [String] = []
 
         // What to send: every live record, and each vector field's vectors by ordinal.

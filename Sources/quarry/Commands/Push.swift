@@ -28,6 +28,8 @@ struct Push: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Rows per insert request.") var batchSize = 256
     @Option(help: "BM25 k1 of the Milvus index (Milvus fixes it at build time).") var k1: Double = 0.9
     @Option(help: "BM25 b of the Milvus index.") var b: Double = 0.4
+    @Option(name: .customLong("analyzer-params"), help: ArgumentHelp("Milvus analyzer_params (JSON) of the text fields (default: English with stemming and stop words).", valueName: "json"))
+    var analyzerParams: String?
     @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for the server.") var connectTimeout: Double = 5
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -45,6 +47,7 @@ struct Push: ParsableCommand {
             request.batchSize = batchSize
             request.k1 = k1
             request.b = b
+            if let analyzerParams { request.analyzerParams = analyzerParams }
             let bar = ProgressBar(label: "pushing \(collection) to \(address.endpoint)")
             let report = try client.push(request, from: db) { done, total in
                 bar.update(done: done, fraction: total > 0 ? Double(done) / Double(total) : nil)
