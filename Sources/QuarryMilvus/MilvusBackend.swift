@@ -1,6 +1,7 @@
 import Foundation
 import QuarryEngine
 import QuarryFilter
+import SwiftProtobuf
 
 /// Runs SEARCH statements on a Milvus deployment: MATCH as a BM25 search on the pushed
 /// collection's `sparse` field, NEAR as an ANN search with `ef`, WHERE as the same filter in
@@ -33,7 +34,7 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
     public func plan(_ s: SearchStatement, workbench: Workbench) throws -> SearchResult {
         let started = DispatchTime.now().uptimeNanoseconds
         let p = try prepare(s, workbench: workbench)
-        return SearchResult(statement: s, hits: [], plan: p.root(executed: nil), planningMs: Self.ms(since: started), executionMs: 0)
+        return SearchResult(statement: s, plan: p.root(executed: nil), hits: [], planningMs: Self.ms(since: started), executionMs: 0)
     }
 
     public func search(_ s: SearchStatement, analyze: Bool, workbench: Workbench) throws -> SearchResult {
@@ -59,7 +60,7 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
             let score = i < data.scores.count ? data.scores[i] : 0
             var branches: [String: (rank: Int, score: Float)] = [:]
             if case let .single(_, branch) = p.request { branches[branch] = (i + 1, score) }
-            hits.append(ResultHit(ordinal: map[id] ?? UInt32.max, id: id, rank: i + 1 - s.offset, score: Double(score), branches: branches, fusion: nil))
+            hits.append(ResultHit(id: id, ordinal: map[id] ?? UInt32.max, rank: i + 1 - s.offset, score: Double(score), branches: branches, fusion: nil))
         }
         if hits.count > s.limit { hits.removeLast(hits.count - s.limit) }
         var recall: [String: Double] = [:]
@@ -78,7 +79,7 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
                 root.children[0].detail("Recall@\(s.limit) vs exact", String(format: "%.2f (embedded FLAT: %.3f ms)", r, Self.ms(since: t0)))
             }
         }
-        return SearchResult(statement: s, hits: hits, plan: root, planningMs: planningMs, executionMs: clientMs, recall: recall)
+        return SearchResult(statement: s, plan: root, hits: hits, planningMs: planningMs, executionMs: clientMs, recall: recall)
     }
 
     // MARK: - Statement → request
@@ -157,7 +158,8 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
             if !expr.isEmpty { node.detail("expr", expr) }
             subs.append((r, node, "bm25"))
         }
-        if let near = s.near, let (field, vector) = nearQuery {
+        if let near = s.near, let nq = nearQuery {
+            let field = nq.field, vector = nq.vector
             let index = remote.indexes[field.name]
             let ef = max(Int(near.params["ef"]?.doubleValue ?? workbench.setting("ef", in: s)?.doubleValue ?? 64), window)
             let metric = index?.metric.nonEmpty ?? MilvusLayout.metricName(field.metric)

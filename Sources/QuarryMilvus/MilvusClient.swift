@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import QuarryEngine
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import SwiftProtobuf
@@ -22,7 +23,7 @@ public final class MilvusClient: @unchecked Sendable {
     private let grpc: GRPCClient<HTTP2ClientTransport.Posix>
     private let service: MilvusService
     private let runner: Task<Void, Never>
-    private let finished = DispatchSemaphore(value: 0)
+    private let finished: DispatchSemaphore
     private var closed = false
     private let lock = NSLock()
 
@@ -32,11 +33,11 @@ public final class MilvusClient: @unchecked Sendable {
         self.address = address
         let target: any ResolvableTarget
         if address.host.split(separator: ".").count == 4, address.host.allSatisfy({ $0.isNumber || $0 == "." }) {
-            target = .ipv4(address: address.host, port: address.port)
+            target = ResolvableTargets.IPv4.ipv4(address: address.host, port: address.port)
         } else if address.host.contains(":") {
-            target = .ipv6(address: address.host, port: address.port)
+            target = ResolvableTargets.IPv6.ipv6(address: address.host, port: address.port)
         } else {
-            target = .dns(host: address.host, port: address.port)
+            target = ResolvableTargets.DNS.dns(host: address.host, port: address.port)
         }
         let transport: HTTP2ClientTransport.Posix
         do {
@@ -51,7 +52,8 @@ public final class MilvusClient: @unchecked Sendable {
         let grpc = GRPCClient(transport: transport)
         self.grpc = grpc
         service = MilvusService(wrapping: grpc)
-        let finished = self.finished
+        let finished = DispatchSemaphore(value: 0)
+        self.finished = finished
         runner = Task {
             try? await grpc.runConnections()
             finished.signal()
@@ -66,8 +68,6 @@ public final class MilvusClient: @unchecked Sendable {
             switch error {
             case .timeout, .rpc:
                 throw .unreachable(address: address.endpoint, seconds: connectTimeout, detail: "")
-            case let .unreachable(a, s, d):
-                throw .unreachable(address: a, seconds: s, detail: d)
             default:
                 throw error
             }
@@ -256,7 +256,7 @@ public final class MilvusClient: @unchecked Sendable {
         while true {
             let response = try call("GetLoadState") { [q] s, o in try await s.getLoadState(q, options: o) }
             try check(response.status, "GetLoadState")
-            if response.state == .loadStateLoaded { return }
+            if response.state == .loaded { return }
             if Date() > deadline { throw .timeout(address: address.endpoint, call: "LoadCollection", seconds: timeout) }
             Thread.sleep(forTimeInterval: 0.1)
         }

@@ -56,7 +56,7 @@ public struct MilvusLayout: Sendable {
         }
         var s = Milvus_Proto_Schema_CollectionSchema()
         s.name = name
-        s.description = "pushed by quarry from collection '\(local.name)'"
+        s.description_p = "pushed by quarry from collection '\(local.name)'"
         s.enableDynamicField = false
         var id = Milvus_Proto_Schema_FieldSchema()
         id.name = Self.idField

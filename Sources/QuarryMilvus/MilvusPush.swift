@@ -81,7 +81,7 @@ extension MilvusClient {
         let localIndexes = try database.indexes(collection: request.collection)
         var indexSpecs: [(field: String, type: String, metric: String, params: [(String, JSONValue)])] = [
             (MilvusLayout.sparseField, "SPARSE_INVERTED_INDEX", "BM25",
-             [("inverted_index_algo", .string("DAAT_MAXSCORE")), ("bm25_k1", .double(request.k1)), ("bm25_b", .double(request.b))]),
+             [("bm25_k1", .double(request.k1)), ("bm25_b", .double(request.b))]),
         ]
         for v in local.vectorFields {
             var m = 16, efc = 200
@@ -99,66 +99,77 @@ extension MilvusClient {
             try dropCollection(name)
         }
         try createCollection(schema)
-        for spec in indexSpecs {
-            try createIndex(collection: name, field: spec.field, indexName: "\(spec.field)_idx", type: spec.type, metric: spec.metric, params: spec.params)
-        }
-        try load(name)
-
         var truncated = 0
-        func text(_ s: String) -> String {
-            let cut = s.prefix(utf8Bytes: MilvusLayout.maxTextBytes)
-            if cut.utf8.count < s.utf8.count { truncated += 1 }
-            return cut
-        }
-        var inserted = 0
-        var start = 0
-        let batch = max(1, request.batchSize)
-        progress(0, records.count)
-        while start < records.count {
-            let slice = records[start..<min(start + batch, records.count)]
-            var columns: [Milvus_Proto_Schema_FieldData] = []
-            columns.append(Self.varchar(MilvusLayout.idField, slice.map(\.id)))
-            for t in local.textFields { columns.append(Self.varchar(t, slice.map { text($0.text(t) ?? "") })) }
-            columns.append(Self.varchar(MilvusLayout.bm25TextField, slice.map { r in
-                text(local.textFields.compactMap { r.text($0) }.filter { !$0.isEmpty }.joined(separator: "\n"))
-            }))
-            for (field, byOrdinal, flat) in vectors {
-                var fd = Milvus_Proto_Schema_FieldData()
-                fd.type = .floatVector
-                fd.fieldName = field.name
-                var data: [Float] = []
-                data.reserveCapacity(slice.count * field.dimension)
-                for r in slice {
-                    let i = byOrdinal[r.ordinal]! * field.dimension
-                    data.append(contentsOf: flat[i..<(i + field.dimension)])
+        func fill() throws -> (Int, Int) {
+            for spec in indexSpecs {
+                try createIndex(collection: name, field: spec.field, indexName: "\(spec.field)_idx", type: spec.type, metric: spec.metric, params: spec.params)
+            }
+            try load(name)
+
+            func text(_ s: String) -> String {
+                let cut = s.prefix(utf8Bytes: MilvusLayout.maxTextBytes)
+                if cut.utf8.count < s.utf8.count { truncated += 1 }
+                return cut
+            }
+            var inserted = 0
+            var start = 0
+            let batch = max(1, request.batchSize)
+            progress(0, records.count)
+            while start < records.count {
+                let slice = records[start..<min(start + batch, records.count)]
+                var columns: [Milvus_Proto_Schema_FieldData] = []
+                columns.append(Self.varchar(MilvusLayout.idField, slice.map(\.id)))
+                for t in local.textFields { columns.append(Self.varchar(t, slice.map { text($0.text(t) ?? "") })) }
+                columns.append(Self.varchar(MilvusLayout.bm25TextField, slice.map { r in
+                    text(local.textFields.compactMap { r.text($0) }.filter { !$0.isEmpty }.joined(separator: "\n"))
+                }))
+                for (field, byOrdinal, flat) in vectors {
+                    var fd = Milvus_Proto_Schema_FieldData()
+                    fd.type = .floatVector
+                    fd.fieldName = field.name
+                    var data: [Float] = []
+                    data.reserveCapacity(slice.count * field.dimension)
+                    for r in slice {
+                        let i = byOrdinal[r.ordinal]! * field.dimension
+                        data.append(contentsOf: flat[i..<(i + field.dimension)])
+                    }
+                    fd.vectors.dim = Int64(field.dimension)
+                    fd.vectors.floatVector.data = data
+                    columns.append(fd)
                 }
-                fd.vectors.dim = Int64(field.dimension)
-                fd.vectors.floatVector.data = data
-                columns.append(fd)
+                var meta = Milvus_Proto_Schema_FieldData()
+                meta.type = .json
+                meta.fieldName = MilvusLayout.metadataField
+                meta.scalars.jsonData.data = slice.map { r in
+                    if case .object = r.metadata { return Data(r.metadata.jsonText.utf8) }
+                    return Data("{}".utf8)
+                }
+                columns.append(meta)
+                let n = try insert(collection: name, columns: columns, rows: slice.count)
+                guard n == slice.count else {
+                    throw MilvusError.badData("Milvus took \(n) of \(slice.count) rows of a batch (rows \(start + 1)–\(start + slice.count))")
+                }
+                inserted += n
+                start += slice.count
+                progress(inserted, records.count)
             }
-            var meta = Milvus_Proto_Schema_FieldData()
-            meta.type = .json
-            meta.fieldName = MilvusLayout.metadataField
-            meta.scalars.jsonData.data = slice.map { r in
-                if case .object = r.metadata { return Data(r.metadata.jsonText.utf8) }
-                return Data("{}".utf8)
+            try flush(name)
+            let remoteCount = try count(name)
+            guard remoteCount == records.count else {
+                throw MilvusError.countMismatch(collection: name, expected: records.count, got: remoteCount)
             }
-            columns.append(meta)
-            let n = try insert(collection: name, columns: columns, rows: slice.count)
-            guard n == slice.count else {
-                throw MilvusError.badData("Milvus took \(n) of \(slice.count) rows of a batch (rows \(start + 1)–\(start + slice.count))")
-            }
-            inserted += n
-            start += slice.count
-            progress(inserted, records.count)
+            return (inserted, remoteCount)
         }
-        try flush(name)
-        let remoteCount = try count(name)
-        guard remoteCount == records.count else {
-            throw MilvusError.countMismatch(collection: name, expected: records.count, got: remoteCount)
+        // A push that fails half-way leaves no half-made collection behind.
+        let inserted: Int, remoteCount: Int
+        do {
+            (inserted, remoteCount) = try fill()
+        } catch {
+            try? dropCollection(name)
+            throw error
         }
         if truncated > 0 { notes.append("\(truncated) texts were longer than \(MilvusLayout.maxTextBytes) bytes and were cut") }
-        let shown = indexSpecs.map { spec in
+        let shown: [(field: String, type: String, params: String)] = indexSpecs.map { spec in
             (spec.field, spec.type, (["metric_type=\(spec.metric)"] + spec.params.map { "\($0.0)=\($0.1.stringValue ?? $0.1.jsonText)" }).joined(separator: ", "))
         }
         return PushReport(collection: request.collection, remoteName: name, address: address.description, server: serverVersion,

@@ -83,13 +83,15 @@ struct MilvusClientTests {
         v.values = [Data([0, 0, 128, 63])]   // 1.0 as float32, little-endian
         var g = Milvus_Proto_Common_PlaceholderGroup()
         g.placeholders = [v]
-        let bytes = [UInt8](try g.serializedData())
+        let encoded: Data = try g.serializedData()
+        let bytes = [UInt8](encoded)
         // placeholders (1, length-delimited) { tag (1) "$0", type (2) 101, values (3) [4 bytes] }
         #expect(bytes == [0x0A, 13, 0x0A, 2, 0x24, 0x30, 0x10, 101, 0x1A, 4, 0, 0, 128, 63])
         var r = Milvus_Proto_Milvus_SearchRequest()
         r.collectionName = "c"
         r.nq = 1
-        #expect([UInt8](try r.serializedData()) == [0x1A, 1, 0x63, 0x60, 1])   // collection_name (3), nq (12)
+        let request: Data = try r.serializedData()
+        #expect([UInt8](request) == [0x1A, 1, 0x63, 0x60, 1])   // collection_name (3), nq (12)
     }
 
     @Test func textIsCutAtCharacterBoundaries() {

@@ -37,3 +37,28 @@ extension Workbench {
         s.with[name] ?? settings.value(name)
     }
 }
+
+// Public initializers for backends in other targets (label order differs from the memberwise ones).
+extension ResultHit {
+    public init(id: String, ordinal: UInt32, rank: Int, score: Double, branches: [String: (rank: Int, score: Float)] = [:], fusion: String? = nil) {
+        self.ordinal = ordinal
+        self.id = id
+        self.rank = rank
+        self.score = score
+        self.branches = branches
+        self.fusion = fusion
+    }
+}
+
+extension SearchResult {
+    public init(statement: SearchStatement, plan: PlanNode, hits: [ResultHit], planningMs: Double, executionMs: Double,
+                recall: [String: Double] = [:], terms: [String] = []) {
+        self.statement = statement
+        self.hits = hits
+        self.plan = plan
+        self.planningMs = planningMs
+        self.executionMs = executionMs
+        self.recall = recall
+        self.terms = terms
+    }
+}
