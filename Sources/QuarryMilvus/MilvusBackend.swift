@@ -54,10 +54,19 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
         case nil: ids = []
         }
         let clientMs = Self.ms(since: started)
+        // milvus-lite reports BM25 as a negative distance (best first); Milvus as a positive score.
+        var scores = data.scores
+        let negatedBM25: Bool
+        if case .single(_, "bm25") = p.request, !scores.isEmpty, scores.allSatisfy({ $0 <= 0 }) {
+            scores = scores.map { -$0 }
+            negatedBM25 = true
+        } else {
+            negatedBM25 = false
+        }
         let map = try ordinalMap(s.collection, workbench: workbench)
         var hits: [ResultHit] = []
         for (i, id) in ids.enumerated() where i >= s.offset {
-            let score = i < data.scores.count ? data.scores[i] : 0
+            let score = i < scores.count ? scores[i] : 0
             var branches: [String: (rank: Int, score: Float)] = [:]
             if case let .single(_, branch) = p.request { branches[branch] = (i + 1, score) }
             hits.append(ResultHit(id: id, ordinal: map[id] ?? UInt32.max, rank: i + 1 - s.offset, score: Double(score), branches: branches, fusion: nil))
@@ -65,6 +74,7 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
         if hits.count > s.limit { hits.removeLast(hits.count - s.limit) }
         var recall: [String: Double] = [:]
         var root = p.root(executed: (clientMs, ids.count))
+        if negatedBM25 { root.children[0].detail("Scores", "the server reports BM25 as negative distances; shown as positive scores") }
         // EXPLAIN ANALYZE of a dense search: recall against the embedded engine's exact answer.
         if analyze, s.match == nil, var near = s.near, workbench.setting("recall", in: s) == .bool(true) {
             near.index = "flat"
