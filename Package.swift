@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval"]),
         .testTarget(name: "QuarryEngineTests", dependencies: ["QuarryEngine"]),
         .testTarget(name: "QuarryREPLTests", dependencies: ["QuarryREPL"]),
-        .testTarget(name: "QuarryMilvusTests", dependencies: ["QuarryMilvus", "QuarryFilter"]),
+        .testTarget(name: "QuarryMilvusTests", dependencies: ["QuarryMilvus", "QuarryEngine", "QuarryFilter"]),
         .testTarget(name: "QuarryEndToEndTests", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

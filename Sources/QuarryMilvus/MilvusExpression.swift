@@ -18,6 +18,12 @@ public enum MilvusExpression {
             if case .literal(.null) = l { return try nullTest(r, negated: op == .ne, op: op, fields: fields) }
             return "\(try value(l, fields: fields)) \(op.rawValue) \(try value(r, fields: fields))"
         case let .inList(v, list):
+            // milvus-lite takes `in` on fields only: a JSON path gets the equivalent disjunction.
+            if case let .path(p) = v, p.components.first == .key("metadata") {
+                let target = try value(v, fields: fields)
+                if list.isEmpty { return "false" }
+                return "(" + (try list.map { x throws(MilvusError) in "\(target) == \(try literal(x))" }.joined(separator: " or ")) + ")"
+            }
             return "\(try value(v, fields: fields)) in [\(try list.map { x throws(MilvusError) in try literal(x) }.joined(separator: ", "))]"
         case let .like(v, pattern):
             return "\(try value(v, fields: fields)) like \(try literal(.string(pattern)))"

@@ -165,7 +165,7 @@ final class MilvusLiteServer {
     }
 
     static func ids(_ r: Binary.Result) throws -> [String] {
-        guard let o = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any],
+        guard let o = try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any],
               let hits = o["hits"] as? [[String: Any]] else { return [] }
         return hits.compactMap { $0["id"] as? String }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import QuarryEngine
 import QuarryFilter
 import SwiftProtobuf
 import Testing
@@ -24,7 +25,8 @@ struct MilvusClientTests {
         ("metadata.year >= 2010", #"metadata["year"] >= 2010"#),
         ("metadata.section = 'utils' AND metadata.size < 5000", #"(metadata["section"] == "utils") and (metadata["size"] < 5000)"#),
         ("metadata.tags[0] = 'x' OR NOT metadata.ok = true", #"(metadata["tags"][0] == "x") or (not (metadata["ok"] == true))"#),
-        ("metadata.group IN ('g1', 'g2')", #"metadata["group"] in ["g1", "g2"]"#),
+        ("metadata.group IN ('g1', 'g2')", #"(metadata["group"] == "g1" or metadata["group"] == "g2")"#),
+        ("id IN ('a', 'b')", #"id in ["a", "b"]"#),
         ("json_contains(metadata.depends, 'libc6')", #"json_contains(metadata["depends"], "libc6")"#),
         ("json_contains_any(metadata.tags, ['a', 'b'])", #"json_contains_any(metadata["tags"], ["a", "b"])"#),
         ("array_length(metadata.tags) > 2", #"array_length(metadata["tags"]) > 2"#),
@@ -86,7 +88,7 @@ struct MilvusClientTests {
         let encoded: Data = try g.serializedData()
         let bytes = [UInt8](encoded)
         // placeholders (1, length-delimited) { tag (1) "$0", type (2) 101, values (3) [4 bytes] }
-        #expect(bytes == [0x0A, 13, 0x0A, 2, 0x24, 0x30, 0x10, 101, 0x1A, 4, 0, 0, 128, 63])
+        #expect(bytes == [0x0A, 12, 0x0A, 2, 0x24, 0x30, 0x10, 101, 0x1A, 4, 0, 0, 128, 63])
         var r = Milvus_Proto_Milvus_SearchRequest()
         r.collectionName = "c"
         r.nq = 1
