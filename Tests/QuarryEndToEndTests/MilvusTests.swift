@@ -242,6 +242,11 @@ final class MilvusLiteServer {
         let table = try Binary.run(["eval", "--collection", "c", "--mode", "hybrid", "--db", db, "--backend", "local,\(server.url)"])
         #expect(table.status == 0 && table.stdout.contains("overlap@10 with local") && table.stdout.contains("latency p50"), "\(table.stderr)")
 
+        // The REPL: .connect sends statements to Milvus, .connect local brings them back.
+        let repl = try Binary.run(["repl", "--db", db], stdin: ".connect \(server.url)\nSEARCH c NEAR DOC 'd5' USING hnsw(ef = 200) LIMIT 3;\n.connect\n.connect local\n")
+        #expect(repl.status == 0 && repl.stdout.contains("statements run on \(server.url)") && repl.stdout.contains("connected to \(server.url)")
+            && repl.stdout.contains("statements run on the embedded engine") && repl.stdout.contains(dense.remote.first ?? "?"), "\(repl.stdout)\(repl.stderr)")
+
         // Errors: a missing remote collection, a schema that does not match.
         let missing = try Binary.run(["query", "--db", db, "--backend", server.url + "/absent", "SEARCH c NEAR DOC 'd1' LIMIT 3"])
         #expect(missing.status == 1 && missing.stderr.contains("has no collection 'absent'"), "\(missing.stderr)")
