@@ -9,7 +9,7 @@ PEERS_DIR ?= ../shared/peers
 DEB_PACKAGES := libsqlite3-dev libncursesw5-dev libreadline-dev libstemmer-dev libroaring-dev \
                 libopenblas-dev zlib1g-dev tmux unzip
 
-.PHONY: all deps build release test run sample model bench bench-large clean help
+.PHONY: all deps build release test run sample model bench bench-large clean help proto milvus-lite
 
 all: build
 
@@ -20,6 +20,8 @@ help:
 	@echo "make model    fetch the all-MiniLM-L6-v2 weights into the cache (outside the repo)"
 	@echo "make bench    benchmarks; writes BENCHMARKS.md"
 	@echo "make clean    remove build folders"
+	@echo "make milvus-lite  a virtual environment with milvus-lite (the Milvus tests' server), outside the repo"
+	@echo "make proto    regenerate Sources/QuarryMilvus/Generated from Proto/milvus (needs protoc; builds the plugins once)"
 
 # Installs only what is missing, so repeated runs are fast; apt-get update runs first only then.
 deps:
@@ -48,7 +50,9 @@ sample: release model
 run: sample
 	@$(RELEASE_BIN) tui --db "$(DB)"
 
+# The Milvus end-to-end tests need milvus-lite; without pip or network they are skipped (with a note).
 test: deps model
+	-@bash scripts/milvus-lite.sh >/dev/null
 	$(SWIFT) test -c release
 
 bench: release model
@@ -59,3 +63,31 @@ bench-large: release model
 
 clean:
 	rm -rf .build .build-*
+
+# milvus-lite 3.2.2 and pymilvus in a virtual environment under ~/.cache/quarry (made once).
+milvus-lite:
+	@bash scripts/milvus-lite.sh
+
+# The Milvus wire contract: Proto/milvus/*.proto (a subset of milvus-io/milvus-proto) → Swift.
+# The generated code is committed, so building never needs protoc. The two protoc plugins are
+# built once from swift-protobuf and grpc-swift-protobuf (a few minutes) outside the repository.
+PROTOC_PLUGINS ?= $(HOME)/.cache/quarry/protoc-plugins
+GRPC_SWIFT_PROTOBUF_VERSION := 2.4.1
+PROTO_OUT := Sources/QuarryMilvus/Generated
+proto:
+	@command -v protoc >/dev/null || { \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq protobuf-compiler; }
+	@if [ ! -x "$(PROTOC_PLUGINS)/src/.build/debug/protoc-gen-swift" ] || [ ! -x "$(PROTOC_PLUGINS)/src/.build/debug/protoc-gen-grpc-swift-2" ]; then \
+	  mkdir -p "$(PROTOC_PLUGINS)" && rm -rf "$(PROTOC_PLUGINS)/src" && \
+	  git clone -q --branch $(GRPC_SWIFT_PROTOBUF_VERSION) https://github.com/grpc/grpc-swift-protobuf "$(PROTOC_PLUGINS)/src" && \
+	  (cd "$(PROTOC_PLUGINS)/src" && $(SWIFT) build --product protoc-gen-grpc-swift-2 && $(SWIFT) build --product protoc-gen-swift); \
+	fi
+	mkdir -p $(PROTO_OUT)
+	protoc -I Proto/milvus \
+	  --plugin=protoc-gen-swift=$(PROTOC_PLUGINS)/src/.build/debug/protoc-gen-swift \
+	  --plugin=protoc-gen-grpc-swift-2=$(PROTOC_PLUGINS)/src/.build/debug/protoc-gen-grpc-swift-2 \
+	  --swift_out=$(PROTO_OUT) --swift_opt=Visibility=Internal \
+	  --grpc-swift-2_out=$(PROTO_OUT) --grpc-swift-2_opt=Visibility=Internal,Server=false,Client=true \
+	  Proto/milvus/common.proto Proto/milvus/schema.proto Proto/milvus/milvus.proto
+	rm -f $(PROTO_OUT)/common.grpc.swift $(PROTO_OUT)/schema.grpc.swift

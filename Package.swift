@@ -21,6 +21,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // Milvus client (QuarryMilvus only): gRPC over HTTP/2 and the protobuf runtime.
+        .package(url: "https://github.com/grpc/grpc-swift-2", exact: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", exact: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         // MARK: - C libraries (Debian -dev packages)
@@ -72,13 +77,24 @@ let package = Package(
             ],
             path: "Sources/QuarryEngine/Query"),
 
+        // MARK: - Remote engine: Milvus over its own gRPC protocol (the only target that imports gRPC)
+        .target(
+            name: "QuarryMilvus",
+            dependencies: [
+                "QuarryEngine", "QuarryFilter",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]),
+
         // MARK: - Terminal
         .target(name: "QuarryREPL", dependencies: ["QuarryEngine", "CReadline"]),
         .target(name: "QuarryTUI", dependencies: ["QuarryEngine", "CNcursesw"]),
         .executableTarget(
             name: "quarry",
             dependencies: [
-                "QuarryEngine", "QuarryREPL", "QuarryTUI",
+                "QuarryEngine", "QuarryREPL", "QuarryTUI", "QuarryMilvus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -96,6 +112,7 @@ let package = Package(
         .testTarget(name: "QuarryEngineTests", dependencies: ["QuarryEngine"]),
         .testTarget(name: "QuarryREPLTests", dependencies: ["QuarryREPL"]),
         .testTarget(name: "QuarryTUITests", dependencies: ["QuarryTUI", "QuarryEngine"]),
+        .testTarget(name: "QuarryMilvusTests", dependencies: ["QuarryMilvus", "QuarryEngine", "QuarryFilter"]),
         .testTarget(name: "QuarryEndToEndTests", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

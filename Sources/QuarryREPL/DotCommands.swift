@@ -19,6 +19,7 @@ extension REPL {
         DotCommand(name: ".schema", arguments: "[COLLECTION]", help: "Show fields, query sets, indexes and JSON paths with their types", run: { $0.dotSchema($1) }),
         DotCommand(name: ".index", arguments: "COLLECTION --text F,F | --vector F [--type hnsw] | --json-path P",
                    help: "Build a BM25, vector or JSON path index", run: { $0.dotIndex($1) }),
+        DotCommand(name: ".connect", arguments: "milvus://HOST:PORT | local", help: "Run SEARCH statements on a Milvus deployment, or back here", run: { $0.dotConnect($1) }),
         DotCommand(name: ".explain", arguments: "on|off", help: "Show the EXPLAIN ANALYZE plan above each search's hits", run: { $0.dotExplain($1) }),
         DotCommand(name: ".timer", arguments: "on|off", help: "Print the time each statement took", run: { $0.dotTimer($1) }),
         DotCommand(name: ".mode", arguments: "table|json|csv|line", help: "How results are printed", run: { $0.dotMode($1) }),

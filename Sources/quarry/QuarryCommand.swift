@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuarryEngine
+import QuarryMilvus
 import QuarryREPL
 
 /// The `quarry` command: argument parsing and subcommands only; the work is in the engine.
@@ -23,7 +24,8 @@ struct QuarryCommand: ParsableCommand {
         version: version,
         subcommands: [
             Import.self, Collections.self, Get.self, Delete.self, Drop.self, Export.self,
-            Index.self, Search.self, Analyze.self, Filter.self, Query.self, Eval.self, Sweep.self, Tune.self, Runs.self, Embed.self, Repl.self, Tui.self, Bench.self,
+            Index.self, Search.self, Analyze.self, Filter.self, Query.self, Eval.self, Sweep.self, Tune.self,
+            Push.self, Runs.self, Embed.self, Repl.self, Tui.self, Bench.self,
         ])
 
     @OptionGroup var database: DatabaseOptions
@@ -61,6 +63,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
         fail(error.message)
     } catch let error as QueryError {
         fail(error.rendered)
+    } catch let error as MilvusError {
+        fail(error.description)
     } catch let error as ExitCode {
         throw error
     } catch let error as CleanExit {

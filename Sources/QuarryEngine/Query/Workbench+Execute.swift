@@ -66,6 +66,7 @@ extension Workbench {
 
     /// EXPLAIN without running: the plan with estimates.
     func plan(_ s: SearchStatement) throws -> SearchResult {
+        if let backend, backend.handles(s) { return try backend.plan(s, workbench: self) }
         try warm(s)
         let started = monotonic()
         let root = try buildPlan(s, analyze: false).root
@@ -76,6 +77,7 @@ extension Workbench {
     public func search(_ s: SearchStatement, analyze: Bool = false) throws -> SearchResult { try run(s, analyze: analyze) }
 
     func run(_ s: SearchStatement, analyze: Bool) throws -> SearchResult {
+        if let backend, backend.handles(s) { return try backend.search(s, analyze: analyze, workbench: self) }
         try warm(s)
         let planned = monotonic()
         var (root, steps) = try buildPlan(s, analyze: analyze)

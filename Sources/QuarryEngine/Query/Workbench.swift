@@ -37,6 +37,9 @@ public final class Workbench: @unchecked Sendable {
     /// The session's `SET` values.
     public var settings = Settings()
 
+    /// Where SEARCH statements run when not here: nil for the embedded engine.
+    public var backend: (any SearchBackend)?
+
     public init(path: String, mustExist: Bool = false) throws(StorageError) {
         database = try QuarryDatabase(path: path, mustExist: mustExist)
     }

@@ -18,6 +18,7 @@ struct Eval: ParsableCommand {
               quarry eval --collection scifact --mode vector --ef 128
               quarry eval --collection scifact --mode hybrid --threads 2
               quarry eval --collection scifact --queries my-queries.tsv --qrels my-qrels.trec
+              quarry eval --collection scifact --mode hybrid --backend local,milvus://127.0.0.1:19530
               quarry eval --collection scifact --statement 'SEARCH scifact MATCH $query NEAR $query FUSE rrf(k = 30)'
             """)
 
@@ -25,12 +26,14 @@ struct Eval: ParsableCommand {
     @OptionGroup var options: EvalOptions
     @Option(name: .customLong("run-out"), help: ArgumentHelp("Write the run in TREC format (qid Q0 docid rank score tag).", valueName: "file")) var runOut: String?
     @Flag(help: "Print one JSON object.") var json = false
+    @OptionGroup var remote: BackendOptions
 
     func run() throws {
         try reportingErrors {
             let wb = try Workbench(path: database.path, mustExist: true)
             var r = try options.request()
             r.runOut = runOut
+            if !remote.isDefault { return try remote.evaluate(r, databasePath: database.path, json: json, label: options.statement ?? options.mode) }
             let report = try wb.evaluate(r)
             if json { printJSON(report.json); return }
             let s = report.summary

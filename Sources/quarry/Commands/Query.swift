@@ -12,16 +12,20 @@ struct Query: ParsableCommand {
               quarry query "EXPLAIN ANALYZE SEARCH debian MATCH 'regular expression' WHERE metadata.section = 'utils' LIMIT 10"
               quarry query --json "SEARCH scifact MATCH 'vitamin D' IN title^2, text LIMIT 3"
               quarry query -f queries.sql
+              quarry query --backend milvus://127.0.0.1:19530 "EXPLAIN ANALYZE SEARCH scifact MATCH 'vitamin D' NEAR 'vitamin D' LIMIT 5"
             """)
 
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "A statement (the trailing ';' is optional).") var statement: String?
     @Option(name: .shortAndLong, help: ArgumentHelp("Run the statements in this file instead.", valueName: "file")) var file: String?
     @Flag(help: "Print one JSON object per statement.") var json = false
+    @OptionGroup var remote: BackendOptions
 
     func run() throws {
         try reportingErrors {
             let wb = try Workbench(path: database.path, mustExist: true)
+            let backend = try remote.attach(to: wb)
+            defer { backend?.close() }
             var statements: [String] = []
             if let file {
                 guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw StorageError.fileNotFound(path: file) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuarryEngine
+import QuarryMilvus
 import QuarryREPL
 
 struct Repl: ParsableCommand {
@@ -16,6 +17,7 @@ struct Repl: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            REPL.connector = { try MilvusBackend(address: MilvusAddress(parsing: $0)) }
             let status = REPL(workbench: try Workbench(path: database.path)).run()
             if status != 0 { throw ExitCode(status) }
         }
