@@ -74,7 +74,11 @@ extension StringProtocol {
 }
 
 /// The BM25 scorer of one query, bound to the index statistics: every fast path and the
-/// exhaustive oracle score through these two functions, so they agree to the bit.
+/// exhaustive oracle score through these functions, so they agree to the bit.
+///
+/// The length part of the formula, `k1 · (1 − b + b · dl / avgdl)`, depends on the document
+/// and the query's k1, b, boosts and statistics but not on the term: `norm` computes it, and
+/// `Segment.norms(for:)` keeps a per-document table of it so the hot loops only read it.
 struct QueryScorer {
     let rule: MultiFieldRule
     let k1: Float
@@ -89,28 +93,58 @@ struct QueryScorer {
     /// sumOfFields: per term and field, boost × idf of the field (0 when the field is not queried).
     let fieldIdf: [Float]
 
-    /// The contribution of `term` to a document with tfs `tfs[tfBase ..< tfBase + fieldCount]`
-    /// and lengths `lengths[lengthBase ..< lengthBase + fieldCount]`.
+    /// Norms per document: 1 for bm25f (of the combined length), `fieldCount` for sumOfFields.
+    var normsPerDocument: Int { rule == .bm25f ? 1 : fieldCount }
+
+    /// What the per-document norms depend on (the key of `Segment.norms(for:)`).
+    var normKey: NormKey { NormKey(rule: rule, k1: k1, b: b, boosts: boosts, avgdl: avgdl, combinedAvgdl: combinedAvgdl) }
+
+    /// Writes the norms of a document with lengths `lengths[0 ..< fieldCount]` to `out`
+    /// (`normsPerDocument` values).
     @inline(__always)
-    func contribution(term: Int, tfs: UnsafePointer<UInt32>, lengths: UnsafePointer<UInt32>) -> Float {
+    func norms(lengths: UnsafePointer<UInt32>, into out: UnsafeMutablePointer<Float>) {
         switch rule {
         case .bm25f:
-            var tf: Float = 0, dl: Float = 0
-            for f in 0..<fieldCount {
-                tf += boosts[f] * Float(tfs[f])
-                dl += boosts[f] * Float(lengths[f])
-            }
+            var dl: Float = 0
+            for f in 0..<fieldCount { dl += boosts[f] * Float(lengths[f]) }
+            out[0] = k1 * (1 - b + b * dl / combinedAvgdl)
+        case .sumOfFields:
+            for f in 0..<fieldCount { out[f] = k1 * (1 - b + b * Float(lengths[f]) / avgdl[f]) }
+        }
+    }
+
+    /// The contribution of `term` to a document with tfs `tfs[0 ..< fieldCount]` and norms
+    /// `norms[0 ..< normsPerDocument]`.
+    @inline(__always)
+    func contribution(term: Int, tfs: UnsafePointer<UInt32>, norms: UnsafePointer<Float>) -> Float {
+        switch rule {
+        case .bm25f:
+            var tf: Float = 0
+            for f in 0..<fieldCount { tf += boosts[f] * Float(tfs[f]) }
             guard tf > 0 else { return 0 }
-            let norm = k1 * (1 - b + b * dl / combinedAvgdl)
-            return idf[term] * (tf * (k1 + 1) / (tf + norm))
+            return QueryScorer.saturate(idf: idf[term], tf: tf, k1: k1, norm: norms[0])
         case .sumOfFields:
             var score: Float = 0
             for f in 0..<fieldCount where tfs[f] > 0 && boosts[f] > 0 {
                 let tf = Float(tfs[f])
-                let norm = k1 * (1 - b + b * Float(lengths[f]) / avgdl[f])
-                score += fieldIdf[term * fieldCount + f] * (tf * (k1 + 1) / (tf + norm))
+                score += QueryScorer.saturate(idf: fieldIdf[term * fieldCount + f], tf: tf, k1: k1, norm: norms[f])
             }
             return score
+        }
+    }
+
+    /// BM25's term score: idf × the saturated tf, `idf · tf · (k1 + 1) / (tf + norm)`.
+    @inline(__always)
+    static func saturate(idf: Float, tf: Float, k1: Float, norm: Float) -> Float {
+        idf * (tf * (k1 + 1) / (tf + norm))
+    }
+
+    /// The contribution of `term` to a document with tfs `tfs[0 ..< fieldCount]` and lengths
+    /// `lengths[0 ..< fieldCount]` (norms computed on the spot, to the same bits).
+    func contribution(term: Int, tfs: UnsafePointer<UInt32>, lengths: UnsafePointer<UInt32>) -> Float {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, fieldCount)) { n in
+            norms(lengths: lengths, into: n.baseAddress!)
+            return contribution(term: term, tfs: tfs, norms: n.baseAddress!)
         }
     }
 
@@ -128,4 +162,14 @@ struct QueryScorer {
         guard let threshold else { return false }
         return upperBound * 1.00001 < threshold
     }
+}
+
+/// The query parameters that per-document norms depend on.
+struct NormKey: Equatable {
+    var rule: MultiFieldRule
+    var k1: Float
+    var b: Float
+    var boosts: [Float]
+    var avgdl: [Float]
+    var combinedAvgdl: Float
 }

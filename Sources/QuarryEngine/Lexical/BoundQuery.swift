@@ -21,6 +21,8 @@ struct BoundQuery {
     }
 
     var terms: [String] = []
+    /// Per segment, per term: the term's id in the segment's dictionary.
+    var segmentTermIDs: [[Int?]] = []
     var scoredCount = 0
     var constraints: [Constraint] = []
     /// False when matching is just "contains a scored term" (only optional words and prefixes).
@@ -125,6 +127,8 @@ extension LexicalIndex {
             return false
         }
 
+        let segmentTermIDs = segments.map { seg in terms.map { seg.lookup($0) } }
+
         // Statistics of the scored terms.
         var fieldN = [Float](repeating: 0, count: fc), avgdl = [Float](repeating: 0, count: fc)
         for f in 0..<fc {
@@ -138,8 +142,8 @@ extension LexicalIndex {
         func bm25idf(_ n: Float, _ df: Float) -> Float { Float(log(1 + (Double(n) - Double(df) + 0.5) / (Double(df) + 0.5))) }
         for t in 0..<scoredCount {
             var df = [Float](repeating: 0, count: fc)
-            for seg in segments {
-                guard let id = seg.lookup(terms[t]) else { continue }
+            for (s, seg) in segments.enumerated() {
+                guard let id = segmentTermIDs[s][t] else { continue }
                 for f in 0..<fc { df[f] += Float(seg.termFieldDocFreq[id * fc + f]) }
             }
             let maxDF = queried.map { df[$0] }.max() ?? 0
@@ -150,7 +154,7 @@ extension LexicalIndex {
         let combined = queried.reduce(Float(0)) { $0 + boosts[$1] * avgdl[$1] }
         let scorer = QueryScorer(rule: options.rule, k1: p.k1, b: p.b, fieldCount: fc, boosts: boosts, avgdl: avgdl,
                                  combinedAvgdl: combined > 0 ? combined : 1, idf: idf, fieldIdf: fieldIdf)
-        return BoundQuery(terms: terms, scoredCount: scoredCount, constraints: constraints, needsCheck: needsCheck,
+        return BoundQuery(terms: terms, segmentTermIDs: segmentTermIDs, scoredCount: scoredCount, constraints: constraints, needsCheck: needsCheck,
                           hasMust: hasMust, matchesNothing: matchesNothing, scorer: scorer, queriedFields: queried)
     }
 

@@ -2,30 +2,33 @@ import QuarryBase
 
 /// The exact oracle: term-at-a-time accumulation over every posting of every scored term, then
 /// every touched document is checked and offered. Fast paths must return what this returns.
+///
+/// It is also the fastest algorithm when the query's lists are short (see `PruningAlgorithm.auto`):
+/// each term's postings are decoded straight from the varint stream into a dense accumulator
+/// (one `Float` per document of the segment) with the per-document length norms read from
+/// `Segment.norms(for:)`; then one pass over the accumulator keeps the top k, comparing each
+/// score with the current k-th before touching the heap.
 struct ExhaustiveScorer: TopKCollector {
     func collect(_ search: SegmentSearch, into topK: inout TopK, counters: inout LexicalCounters) {
         let seg = search.segment
         let q = search.query
-        let fc = seg.fieldCount
-        var acc = [Float](repeating: 0, count: seg.documentCount)
-        var touched = [Bool](repeating: false, count: seg.documentCount)
-        var docs = [UInt32](repeating: 0, count: Segment.blockSize)
-        var tfs = [UInt32](repeating: 0, count: Segment.blockSize * fc)
-        for t in 0..<q.scoredCount {
-            guard let id = search.termIDs[t] else { continue }
-            for k in seg.blocks(of: id) {
-                let n = seg.decode(term: id, block: k, docs: &docs, tfs: &tfs)
-                counters.blocksDecoded += 1
-                tfs.withUnsafeBufferPointer { tp in
-                    seg.lengths.withUnsafeBufferPointer { lp in
-                        for i in 0..<n {
-                            let d = Int(docs[i])
-                            acc[d] += q.scorer.contribution(term: t, tfs: tp.baseAddress! + i * fc, lengths: lp.baseAddress! + d * fc)
-                            touched[d] = true
-                        }
+        let n = seg.documentCount
+        var acc = [Float](repeating: 0, count: n)
+        // A posting scores 0 only when its tfs are all in fields the query leaves out (boost 0):
+        // only then is "touched" more than "scored above 0", and worth tracking on its own.
+        let trackTouched = q.scorer.boosts.contains(0)
+        var touched = [Bool](repeating: false, count: trackTouched ? n : 0)
+        search.norms.withUnsafeBufferPointer { norms in
+            acc.withUnsafeMutableBufferPointer { a in
+                touched.withUnsafeMutableBufferPointer { touchedBuffer in
+                    for t in 0..<q.scoredCount {
+                        guard let id = search.termIDs[t] else { continue }
+                        let count = ExhaustiveScorer.accumulate(seg, term: id, queryTerm: t, scorer: q.scorer, norms: norms.baseAddress!,
+                                                                into: a.baseAddress!, touched: trackTouched ? touchedBuffer.baseAddress : nil)
+                        counters.blocksDecoded += seg.blocks(of: id).count
+                        counters.postingsScored += count
                     }
                 }
-                counters.postingsScored += n
             }
         }
         // Boolean checks from fully decoded postings (slow, simple).
@@ -36,20 +39,109 @@ struct ExhaustiveScorer: TopKCollector {
                 return Dictionary(uniqueKeysWithValues: seg.allPostings(of: id).map { ($0.doc, $0) })
             }
         }
-        for d in 0..<seg.documentCount where touched[d] {
+        let checks = q.needsCheck || search.deleted != nil || search.allowed != nil
+        if !checks && !trackTouched {
+            counters.documentsEvaluated += ExhaustiveScorer.select(acc, ordinals: seg.ordinals, into: &topK)
+            return
+        }
+        // A score below `floor` cannot enter the top-k (equal can, on a smaller id).
+        var floor = topK.threshold ?? 0
+        for d in 0..<n where acc[d] > 0 || (trackTouched && touched[d]) {
             let local = UInt32(d)
-            guard search.isCandidate(local) else { counters.documentsFiltered += 1; continue }
-            if q.needsCheck {
-                let ok = q.matches(
-                    has: { t in
-                        guard let p = postings[t][local] else { return false }
-                        return q.queriedFields.contains { p.tfs[$0] > 0 }
-                    },
-                    positions: { t, f in postings[t][local]?.positions[f] ?? [] })
-                guard ok else { counters.documentsFiltered += 1; continue }
+            if checks {
+                guard search.isCandidate(local) else { counters.documentsFiltered += 1; continue }
+                if q.needsCheck {
+                    let ok = q.matches(
+                        has: { t in
+                            guard let p = postings[t][local] else { return false }
+                            return q.queriedFields.contains { p.tfs[$0] > 0 }
+                        },
+                        positions: { t, f in postings[t][local]?.positions[f] ?? [] })
+                    guard ok else { counters.documentsFiltered += 1; continue }
+                }
             }
             counters.documentsEvaluated += 1
-            if acc[d] > 0 { topK.push(id: seg.ordinals[d], score: acc[d]) }
+            let score = acc[d]
+            if score > 0 && score >= floor, topK.push(id: seg.ordinals[d], score: score), let t = topK.threshold {
+                floor = t
+            }
         }
+    }
+
+    /// Offers every document with a score above 0 (mapped through `ordinals`), eight at a time:
+    /// a group none of whose scores can enter the top-k is skipped after one comparison.
+    /// Returns the number of documents with a score above 0.
+    private static func select(_ acc: [Float], ordinals: [UInt32], into topK: inout TopK) -> Int {
+        var positive = 0
+        // A score below `floor` cannot enter the top-k (equal can, on a smaller id); scores are ≥ 0.
+        var floor = max(topK.threshold ?? 0, .leastNonzeroMagnitude)
+        acc.withUnsafeBufferPointer { a in
+            ordinals.withUnsafeBufferPointer { ords in
+                let n = a.count
+                let raw = UnsafeRawPointer(a.baseAddress!)
+                var d = 0
+                while d + 8 <= n {
+                    let v = raw.loadUnaligned(fromByteOffset: d * 4, as: SIMD8<Float>.self)
+                    let ones = SIMD8<Int32>(repeating: 0).replacing(with: 1, where: v .> 0)
+                    positive += Int(ones.wrappedSum())
+                    if any(v .>= SIMD8(repeating: floor)) {
+                        for i in d..<(d + 8) where a[i] >= floor {
+                            if topK.push(id: ords[i], score: a[i]), let t = topK.threshold { floor = t }
+                        }
+                    }
+                    d += 8
+                }
+                while d < n {
+                    if a[d] > 0 { positive += 1 }
+                    if a[d] >= floor, topK.push(id: ords[d], score: a[d]), let t = topK.threshold { floor = t }
+                    d += 1
+                }
+            }
+        }
+        return positive
+    }
+
+    /// Adds the contributions of every posting of `term` to `acc`, decoding the term's blocks
+    /// as one varint stream (each block's first document is a delta from the previous block's
+    /// last). Returns the number of postings.
+    private static func accumulate(_ seg: Segment, term id: Int, queryTerm t: Int, scorer: QueryScorer,
+                                   norms: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>,
+                                   touched: UnsafeMutablePointer<Bool>?) -> Int {
+        let fc = seg.fieldCount
+        let per = scorer.normsPerDocument
+        let count = Int(seg.termDocFreq[id])
+        var offset = Int(seg.blockDocOffset[Int(seg.termBlockStart[id])])
+        if scorer.rule == .bm25f && fc == 2 && touched == nil {
+            // The common case (title + text), with the field loop unrolled; the same operations
+            // in the same order as `QueryScorer.contribution`, so the same bits.
+            let b0 = scorer.boosts[0], b1 = scorer.boosts[1], idf = scorer.idf[t], k1 = scorer.k1
+            seg.postings.withUnsafeBufferPointer { p in
+                var doc: UInt32 = 0
+                for _ in 0..<count {
+                    doc &+= Varint.read(p, &offset)
+                    let tf0 = Varint.read(p, &offset), tf1 = Varint.read(p, &offset)
+                    var tf: Float = 0
+                    tf += b0 * Float(tf0)
+                    tf += b1 * Float(tf1)
+                    let d = Int(doc)
+                    if tf > 0 { acc[d] += QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[d]) }
+                }
+            }
+            return count
+        }
+        seg.postings.withUnsafeBufferPointer { p in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: fc) { tfBuffer in
+                let tfs = tfBuffer.baseAddress!
+                var doc: UInt32 = 0
+                for _ in 0..<count {
+                    doc &+= Varint.read(p, &offset)
+                    for f in 0..<fc { tfs[f] = Varint.read(p, &offset) }
+                    let d = Int(doc)
+                    acc[d] += scorer.contribution(term: t, tfs: tfs, norms: norms + d * per)
+                    touched?[d] = true
+                }
+            }
+        }
+        return count
     }
 }

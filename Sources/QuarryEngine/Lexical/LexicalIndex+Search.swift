@@ -93,15 +93,16 @@ extension LexicalIndex {
         var algorithm = options.algorithm
         if algorithm == .auto {
             var postings = 0
-            for seg in segments {
-                for t in scored { if let id = seg.lookup(t) { postings += Int(seg.termDocFreq[id]) } }
+            for (s, seg) in segments.enumerated() {
+                for t in 0..<bound.scoredCount { if let id = bound.segmentTermIDs[s][t] { postings += Int(seg.termDocFreq[id]) } }
             }
             algorithm = postings <= 50_000 ? .exhaustive : scored.count > 4 ? .maxScore : .blockMaxWAND
         }
         if options.k > 0 && !bound.matchesNothing && bound.scoredCount > 0 {
             let collector = algorithm.collector
             for (s, seg) in segments.enumerated() {
-                let search = SegmentSearch(segment: seg, deleted: deleted[s], allowed: options.allowed, query: bound)
+                let search = SegmentSearch(segment: seg, deleted: deleted[s], allowed: options.allowed, query: bound,
+                                           termIDs: bound.segmentTermIDs[s])
                 counters.segments += 1
                 collector.collect(search, into: &topK, counters: &counters)
             }
@@ -137,13 +138,16 @@ struct SegmentSearch {
     let query: BoundQuery
     /// Per query term, its id in this segment.
     let termIDs: [Int?]
+    /// Per document, the length norms of the query (`Segment.norms(for:)`).
+    let norms: [Float]
 
-    init(segment: Segment, deleted: Bitmap, allowed: Bitmap?, query: BoundQuery) {
+    init(segment: Segment, deleted: Bitmap, allowed: Bitmap?, query: BoundQuery, termIDs: [Int?]) {
         self.segment = segment
         self.deleted = deleted.isEmpty ? nil : deleted
         self.allowed = allowed
         self.query = query
-        termIDs = query.terms.map { segment.lookup($0) }
+        self.termIDs = termIDs
+        norms = segment.norms(for: query.scorer)
     }
 
     /// Not deleted and allowed.
@@ -157,7 +161,7 @@ struct SegmentSearch {
     /// Cursors of the scored terms present in the segment.
     func scoredCursors() -> [PostingCursor] {
         (0..<query.scoredCount).compactMap { t in
-            termIDs[t].map { PostingCursor(segment: segment, queryTerm: t, termID: $0, scorer: query.scorer) }
+            termIDs[t].map { PostingCursor(segment: segment, queryTerm: t, termID: $0, scorer: query.scorer, norms: norms) }
         }
     }
 
@@ -183,7 +187,7 @@ struct SegmentSearch {
 
     func excludedCursors() -> [PostingCursor?] {
         (query.scoredCount..<query.terms.count).map { t in
-            termIDs[t].map { PostingCursor(segment: segment, queryTerm: t, termID: $0, scorer: query.scorer) }
+            termIDs[t].map { PostingCursor(segment: segment, queryTerm: t, termID: $0, scorer: query.scorer, norms: norms) }
         }
     }
 

@@ -9,6 +9,9 @@ struct PostingCursor {
     static let end = UInt32.max
 
     let segment: Segment
+    /// The query's per-document length norms in this segment (`Segment.norms(for:)`).
+    let norms: [Float]
+    let normsPerDocument: Int
     /// Index of the term in the query (the canonical order of score sums).
     let queryTerm: Int
     let termID: Int
@@ -28,8 +31,10 @@ struct PostingCursor {
     private(set) var tfs: [UInt32]
     private(set) var blocksDecoded = 0
 
-    init(segment: Segment, queryTerm: Int, termID: Int, scorer: QueryScorer) {
+    init(segment: Segment, queryTerm: Int, termID: Int, scorer: QueryScorer, norms: [Float]) {
         self.segment = segment
+        self.norms = norms
+        normsPerDocument = scorer.normsPerDocument
         self.queryTerm = queryTerm
         self.termID = termID
         let range = segment.blocks(of: termID)
@@ -102,8 +107,8 @@ struct PostingCursor {
     func score(_ scorer: QueryScorer) -> Float {
         let fc = segment.fieldCount
         return tfs.withUnsafeBufferPointer { t in
-            segment.lengths.withUnsafeBufferPointer { l in
-                scorer.contribution(term: queryTerm, tfs: t.baseAddress! + index * fc, lengths: l.baseAddress! + Int(doc) * fc)
+            norms.withUnsafeBufferPointer { n in
+                scorer.contribution(term: queryTerm, tfs: t.baseAddress! + index * fc, norms: n.baseAddress! + Int(doc) * normsPerDocument)
             }
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An immutable piece of the inverted index: the documents of one build or one batch of
 /// imports. Segments are never changed after they are written (Lucene's design): deletes are
 /// tombstones kept beside them, and `LexicalIndex.merge()` rewrites several into one.
@@ -39,6 +41,8 @@ final class Segment: @unchecked Sendable {
     /// Per field: the sum of lengths and the number of documents where the field is not empty.
     let totalLengths: [UInt64]
     let fieldDocCounts: [UInt32]
+    /// Per-document BM25 norms of the query parameters seen last (see `norms(for:)`).
+    private let normCache = NormCache()
 
     init(fieldCount: Int, ordinals: [UInt32], lengths: [UInt32], termBytes: [UInt8], termOffsets: [UInt32],
          termDocFreq: [UInt32], termFieldDocFreq: [UInt32], termBlockStart: [UInt32], blockLastDoc: [UInt32],
@@ -85,50 +89,87 @@ final class Segment: @unchecked Sendable {
         return lo < ordinals.count && ordinals[lo] == ordinal ? lo : nil
     }
 
+    // MARK: - Length norms
+
+    /// Per document, the norms of `scorer` (`scorer.normsPerDocument` values each): the
+    /// length part of BM25, which every posting of a document shares. Computed once per set
+    /// of query parameters (k1, b, boosts, statistics) and kept for the next queries.
+    func norms(for scorer: QueryScorer) -> [Float] {
+        let key = scorer.normKey
+        if let table = normCache.table(for: key) { return table }
+        let per = scorer.normsPerDocument
+        let fc = fieldCount
+        var table = [Float](repeating: 0, count: documentCount * per)
+        lengths.withUnsafeBufferPointer { l in
+            table.withUnsafeMutableBufferPointer { t in
+                for d in 0..<documentCount { scorer.norms(lengths: l.baseAddress! + d * fc, into: t.baseAddress! + d * per) }
+            }
+        }
+        normCache.insert(table, for: key)
+        return table
+    }
+
     // MARK: - Term dictionary
 
     func term(at id: Int) -> String {
         String(decoding: termBytes[Int(termOffsets[id])..<Int(termOffsets[id + 1])], as: UTF8.self)
     }
 
-    /// -1, 0, 1 as term `id` sorts before, equal to, or after `key`.
-    private func compare(_ id: Int, _ key: [UInt8], prefixOnly: Bool = false) -> Int {
-        let start = Int(termOffsets[id]), end = Int(termOffsets[id + 1])
-        let n = end - start
-        let m = prefixOnly ? min(n, key.count) : max(n, key.count)
-        for i in 0..<m {
-            if i >= n { return -1 }
-            if i >= key.count { return 1 }
-            let a = termBytes[start + i], b = key[i]
-            if a != b { return a < b ? -1 : 1 }
+    /// -1, 0, 1 as term `id` sorts before, equal to, or after `key`; with `prefixOnly`, as the
+    /// term's first `key.count` bytes do (a shorter term sorts before).
+    @inline(__always)
+    private static func compare(_ id: Int, _ key: UnsafeBufferPointer<UInt8>, bytes: UnsafeBufferPointer<UInt8>,
+                                offsets: UnsafeBufferPointer<UInt32>, prefixOnly: Bool) -> Int {
+        let start = Int(offsets[id]), n = Int(offsets[id + 1]) - start
+        let common = min(n, key.count)
+        if common > 0 {
+            let c = memcmp(bytes.baseAddress! + start, key.baseAddress!, common)
+            if c != 0 { return c < 0 ? -1 : 1 }
         }
-        if prefixOnly && n < key.count { return -1 }
-        return 0
+        if n < key.count { return -1 }
+        return !prefixOnly && n > key.count ? 1 : 0
     }
 
     /// The first term id not sorting before `key`.
-    private func lowerBound(_ key: [UInt8], prefixOnly: Bool = false) -> Int {
-        var lo = 0, hi = termCount
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if compare(mid, key, prefixOnly: prefixOnly) < 0 { lo = mid + 1 } else { hi = mid }
+    private func lowerBound(_ key: UnsafeBufferPointer<UInt8>, prefixOnly: Bool = false) -> Int {
+        termBytes.withUnsafeBufferPointer { bytes in
+            termOffsets.withUnsafeBufferPointer { offsets in
+                var lo = 0, hi = termCount
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if Segment.compare(mid, key, bytes: bytes, offsets: offsets, prefixOnly: prefixOnly) < 0 { lo = mid + 1 } else { hi = mid }
+                }
+                return lo
+            }
         }
-        return lo
+    }
+
+    /// True when term `id` is `key` (or, with `prefixOnly`, starts with it).
+    private func matches(_ id: Int, _ key: UnsafeBufferPointer<UInt8>, prefixOnly: Bool = false) -> Bool {
+        termBytes.withUnsafeBufferPointer { bytes in
+            termOffsets.withUnsafeBufferPointer { offsets in
+                Segment.compare(id, key, bytes: bytes, offsets: offsets, prefixOnly: prefixOnly) == 0
+            }
+        }
     }
 
     func lookup(_ term: String) -> Int? {
-        let key = Array(term.utf8)
-        let i = lowerBound(key)
-        return i < termCount && compare(i, key) == 0 ? i : nil
+        var term = term
+        return term.withUTF8 { key in
+            let i = lowerBound(key)
+            return i < termCount && matches(i, key) ? i : nil
+        }
     }
 
     /// Term ids of the terms that start with `prefix`.
     func terms(withPrefix prefix: String) -> Range<Int> {
-        let key = Array(prefix.utf8)
-        let lo = lowerBound(key)
-        var hi = lo
-        while hi < termCount && compare(hi, key, prefixOnly: true) == 0 { hi += 1 }
-        return lo..<hi
+        var prefix = prefix
+        return prefix.withUTF8 { key in
+            let lo = lowerBound(key, prefixOnly: true)
+            var hi = lo
+            while hi < termCount && matches(hi, key, prefixOnly: true) { hi += 1 }
+            return lo..<hi
+        }
     }
 
     // MARK: - Postings
@@ -211,5 +252,28 @@ final class Segment: @unchecked Sendable {
         ordinals.count * 4 + lengths.count * 4 + termBytes.count + termOffsets.count * 4 + termDocFreq.count * 4
             + termFieldDocFreq.count * 4 + termBlockStart.count * 4 + blockLastDoc.count * 4 + blockDocOffset.count * 4
             + blockPosOffset.count * 4 + blockMaxTf.count * 4 + blockMinLength.count * 4 + postings.count + positionData.count
+    }
+}
+
+/// A few per-document norm tables of one segment, by query parameters: the last ones used
+/// first. Shared by the threads that search the segment, so behind a lock.
+final class NormCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [(key: NormKey, table: [Float])] = []
+    /// Tables kept (a sweep over k1 and b cycles through more, and recomputes).
+    static let capacity = 4
+
+    func table(for key: NormKey) -> [Float]? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries.first { $0.key == key }?.table
+    }
+
+    func insert(_ table: [Float], for key: NormKey) {
+        lock.lock()
+        defer { lock.unlock() }
+        entries.removeAll { $0.key == key }
+        entries.insert((key, table), at: 0)
+        if entries.count > NormCache.capacity { entries.removeLast() }
     }
 }
