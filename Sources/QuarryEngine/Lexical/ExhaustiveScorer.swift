@@ -18,13 +18,16 @@ struct ExhaustiveScorer: TopKCollector {
         // only then is "touched" more than "scored above 0", and worth tracking on its own.
         let trackTouched = q.scorer.boosts.contains(0)
         var touched = [Bool](repeating: false, count: trackTouched ? n : 0)
+        // Documents with a score above 0 (all contributions are ≥ 0, so each leaves 0 once).
+        var scored = 0
         search.norms.withUnsafeBufferPointer { norms in
             acc.withUnsafeMutableBufferPointer { a in
                 touched.withUnsafeMutableBufferPointer { touchedBuffer in
                     for t in 0..<q.scoredCount {
                         guard let id = search.termIDs[t] else { continue }
                         let count = ExhaustiveScorer.accumulate(seg, term: id, queryTerm: t, scorer: q.scorer, norms: norms.baseAddress!,
-                                                                into: a.baseAddress!, touched: trackTouched ? touchedBuffer.baseAddress : nil)
+                                                                into: a.baseAddress!, touched: trackTouched ? touchedBuffer.baseAddress : nil,
+                                                                scored: &scored)
                         counters.blocksDecoded += seg.blocks(of: id).count
                         counters.postingsScored += count
                     }
@@ -41,7 +44,8 @@ struct ExhaustiveScorer: TopKCollector {
         }
         let checks = q.needsCheck || search.deleted != nil || search.allowed != nil
         if !checks && !trackTouched {
-            counters.documentsEvaluated += ExhaustiveScorer.select(acc, ordinals: seg.ordinals, into: &topK)
+            counters.documentsEvaluated += scored
+            ExhaustiveScorer.select(acc, ordinals: seg.ordinals, into: &topK)
             return
         }
         // A score below `floor` cannot enter the top-k (equal can, on a smaller id).
@@ -69,44 +73,36 @@ struct ExhaustiveScorer: TopKCollector {
     }
 
     /// Offers every document with a score above 0 (mapped through `ordinals`), eight at a time:
-    /// a group none of whose scores can enter the top-k is skipped after one comparison.
-    /// Returns the number of documents with a score above 0.
-    private static func select(_ acc: [Float], ordinals: [UInt32], into topK: inout TopK) -> Int {
-        var positive = 0
+    /// a group whose largest score cannot enter the top-k is skipped after one comparison.
+    private static func select(_ acc: [Float], ordinals: [UInt32], into topK: inout TopK) {
         // A score below `floor` cannot enter the top-k (equal can, on a smaller id); scores are ≥ 0.
         var floor = max(topK.threshold ?? 0, .leastNonzeroMagnitude)
         acc.withUnsafeBufferPointer { a in
             ordinals.withUnsafeBufferPointer { ords in
                 let n = a.count
-                let raw = UnsafeRawPointer(a.baseAddress!)
                 var d = 0
-                while d + 8 <= n {
-                    let v = raw.loadUnaligned(fromByteOffset: d * 4, as: SIMD8<Float>.self)
-                    let ones = SIMD8<Int32>(repeating: 0).replacing(with: 1, where: v .> 0)
-                    positive += Int(ones.wrappedSum())
-                    if any(v .>= SIMD8(repeating: floor)) {
-                        for i in d..<(d + 8) where a[i] >= floor {
-                            if topK.push(id: ords[i], score: a[i]), let t = topK.threshold { floor = t }
-                        }
-                    }
-                    d += 8
-                }
                 while d < n {
-                    if a[d] > 0 { positive += 1 }
-                    if a[d] >= floor, topK.push(id: ords[d], score: a[d]), let t = topK.threshold { floor = t }
-                    d += 1
+                    let end = min(n, d + 8)
+                    if end - d == 8 {
+                        let m = max(max(max(a[d], a[d + 1]), max(a[d + 2], a[d + 3])),
+                                    max(max(a[d + 4], a[d + 5]), max(a[d + 6], a[d + 7])))
+                        if m < floor { d = end; continue }
+                    }
+                    for i in d..<end where a[i] >= floor {
+                        if topK.push(id: ords[i], score: a[i]), let t = topK.threshold { floor = t }
+                    }
+                    d = end
                 }
             }
         }
-        return positive
     }
 
     /// Adds the contributions of every posting of `term` to `acc`, decoding the term's blocks
     /// as one varint stream (each block's first document is a delta from the previous block's
-    /// last). Returns the number of postings.
+    /// last). Returns the number of postings; `scored` counts the documents whose score leaves 0.
     private static func accumulate(_ seg: Segment, term id: Int, queryTerm t: Int, scorer: QueryScorer,
                                    norms: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>,
-                                   touched: UnsafeMutablePointer<Bool>?) -> Int {
+                                   touched: UnsafeMutablePointer<Bool>?, scored: inout Int) -> Int {
         let fc = seg.fieldCount
         let per = scorer.normsPerDocument
         let count = Int(seg.termDocFreq[id])
@@ -124,7 +120,12 @@ struct ExhaustiveScorer: TopKCollector {
                     tf += b0 * Float(tf0)
                     tf += b1 * Float(tf1)
                     let d = Int(doc)
-                    if tf > 0 { acc[d] += QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[d]) }
+                    if tf > 0 {
+                        let old = acc[d]
+                        let score = old + QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[d])
+                        if old == 0 && score > 0 { scored += 1 }
+                        acc[d] = score
+                    }
                 }
             }
             return count
@@ -137,7 +138,10 @@ struct ExhaustiveScorer: TopKCollector {
                     doc &+= Varint.read(p, &offset)
                     for f in 0..<fc { tfs[f] = Varint.read(p, &offset) }
                     let d = Int(doc)
-                    acc[d] += scorer.contribution(term: t, tfs: tfs, norms: norms + d * per)
+                    let old = acc[d]
+                    let score = old + scorer.contribution(term: t, tfs: tfs, norms: norms + d * per)
+                    if old == 0 && score > 0 { scored += 1 }
+                    acc[d] = score
                     touched?[d] = true
                 }
             }
