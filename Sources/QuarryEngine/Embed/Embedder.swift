@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 
 /// Quarry's built-in text embedder: sentence-transformers/all-MiniLM-L6-v2, computed in Swift
 /// (WordPiece tokenizer + BERT encoder on OpenBLAS), offline, giving the vectors that
@@ -43,7 +44,10 @@ public final class Embedder: @unchecked Sendable {
         try Embedder(modelDirectory: ModelFiles.defaultDirectory())
     }
 
-    /// Threads OpenBLAS uses for the matrix products (process-wide).
+    /// Threads an embedding call uses (process-wide; all cores by default). Several batches are
+    /// spread over this many threads, each running OpenBLAS single-threaded — the attention's
+    /// small per-head products and the element-wise kernels then run in parallel too; a single
+    /// batch (a query) uses OpenBLAS's own threads instead.
     public static var threadCount: Int {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
@@ -90,9 +94,10 @@ public final class Embedder: @unchecked Sendable {
         return try embedFlat(tokenIDs: ids, batchSize: batchSize, progress: progress)
     }
 
-    /// The vectors of already tokenized sequences (from `tokenizer.encode`).
+    /// The vectors of already tokenized sequences (from `tokenizer.encode`), on `threads`
+    /// threads (default `Embedder.threadCount`).
     public func embedFlat(
-        tokenIDs ids: [[Int32]], batchSize: Int = 32,
+        tokenIDs ids: [[Int32]], batchSize: Int = 32, threads: Int? = nil,
         progress: (_ done: Int, _ total: Int) throws -> Void
     ) rethrows -> [Float] {
         let d = dimension
@@ -101,10 +106,15 @@ public final class Embedder: @unchecked Sendable {
         // so that a progress bar's rate settles early rather than late.
         let order = ids.indices.sorted { (ids[$0].count, $1) > (ids[$1].count, $0) }
         let size = max(1, batchSize)
+        let batches = stride(from: 0, to: order.count, by: size).map { Array(order[$0..<min($0 + size, order.count)]) }
+        let threads = min(threads ?? Self.threadCount, batches.count)
+        if threads > 1 {
+            try embedInParallel(ids, batches: batches, threads: threads, into: &out, progress: progress)
+            return out
+        }
         var done = 0
         var pooled = [Float](repeating: 0, count: size * d)
-        for start in stride(from: 0, to: order.count, by: size) {
-            let batch = Array(order[start..<min(start + size, order.count)])
+        for batch in batches {
             pooled.withUnsafeMutableBufferPointer { p in
                 encoder.embed(batch.map { ids[$0] }, into: p.baseAddress!)
             }
@@ -117,5 +127,73 @@ public final class Embedder: @unchecked Sendable {
             try progress(done, ids.count)
         }
         return out
+    }
+
+    /// Batches taken in turn by `threads` threads, each with single-threaded OpenBLAS; each
+    /// writes its rows of `out` (disjoint) and `progress` runs on the calling thread as batches
+    /// finish. When `progress` throws, the threads stop after their current batch.
+    private func embedInParallel(
+        _ ids: [[Int32]], batches: [[Int]], threads: Int, into out: inout [Float],
+        progress: (_ done: Int, _ total: Int) throws -> Void
+    ) rethrows {
+        final class State: @unchecked Sendable {
+            let lock = NSCondition()
+            var next = 0
+            var finished: [Int] = []   // sizes of the batches done, in the order they finished
+            var running: Int
+            var stop = false
+            init(running: Int) { self.running = running }
+        }
+        let d = dimension
+        let state = State(running: threads)
+        let saved = Self.threadCount
+        Self.threadCount = 1
+        defer { Self.threadCount = saved }
+        let encoder = self.encoder
+        let maxBatch = batches.map(\.count).max() ?? 0
+        // The threads write here (rows are disjoint); copied into `out` once all have stopped.
+        nonisolated(unsafe) let base = UnsafeMutablePointer<Float>.allocate(capacity: max(1, ids.count * d))
+        defer { base.deallocate() }
+        for _ in 0..<threads {
+            Thread.detachNewThread {
+                let pooled = UnsafeMutablePointer<Float>.allocate(capacity: max(1, maxBatch * d))
+                defer {
+                    pooled.deallocate()
+                    state.lock.lock(); state.running -= 1; state.lock.broadcast(); state.lock.unlock()
+                }
+                while true {
+                    state.lock.lock()
+                    let b = state.next
+                    state.next += 1
+                    let stop = state.stop
+                    state.lock.unlock()
+                    guard !stop, b < batches.count else { return }
+                    let batch = batches[b]
+                    encoder.embed(batch.map { ids[$0] }, into: pooled)
+                    for (k, i) in batch.enumerated() { (base + i * d).update(from: pooled + k * d, count: d) }
+                    state.lock.lock(); state.finished.append(batch.count); state.lock.broadcast(); state.lock.unlock()
+                }
+            }
+        }
+        // Report each batch as it finishes; wait for every thread before returning or throwing.
+        var reported = 0, done = 0
+        while true {
+            state.lock.lock()
+            while state.finished.count == reported && state.running > 0 { state.lock.wait() }
+            let finished = state.finished, running = state.running
+            state.lock.unlock()
+            for size in finished[reported...] {
+                reported += 1
+                done += size
+                do { try progress(done, ids.count) } catch {
+                    state.lock.lock(); state.stop = true
+                    while state.running > 0 { state.lock.wait() }
+                    state.lock.unlock()
+                    throw error
+                }
+            }
+            if running == 0 && finished.count == reported { break }
+        }
+        out.withUnsafeMutableBufferPointer { o in o.baseAddress!.update(from: base, count: ids.count * d) }
     }
 }

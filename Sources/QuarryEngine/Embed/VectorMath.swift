@@ -29,7 +29,10 @@ enum VectorMath {
         y = y * x + 1.6666665459e-1
         y = y * x + 5.0000001201e-1
         y = y * z + x + 1
-        let n = SIMD8<Int32>(fx, rounding: .towardZero)
+        // 2^n for the whole-number fx in [-126, 127]: adding 1.5·2^23 puts n in the low mantissa
+        // bits (the generic SIMD float-to-int conversion is a per-lane library call, slower
+        // than the whole polynomial).
+        let n = unsafeBitCast(fx + 12582912, to: SIMD8<Int32>.self) &- 0x4B40_0000
         let pow2 = unsafeBitCast((n &+ 127) &<< 23, to: V.self)
         return y * pow2
     }
