@@ -59,11 +59,14 @@ final class MetricsPanel: Panel {
             rows.append(("p\(Int(p)) ms", w.latencies.map { Self.number(Measures.percentile($0, p)) }, false))
         }
         let o = w.outcome
-        rows.append(("R@10 ex", Branch.allCases.map { Self.number(o?.branches[$0.rawValue].recallExact, recall: true) }, false))
-        rows.append(("dist", Branch.allCases.map { b in o?.branches[b.rawValue].work.map { String($0) } ?? "–" }, true))
+        rows.append(("R@10 ex", w.branches.map { Self.number(o?.branches[$0.rawValue].recallExact, recall: true) }, false))
+        rows.append(("dist", w.branches.map { b in o?.branches[b.rawValue].work.map { String($0) } ?? "–" }, true))
         if o?.fromSet != nil {
-            rows.append(("R@10 qr", Branch.allCases.map { Self.number(o?.branches[$0.rawValue].recallQrels, recall: true) }, false))
-            rows.append(("nDCG@10", Branch.allCases.map { Self.number(o?.branches[$0.rawValue].ndcg, recall: true) }, false))
+            rows.append(("R@10 qr", w.branches.map { Self.number(o?.branches[$0.rawValue].recallQrels, recall: true) }, false))
+            rows.append(("nDCG@10", w.branches.map { Self.number(o?.branches[$0.rawValue].ndcg, recall: true) }, false))
+        }
+        if w.branches.contains(.remote) {
+            rows.append(("ovl@10", w.branches.map { Self.number(o?.branches[$0.rawValue].overlap, recall: true) }, false))
         }
         return rows
     }
@@ -72,8 +75,8 @@ final class MetricsPanel: Panel {
         canvas.box(rect, title: "metrics · \(workspace.runs) run\(workspace.runs == 1 ? "" : "s")", focused: focused)
         let inner = rect.inner
         guard inner.height > 0 else { return }
-        let cell = max(5, min(8, (inner.width - 8) / 3))
-        canvas.put(inner.y, inner.x, Cells.fit("", 8) + Branch.allCases.map { Cells.right($0.short, cell) }.joined(), width: inner.width, .title)
+        let cell = max(5, min(8, (inner.width - 8) / workspace.branches.count))
+        canvas.put(inner.y, inner.x, Cells.fit("", 8) + workspace.branches.map { Cells.right($0.short, cell) }.joined(), width: inner.width, .title)
         var all = rows()
         while all.count > inner.height - 1, let i = all.lastIndex(where: { $0.optional }) { all.remove(at: i) }
         for (i, r) in all.prefix(inner.height - 1).enumerated() {

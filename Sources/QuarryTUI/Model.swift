@@ -1,10 +1,11 @@
 import QuarryEngine
 
-/// The three result columns.
+/// The result columns: lexical, vector and hybrid on the embedded engine, and with a remote
+/// backend (`quarry tui --backend milvus://…`) the hybrid statement run there.
 enum Branch: Int, CaseIterable, Sendable {
-    case lexical, vector, hybrid
-    var name: String { ["lexical", "vector", "hybrid"][rawValue] }
-    var short: String { ["lex", "vec", "hyb"][rawValue] }
+    case lexical, vector, hybrid, remote
+    var name: String { ["lexical", "vector", "hybrid", "remote"][rawValue] }
+    var short: String { ["lex", "vec", "hyb", "rem"][rawValue] }
 }
 
 /// One row of a result column.
@@ -34,6 +35,8 @@ struct BranchOutcome: Sendable {
     var ndcg: Double?
     /// Distance computations of the vector search (the work behind its latency).
     var work: Int?
+    /// The remote column: the share of the embedded hybrid top-10 it also returned.
+    var overlap: Double?
 }
 
 /// One query run in all three columns.

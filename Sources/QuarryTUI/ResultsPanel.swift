@@ -1,7 +1,7 @@
 import Foundation
 
-/// The three result columns side by side: lexical, vector, hybrid. ←/→ pick a column, ↑/↓ a
-/// hit, Enter opens its document.
+/// The result columns side by side: lexical, vector, hybrid (and the remote backend's hybrid).
+/// ←/→ pick a column, ↑/↓ a hit, Enter opens its document.
 final class ResultsPanel: Panel {
     let title = "results"
     let context = KeyContext.results
@@ -13,10 +13,11 @@ final class ResultsPanel: Panel {
     init(workspace: Workspace) { self.workspace = workspace }
 
     func draw(_ canvas: Canvas, in rect: Rect, focused: Bool) {
-        let w = rect.width / 3
-        for b in Branch.allCases {
+        let n = workspace.branches.count
+        let w = rect.width / n
+        for b in workspace.branches {
             let x = rect.x + b.rawValue * w
-            let width = b == .hybrid ? rect.width - 2 * w : w
+            let width = b.rawValue == n - 1 ? rect.width - (n - 1) * w : w
             drawColumn(canvas, b, Rect(y: rect.y, x: x, height: rect.height, width: width), focused: focused && column == b.rawValue)
         }
     }
@@ -98,8 +99,8 @@ final class ResultsPanel: Panel {
         guard let action = Bindings.action(key, in: .results) ?? Bindings.action(key, in: .panes) else { return .ignored }
         let count = workspace.outcome?.branches[column].hits.count ?? 0
         switch action {
-        case .decrease: column = (column + 2) % 3
-        case .increase: column = (column + 1) % 3
+        case .decrease: column = (column + workspace.branches.count - 1) % workspace.branches.count
+        case .increase: column = (column + 1) % workspace.branches.count
         case .up: row = max(0, min(row, count - 1) - 1)
         case .down: row = min(max(0, count - 1), row + 1)
         case .pageUp: row = max(0, row - 10)

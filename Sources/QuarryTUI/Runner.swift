@@ -37,10 +37,17 @@ final class Runner: @unchecked Sendable {
     /// Titles of the records shown, by ordinal (read once).
     private var titles: [UInt32: String] = [:]
 
-    init(workbench: Workbench, collection: String) {
+    /// A second workbench whose statements run on a remote backend (Milvus), and its label.
+    let remote: (workbench: Workbench, label: String)?
+
+    init(workbench: Workbench, collection: String, remote: (workbench: Workbench, label: String)? = nil) {
         self.workbench = workbench
         self.collection = collection
+        self.remote = remote
     }
+
+    /// The columns shown: three, and a fourth with a remote backend.
+    var branches: [Branch] { remote == nil ? [.lexical, .vector, .hybrid] : Branch.allCases }
 
     func run(query: String, filter: String?, fromSet: QuerySetEntry?, params: Params, generation: Int) {
         queue.async { [self] in
@@ -134,7 +141,7 @@ final class Runner: @unchecked Sendable {
         lexical.with = params.with
         if let filter { lexical.filter = FilterText(text: filter) }
 
-        var branches: [BranchOutcome] = Branch.allCases.map { BranchOutcome(title: $0.name) }
+        var branches: [BranchOutcome] = self.branches.map { BranchOutcome(title: $0.name) }
         branches[1].title = "vector ef=\(Params.text(params.ef))"
         branches[2].title = "hybrid " + params.fusionLabel
         var plan: PlanNode?
@@ -199,6 +206,22 @@ final class Runner: @unchecked Sendable {
             footer = ["(no plan: \(Self.words(error)))"]
         }
 
+        // The same hybrid statement on the remote backend, with the overlap of the two top-10s.
+        if let remote {
+            let i = Branch.remote.rawValue
+            branches[i].title = remote.label
+            do {
+                let r = try remote.workbench.search(hybrid)
+                branches[i].hits = try hits(r)
+                branches[i].ms = r.planningMs + r.executionMs
+                if branches[2].error == nil {
+                    let local = Set(branches[2].hits.prefix(10).map(\.id))
+                    let top = branches[i].hits.prefix(10).map(\.id)
+                    branches[i].overlap = Double(top.filter(local.contains).count) / Double(max(1, min(10, max(local.count, top.count))))
+                }
+            } catch { branches[i].error = Self.words(error) }
+        }
+
         // Marks and quality against the exact answer and the judgements.
         let exactSet = Set(exactIDs)
         for i in branches.indices {
@@ -234,6 +257,7 @@ final class Runner: @unchecked Sendable {
     }
 
     private func title(_ ordinal: UInt32) throws -> String {
+        if ordinal == UInt32.max { return "" }   // a remote hit without a local record
         if let t = titles[ordinal] { return t }
         let r = try workbench.database.record(collection: collection, ordinal: ordinal)
         let t = r.flatMap { $0.text("title") ?? $0.fields.first?.value.stringValue } ?? ""

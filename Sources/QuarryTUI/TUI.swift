@@ -18,10 +18,14 @@ public struct TUI {
 
     let workbench: Workbench
     let collection: String?
+    /// A workbench on the same database whose statements run on a remote backend, shown as a
+    /// fourth column, and the column's label (e.g. `milvus://127.0.0.1:19530`).
+    let remote: (workbench: Workbench, label: String)?
 
-    public init(workbench: Workbench, collection: String? = nil) {
+    public init(workbench: Workbench, collection: String? = nil, remote: (workbench: Workbench, label: String)? = nil) {
         self.workbench = workbench
         self.collection = collection
+        self.remote = remote
     }
 
     /// Opens the screen and runs until the user quits; the terminal is restored on every way out.
@@ -35,7 +39,7 @@ public struct TUI {
             name = first
         }
         let records = try workbench.database.idMap(collection: name).live
-        let workspace = Workspace(runner: Runner(workbench: workbench, collection: name), recordCount: records)
+        let workspace = Workspace(runner: Runner(workbench: workbench, collection: name, remote: remote), recordCount: records)
         TerminalSession.start()
         defer { TerminalSession.restore() }
         Screen(workspace: workspace).run()

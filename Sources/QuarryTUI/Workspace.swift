@@ -11,7 +11,7 @@ final class Workspace {
     var outcome: RunOutcome?
     var params = Params()
     /// Milliseconds of every run of this session, per branch.
-    var latencies: [[Double]] = [[], [], []]
+    var latencies: [[Double]]
     var runs = 0
     var generation = 0
     var received = 0
@@ -39,7 +39,11 @@ final class Workspace {
         self.runner = runner
         self.collection = runner.collection
         self.recordCount = recordCount
+        self.latencies = runner.branches.map { _ in [] }
     }
+
+    /// The result columns shown.
+    var branches: [Branch] { runner.branches }
 
     var running: Bool { received < generation }
 

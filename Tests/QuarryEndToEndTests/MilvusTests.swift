@@ -247,6 +247,28 @@ final class MilvusLiteServer {
         #expect(repl.status == 0 && repl.stdout.contains("statements run on \(server.url)") && repl.stdout.contains("connected to \(server.url)")
             && repl.stdout.contains("statements run on the embedded engine") && repl.stdout.contains(dense.remote.first ?? "?"), "\(repl.stdout)\(repl.stderr)")
 
+        // The TUI: a fourth column answers the hybrid statement on Milvus, with its overlap@10.
+        if Tmux.available {
+            let tmux = try Tmux(width: 160, height: 32, cwd: s.path)
+            try tmux.type("'\(Binary.path)' tui --db '\(db)' --collection c --backend \(server.url); echo status=$?")
+            try tmux.press("Enter")
+            _ = try tmux.wait { $0.contains { $0.contains("query›") } }
+            try tmux.type("cancer tumor")
+            try tmux.press("Enter")
+            let lines = try tmux.wait(timeout: 30) { ls in
+                ls.contains { $0.contains(server.url) } && ls.contains { $0.contains("ovl@10") && $0.contains(".") }
+                    && ls.contains { $0.components(separatedBy: "│ 1 ").count - 1 == 4 }
+            }
+            let screen = lines.joined(separator: "\n")
+            #expect(lines.contains { $0.components(separatedBy: "│ 1 ").count - 1 == 4 }, "four columns with a first hit:\n\(screen)")
+            #expect(lines.contains { $0.contains("rem") && $0.contains("hyb") }, "metrics name the remote column:\n\(screen)")
+            for l in lines { #expect(cellWidth(l) <= 160, "too wide: \(l)") }
+            try tmux.press("Escape")
+            try tmux.type("q")
+            let done = try tmux.wait { $0.contains { $0.contains("status=0") } }
+            #expect(done.contains { $0.contains("status=0") })
+        }
+
         // Errors: a missing remote collection, a schema that does not match.
         let missing = try Binary.run(["query", "--db", db, "--backend", server.url + "/absent", "SEARCH c NEAR DOC 'd1' LIMIT 3"])
         #expect(missing.status == 1 && missing.stderr.contains("has no collection 'absent'"), "\(missing.stderr)")

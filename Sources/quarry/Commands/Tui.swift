@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuarryEngine
+import QuarryMilvus
 import QuarryTUI
 
 struct Tui: ParsableCommand {
@@ -10,6 +11,10 @@ struct Tui: ParsableCommand {
             Examples:
               quarry tui --db quarry.db
               quarry tui --db quarry.db --collection scifact
+              quarry tui --db quarry.db --backend milvus://127.0.0.1:19530
+
+            With --backend milvus://HOST:PORT a fourth column runs the hybrid statement on that
+            Milvus deployment (after quarry push), with its latency and overlap@10 with the local one.
 
             Type a query and press Enter; Tab moves between panes; ? lists every key; q quits.
             """)
@@ -19,9 +24,18 @@ struct Tui: ParsableCommand {
     @Option(help: "The collection (default: the first one).")
     var collection: String?
 
+    @OptionGroup var backend: BackendOptions
+
     func run() throws {
         try reportingErrors {
-            try TUI(workbench: try Workbench(path: database.path, mustExist: true), collection: collection).run()
+            let wb = try Workbench(path: database.path, mustExist: true)
+            var remote: (workbench: Workbench, label: String)?
+            let second = try Workbench(path: database.path, mustExist: true)
+            if let client = try backend.attach(to: second) {
+                remote = (second, client.name)
+            }
+            defer { (second.backend as? MilvusBackend)?.close() }
+            try TUI(workbench: wb, collection: collection, remote: remote).run()
         }
     }
 }
