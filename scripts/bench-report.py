@@ -99,10 +99,13 @@ if e:
     p = e["passages"]
     for r in p["rates"]:
         print(f"| {p['count']} passages of {p['tokens']} tokens | {p['batch_size']} | {r['threads']} | | | {r['cpu_ms_per_passage']:.1f} per passage | {r['passages_per_s']:.2f} passages/s, {r['tokens_per_s']:,.0f} tokens/s |")
+    c = e.get("corpus")
+    if c:
+        print(f"| whole corpus ({c['documents']:,} documents, {c['tokens']:,} tokens) | {p['batch_size']} | {c['threads']} | | | {1000 * c['cpu_seconds'] / max(1, c['documents']):.1f} per document | {c['seconds']:.1f} s, {c['documents_per_s']:.1f} documents/s |")
     refs = [r for r in (load(f"embed-reference-{t}.json") for t in (1, 2)) if r]
     for r in refs:
         mine = next((x for x in p["rates"] if x["threads"] == r["threads"]), None)
         ratio = f" · Quarry ÷ numpy: {mine['passages_per_s'] / r['passages_per_s']:.2f}x passages/s" if mine and r["passages_per_s"] else ""
         qratio = f", {q['p50_ms'] / r['short_query_p50_ms']:.2f}x query p50" if r["threads"] == 1 and r["short_query_p50_ms"] else ""
         print(f"| numpy reference ({r['numpy']}, float32): short queries, then {p['count']} passages of {r['passage_tokens']} tokens | 1, then 32 | {r['threads']} | {r['short_query_p50_ms']:.2f} | {r['short_query_p95_ms']:.2f} | | {r['passages_per_s']:.2f} passages/s{ratio}{qratio} |")
-    print("\nCommand: `quarry bench embed --json`; the reference: `scripts/bench-embed-reference.py --threads N` (../shared/fixtures/minilm/reference.py in numpy). The embeddings equal the reference model's within 1e-5 (tests against the golden outputs).\n")
+    print("\nCommand: `quarry bench embed --db DB --collection scifact --json`; the reference: `scripts/bench-embed-reference.py --threads N` (../shared/fixtures/minilm/reference.py in numpy). The embeddings equal the reference model's within 1e-5 (tests against the golden outputs).\n")

@@ -50,7 +50,7 @@ echo "bench: vector indexes on SciFact vectors" >&2
 "$Q" bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json > "$OUT/vectors.json"
 
 echo "bench: embedder (all-MiniLM-L6-v2)" >&2
-"$Q" bench embed --json > "$OUT/embed.json" || { echo "bench: embedder skipped (make model fetches the weights)" >&2; rm -f "$OUT/embed.json"; }
+"$Q" bench embed --db "$DB" --collection scifact --json > "$OUT/embed.json" || { echo "bench: embedder skipped (make model fetches the weights)" >&2; rm -f "$OUT/embed.json"; }
 
 # The numpy reference of the model, timed the same way, where numpy and the fixtures are present.
 REFERENCE_DIR="${REFERENCE_DIR:-$PEERS_DIR/../fixtures/minilm}"

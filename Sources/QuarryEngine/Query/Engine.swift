@@ -7,3 +7,4 @@ import QuarryBase
 public enum QueryModule {}
 @_exported import class QuarryEmbed.Embedder
 @_exported import struct QuarryEmbed.EmbedBenchmarkReport
+@_exported import enum QuarryVector.Fbin

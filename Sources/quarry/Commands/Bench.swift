@@ -107,13 +107,32 @@ struct BenchVectors: ParsableCommand {
 struct BenchEmbed: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
-        abstract: "The embedder: short-query latency (batch 1) and 200-token passages per second with 1 and 2 threads.")
+        abstract: "The embedder: short-query latency (batch 1) and 200-token passages per second with 1 and 2 threads.",
+        discussion: """
+            With --collection, also the time to embed that collection's records (text fields
+            joined, as `quarry embed --collection` does) on --corpus-threads threads; nothing is stored.
 
+            Examples:
+              quarry bench embed --json
+              quarry bench embed --db quarry.db --collection scifact --json
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Also time embedding this collection's whole corpus.") var collection: String?
+    @Option(name: .customLong("corpus-threads"), help: "Threads for the corpus.") var corpusThreads = 2
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try reportingErrors {
-            let report = try Embedder.loadDefault().benchmark()
+            var corpus: [String]?
+            if let collection {
+                let db = try database.open()
+                let schema = try db.collection(named: collection)
+                var texts: [String] = []
+                try db.forEachRecord(collection: collection) { r in texts.append(schema.textFields.compactMap { r.text($0) }.joined(separator: " ")) }
+                corpus = texts
+            }
+            let report = try Embedder.loadDefault().benchmark(corpus: corpus, corpusThreads: corpusThreads)
             printJSON(report.json, pretty: !json)
         }
     }

@@ -112,26 +112,34 @@ struct Drop: ParsableCommand {
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a collection's records as JSONL or CSV (what was imported comes back out).",
+        abstract: "Write a collection's records as JSONL or CSV, or its vectors as fbin (what was imported comes back out).",
         discussion: """
             JSONL gives each record as {id field, text fields, "metadata": {…}}; importing it again
             gives the same records. CSV puts metadata keys in columns (nested values as JSON text).
+            fbin writes one vector field (int32 n, int32 d, n·d float32, little-endian): the
+            records' vectors in import order, or with --queries the query set's, in its order —
+            the files `quarry import --vectors/--query-vectors` reads.
 
             Examples:
               quarry export --collection scifact > scifact.jsonl
               quarry export --collection debian --format csv --output debian.csv
+              quarry export --collection scifact --format fbin --field embedding --output corpus.fbin
+              quarry export --collection scifact --format fbin --queries --output queries.fbin
             """)
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "The collection.") var collection: String
-    @Option(help: "jsonl or csv.") var format = "jsonl"
+    @Option(help: "jsonl, csv or fbin.") var format = "jsonl"
     @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output: String?
+    @Option(help: "fbin: the vector field (default: the collection's only one).") var field: String?
+    @Flag(help: "fbin: the query set's vectors instead of the records'.") var queries = false
 
     func run() throws {
         try reportingErrors {
-            guard format == "jsonl" || format == "csv" else { throw StorageError.invalidArgument("unknown format '\(format)' (expected jsonl or csv)") }
+            guard ["jsonl", "csv", "fbin"].contains(format) else { throw StorageError.invalidArgument("unknown format '\(format)' (expected jsonl, csv or fbin)") }
             let db = try database.open()
             let schema = try db.collection(named: collection)
+            if format == "fbin" { return try writeFbin(db, schema) }
             var out = FileOutput(path: output)
             if format == "jsonl" {
                 try db.forEachRecord(collection: collection) { out.write(exportJSON($0, schema: schema).jsonText + "\n") }
@@ -158,6 +166,40 @@ struct Export: ParsableCommand {
             }
             out.close()
         }
+    }
+
+    /// The vectors of one field, in import order (records) or query-set order (queries); every
+    /// row must have one, since fbin has no ids.
+    func writeFbin(_ db: QuarryDatabase, _ schema: CollectionSchema) throws {
+        guard let output else { throw StorageError.invalidArgument("--format fbin needs --output FILE") }
+        let names = schema.vectorFields.map(\.name)
+        guard let name = field ?? (names.count == 1 ? names[0] : nil) else {
+            throw StorageError.invalidArgument(names.isEmpty ? "collection '\(collection)' has no vector field"
+                                                            : "collection '\(collection)' has vector fields \(names.joined(separator: ", ")); pick one with --field")
+        }
+        guard let vf = schema.vectorField(name) else {
+            throw StorageError.invalidArgument("collection '\(collection)' has no vector field '\(name)'")
+        }
+        var flat: [Float] = []
+        if queries {
+            let byID = try db.queryVectors(collection: collection, field: name)
+            for q in try db.queries(collection: collection) {
+                guard let v = byID[q.id] else { throw StorageError.invalidArgument("query '\(q.id)' has no '\(name)' vector (quarry embed --collection \(collection) makes them)") }
+                flat += v
+            }
+        } else {
+            let ids = try db.idMap(collection: collection).ids
+            let stored = try db.vectors(collection: collection, field: name)
+            var at: [UInt32: Int] = [:]
+            for (i, o) in stored.ordinals.enumerated() { at[o] = i }
+            for (o, id) in ids.enumerated() {
+                guard let id else { continue }   // deleted
+                guard let i = at[UInt32(o)] else { throw StorageError.invalidArgument("record '\(id)' has no '\(name)' vector") }
+                flat += stored.flat[(i * vf.dimension)..<((i + 1) * vf.dimension)]
+            }
+        }
+        try Fbin.write(flat, dimension: vf.dimension, path: output)
+        FileHandle.standardError.write(Data("wrote \(flat.count / max(1, vf.dimension)) vectors of \(vf.dimension) dimensions to \(output)\n".utf8))
     }
 
     func csvField(_ s: String) -> String {
