@@ -29,12 +29,15 @@ struct Tui: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let wb = try Workbench(path: database.path, mustExist: true)
+            // The remote column's workbench: opened only when a backend is given.
             var remote: (workbench: Workbench, label: String)?
-            let second = try Workbench(path: database.path, mustExist: true)
-            if let client = try backend.attach(to: second) {
-                remote = (second, client.name)
+            var client: MilvusBackend?
+            if !backend.isDefault {
+                let second = try Workbench(path: database.path, mustExist: true)
+                client = try backend.attach(to: second)
+                if let client { remote = (second, client.name) }
             }
-            defer { (second.backend as? MilvusBackend)?.close() }
+            defer { client?.close() }
             try TUI(workbench: wb, collection: collection, remote: remote).run()
         }
     }
