@@ -75,27 +75,48 @@ import Testing
     }
 }
 
-/// A few rows of ../shared/datasets/scifact/corpus.fbin against fresh embeddings.
+/// A few rows of the vectors Samples/scifact ships (made by this embedder) against fresh embeddings.
 @Suite struct SciFactTests {
     @Test func corpusRowsMatchFreshEmbeddings() throws {
-        guard let embedder = requireEmbedder() else { return }
-        let folder = sharedFolder + "/datasets/scifact"
-        let fbin = try Data(contentsOf: URL(fileURLWithPath: folder + "/corpus.fbin"))
-        let (n, d) = fbin.withUnsafeBytes { ($0.loadUnaligned(as: Int32.self), $0.loadUnaligned(fromByteOffset: 4, as: Int32.self)) }
-        #expect(n == 5183 && d == 384)
-        let rows = [0, 1, 2, 1000, 5182]
-        let lines = try String(contentsOfFile: folder + "/corpus.jsonl", encoding: .utf8).split(separator: "\n")
-        let texts = try rows.map { i -> String in
-            let doc = try QuarryBase.JSONParser.parse(String(lines[i]))
-            return (doc["title"]?.stringValue ?? "") + " " + (doc["text"]?.stringValue ?? "")
+        try check(fbin: "corpus.fbin", jsonl: "corpus.jsonl.gz", rows: [0, 1, 2, 1000, 5182], count: 5183) { doc in
+            (doc["title"]?.stringValue ?? "") + " " + (doc["text"]?.stringValue ?? "")
         }
+    }
+
+    @Test func queryRowsMatchFreshEmbeddings() throws {
+        try check(fbin: "queries.fbin", jsonl: "queries.jsonl.gz", rows: [0, 1, 500, 1108], count: 1109) { doc in
+            doc["text"]?.stringValue ?? ""
+        }
+    }
+
+    private func check(fbin name: String, jsonl: String, rows: [Int], count: Int, text: (QuarryBase.JSONValue) -> String) throws {
+        guard let embedder = requireEmbedder() else { return }
+        let folder = packageRoot + "/Samples/scifact"
+        let fbin = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
+        let (n, d) = fbin.withUnsafeBytes { ($0.loadUnaligned(as: Int32.self), $0.loadUnaligned(fromByteOffset: 4, as: Int32.self)) }
+        #expect(n == count && d == 384)
+        let lines = try gunzip(folder + "/" + jsonl).split(separator: "\n")
+        #expect(lines.count == count)
+        let texts = try rows.map { text(try QuarryBase.JSONParser.parse(String(lines[$0]))) }
         let fresh = embedder.embed(texts)
         for (k, i) in rows.enumerated() {
             let stored: [Float] = fbin.withUnsafeBytes { raw in
                 (0..<384).map { raw.loadUnaligned(fromByteOffset: 8 + (i * 384 + $0) * 4, as: Float.self) }
             }
             let diff = maxAbsDifference(fresh[k], stored)
-            #expect(diff < 1e-4, "row \(i): max |Δ| = \(diff)")
+            #expect(diff < 1e-5, "\(name) row \(i): max |Δ| = \(diff)")
         }
+    }
+
+    private func gunzip(_ path: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["gzip", "-dc", path]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -184,3 +184,33 @@ func explanationsAddUp(rule: MultiFieldRule) throws {
     #expect(r.terms == ["vitamin"] && r.counters.segments == 1 && r.counters.documentsEvaluated == 3)
     #expect(r.algorithm == .exhaustive)  // auto on a tiny index
 }
+
+/// `MatchQuery.words` splits ASCII text on bytes like `Character.isWhitespace` does, and a run of
+/// optional words analysed as one text gives the terms of the words analysed one by one, in order
+/// (bind relies on both to analyse a query set's text once).
+@Test func wordRunsAnalyseLikeSingleWords() throws {
+    let analyzer = try Analyzer(.english)
+    var rng = SystemRandomNumberGenerator()
+    let pieces = ["Vitamin", "D", "don't", "U.S.A.", "covid-19", "東京大学", "の", "研究", "naïve", "3.14", "the", "",
+                  " ", "\t", "\n", "\u{0B}", "\u{0C}", "\r", "  ", "x_y", "Ünïcode", "\u{00A0}", "co-operate", "'quoted'"]
+    for _ in 0..<500 {
+        let text = (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }
+            .joined(separator: Bool.random(using: &rng) ? " " : "")
+        let query = MatchQuery.words(text)
+        let expected = text.split(whereSeparator: \.isWhitespace).map { MatchQuery.Clause(.should, .word(String($0))) }
+        #expect(query.clauses == expected, "words of \(text.debugDescription)")
+        let one = LexicalIndex.coalescingWords(query.clauses)
+        #expect(one.count <= 1)
+        let together = one.flatMap { c -> [String] in
+            guard case let .word(w) = c.kind else { return [] }
+            return analyzer.terms(w)
+        }
+        let apart = query.clauses.flatMap { c -> [String] in
+            guard case let .word(w) = c.kind else { return [] }
+            return analyzer.terms(w)
+        }
+        #expect(together == apart, "terms of \(text.debugDescription)")
+    }
+    let mixed = try MatchQuery.parse("a b +c d \"e f\" g -h i j")
+    #expect(LexicalIndex.coalescingWords(mixed.clauses).map { MatchQuery(clauses: [$0]).description } == ["a b", "+c", "d", "\"e f\"", "g", "-h", "i j"])
+}

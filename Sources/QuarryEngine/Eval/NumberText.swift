@@ -1,7 +1,7 @@
 /// Numbers as short fixed-point text, without Foundation's `String(format:)`.
-enum NumberText {
+public enum NumberText {
     /// A short tick label: 3 significant figures, at most 3 decimals, no trailing zeros.
-    static func tick(_ v: Double) -> String {
+    public static func tick(_ v: Double) -> String {
         guard v.isFinite else { return "?" }
         let a = abs(v)
         let decimals = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3
@@ -9,7 +9,7 @@ enum NumberText {
     }
 
     /// `v` rounded to `decimals` places, trailing zeros (and a bare point) removed.
-    static func fixed(_ v: Double, decimals: Int) -> String {
+    public static func fixed(_ v: Double, decimals: Int) -> String {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         guard v.isFinite, abs(v) * scale < 1e15 else { return "\(v)" }
@@ -26,13 +26,20 @@ enum NumberText {
         return (negative ? "-" : "") + digits
     }
 
-    /// `v` with exactly `decimals` places (`0.5000`).
-    static func fixedPadded(_ v: Double, decimals: Int) -> String {
-        var s = fixed(v, decimals: decimals)
+    /// `v` with exactly `decimals` places (`0.5000`), by integer arithmetic (plans format a few
+    /// of these per query, so this stays far cheaper than `String(format:)`).
+    public static func fixedPadded(_ v: Double, decimals: Int) -> String {
+        var scale: Int64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        guard v.isFinite, abs(v) * Double(scale) < 1e15 else { return "\(v)" }
+        let n = Int64((abs(v) * Double(scale)).rounded())
+        var s = v < 0 && n != 0 ? "-" : ""
+        s += String(n / scale)
         guard decimals > 0 else { return s }
-        if !s.contains(".") { s += "." }
-        let have = s.count - 1 - s.distance(from: s.startIndex, to: s.firstIndex(of: ".")!)
-        return s + String(repeating: "0", count: decimals - have)
+        let frac = String(n % scale)
+        s += "."
+        for _ in frac.count..<decimals { s += "0" }
+        return s + frac
     }
 }
 

@@ -73,6 +73,31 @@ struct BoundQuery {
 
 extension LexicalIndex {
     /// Binds a parsed query to this index's statistics under the given options.
+    /// Runs of optional words joined into one, so the analyzer runs once per run: whitespace
+    /// separates tokens anyway, and every token of a word is an optional term in order, so the
+    /// terms (and their order, which fixes the order of the score's sum) are the same.
+    static func coalescingWords(_ clauses: [MatchQuery.Clause]) -> [MatchQuery.Clause] {
+        var out: [MatchQuery.Clause] = []
+        out.reserveCapacity(clauses.count)
+        var i = 0
+        while i < clauses.count {
+            guard clauses[i].occur == .should, case let .word(first) = clauses[i].kind else {
+                out.append(clauses[i])
+                i += 1
+                continue
+            }
+            var run = first
+            i += 1
+            while i < clauses.count, clauses[i].occur == .should, case let .word(w) = clauses[i].kind {
+                run += " "
+                run += w
+                i += 1
+            }
+            out.append(MatchQuery.Clause(.should, .word(run)))
+        }
+        return out
+    }
+
     func bind(_ query: MatchQuery, _ options: LexicalSearchOptions) throws(LexicalError) -> BoundQuery {
         let p = options.parameters
         guard p.k1 >= 0, p.k1.isFinite else { throw .invalidParameter(name: "k1", value: p.k1, expected: "k1 ≥ 0") }
@@ -117,9 +142,10 @@ extension LexicalIndex {
                 constraints.append(.init(occur: clause.occur, kind: .anyOf(expansions.map(index))))
             }
         }
-        for clause in query.clauses where clause.occur != .mustNot { add(clause) }
+        let clauses = Self.coalescingWords(query.clauses)
+        for clause in clauses where clause.occur != .mustNot { add(clause) }
         let scoredCount = terms.count
-        for clause in query.clauses where clause.occur == .mustNot { add(clause) }
+        for clause in clauses where clause.occur == .mustNot { add(clause) }
         let hasMust = constraints.contains { $0.occur == .must }
         let needsCheck = hasMust || constraints.contains {
             if $0.occur == .mustNot { return true }

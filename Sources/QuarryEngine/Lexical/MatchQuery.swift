@@ -47,7 +47,13 @@ public struct MatchQuery: Sendable, Equatable, CustomStringConvertible {
     /// Every whitespace-separated word of `text` as an optional word, with no operators: for
     /// natural-language query sets (`quarry eval`), whose quotes and dashes are not syntax.
     public static func words(_ text: String) -> MatchQuery {
-        MatchQuery(clauses: text.split(whereSeparator: \.isWhitespace).map { Clause(.should, .word(String($0))) })
+        // ASCII text (most query sets) splits on its six whitespace bytes; `Character.isWhitespace`
+        // looks up Unicode properties per character, a tenth of a short query's time.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            let parts = text.utf8.split(whereSeparator: { $0 == 0x20 || (0x09...0x0D).contains($0) })
+            return MatchQuery(clauses: parts.map { Clause(.should, .word(String(Substring($0)))) })
+        }
+        return MatchQuery(clauses: text.split(whereSeparator: \.isWhitespace).map { Clause(.should, .word(String($0))) })
     }
 
     /// Parses MATCH text; errors name the 1-based column (in characters) and what was expected.

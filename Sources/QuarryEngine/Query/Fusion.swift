@@ -1,4 +1,5 @@
 import Foundation
+import QuarryEval
 
 /// Fusion of ranked branches (lexical, vector) into one ranking.
 ///
@@ -69,12 +70,12 @@ public enum Fusion {
         switch spec {
         case let .rrf(k):
             let kk = k == k.rounded() ? String(Int(k)) : String(k)
-            return hit.contributions.map { "1/(\(kk)+\($0.rank))" }.joined(separator: " + ") + String(format: " = %.4f", hit.score)
+            return hit.contributions.map { "1/(\(kk)+\($0.rank))" }.joined(separator: " + ") + " = " + NumberText.fixedPadded(hit.score, decimals: 4)
         case let .weighted(weights, _):
             return hit.contributions.map { c in
-                String(format: "%.2f×%.4f", c.branch < weights.count ? weights[c.branch] : 0,
-                       (c.branch < weights.count && weights[c.branch] != 0) ? c.fused / weights[c.branch] : 0)
-            }.joined(separator: " + ") + String(format: " = %.4f", hit.score)
+                let w = c.branch < weights.count ? weights[c.branch] : 0
+                return NumberText.fixedPadded(w, decimals: 2) + "×" + NumberText.fixedPadded(w != 0 ? c.fused / w : 0, decimals: 4)
+            }.joined(separator: " + ") + " = " + NumberText.fixedPadded(hit.score, decimals: 4)
         }
     }
 }

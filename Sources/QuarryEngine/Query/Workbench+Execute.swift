@@ -1,4 +1,5 @@
 import Foundation
+import QuarryEval
 import QuarryFilter
 import QuarryLexical
 
@@ -171,7 +172,7 @@ struct PlanSteps {
             var node = PlanNode(lexicalTitle, estimatedRows: window)
             node.detail("Terms", response.terms.joined(separator: " "))
             node.detail("Algorithm", "\(Self.algorithmName(response.algorithm))   Postings scored: \(response.postingsScored)   Blocks skipped: \(response.blocksSkipped)   Docs evaluated: \(response.documentsEvaluated)")
-            node.detail("Parameters", String(format: "k=%d, k1=%.2f, b=%.2f", lexical.k, lexical.k1, lexical.b))
+            node.detail("Parameters", "k=\(lexical.k), k1=\(NumberText.fixedPadded(Double(lexical.k1), decimals: 2)), b=\(NumberText.fixedPadded(Double(lexical.b), decimals: 2))")
             if allowed != nil { node.detail("Filter", "pushed down as bitmap (\(allowed!.count) allowed)") }
             node.executed = true
             node.actualStartMs = t0
@@ -251,7 +252,7 @@ struct PlanSteps {
     static func fusionTitle(_ spec: FusionSpec, window: Int) -> String {
         switch spec {
         case let .rrf(k): return "RRF Fusion  (k=\(JSONValue.format(k).replacingOccurrences(of: ".0", with: "")), window=\(window) per branch)"
-        case let .weighted(w, n): return "Weighted Fusion  (weights=\(w.map { String(format: "%.2f", $0) }.joined(separator: ", ")), normalize=\(n.rawValue), window=\(window) per branch)"
+        case let .weighted(w, n): return "Weighted Fusion  (weights=\(w.map { NumberText.fixedPadded($0, decimals: 2) }.joined(separator: ", ")), normalize=\(n.rawValue), window=\(window) per branch)"
         }
     }
 }
@@ -290,7 +291,7 @@ extension Workbench {
             steps.filterEstimate = executor.estimate(query.expr)
             var node = PlanNode("JSON Path Filter", estimatedRows: Int(steps.filterEstimate * Double(n)))
             node.detail("Condition", query.source)
-            node.detail("Estimated selectivity", String(format: "%.4f", steps.filterEstimate))
+            node.detail("Estimated selectivity", NumberText.fixedPadded(steps.filterEstimate, decimals: 4))
             filterNode = node
         }
         var children: [PlanNode] = []

@@ -30,6 +30,8 @@ public final class Analyzer {
     private let stemmer: SnowballStemmer?
     private let stopwords: Set<String>
     private let longestStopword: Int
+    /// Words already stemmed, and their stems (at most `stemCacheLimit`, then started afresh).
+    private var stems: [String: String] = [:]
     /// Lower-cased bytes of the current word.
     private let scratch: UnsafeMutablePointer<UInt8>
     private let scratchCapacity: Int
@@ -96,12 +98,24 @@ public final class Analyzer {
                     if normalized.count <= longestStopword && stopwords.contains(String(decoding: normalized, as: UTF8.self)) {
                         return
                     }
-                    let term = stemmer?.stem(normalized) ?? String(decoding: normalized, as: UTF8.self)
-                    body(term, position, span.start, span.end)
+                    let word = String(decoding: normalized, as: UTF8.self)
+                    body(stemmer.map { stem(word, normalized, $0) } ?? word, position, span.start, span.end)
                 }
             }
         }
     }
+
+    /// The stem of `word` (whose bytes are `bytes`), remembered: text repeats its words, and a
+    /// dictionary lookup costs a fraction of a Snowball run.
+    private func stem(_ word: String, _ bytes: UnsafeBufferPointer<UInt8>, _ stemmer: SnowballStemmer) -> String {
+        if let s = stems[word] { return s }
+        let s = stemmer.stem(bytes)
+        if stems.count >= Self.stemCacheLimit { stems.removeAll(keepingCapacity: true) }
+        stems[word] = s
+        return s
+    }
+
+    private static let stemCacheLimit = 1 << 15
 
     /// Calls `body` with the lower-cased (and folded) bytes of a word span.
     private func withNormalized(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
