@@ -9,7 +9,7 @@ PEERS_DIR ?= ../shared/peers
 DEB_PACKAGES := libsqlite3-dev libncursesw5-dev libreadline-dev libstemmer-dev libroaring-dev \
                 libopenblas-dev zlib1g-dev tmux unzip
 
-.PHONY: all deps build release test run sample model bench bench-large clean help proto milvus-lite
+.PHONY: all deps build release test run sample model bench bench-large bench-embedded clean help proto milvus-lite
 
 all: build
 
@@ -19,6 +19,7 @@ help:
 	@echo "make deps     install missing Debian packages (as root or through sudo)"
 	@echo "make model    fetch the all-MiniLM-L6-v2 weights into the cache (outside the repo)"
 	@echo "make bench    benchmarks; writes BENCHMARKS.md"
+	@echo "make bench-embedded  HNSW against the peers on Debian descriptions embedded by Quarry (~20 min)"
 	@echo "make clean    remove build folders"
 	@echo "make milvus-lite  a virtual environment with milvus-lite (the Milvus tests' server), outside the repo"
 	@echo "make proto    regenerate Sources/QuarryMilvus/Generated from Proto/milvus (needs protoc; builds the plugins once)"
@@ -60,6 +61,9 @@ bench: release model
 
 bench-large: release model
 	@FILTER_RECORDS=1000000 IMPORT_RECORDS=1000000 bash scripts/bench.sh
+
+bench-embedded: release model
+	@QUARRY_BIN=$(RELEASE_BIN) bash scripts/bench-embedded.sh
 
 clean:
 	rm -rf .build .build-*

@@ -47,7 +47,7 @@ let package = Package(
             path: "Sources/QuarryEngine/Storage"),
         .target(
             name: "QuarryText",
-            dependencies: ["CStemmer"],
+            dependencies: ["QuarryBase", "CStemmer"],
             path: "Sources/QuarryEngine/Text"),
         .target(
             name: "QuarryLexical",

@@ -11,6 +11,25 @@ out, machine = sys.argv[1], sys.argv[2]
 def load(name):
     p = os.path.join(out, name)
     return json.load(open(p)) if os.path.exists(p) else None
+
+def hnsw_against_peers(v, peers):
+    ours = {int(r["search_params"].get("ef", 0)): r for r in v["results"] if r["index"] == "hnsw"}
+    if not (peers and ours):
+        return
+    print("### HNSW (M=16, ef_construction=200) against the peers: QPS at each ef, one thread\n")
+    names = [n for n in ["hnswlib", "faiss-hnsw", "usearch"] if (peers.get("peers", {}).get(n) or {}).get("dense")]
+    print("| ef | Quarry recall / QPS | " + " | ".join(f"{n} recall / QPS | Quarry ÷ {n}" for n in names) + " |")
+    print("|---|---|" + "---|---|" * len(names))
+    for ef, r in sorted(ours.items()):
+        cells = [f"{r['recall@10']:.3f} / {r['qps']:.0f}"]
+        for n in names:
+            row = next((x for x in peers["peers"][n]["dense"]["sweep"] if x["param"] == ef), None)
+            cells += [f"{row['recall@10']:.3f} / {row['qps']:.0f}", f"{r['qps'] / row['qps']:.2f}x"] if row else ["", ""]
+        print(f"| {ef} | " + " | ".join(cells) + " |")
+    builds = [f"Quarry {next((r['build_s'] for r in v['results'] if r['index'] == 'hnsw'), 0):.1f} s"]
+    builds += [f"{n} {peers['peers'][n].get('build_s', 0):.1f} s" for n in names]
+    print("\nBuild time: " + ", ".join(builds) + ". Peers' QPS include one Python call per query; Quarry's are measured inside the process.\n")
+
 print("# Benchmarks\n")
 print(f"Machine: {machine}. One run of `make bench`; medians over repetitions.\n")
 imp = load("import.json")
@@ -76,19 +95,16 @@ if v:
         sp = ", ".join(f"{k}={val}" for k, val in r["search_params"].items())
         print(f"| {r['index']} | {sp} | {r['recall@10']:.3f} | {r['qps']:.0f} | {r['build_s']:.2f} | {r['index_bytes']:,} | {r['memory_ratio']:.3f} |")
     print("\nCommand: `quarry bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json`\n")
-    ours = {int(r["search_params"].get("ef", 0)): r for r in v["results"] if r["index"] == "hnsw"}
-    if peers and ours:
-        print("### HNSW (M=16, ef_construction=200) against the peers: QPS at each ef, one thread\n")
-        names = [n for n in ["hnswlib", "faiss-hnsw", "usearch"] if (peers.get("peers", {}).get(n) or {}).get("dense")]
-        print("| ef | Quarry recall / QPS | " + " | ".join(f"{n} recall / QPS | Quarry ÷ {n}" for n in names) + " |")
-        print("|---|---|" + "---|---|" * len(names))
-        for ef, r in sorted(ours.items()):
-            cells = [f"{r['recall@10']:.3f} / {r['qps']:.0f}"]
-            for n in names:
-                row = next((x for x in peers["peers"][n]["dense"]["sweep"] if x["param"] == ef), None)
-                cells += [f"{row['recall@10']:.3f} / {row['qps']:.0f}", f"{r['qps'] / row['qps']:.2f}x"] if row else ["", ""]
-            print(f"| {ef} | " + " | ".join(cells) + " |")
-        print("\nPeers' QPS include one Python call per query; Quarry's are measured inside the process.\n")
+    hnsw_against_peers(v, peers)
+
+vd = load("vectors-debian.json")
+if vd:
+    print(f"## Vector indexes on vectors Quarry embedded (Debian sample, {vd['n']:,} x {vd['d']}, {vd['queries']} queries)\n")
+    print("The 63,666 package descriptions of Samples/debian embedded by `quarry embed`; queries are the one-line")
+    print("summaries of 1,000 packages drawn with a fixed seed. Recall@10 is against the exact top 10.\n")
+    hnsw_against_peers(vd, load("peers-debian.json"))
+    print("Command: `make bench-embedded` (scripts/bench-embedded.sh: make-debian-queries.py, `quarry import`, `quarry embed`,")
+    print("`quarry export --format fbin`, `quarry bench vectors --types flat,hnsw`, `peers.py --only hnswlib,faiss-hnsw,usearch`).\n")
 e = load("embed.json")
 if e:
     q = e["short_queries"]

@@ -12,7 +12,12 @@ public enum Suggest {
         return d <= max(2, w.count / 3) && d < max(w.count, 1) ? name : nil
     }
 
-    public static func distance(_ a: [Character], _ b: [Character]) -> Int {
+    /// Levenshtein distance over Unicode scalars: the one edit distance of every "did you mean".
+    public static func distance(_ a: String, _ b: String) -> Int {
+        distance(Array(a.unicodeScalars), Array(b.unicodeScalars))
+    }
+
+    public static func distance<C: Equatable>(_ a: [C], _ b: [C]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var prev = Array(0...b.count)

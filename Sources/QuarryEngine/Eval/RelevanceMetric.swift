@@ -1,3 +1,5 @@
+import QuarryBase
+
 /// A relevance metric with trec_eval's definition (Voorhees & Harman, "TREC: Experiment and
 /// Evaluation in Information Retrieval", 2005; trec_eval 9.0 `m_*.c`). `k` is the rank cut-off.
 ///
@@ -70,25 +72,9 @@ public enum RelevanceMetric: Hashable, Sendable, CustomStringConvertible {
         let head = String(parts[0])
         let suffix = parts.count == 2 ? "@" + parts[1] : ""
         let names = ["ndcg", "mrr", "recall", "p", "map"]
-        let best = names.map { ($0, editDistance(head, $0)) }.min { $0.1 < $1.1 }
+        let best = names.map { ($0, Suggest.distance(head, $0)) }.min { $0.1 < $1.1 }
         let suggestion = best.flatMap { $0.1 <= 2 && $0.1 > 0 ? $0.0 + ($0.0 == "map" ? "" : suffix) : nil }
         throw .unknownMetric(name: text, suggestion: suggestion)
     }
 }
 
-/// Levenshtein distance over Unicode scalars, for "did you mean".
-func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
-    if x.isEmpty { return y.count }
-    var row = Array(0...y.count)
-    for i in 1...x.count {
-        var previous = row[0]
-        row[0] = i
-        for j in stride(from: 1, through: y.count, by: 1) {
-            let saved = row[j]
-            row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
-            previous = saved
-        }
-    }
-    return row[y.count]
-}

@@ -1,3 +1,5 @@
+import QuarryBase
+
 /// Where in a filter's text something is: 1-based line and column (in Unicode scalars).
 public struct SourceLocation: Equatable, Sendable, CustomStringConvertible {
     public var line: Int
@@ -94,30 +96,13 @@ public enum FilterError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Levenshtein distance over Unicode scalars (for "did you mean").
-func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var prev = Array(0...y.count)
-    var cur = [Int](repeating: 0, count: y.count + 1)
-    for i in 1...x.count {
-        cur[0] = i
-        for j in 1...y.count {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-        }
-        swap(&prev, &cur)
-    }
-    return prev[y.count]
-}
-
 /// The candidate nearest to `word` by edit distance, when it is near enough to be a typo
 /// (at most 2 edits, or a third of the word's length for long words); ties go to the first.
 func nearest(_ word: String, among candidates: [String], limit: Int? = nil) -> String? {
     let limit = limit ?? max(2, word.unicodeScalars.count / 3)
     var best: (String, Int)?
     for c in candidates {
-        let d = editDistance(word.lowercased(), c.lowercased())
+        let d = Suggest.distance(word.lowercased(), c.lowercased())
         if d <= limit, best == nil || d < best!.1 { best = (c, d) }
     }
     return best?.0

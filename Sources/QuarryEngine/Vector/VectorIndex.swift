@@ -165,23 +165,8 @@ public enum VectorIndexError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Edit distance for "did you mean".
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.lowercased()), b = Array(b.lowercased())
-    if a.isEmpty { return b.count }
-    var prev = Array(0...b.count)
-    for i in 1...a.count {
-        var cur = [i] + Array(repeating: 0, count: b.count)
-        for j in stride(from: 1, through: b.count, by: 1) {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        prev = cur
-    }
-    return prev[b.count]
-}
-
 func closest(_ name: String, among candidates: [String]) -> String? {
-    let best = candidates.map { ($0, editDistance(name, $0)) }.min { $0.1 < $1.1 }
+    let best = candidates.map { ($0, Suggest.distance(name.lowercased(), $0.lowercased())) }.min { $0.1 < $1.1 }
     guard let best, best.1 <= max(2, name.count / 3) else { return nil }
     return best.0
 }
