@@ -72,7 +72,6 @@ struct BoundQuery {
 }
 
 extension LexicalIndex {
-    /// Binds a parsed query to this index's statistics under the given options.
     /// Runs of optional words joined into one, so the analyzer runs once per run: whitespace
     /// separates tokens anyway, and every token of a word is an optional term in order, so the
     /// terms (and their order, which fixes the order of the score's sum) are the same.
@@ -98,6 +97,7 @@ extension LexicalIndex {
         return out
     }
 
+    /// Binds a parsed query to this index's statistics under the given options.
     func bind(_ query: MatchQuery, _ options: LexicalSearchOptions) throws(LexicalError) -> BoundQuery {
         let p = options.parameters
         guard p.k1 >= 0, p.k1.isFinite else { throw .invalidParameter(name: "k1", value: p.k1, expected: "k1 ≥ 0") }

@@ -95,10 +95,8 @@ public final class Analyzer {
             case .word:
                 defer { position += 1 }
                 withNormalized(span.bytes) { normalized in
-                    if normalized.count <= longestStopword && stopwords.contains(String(decoding: normalized, as: UTF8.self)) {
-                        return
-                    }
                     let word = String(decoding: normalized, as: UTF8.self)
+                    if normalized.count <= longestStopword && stopwords.contains(word) { return }
                     body(stemmer.map { stem(word, normalized, $0) } ?? word, position, span.start, span.end)
                 }
             }
