@@ -2,7 +2,7 @@
 # make bench-embedded: vector indexes on vectors Quarry's own embedder made — the Debian
 # sample's 63,666 package descriptions, with 1,000 packages' one-line summaries as queries —
 # Quarry's HNSW beside hnswlib, faiss and usearch (M=16, ef_construction=200) in one run.
-# Embedding the corpus takes about 10 minutes on 2 cores; results go to bench-results/ and
+# Embedding the corpus takes about 13 minutes on 2 cores; results go to bench-results/ and
 # BENCHMARKS.md is rewritten with them (beside what `make bench` left there).
 #
 #   QUARRY_BIN=.build/release/quarry bash scripts/bench-embedded.sh
