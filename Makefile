@@ -9,7 +9,7 @@ PEERS_DIR ?= ../shared/peers
 DEB_PACKAGES := libsqlite3-dev libncursesw5-dev libreadline-dev libstemmer-dev libroaring-dev \
                 libopenblas-dev zlib1g-dev tmux unzip
 
-.PHONY: all deps build release test run sample model bench bench-large bench-embedded clean help proto milvus-lite
+.PHONY: all deps build release test run sample model bench bench-large bench-embedded bench-synth clean help proto milvus-lite
 
 all: build
 
@@ -20,6 +20,7 @@ help:
 	@echo "make model    fetch the all-MiniLM-L6-v2 weights into the cache (outside the repo)"
 	@echo "make bench    benchmarks; writes BENCHMARKS.md"
 	@echo "make bench-embedded  HNSW against the peers on Debian descriptions embedded by Quarry (~20 min)"
+	@echo "make bench-synth     HNSW against the peers on 1M synthetic vectors (~2 h; make_synth.py once)"
 	@echo "make clean    remove build folders"
 	@echo "make milvus-lite  a virtual environment with milvus-lite (the Milvus tests' server), outside the repo"
 	@echo "make proto    regenerate Sources/QuarryMilvus/Generated from Proto/milvus (needs protoc; builds the plugins once)"
@@ -64,6 +65,10 @@ bench-large: release model
 
 bench-embedded: release model
 	@QUARRY_BIN=$(RELEASE_BIN) bash scripts/bench-embedded.sh
+
+# HNSW on 1M synthetic vectors beside hnswlib, faiss and usearch (about two hours on 2 cores).
+bench-synth: release
+	@QUARRY_BIN=$(RELEASE_BIN) bash scripts/bench-synth.sh
 
 clean:
 	rm -rf .build .build-*

@@ -7,7 +7,23 @@
 //   quarry → QuarryREPL / QuarryTUI → QuarryEngine (Query) → Lexical / Vector / Filter / Embed / Eval
 //   → Text / Storage.
 // Every C library sits behind a thin system-library target (module map + shim.h).
+import Foundation
 import PackageDescription
+
+/// The embedder's small-batch kernel (PanelGemm) wants AVX2 and FMA, which Swift's x86-64
+/// baseline (SSE2) leaves out. The package is built where it runs (`make run`), so when the
+/// building machine's /proc/cpuinfo lists Haswell's extensions the embedder is compiled for
+/// that CPU generation (as `-march=native` would) and `QUARRY_FMA` turns the kernel on.
+let embedderSettings: [SwiftSetting] = {
+    #if os(Linux) && arch(x86_64)
+    let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let flags = Set((info.split(separator: "\n").first { $0.hasPrefix("flags") } ?? "").split(separator: " "))
+    if ["avx2", "fma", "bmi2", "f16c", "movbe"].allSatisfy({ flags.contains(Substring($0)) }) {
+        return [.define("QUARRY_FMA"), .unsafeFlags(["-target-cpu", "haswell"])]
+    }
+    #endif
+    return []
+}()
 
 let package = Package(
     name: "Quarry",
@@ -64,7 +80,8 @@ let package = Package(
         .target(
             name: "QuarryEmbed",
             dependencies: ["QuarryBase", "COpenBLAS"],
-            path: "Sources/QuarryEngine/Embed"),
+            path: "Sources/QuarryEngine/Embed",
+            swiftSettings: embedderSettings),
         .target(
             name: "QuarryEval",
             dependencies: ["QuarryBase", .product(name: "Histogram", package: "hdrhistogram-swift")],

@@ -6,7 +6,7 @@
 Each area is printed when its file is there, so an area can be measured again on its own and
 the report rebuilt.
 """
-import json, sys, os
+import json, math, sys, os
 out, machine = sys.argv[1], sys.argv[2]
 def load(name):
     p = os.path.join(out, name)
@@ -29,6 +29,42 @@ def hnsw_against_peers(v, peers):
     builds = [f"Quarry {next((r['build_s'] for r in v['results'] if r['index'] == 'hnsw'), 0):.1f} s"]
     builds += [f"{n} {peers['peers'][n].get('build_s', 0):.1f} s" for n in names]
     print("\nBuild time: " + ", ".join(builds) + ". Peers' QPS include one Python call per query; Quarry's are measured inside the process.\n")
+
+def qps_at_recall(curve, recall):
+    """QPS on a (recall, QPS) curve at `recall`, log-linear between the two points around it."""
+    pts = sorted(curve)
+    for (r0, q0), (r1, q1) in zip(pts, pts[1:]):
+        if r0 <= recall <= r1:
+            t = 0 if r1 == r0 else (recall - r0) / (r1 - r0)
+            return math.exp(math.log(q0) + t * (math.log(q1) - math.log(q0)))
+    return None
+
+def hnsw_at_equal_recall(v, peers):
+    """Each peer's sweep point beside Quarry's QPS at the same recall@10 (interpolated on Quarry's curve)."""
+    ours = [(r["recall@10"], r["qps"]) for r in v["results"] if r["index"] == "hnsw"]
+    names = [n for n in ["hnswlib", "faiss-hnsw", "usearch"] if (peers.get("peers", {}).get(n) or {}).get("dense")]
+    if not (ours and names):
+        return
+    print("### QPS at equal recall along the curve\n")
+    print("At each of a peer's points, Quarry's QPS at the same recall@10 (log-linear between Quarry's two")
+    print("neighbouring ef values; blank where the recall is outside Quarry's curve).\n")
+    print("| peer | ef | peer recall@10 | peer QPS | Quarry QPS at that recall | Quarry ÷ peer |")
+    print("|---|---|---|---|---|---|")
+    for n in names:
+        for row in peers["peers"][n]["dense"]["sweep"]:
+            q = qps_at_recall(ours, row["recall@10"])
+            cells = [f"{q:.0f}", f"{q / row['qps']:.2f}x"] if q else ["", ""]
+            print(f"| {n} | {row['param']} | {row['recall@10']:.3f} | {row['qps']:.0f} | " + " | ".join(cells) + " |")
+    mb = lambda b: f"{b / 2**20:,.0f} MB" if b else "?"
+    hn = next(r for r in v["results"] if r["index"] == "hnsw")
+    print("\n| system | build s (one thread) | index | peak RSS of the process |")
+    print("|---|---|---|---|")
+    rss = v.get("rss_peak_mb")
+    print(f"| Quarry | {hn['build_s']:.1f} | {mb(hn['index_bytes'])} (graph {mb(hn['index_bytes'] - v['n'] * v['d'] * 4)} + vectors) | {f'{rss:,.0f} MB' if rss else '?'} |")
+    for n in names:
+        R = peers["peers"][n]
+        print(f"| {n} | {R.get('build_s', 0):.1f} | {mb(R.get('index_bytes'))} | {R.get('rss_peak_mb', 0):,.0f} MB |")
+    print("\nPeak RSS includes the float32 vectors the harness holds (Quarry: base, queries and the exact top 10; peers: numpy arrays) beside the index.\n")
 
 print("# Benchmarks\n")
 print(f"Machine: {machine}. One run of `make bench`; medians over repetitions.\n")
@@ -105,6 +141,17 @@ if vd:
     hnsw_against_peers(vd, load("peers-debian.json"))
     print("Command: `make bench-embedded` (scripts/bench-embedded.sh: make-debian-queries.py, `quarry import`, `quarry embed`,")
     print("`quarry export --format fbin`, `quarry bench vectors --types flat,hnsw`, `peers.py --only hnswlib,faiss-hnsw,usearch`).\n")
+vs = load("vectors-synth.json")
+if vs:
+    print(f"## HNSW at scale: {vs['n']:,} synthetic vectors x {vs['d']}, {vs['queries']} queries\n")
+    print("../shared/peers/make_synth.py (seed 42): isotropic clusters, hard for a graph. Every system builds")
+    print("on one thread with M 16, ef_construction 200; recall@10 is against the exact top 10.\n")
+    ps = load("peers-synth.json")
+    if ps:
+        hnsw_against_peers(vs, ps)
+        hnsw_at_equal_recall(vs, ps)
+    print("Command: `make bench-synth` (scripts/bench-synth.sh: make_synth.py --n 1000000, `quarry bench vectors --types hnsw`,")
+    print("`peers.py --only hnswlib,faiss-hnsw,usearch`).\n")
 e = load("embed.json")
 if e:
     q = e["short_queries"]

@@ -58,3 +58,35 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// The small-batch matrix kernel against a naive double-precision product (the oracle).
+@Suite struct PanelGemmTests {
+    @Test func panelProductEqualsNaiveProductForEveryRowCount() {
+        var g = SplitMix(seed: 7)
+        func random(_ n: Int) -> [Float] { (0..<n).map { _ in Float(g.next() >> 40) / Float(1 << 24) - 0.5 } }
+        for (inputs, columns) in [(3, 16), (37, 48), (384, 64)] {
+            let w = random(inputs * columns)
+            let panels = w.withUnsafeBufferPointer { PanelGemm.pack($0.baseAddress!, rows: inputs, columns: columns) }
+            defer { panels.deallocate() }
+            for rows in [1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 19] {
+                let x = random(rows * inputs), y0 = random(rows * columns)
+                var y = y0
+                x.withUnsafeBufferPointer { xp in
+                    y.withUnsafeMutableBufferPointer { yp in
+                        PanelGemm.multiplyAdd(rows: rows, inputs: inputs, columns: columns, x: xp.baseAddress!,
+                                              panels: panels, y: yp.baseAddress!)
+                    }
+                }
+                var worst = 0.0
+                for r in 0..<rows {
+                    for c in 0..<columns {
+                        var s = Double(y0[r * columns + c])
+                        for p in 0..<inputs { s += Double(x[r * inputs + p]) * Double(w[p * columns + c]) }
+                        worst = max(worst, abs(s - Double(y[r * columns + c])))
+                    }
+                }
+                #expect(worst < 1e-4, "rows \(rows), \(inputs)×\(columns): max |Δ| \(worst)")
+            }
+        }
+    }
+}

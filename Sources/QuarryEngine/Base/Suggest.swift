@@ -1,15 +1,19 @@
 /// "Did you mean" by edit distance, for names people type: collections, fields, functions, paths.
 public enum Suggest {
-    /// The candidate nearest to `word` (Levenshtein, case-insensitive), if close enough to be a typo.
-    public static func nearest(to word: String, in candidates: [String]) -> String? {
-        let w = Array(word.lowercased())
+    /// The candidate nearest to `word` (Levenshtein over Unicode scalars, case-insensitive; ties
+    /// go to the first) when it is near enough to be a typo: at most `limit` edits — by default
+    /// 2, or a third of the word for long words — and fewer edits than the word has characters.
+    /// The one rule of every "did you mean".
+    public static func nearest(to word: String, in candidates: [String], limit: Int? = nil) -> String? {
+        let w = Array(word.lowercased().unicodeScalars)
+        let limit = limit ?? max(2, w.count / 3)
         var best: (String, Int)?
         for c in candidates {
-            let d = distance(w, Array(c.lowercased()))
+            let d = distance(w, Array(c.lowercased().unicodeScalars))
             if best == nil || d < best!.1 { best = (c, d) }
         }
-        guard let (name, d) = best else { return nil }
-        return d <= max(2, w.count / 3) && d < max(w.count, 1) ? name : nil
+        guard let (name, d) = best, d <= limit, d < max(w.count, 1) else { return nil }
+        return name
     }
 
     /// Levenshtein distance over Unicode scalars: the one edit distance of every "did you mean".

@@ -18,7 +18,8 @@ import Darwin
 ///   sequence ([CLS] and [SEP] included), then L2 normalisation.
 ///
 /// Batches are packed, not padded: the tokens of all sequences of a batch are the rows of one
-/// [N, 384] matrix, so every linear layer is one `cblas_sgemm` over exactly N rows, and the
+/// [N, 384] matrix, so every linear layer is one `cblas_sgemm` over exactly N rows (or, for the
+/// few rows of a short query, one pass of `PanelGemm` over pre-packed weights), and the
 /// attention runs per sequence and head over that sequence's own T×T scores. This is the
 /// masked attention of a padded batch with the padding taken out: a token attends only to the
 /// tokens of its own sequence, and pooling sees only real tokens.
@@ -148,8 +149,12 @@ struct BertEncoder: Sendable {
         let inputs = weight.rows
         let outputs = weight.columns
         for r in 0..<rows { (y + r * outputs).update(from: bias, count: outputs) }
-        gemm(transposeB: false, m: rows, n: outputs, k: inputs, alpha: 1, a: x, lda: inputs, b: weight.p,
-             ldb: outputs, beta: 1, c: y, ldc: outputs)
+        if rows <= PanelGemm.smallBatchRows, let panels = weight.panels {
+            PanelGemm.multiplyAdd(rows: rows, inputs: inputs, columns: outputs, x: x, panels: panels, y: y)
+        } else {
+            gemm(transposeB: false, m: rows, n: outputs, k: inputs, alpha: 1, a: x, lda: inputs, b: weight.p,
+                 ldb: outputs, beta: 1, c: y, ldc: outputs)
+        }
     }
 
     /// x[r] = LayerNorm(x[r] + s[r]) for every row.

@@ -5,8 +5,8 @@
 /// [out, in] as in PyTorch (y = x·Wᵀ + b). The embedding tables (47 MB of the 91) and the
 /// vectors stay in the file mapping, uncopied. The linear weights (42 MB) are transposed once
 /// at load into [in, out] matrices, the query/key/value ones fused into one [384, 1152] matrix
-/// so that a single GEMM computes all three: OpenBLAS multiplies by an untransposed right-hand
-/// side 1.3-1.6× faster for the few rows of a short query, which is the latency that matters.
+/// so that a single GEMM computes all three; where `PanelGemm` is on, each is also kept packed
+/// in its panels (another 42 MB) for the few rows of a short query, the latency that matters.
 struct BertConfig: Sendable {
     var hidden = 384
     var layers = 6
@@ -42,6 +42,9 @@ final class Matrix: @unchecked Sendable {
     let rows: Int
     let columns: Int
     let p: UnsafeMutablePointer<Float>
+    /// The same floats in `PanelGemm`'s 16-column panels, for the few rows of short queries
+    /// (linear weights only; set once at load, before the model is shared).
+    private(set) var panels: UnsafeRawPointer?
 
     init(rows: Int, columns: Int) {
         self.rows = rows
@@ -50,7 +53,10 @@ final class Matrix: @unchecked Sendable {
         p.initialize(repeating: 0, count: rows * columns)
     }
 
-    deinit { p.deallocate() }
+    deinit {
+        p.deallocate()
+        panels?.deallocate()
+    }
 
     /// The transposes of `parts` ([out_i, in] each) side by side: an [in, Σ out_i] matrix.
     static func transposedConcatenation(_ parts: [UnsafeBufferPointer<Float>], outs: [Int], input: Int) -> Matrix {
@@ -62,6 +68,9 @@ final class Matrix: @unchecked Sendable {
                 for i in 0..<input { m.p[i * total + column + o] = w[o * input + i] }
             }
             column += out
+        }
+        if PanelGemm.smallBatchRows > 0 {
+            m.panels = UnsafeRawPointer(PanelGemm.pack(m.p, rows: input, columns: total))
         }
         return m
     }

@@ -17,7 +17,9 @@ enum VectorMath {
     /// Relative error about 2e-7; inputs below -87.3 give at most 2^-126 (not 0).
     @inline(__always)
     static func exp(_ v: V) -> V {
-        var x = v.clamped(lowerBound: V(repeating: -87.3), upperBound: V(repeating: 88.3))
+        // Clamped by masks: `clamped(lowerBound:upperBound:)` compiles to calls here.
+        let low = V(repeating: -87.3), high = V(repeating: 88.3)
+        var x = v.replacing(with: low, where: v .< low).replacing(with: high, where: v .> high)
         let fx = (x * 1.44269504088896341 + 0.5).rounded(.down)
         x = x - fx * 0.693359375
         x = x - fx * -2.12194440e-4

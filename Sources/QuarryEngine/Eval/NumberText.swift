@@ -10,20 +10,12 @@ public enum NumberText {
 
     /// `v` rounded to `decimals` places, trailing zeros (and a bare point) removed.
     public static func fixed(_ v: Double, decimals: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        guard v.isFinite, abs(v) * scale < 1e15 else { return "\(v)" }
-        let n = Int64((abs(v) * scale).rounded())
-        let negative = v < 0 && n != 0
-        var digits = String(n)
-        if decimals > 0 {
-            if digits.count <= decimals { digits = String(repeating: "0", count: decimals - digits.count + 1) + digits }
-            let cut = digits.index(digits.endIndex, offsetBy: -decimals)
-            var frac = String(digits[cut...])
-            while frac.hasSuffix("0") { frac.removeLast() }
-            digits = String(digits[..<cut]) + (frac.isEmpty ? "" : "." + frac)
-        }
-        return (negative ? "-" : "") + digits
+        let padded = fixedPadded(v, decimals: decimals)
+        guard decimals > 0, padded.contains("."), v.isFinite else { return padded }
+        var s = Substring(padded)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return String(s)
     }
 
     /// `v` with exactly `decimals` places (`0.5000`), by integer arithmetic (plans format a few

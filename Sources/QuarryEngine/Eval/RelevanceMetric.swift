@@ -72,8 +72,7 @@ public enum RelevanceMetric: Hashable, Sendable, CustomStringConvertible {
         let head = String(parts[0])
         let suffix = parts.count == 2 ? "@" + parts[1] : ""
         let names = ["ndcg", "mrr", "recall", "p", "map"]
-        let best = names.map { ($0, Suggest.distance(head, $0)) }.min { $0.1 < $1.1 }
-        let suggestion = best.flatMap { $0.1 <= 2 && $0.1 > 0 ? $0.0 + ($0.0 == "map" ? "" : suffix) : nil }
+        let suggestion = Suggest.nearest(to: head, in: names).map { $0 + ($0 == "map" ? "" : suffix) }
         throw .unknownMetric(name: text, suggestion: suggestion)
     }
 }

@@ -96,14 +96,3 @@ public enum FilterError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The candidate nearest to `word` by edit distance, when it is near enough to be a typo
-/// (at most 2 edits, or a third of the word's length for long words); ties go to the first.
-func nearest(_ word: String, among candidates: [String], limit: Int? = nil) -> String? {
-    let limit = limit ?? max(2, word.unicodeScalars.count / 3)
-    var best: (String, Int)?
-    for c in candidates {
-        let d = Suggest.distance(word.lowercased(), c.lowercased())
-        if d <= limit, best == nil || d < best!.1 { best = (c, d) }
-    }
-    return best?.0
-}

@@ -21,7 +21,7 @@ public struct PathCatalog: Sendable, Equatable {
     public func suggestion(for path: FilterPath) -> String? {
         var limit = 2
         if case let .key(last)? = path.components.last { limit = max(2, last.unicodeScalars.count / 3) }
-        return nearest(path.description, among: paths.filter { !$0.hasSuffix("[]") }, limit: limit)
+        return Suggest.nearest(to: path.description, in: paths.filter { !$0.hasSuffix("[]") }, limit: limit)
     }
 
     /// Adds every path of `record` (keys of objects, `[]` for array elements).
@@ -176,7 +176,7 @@ struct Lowering {
 
     private func function(_ name: String, at location: SourceLocation) throws(FilterError) -> FilterFunction {
         guard let f = FilterFunction(rawValue: name.lowercased()) else {
-            throw .unknownFunction(name, suggestion: nearest(name, among: FilterFunction.allCases.map(\.rawValue)), at: location)
+            throw .unknownFunction(name, suggestion: Suggest.nearest(to: name, in: FilterFunction.allCases.map(\.rawValue)), at: location)
         }
         return f
     }

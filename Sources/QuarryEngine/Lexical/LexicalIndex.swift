@@ -159,7 +159,7 @@ public struct LexicalIndex: Sendable {
     /// The index of a field name, or an error naming the valid fields.
     public func fieldIndex(_ name: String) throws(LexicalError) -> Int {
         if let i = fields.firstIndex(of: name) { return i }
-        throw .unknownField(name: name, valid: fields, suggestion: closestName(to: name, among: fields))
+        throw .unknownField(name: name, valid: fields, suggestion: Suggest.nearest(to: name, in: fields))
     }
 
     /// Per-field statistics: documents where the field is not empty (N of BM25), total and

@@ -1,3 +1,5 @@
+import QuarryBase
+
 /// What an analyzer does to text, as data: stored with each BM25 index so that queries are
 /// analyzed exactly as the documents were.
 ///
@@ -73,7 +75,7 @@ public struct AnalyzerConfig: Sendable, Equatable, Hashable, Codable {
         default:
             if SnowballStemmer.languages.contains(key) { return AnalyzerConfig(name: key, stemmer: key) }
             let valid = names
-            throw .unknownAnalyzer(name: name, valid: valid, suggestion: closestName(to: key, among: valid))
+            throw .unknownAnalyzer(name: name, valid: valid, suggestion: Suggest.nearest(to: key, in: valid))
         }
     }
 }

@@ -1,4 +1,5 @@
 import CStemmer
+import QuarryBase
 
 /// A Snowball stemmer (Porter, "Snowball: A language for stemming algorithms", 2001) through
 /// libstemmer, wrapped once: nothing else in Quarry imports `CStemmer`.
@@ -22,7 +23,7 @@ final class SnowballStemmer {
     init(language: String) throws(AnalyzerError) {
         guard let s = sb_stemmer_new(language, "UTF_8") else {
             let valid = SnowballStemmer.languages
-            throw .unknownStemmer(language: language, valid: valid, suggestion: closestName(to: language, among: valid))
+            throw .unknownStemmer(language: language, valid: valid, suggestion: Suggest.nearest(to: language, in: valid))
         }
         raw = s
     }

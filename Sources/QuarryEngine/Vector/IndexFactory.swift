@@ -28,7 +28,7 @@ public enum VectorIndexes {
                             parameters: [String: String] = [:]) throws -> any VectorIndex
     {
         guard let kind = VectorIndexKind(name: type) else {
-            throw VectorIndexError.unknownIndexType(type, suggestion: closest(type.lowercased(), among: VectorIndexKind.allCases.map(\.rawValue)))
+            throw VectorIndexError.unknownIndexType(type, suggestion: Suggest.nearest(to: type, in: VectorIndexKind.allCases.map(\.rawValue)))
         }
         guard dimension > 0 else { throw VectorIndexError.invalidParameter(name: "dimension", value: "\(dimension)", expected: "a positive integer") }
         let known = knownParameters[kind]!
@@ -36,7 +36,7 @@ public enum VectorIndexes {
         for (name, value) in parameters {
             let c = canonical(name)
             guard known.contains(c) else {
-                throw VectorIndexError.unknownParameter(name: name, indexType: kind.rawValue, suggestion: closest(name, among: known))
+                throw VectorIndexError.unknownParameter(name: name, indexType: kind.rawValue, suggestion: Suggest.nearest(to: name, in: known))
             }
             p[c] = value
         }

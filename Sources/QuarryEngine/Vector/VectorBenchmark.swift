@@ -57,6 +57,8 @@ public enum VectorBenchmark {
         public var metric: VectorMetric
         public var groundTruthSeconds: Double
         public var rows: [Row]
+        /// The process's peak resident memory at the end (base vectors, indexes, ground truth).
+        public var peakResidentBytes: Int
 
         /// The report as JSON (keys in a fixed order).
         public var json: JSONValue {
@@ -65,6 +67,7 @@ public enum VectorBenchmark {
                 JSONMember("queries", .int(Int64(queries))), JSONMember("k", .int(Int64(k))),
                 JSONMember("metric", .string(metric.rawValue)),
                 JSONMember("ground_truth_s", .double(groundTruthSeconds)),
+                JSONMember("rss_peak_mb", .double(Double(peakResidentBytes) / 1_048_576)),
                 JSONMember("results", .array(rows.map { row in
                     .object([
                         JSONMember("index", .string(row.index)),
@@ -134,7 +137,8 @@ public enum VectorBenchmark {
                                 meanDistanceComputations: Double(distances) / Double(max(nq, 1))))
             }
         }
-        return Report(count: n, dimension: d, queries: nq, k: c.k, metric: c.metric, groundTruthSeconds: gtSeconds, rows: rows)
+        return Report(count: n, dimension: d, queries: nq, k: c.k, metric: c.metric, groundTruthSeconds: gtSeconds,
+                      rows: rows, peakResidentBytes: peakResidentBytes())
     }
 
     /// Mean share of the exact top-k ids found.
@@ -147,6 +151,19 @@ public enum VectorBenchmark {
         }
         return total / Double(max(truth.count, 1))
     }
+}
+
+/// The peak resident set of this process in bytes (`getrusage`; kilobytes on Linux, bytes on
+/// Darwin).
+func peakResidentBytes() -> Int {
+    var usage = rusage()
+    #if canImport(Darwin)
+    getrusage(RUSAGE_SELF, &usage)
+    return Int(usage.ru_maxrss)
+    #else
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int(usage.ru_maxrss) * 1024
+    #endif
 }
 
 /// CPU time of the calling thread in seconds.

@@ -164,9 +164,3 @@ public enum VectorIndexError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
-
-func closest(_ name: String, among candidates: [String]) -> String? {
-    let best = candidates.map { ($0, Suggest.distance(name.lowercased(), $0.lowercased())) }.min { $0.1 < $1.1 }
-    guard let best, best.1 <= max(2, name.count / 3) else { return nil }
-    return best.0
-}

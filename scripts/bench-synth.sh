@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# make bench-synth: HNSW at scale — 1,000,000 synthetic 384-d vectors from the peers' own
+# generator (../shared/peers/make_synth.py, seed 42: isotropic clusters, hard for graphs) and
+# 1,000 queries; Quarry's HNSW beside hnswlib, faiss and usearch at M 16, ef_construction 200,
+# each built on one thread, one after another. Recall@10 is against the exact top 10.
+#
+# Costs on 2 cores: the generator ~26 min (once; SYNTH_DIR keeps it), each 1M build 15–30 min.
+#
+#   QUARRY_BIN=.build/release/quarry bash scripts/bench-synth.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+Q="${QUARRY_BIN:-.build/release/quarry}"
+PEERS_DIR="${PEERS_DIR:-../shared/peers}"
+PEERS_PY="${PEERS_VENV:-${TMPDIR:-/tmp}/peers-venv}/bin/python"
+N="${SYNTH_N:-1000000}"
+OUT=bench-results
+DATA="${SYNTH_DIR:-$OUT/synth$((N / 1000))k}"
+mkdir -p "$OUT"
+if [ ! -x "$PEERS_PY" ]; then
+  echo "bench-synth: the peers' venv is missing (run 'bash $PEERS_DIR/setup.sh')" >&2
+  exit 1
+fi
+if [ ! -f "$DATA/corpus.fbin" ]; then
+  echo "bench-synth: generating $N vectors into $DATA (make_synth.py, seed 42)" >&2
+  "$PEERS_PY" "$PEERS_DIR/make_synth.py" --n "$N" --queries 1000 --dim 384 --seed 42 --out "$DATA" >&2
+fi
+
+echo "bench-synth: Quarry's HNSW" >&2
+"$Q" bench vectors --fbin "$DATA/corpus.fbin" --queries "$DATA/queries.fbin" --types hnsw --json > "$OUT/vectors-synth.json"
+echo "bench-synth: peers (hnswlib, faiss-hnsw, usearch)" >&2
+"$PEERS_PY" "$PEERS_DIR/peers.py" --dataset "$DATA" --out "$OUT/peers-synth.json" \
+  --only hnswlib,faiss-hnsw,usearch --timeout 7200 >&2
+machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $(swift --version 2>/dev/null | head -1)"
+python3 scripts/bench-report.py "$OUT" "$machine" > BENCHMARKS.md
+echo "bench-synth: wrote BENCHMARKS.md" >&2
