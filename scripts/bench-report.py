@@ -57,13 +57,15 @@ def hnsw_at_equal_recall(v, peers):
             print(f"| {n} | {row['param']} | {row['recall@10']:.3f} | {row['qps']:.0f} | " + " | ".join(cells) + " |")
     mb = lambda b: f"{b / 2**20:,.0f} MB" if b else "?"
     hn = next(r for r in v["results"] if r["index"] == "hnsw")
-    print("\n| system | build s (one thread) | index | peak RSS of the process |")
-    print("|---|---|---|---|")
+    print("\n| system | build s | build threads | index | peak RSS of the process |")
+    print("|---|---|---|---|---|")
     rss = v.get("rss_peak_mb")
-    print(f"| Quarry | {hn['build_s']:.1f} | {mb(hn['index_bytes'])} (graph {mb(hn['index_bytes'] - v['n'] * v['d'] * 4)} + vectors) | {f'{rss:,.0f} MB' if rss else '?'} |")
+    print(f"| Quarry | {hn['build_s']:.1f} | 1 | {mb(hn['index_bytes'])} (graph {mb(hn['index_bytes'] - v['n'] * v['d'] * 4)} + vectors) | {f'{rss:,.0f} MB' if rss else '?'} |")
     for n in names:
         R = peers["peers"][n]
-        print(f"| {n} | {R.get('build_s', 0):.1f} | {mb(R.get('index_bytes'))} | {R.get('rss_peak_mb', 0):,.0f} MB |")
+        st = R.get("settings", {})
+        threads = st.get("build_threads", st.get("omp_threads", "?"))
+        print(f"| {n} | {R.get('build_s', 0):.1f} | {threads} | {mb(R.get('index_bytes'))} | {R.get('rss_peak_mb', 0):,.0f} MB |")
     print("\nPeak RSS includes the float32 vectors the harness holds (Quarry: base, queries and the exact top 10; peers: numpy arrays) beside the index.\n")
 
 print("# Benchmarks\n")

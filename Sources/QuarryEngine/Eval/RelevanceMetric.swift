@@ -72,7 +72,9 @@ public enum RelevanceMetric: Hashable, Sendable, CustomStringConvertible {
         let head = String(parts[0])
         let suffix = parts.count == 2 ? "@" + parts[1] : ""
         let names = ["ndcg", "mrr", "recall", "p", "map"]
-        let suggestion = Suggest.nearest(to: head, in: names).map { $0 + ($0 == "map" ? "" : suffix) }
+        // A known name with a bad cutoff ("ndcg@0") gets no suggestion: it is not a typo.
+        let suggestion = Suggest.nearest(to: head, in: names)
+            .flatMap { $0 == head.lowercased() ? nil : $0 + ($0 == "map" ? "" : suffix) }
         throw .unknownMetric(name: text, suggestion: suggestion)
     }
 }
