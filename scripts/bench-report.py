@@ -146,8 +146,9 @@ if vd:
 vs = load("vectors-synth.json")
 if vs:
     print(f"## HNSW at scale: {vs['n']:,} synthetic vectors x {vs['d']}, {vs['queries']} queries\n")
-    print("../shared/peers/make_synth.py (seed 42): isotropic clusters, hard for a graph. Every system builds")
-    print("on one thread with M 16, ef_construction 200; recall@10 is against the exact top 10.\n")
+    print("../shared/peers/make_synth.py (seed 42): isotropic clusters, hard for a graph. M 16, ef_construction 200")
+    print("everywhere; builds on the threads the last table shows (peers.py --threads, which for faiss also sets")
+    print("OpenMP's threads during search); queries one at a time. Recall@10 is against the exact top 10.\n")
     ps = load("peers-synth.json")
     if ps:
         hnsw_against_peers(vs, ps)

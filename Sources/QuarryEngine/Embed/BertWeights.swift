@@ -69,7 +69,7 @@ final class Matrix: @unchecked Sendable {
             }
             column += out
         }
-        if PanelGemm.smallBatchRows > 0 {
+        if PanelGemm.smallBatchRows > 0, total % PanelGemm.width == 0 {
             m.panels = UnsafeRawPointer(PanelGemm.pack(m.p, rows: input, columns: total))
         }
         return m
