@@ -4,7 +4,8 @@
 # 1,000 queries; Quarry's HNSW beside hnswlib, faiss and usearch at M 16, ef_construction 200,
 # one after another, searched on one thread. Recall@10 is against the exact top 10.
 #
-# Costs on 2 cores: the generator ~26 min (once; SYNTH_DIR keeps it), each 1M build 15–30 min.
+# Costs on 2 cores: the generator ~26 min (once; SYNTH_DIR keeps it); 1M builds on one thread:
+# Quarry 25 min, hnswlib 27 min; on two threads faiss 11 min, usearch 28 min.
 #
 #   QUARRY_BIN=.build/release/quarry bash scripts/bench-synth.sh
 set -euo pipefail
@@ -29,7 +30,7 @@ echo "bench-synth: Quarry's HNSW" >&2
 "$Q" bench vectors --fbin "$DATA/corpus.fbin" --queries "$DATA/queries.fbin" --types hnsw --json > "$OUT/vectors-synth.json"
 # One peers.py run per peer (a partial run still leaves its results), merged into one file.
 # hnswlib builds on one thread as Quarry does; faiss and usearch on SYNTH_PEER_THREADS (default
-# 1: a 1M build on one thread takes them 30–40 min each here).
+# 1; BENCHMARKS.md's run used 2 to fit a session).
 for peer in hnswlib faiss-hnsw usearch; do
   threads=1
   [ "$peer" = hnswlib ] || threads="${SYNTH_PEER_THREADS:-1}"
