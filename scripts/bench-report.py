@@ -12,12 +12,16 @@ def load(name):
     p = os.path.join(out, name)
     return json.load(open(p)) if os.path.exists(p) else None
 
+def hnsw_peers(peers):
+    """The HNSW peers with dense results in a peers.py output."""
+    return [n for n in ["hnswlib", "faiss-hnsw", "usearch"] if ((peers or {}).get("peers", {}).get(n) or {}).get("dense")]
+
 def hnsw_against_peers(v, peers):
     ours = {int(r["search_params"].get("ef", 0)): r for r in v["results"] if r["index"] == "hnsw"}
     if not (peers and ours):
         return
     print("### HNSW (M=16, ef_construction=200) against the peers: QPS at each ef, one thread\n")
-    names = [n for n in ["hnswlib", "faiss-hnsw", "usearch"] if (peers.get("peers", {}).get(n) or {}).get("dense")]
+    names = hnsw_peers(peers)
     print("| ef | Quarry recall / QPS | " + " | ".join(f"{n} recall / QPS | Quarry ÷ {n}" for n in names) + " |")
     print("|---|---|" + "---|---|" * len(names))
     for ef, r in sorted(ours.items()):
@@ -42,7 +46,7 @@ def qps_at_recall(curve, recall):
 def hnsw_at_equal_recall(v, peers):
     """Each peer's sweep point beside Quarry's QPS at the same recall@10 (interpolated on Quarry's curve)."""
     ours = [(r["recall@10"], r["qps"]) for r in v["results"] if r["index"] == "hnsw"]
-    names = [n for n in ["hnswlib", "faiss-hnsw", "usearch"] if (peers.get("peers", {}).get(n) or {}).get("dense")]
+    names = hnsw_peers(peers)
     if not (ours and names):
         return
     print("### QPS at equal recall along the curve\n")
