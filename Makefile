@@ -3,7 +3,6 @@ SHELL := /bin/bash
 SWIFT ?= swift
 DB ?= quarry.db
 RELEASE_BIN := .build/release/quarry
-PEERS_DIR ?= ../shared/peers
 
 # Debian -dev packages the build links against, and tmux for the terminal end-to-end tests.
 DEB_PACKAGES := libsqlite3-dev libncursesw5-dev libreadline-dev libstemmer-dev libroaring-dev \

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The numpy reference of all-MiniLM-L6-v2 (../shared/fixtures/minilm/reference.py), timed the way
+"""The numpy reference of all-MiniLM-L6-v2 (Tests/Fixtures/minilm/reference.py), timed the way
 `quarry bench embed` times Quarry's embedder, so make bench can put them side by side.
 
   python3 scripts/bench-embed-reference.py --threads N --reference DIR --model DIR

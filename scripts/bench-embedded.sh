@@ -3,13 +3,14 @@
 # sample's 63,666 package descriptions, with 1,000 packages' one-line summaries as queries —
 # Quarry's HNSW beside hnswlib, faiss and usearch (M=16, ef_construction=200) in one run.
 # Embedding the corpus takes about 13 minutes on 2 cores; results go to bench-results/ and
-# BENCHMARKS.md is rewritten with them (beside what `make bench` left there).
+# BENCHMARKS.md is rewritten with them (beside what `make bench` left there). The peers run only
+# when PEERS_DIR names a peers harness (peers.py, setup.sh); without it, Quarry's figures alone.
 #
 #   QUARRY_BIN=.build/release/quarry bash scripts/bench-embedded.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Q="${QUARRY_BIN:-.build/release/quarry}"
-PEERS_DIR="${PEERS_DIR:-../shared/peers}"
+PEERS_DIR="${PEERS_DIR:-}"
 PEERS_PY="${PEERS_VENV:-${TMPDIR:-/tmp}/peers-venv}/bin/python"
 OUT=bench-results
 DATA="$OUT/debian-embedded"
@@ -29,11 +30,11 @@ fi
 
 echo "bench-embedded: Quarry's vector indexes" >&2
 "$Q" bench vectors --fbin "$DATA/corpus.fbin" --queries "$DATA/queries.fbin" --types flat,hnsw --json > "$OUT/vectors-debian.json"
-if [ -f "$PEERS_DIR/peers.py" ] && [ -x "$PEERS_PY" ]; then
+if [ -n "$PEERS_DIR" ] && [ -f "$PEERS_DIR/peers.py" ] && [ -x "$PEERS_PY" ]; then
   echo "bench-embedded: peers (hnswlib, faiss-hnsw, usearch)" >&2
   "$PEERS_PY" "$PEERS_DIR/peers.py" --dataset "$DATA" --out "$OUT/peers-debian.json" --only hnswlib,faiss-hnsw,usearch >&2
 else
-  echo "bench-embedded: peers skipped (run 'bash $PEERS_DIR/setup.sh' to create their venv)" >&2
+  echo "bench-embedded: peers not run (PEERS_DIR=${PEERS_DIR:-unset}: a peers harness with its venv runs them)" >&2
 fi
 machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $(swift --version 2>/dev/null | head -1)"
 python3 scripts/bench-report.py "$OUT" "$machine" > BENCHMARKS.md

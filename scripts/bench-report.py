@@ -101,6 +101,9 @@ if peers:
             ratio = tq["latency_ms"]["p50"] / p["p50_ms"] if tq and p.get("p50_ms") else None
             print(f"| {name} | bm25 | {p.get('ndcg@10', 0):.4f} | {p.get('recall@100', 0):.4f} |  | {p.get('p50_ms', 0):.3f} | {p.get('p95_ms', 0):.3f} | {p.get('qps', 0):.0f} |" + (f" Quarry p50 / {name} p50 = {ratio:.2f}" if ratio else ""))
 print("\nCommands: `quarry eval --collection scifact --mode bm25 --k1 1.2 --b 0.75 --json`, `--mode vector --ef 64`, `--mode hybrid --ef 64`; peers: `peers.py --only tantivy,bm25s,sqlite-fts5,hnswlib,faiss-hnsw,usearch`.\n")
+peers_note = os.path.join(out, "peers-note.txt")
+if not peers and os.path.exists(peers_note):
+    print(f"Peers {open(peers_note).read().strip()}: Quarry's columns only. `PEERS_DIR=path/to/harness make bench` runs them in the same run.\n")
 pl = load("planning.json")
 if pl:
     print("## Planning and EXPLAIN ANALYZE overhead (SciFact, 100 queries x 4 rounds)\n")
@@ -150,7 +153,7 @@ if vd:
 vs = load("vectors-synth.json")
 if vs:
     print(f"## HNSW at scale: {vs['n']:,} synthetic vectors x {vs['d']}, {vs['queries']} queries\n")
-    print("../shared/peers/make_synth.py (seed 42): isotropic clusters, hard for a graph. M 16, ef_construction 200")
+    print("The peers harness's make_synth.py (seed 42): isotropic clusters, hard for a graph. M 16, ef_construction 200")
     print("everywhere; builds on the threads the last table shows (peers.py --threads, which for faiss also sets")
     print("OpenMP's threads during search); queries one at a time. Recall@10 is against the exact top 10.\n")
     ps = load("peers-synth.json")
@@ -178,4 +181,4 @@ if e:
         ratio = f" · Quarry ÷ numpy: {mine['passages_per_s'] / r['passages_per_s']:.2f}x passages/s" if mine and r["passages_per_s"] else ""
         qratio = f", {q['p50_ms'] / r['short_query_p50_ms']:.2f}x query p50" if r["threads"] == 1 and r["short_query_p50_ms"] else ""
         print(f"| numpy reference ({r['numpy']}, float32): short queries, then {p['count']} passages of {r['passage_tokens']} tokens | 1, then 32 | {r['threads']} | {r['short_query_p50_ms']:.2f} | {r['short_query_p95_ms']:.2f} | | {r['passages_per_s']:.2f} passages/s{ratio}{qratio} |")
-    print("\nCommand: `quarry bench embed --db DB --collection scifact --json`; the reference: `scripts/bench-embed-reference.py --threads N` (../shared/fixtures/minilm/reference.py in numpy). The embeddings equal the reference model's within 1e-5 (tests against the golden outputs).\n")
+    print("\nCommand: `quarry bench embed --db DB --collection scifact --json`; the reference: `scripts/bench-embed-reference.py --threads N` (Tests/Fixtures/minilm/reference.py in numpy). The embeddings equal the reference model's within 1e-5 (tests against the golden outputs).\n")

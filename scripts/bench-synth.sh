@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench-synth: HNSW at scale — 1,000,000 synthetic 384-d vectors from the peers' own
-# generator (../shared/peers/make_synth.py, seed 42: isotropic clusters, hard for graphs) and
+# generator (make_synth.py of the harness PEERS_DIR names, seed 42: isotropic clusters, hard for graphs) and
 # 1,000 queries; Quarry's HNSW beside hnswlib, faiss and usearch at M 16, ef_construction 200,
 # one after another, searched on one thread. Recall@10 is against the exact top 10.
 #
@@ -11,12 +11,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Q="${QUARRY_BIN:-.build/release/quarry}"
-PEERS_DIR="${PEERS_DIR:-../shared/peers}"
+PEERS_DIR="${PEERS_DIR:-}"
 PEERS_PY="${PEERS_VENV:-${TMPDIR:-/tmp}/peers-venv}/bin/python"
 N="${SYNTH_N:-1000000}"
 OUT=bench-results
 DATA="${SYNTH_DIR:-$OUT/synth$((N / 1000))k}"
 mkdir -p "$OUT"
+if [ -z "$PEERS_DIR" ] || [ ! -f "$PEERS_DIR/make_synth.py" ]; then
+  echo "bench-synth: set PEERS_DIR to a peers harness (make_synth.py, peers.py, setup.sh): it makes the data" >&2
+  exit 1
+fi
 if [ ! -x "$PEERS_PY" ]; then
   echo "bench-synth: the peers' venv is missing (run 'bash $PEERS_DIR/setup.sh')" >&2
   exit 1

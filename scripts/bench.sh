@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # make bench: builds release in its own folder and runs Quarry's benchmarks, writing
 # BENCHMARKS.md (tables with medians) and bench-results/*.json (the raw numbers).
+#
+# Quarry's own figures need nothing beside the repository. The peers (tantivy, bm25s, SQLite
+# FTS5, hnswlib, faiss, usearch) run in the same run only when PEERS_DIR names a peers harness
+# (a folder with peers.py and setup.sh, whose venv is PEERS_VENV); without it the report has
+# Quarry's columns and says the peers were not run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRATCH=.build-bench
-PEERS_DIR="${PEERS_DIR:-../shared/peers}"
-# The peers read a plain BEIR folder: unpack the sample once.
-if [ ! -f Samples/scifact-peers/corpus.jsonl ]; then
+PEERS_DIR="${PEERS_DIR:-}"
+PEERS_PY="${PEERS_VENV:-${TMPDIR:-/tmp}/peers-venv}/bin/python"
+# The peers read a plain BEIR folder: unpack the sample once (only when they will run).
+if [ -n "$PEERS_DIR" ] && [ ! -f Samples/scifact-peers/corpus.jsonl ]; then
   mkdir -p Samples/scifact-peers/qrels
   gzip -dc Samples/scifact/corpus.jsonl.gz > Samples/scifact-peers/corpus.jsonl
   gzip -dc Samples/scifact/queries.jsonl.gz > Samples/scifact-peers/queries.jsonl
@@ -52,8 +58,9 @@ echo "bench: vector indexes on SciFact vectors" >&2
 echo "bench: embedder (all-MiniLM-L6-v2)" >&2
 "$Q" bench embed --db "$DB" --collection scifact --json > "$OUT/embed.json" || { echo "bench: embedder skipped (make model fetches the weights)" >&2; rm -f "$OUT/embed.json"; }
 
-# The numpy reference of the model, timed the same way, where numpy and the fixtures are present.
-REFERENCE_DIR="${REFERENCE_DIR:-$PEERS_DIR/../fixtures/minilm}"
+# The numpy reference of the model (the one that made the test fixtures), timed the same way,
+# where numpy is present.
+REFERENCE_DIR="${REFERENCE_DIR:-Tests/Fixtures/minilm}"
 MODEL_DIR="${QUARRY_MODEL_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/quarry/all-MiniLM-L6-v2}"
 NUMPY_PY=""
 for py in "${PEERS_VENV:-${TMPDIR:-/tmp}/peers-venv}/bin/python" python3; do
@@ -68,14 +75,18 @@ if [ -f "$OUT/embed.json" ] && [ -n "$NUMPY_PY" ] && [ -f "$REFERENCE_DIR/refere
   done
 fi
 
-# Peers on the same data in the same run, where the harness and its venv are present.
-PEERS_PY="${PEERS_VENV:-${TMPDIR:-/tmp}/peers-venv}/bin/python"
-if [ -f "$PEERS_DIR/peers.py" ] && [ -x "$PEERS_PY" ]; then
+# Peers on the same data in the same run, where a harness and its venv are present.
+rm -f "$OUT/peers.json" "$OUT/peers-note.txt"
+if [ -z "$PEERS_DIR" ]; then
+  echo "bench: peers not run (set PEERS_DIR to a peers harness to run them beside Quarry)" >&2
+  echo "not run: PEERS_DIR names no peers harness" > "$OUT/peers-note.txt"
+elif [ -f "$PEERS_DIR/peers.py" ] && [ -x "$PEERS_PY" ]; then
   echo "bench: peers (tantivy, bm25s, sqlite-fts5, hnswlib, faiss-hnsw, usearch)" >&2
   "$PEERS_PY" "$PEERS_DIR/peers.py" --dataset Samples/scifact-peers --out "$OUT/peers.json" \
       --only tantivy,bm25s,sqlite-fts5,hnswlib,faiss-hnsw,usearch --k 10 >&2 || true
 else
   echo "bench: peers skipped (run 'bash $PEERS_DIR/setup.sh' to create their venv)" >&2
+  echo "not run: no peers.py in PEERS_DIR, or its venv is missing" > "$OUT/peers-note.txt"
 fi
 
 echo "$machine" > "$OUT/machine.txt"

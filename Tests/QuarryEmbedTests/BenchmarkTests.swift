@@ -2,9 +2,7 @@ import Foundation
 import Testing
 @testable import QuarryEmbed
 
-/// The benchmark's own logic (not its speed). The full measurement runs only when asked:
-/// `QUARRY_EMBED_BENCH=1 swift test -c release --filter EmbedBenchmarkRun` writes its JSON report
-/// to the file named by QUARRY_EMBED_BENCH_OUT (default: embed-bench.json in the temp folder).
+/// The benchmark's own logic (not its speed); the measurement is `quarry bench embed`.
 @Suite struct BenchmarkTests {
     @Test func syntheticPassagesHaveExactlyTheAskedTokens() {
         guard let embedder = requireEmbedder() else { return }
@@ -30,25 +28,5 @@ import Testing
         #expect(r.corpus?.documents == 2)
         #expect(r.json["model"] == "all-MiniLM-L6-v2")
         #expect(r.json["passages"]?["tokens"] == 40)
-    }
-}
-
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["QUARRY_EMBED_BENCH"] != nil))
-struct EmbedBenchmarkRun {
-    @Test func measure() throws {
-        guard let embedder = requireEmbedder() else { return }
-        var corpus: [String]?
-        if ProcessInfo.processInfo.environment["QUARRY_EMBED_BENCH_CORPUS"] != nil {
-            let lines = try String(contentsOfFile: sharedFolder + "/datasets/scifact/corpus.jsonl", encoding: .utf8)
-                .split(separator: "\n")
-            corpus = try lines.map {
-                let doc = try JSONParser.parse(String($0))
-                return (doc["title"]?.stringValue ?? "") + " " + (doc["text"]?.stringValue ?? "")
-            }
-        }
-        let report = embedder.benchmark(corpus: corpus)
-        let out = ProcessInfo.processInfo.environment["QUARRY_EMBED_BENCH_OUT"]
-            ?? NSTemporaryDirectory() + "/embed-bench.json"
-        try report.json.prettyJSONText.write(toFile: out, atomically: true, encoding: .utf8)
     }
 }

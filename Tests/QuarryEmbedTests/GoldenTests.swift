@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import QuarryEmbed
 
-/// The fixtures of ../shared/fixtures/minilm: token ids and embeddings of sentence-transformers.
+/// The fixtures of Tests/Fixtures/minilm: token ids and embeddings of sentence-transformers.
 @Suite struct GoldenTests {
     @Test func tokenIDsMatchTheOfficialTokenizer() throws {
         guard let embedder = requireEmbedder() else { return }

@@ -10,8 +10,8 @@ let packageRoot: String = {
     return url.path
 }()
 
-/// Shared read-only data beside the repository.
-let sharedFolder = packageRoot + "/../shared"
+/// The golden outputs of the reference implementation (Tests/Fixtures/minilm, see its README).
+let goldenFile = packageRoot + "/Tests/Fixtures/minilm/minilm-golden.jsonl"
 
 /// The model, loaded once for the whole test process from the same place as `make model` puts
 /// it. Missing or damaged, it is an error whose text says to run `make model`.
@@ -37,9 +37,9 @@ struct GoldenCase {
     var embedding: [Float]
 }
 
-/// ../shared/fixtures/minilm/minilm-golden.jsonl, one case a line.
+/// Tests/Fixtures/minilm/minilm-golden.jsonl, one case a line.
 func goldenCases() throws -> [GoldenCase] {
-    let text = try String(contentsOfFile: sharedFolder + "/fixtures/minilm/minilm-golden.jsonl", encoding: .utf8)
+    let text = try String(contentsOfFile: goldenFile, encoding: .utf8)
     return try text.split(separator: "\n").map { line in
         let v = try JSONParser.parse(String(line))
         guard case let .array(ids)? = v["input_ids"], case let .array(toks)? = v["tokens"],

@@ -4,7 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Paths of the shared read-only data, found beside the package root (`../shared`).
+/// Paths of the reference data under Tests/Fixtures (see its README).
 enum Fixtures {
     /// The package root: three levels up from Tests/QuarryEvalTests/Fixtures.swift.
     static let packageRoot: String = {
@@ -13,7 +13,7 @@ enum Fixtures {
         return parts.joined(separator: "/")
     }()
 
-    static let trecEval = packageRoot + "/../shared/fixtures/trec-eval"
+    static let trecEval = packageRoot + "/Tests/Fixtures/trec-eval"
 
     static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 }

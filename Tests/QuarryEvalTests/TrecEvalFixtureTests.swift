@@ -2,7 +2,7 @@ import Testing
 import QuarryBase
 @testable import QuarryEval
 
-/// Every metric against the values trec_eval (through pytrec_eval) computed on the shared fixtures.
+/// Every metric against the values trec_eval (through pytrec_eval) computed on Tests/Fixtures/trec-eval.
 @Suite struct TrecEvalFixtureTests {
     static let cases = ["scifact-binary", "scifact-ties", "graded"]
     static let metrics: [(String, RelevanceMetric)] = [

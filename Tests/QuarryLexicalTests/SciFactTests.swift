@@ -4,12 +4,28 @@ import QuarryText
 import Testing
 @testable import QuarryLexical
 
-/// The shared datasets sit beside the package: ../shared from the package root.
-let sharedRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
+/// The SciFact sample of the repository (what `make run` opens), three levels above this file.
+let sampleFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Samples/scifact")
 
+/// The lines of a file; a `.gz` file is decompressed by the system's `gzip` (this target links
+/// no zlib: the engine reads gzip in its storage layer).
 func readLines(_ url: URL) -> [String]? {
-    guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+    let data: Data
+    if url.pathExtension == "gz" {
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gzip.arguments = ["gzip", "-dc", url.path]
+        let out = Pipe()
+        gzip.standardOutput = out
+        guard (try? gzip.run()) != nil else { return nil }
+        data = out.fileHandleForReading.readDataToEndOfFile()
+        gzip.waitUntilExit()
+        guard gzip.terminationStatus == 0 else { return nil }
+    } else {
+        guard let d = FileManager.default.contents(atPath: url.path) else { return nil }
+        data = d
+    }
     return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
 }
 
@@ -32,9 +48,9 @@ struct SciFact {
     var buildSeconds: Double
 
     static func load() throws -> SciFact? {
-        let dir = sharedRoot.appendingPathComponent("datasets/scifact")
-        guard let corpus = readLines(dir.appendingPathComponent("corpus.jsonl")),
-              let queryLines = readLines(dir.appendingPathComponent("queries.jsonl")),
+        let dir = sampleFolder
+        guard let corpus = readLines(dir.appendingPathComponent("corpus.jsonl.gz")),
+              let queryLines = readLines(dir.appendingPathComponent("queries.jsonl.gz")),
               let qrelLines = readLines(dir.appendingPathComponent("qrels/test.tsv")) else { return nil }
         var ids: [String] = []
         var docs: [(ordinal: UInt32, fields: [String?])] = []
@@ -87,7 +103,7 @@ let isReleaseBuild = true
 @Test(.enabled(if: isReleaseBuild, "SciFact runs in release builds"))
 func sciFactNDCG() throws {
     guard let s = try SciFact.load() else {
-        Issue.record("SciFact not found under \(sharedRoot.path)")
+        Issue.record("SciFact not found under \(sampleFolder.path)")
         return
     }
     #expect(s.queries.count == 300)

@@ -30,6 +30,6 @@ func rows(_ data: [Float], d: Int, _ range: Range<Int>) -> [[Float]] {
     range.map { Array(data[$0 * d..<($0 + 1) * d]) }
 }
 
-/// The package root (three levels up from this file), for ../shared data.
+/// The package root (three levels up from this file) and its SciFact sample's vectors.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-let scifactDir = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets/scifact")
+let scifactDir = packageRoot.appendingPathComponent("Samples/scifact")
