@@ -4,9 +4,11 @@
 //
 // The engine is a set of library targets under Sources/QuarryEngine/, one per concept, so the
 // compiler enforces the one-way dependency of DESIGN.md:
-//   quarry → QuarryREPL / QuarryTUI → QuarryEngine (Query) → Lexical / Vector / Filter / Embed / Eval
-//   → Text / Storage.
-// Every C library sits behind a thin system-library target (module map + shim.h).
+//   quarry → QuarryREPL / QuarryTUI → QuarryConsole → QuarryEngine (Query) → Lexical / Vector /
+//   Filter / Embed / Eval → Text / Storage → Base.
+// The front ends reach the data only through QuarryEngine's workbench (storage is not
+// re-exported). Every C library sits behind a thin system-library target (module map + shim.h).
+// ARCHITECTURE.md draws the targets and what each owns.
 import Foundation
 import PackageDescription
 
@@ -105,13 +107,15 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]),
 
-        // MARK: - Terminal
-        .target(name: "QuarryREPL", dependencies: ["QuarryEngine", "CReadline"]),
-        .target(name: "QuarryTUI", dependencies: ["QuarryEngine", "CNcursesw"]),
+        // MARK: - Front ends
+        // Terminal-neutral text: tables, display width, styles, progress bars, result rendering.
+        .target(name: "QuarryConsole", dependencies: ["QuarryEngine"]),
+        .target(name: "QuarryREPL", dependencies: ["QuarryEngine", "QuarryConsole", "CReadline"]),
+        .target(name: "QuarryTUI", dependencies: ["QuarryEngine", "QuarryConsole", "CNcursesw"]),
         .executableTarget(
             name: "quarry",
             dependencies: [
-                "QuarryEngine", "QuarryREPL", "QuarryTUI", "QuarryMilvus",
+                "QuarryEngine", "QuarryConsole", "QuarryREPL", "QuarryTUI", "QuarryMilvus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -127,9 +131,10 @@ let package = Package(
         .testTarget(name: "QuarryEmbedTests", dependencies: ["QuarryEmbed"]),
         .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval"]),
         .testTarget(name: "QuarryEngineTests", dependencies: ["QuarryEngine"]),
-        .testTarget(name: "QuarryREPLTests", dependencies: ["QuarryREPL"]),
-        .testTarget(name: "QuarryTUITests", dependencies: ["QuarryTUI", "QuarryEngine"]),
+        .testTarget(name: "QuarryConsoleTests", dependencies: ["QuarryConsole", "QuarryEngine"]),
+        .testTarget(name: "QuarryREPLTests", dependencies: ["QuarryREPL", "QuarryConsole"]),
+        .testTarget(name: "QuarryTUITests", dependencies: ["QuarryTUI", "QuarryConsole", "QuarryEngine", "CNcursesw"]),
         .testTarget(name: "QuarryMilvusTests", dependencies: ["QuarryMilvus", "QuarryEngine", "QuarryFilter"]),
-        .testTarget(name: "QuarryEndToEndTests", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "QuarryEndToEndTests", dependencies: ["QuarryConsole", "QuarryBase", "QuarryVector", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

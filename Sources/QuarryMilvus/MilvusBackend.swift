@@ -72,24 +72,24 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
             hits.append(ResultHit(id: id, ordinal: map[id] ?? UInt32.max, rank: i + 1 - s.offset, score: Double(score), branches: branches, fusion: nil))
         }
         if hits.count > s.limit { hits.removeLast(hits.count - s.limit) }
-        var recall: [String: Double] = [:]
+        var recall: [String: PlanRecall] = [:]
         var root = p.root(executed: (clientMs, ids.count))
         if negatedBM25 { root.children[0].detail("Scores", "the server reports BM25 as negative distances; shown as positive scores") }
         // EXPLAIN ANALYZE of a dense search: recall against the embedded engine's exact answer.
-        if analyze, s.match == nil, var near = s.near, workbench.setting("recall", in: s) == .bool(true) {
+        if analyze, s.match == nil, var near = s.near, workbench.settings.flag("recall", s.with) {
             near.index = "flat"
             var exact = s
             exact.near = near
             let t0 = DispatchTime.now().uptimeNanoseconds
             if let e = try? workbench.search(exact) {
-                let want = e.hits.map(\.id)
-                let got = Set(hits.map(\.id))
-                let r = want.isEmpty ? 1 : Double(want.filter(got.contains).count) / Double(want.count)
+                let want = e.hits.map(\.ordinal)
+                let r = PlanRecall(k: s.limit, value: Measures.exactRecall(returned: hits.map(\.ordinal), exact: want, k: s.limit),
+                                   oracle: "embedded FLAT", exactMs: Self.ms(since: t0), exact: want)
                 recall["vector"] = r
-                root.children[0].detail("Recall@\(s.limit) vs exact", String(format: "%.2f (embedded FLAT: %.3f ms)", r, Self.ms(since: t0)))
+                root.children[0].record(r)
             }
         }
-        return SearchResult(statement: s, plan: root, hits: hits, planningMs: planningMs, executionMs: clientMs, recall: recall)
+        return SearchResult(statement: s, plan: root, hits: hits, planningMs: planningMs, executionMs: clientMs, exactRecall: recall)
     }
 
     // MARK: - Statement → request
@@ -143,7 +143,7 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
         }
         let k = s.limit + s.offset
         let hybrid = s.match != nil && s.near != nil
-        let window = hybrid ? max(Int(workbench.setting("window", in: s)?.doubleValue ?? 100), k) : k
+        let window = hybrid ? max(Int(workbench.settings.number("window", s.with)), k) : k
 
         var subs: [(request: Milvus_Proto_Milvus_SearchRequest, node: PlanNode, branch: String)] = []
         if let m = s.match {
@@ -171,7 +171,7 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
         if let near = s.near, let nq = nearQuery {
             let field = nq.field, vector = nq.vector
             let index = remote.indexes[field.name]
-            let ef = max(Int(near.params["ef"]?.doubleValue ?? workbench.setting("ef", in: s)?.doubleValue ?? 64), window)
+            let ef = max(Int(near.params["ef"]?.doubleValue ?? workbench.settings.number("ef", s.with)), window)
             let metric = index?.metric.nonEmpty ?? MilvusLayout.metricName(field.metric)
             var params: [JSONMember] = []
             if index?.type.uppercased() ?? "HNSW" == "HNSW" { params.append(JSONMember("ef", .int(Int64(ef)))) }
@@ -197,7 +197,7 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
             node.children = [only.node]
             return Prepared(request: .single(only.request, branch: only.branch), limitTitle: limitTitle, limit: s.limit, node: node)
         }
-        let spec = s.fusion ?? .rrf(k: workbench.setting("rrf_k", in: s)?.doubleValue ?? 60)
+        let spec = s.fusion ?? .rrf(k: workbench.settings.number("rrf_k", s.with))
         var rank: [Milvus_Proto_Common_KeyValuePair]
         let rankerText: String
         switch spec {

@@ -47,10 +47,10 @@ public struct PushReport: Sendable {
 
 extension MilvusClient {
     /// Pushes a collection; `progress(done, total)` is called after each batch.
-    public func push(_ request: PushRequest, from database: QuarryDatabase,
+    public func push(_ request: PushRequest, from workbench: Workbench,
                      progress: (Int, Int) -> Void = { _, _ in }) throws -> PushReport {
         let started = Date()
-        let local = try database.collection(named: request.collection)
+        let local = try workbench.schema(request.collection)
         let name = request.remoteName ?? request.collection
         guard MilvusLayout.isMilvusName(name) else {
             throw MilvusError.badData("'\(name)' is not a valid Milvus collection name (letters, digits and _, not starting with a digit); choose one with --as")
@@ -61,11 +61,11 @@ extension MilvusClient {
         var notes: [String] = []
 
         // What to send: every live record, and each vector field's vectors by ordinal.
-        let records = try database.records(collection: request.collection)
+        let records = try workbench.records(collection: request.collection)
         guard !records.isEmpty else { throw MilvusError.badData("collection '\(request.collection)' is empty; nothing to push") }
         var vectors: [(field: VectorFieldSchema, byOrdinal: [UInt32: Int], flat: [Float])] = []
         for v in local.vectorFields {
-            let (ordinals, flat, _) = try database.vectors(collection: request.collection, field: v.name)
+            let (ordinals, flat, _) = try workbench.storedVectors(collection: request.collection, field: v.name)
             var byOrdinal: [UInt32: Int] = [:]
             for (i, o) in ordinals.enumerated() { byOrdinal[o] = i }
             if let missing = records.first(where: { byOrdinal[$0.ordinal] == nil }) {
@@ -78,7 +78,7 @@ extension MilvusClient {
         }
 
         // Indexes: BM25 as Milvus's sparse inverted index; HNSW with the local index's parameters.
-        let localIndexes = try database.indexes(collection: request.collection)
+        let localIndexes = try workbench.indexes(collection: request.collection)
         var indexSpecs: [(field: String, type: String, metric: String, params: [(String, JSONValue)])] = [
             (MilvusLayout.sparseField, "SPARSE_INVERTED_INDEX", "BM25",
              [("bm25_k1", .double(request.k1)), ("bm25_b", .double(request.b))]),

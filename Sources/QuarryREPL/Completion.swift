@@ -1,4 +1,5 @@
 import Foundation
+import QuarryConsole
 import QuarryEngine
 
 /// A completion candidate: the text inserted and a note shown beside it when candidates are
@@ -33,14 +34,12 @@ public struct Completer {
     public let source: CompletionSource
     public init(source: CompletionSource) { self.source = source }
 
-    static let statementKeywords = ["SEARCH", "EXPLAIN", "COMPARE", "SET", "RESET", "SHOW"]
-    static let clauseKeywords = ["MATCH", "NEAR", "WHERE", "FUSE", "LIMIT", "OFFSET", "WITH"]
-    static let filterKeywords = ["AND", "OR", "NOT", "IN", "LIKE", "BETWEEN", "IS", "NULL", "TRUE", "FALSE"]
-    /// The filter language's functions (as `FilterFunction` in QuarryFilter).
-    public static let filterFunctions = ["json_contains", "json_contains_any", "json_contains_all", "array_contains",
-                                         "array_contains_any", "array_contains_all", "array_length", "exists"]
-    static let indexTypes = ["hnsw", "flat", "ivf_flat", "ivf_sq8", "ivf_rabitq"]
-    static let fusions = ["rrf", "weighted"]
+    static let statementKeywords = Vocabulary.statementKeywords
+    static let clauseKeywords = Vocabulary.clauseKeywords
+    static let filterKeywords = Vocabulary.filterKeywords
+    public static let filterFunctions = Vocabulary.filterFunctions
+    static let indexTypes = Vocabulary.indexTypes
+    static let fusions = Vocabulary.fusions
 
     /// Candidates for `word`, the word under the cursor, given `line`, the text before the cursor
     /// (ending with `word`).
@@ -67,7 +66,7 @@ public struct Completer {
             return position == 0 ? FileCompletion.candidates(for: word) : []
         case ".mode": return position == 0 ? pick(REPL.Mode.allCases.map(\.rawValue)) : []
         case ".explain", ".timer": return position == 0 ? pick(["on", "off"]) : []
-        case ".set", ".show": return position == 0 ? pick(Settings.definitions.map(\.name)) : []
+        case ".set", ".show": return position == 0 ? pick(Parameters.settings.map(\.name)) : []
         case ".help": return position == 0 ? pick(REPL.dotCommands.map(\.name)) : []
         case ".tutorial": return position == 0 ? pick(Tutorial.chapters().map { String($0.number) }) : []
         case ".schema", ".eval", ".sweep", ".index", ".runs":
@@ -82,8 +81,10 @@ public struct Completer {
                 default: return pick(["--text", "--vector", "--type", "--json-path", "--analyzer", "--M", "--ef-construction", "--nlist"])
                 }
             }
-            if name == ".eval" { return pick(EvalRequest.Mode.allCases.map(\.rawValue) + ["k1=", "b=", "ef=", "split=", "fields="]) }
-            if name == ".sweep" { return position == 1 ? pick(["ef", "k1", "b", "nprobe"]) : [] }
+            if name == ".eval" {
+                return pick(EvalRequest.Mode.allCases.map(\.rawValue) + (Parameters.all.map(\.name).filter { $0 != "mode" } + EvalRequest.options).map { $0 + "=" })
+            }
+            if name == ".sweep" { return position == 1 ? pick(Parameters.sweepable.map(\.name)) : [] }
             return []
         default: return []
         }
@@ -134,10 +135,10 @@ public struct Completer {
         case "ANALYZE": return keywords(["SEARCH"])
         case "SEARCH": return names(source.collectionNames(), note: "collection")
         case "SET", "SHOW", "RESET":
-            if current.count == 1 { return names(Settings.definitions.map(\.name), note: "setting") + keywords(lastWord == "SET" ? [] : ["ALL"]) }
+            if current.count == 1 { return names(Parameters.settings.map(\.name), note: "setting") + keywords(lastWord == "SET" ? [] : ["ALL"]) }
         case "USING": return names(Self.indexTypes)
         case "FUSE": return names(Self.fusions)
-        case "NORMALIZE": return names(Normalization.allCases.map(\.rawValue))
+        case "NORMALIZE": return names(Vocabulary.normalizations)
         default: break
         }
         if current.first == .symbol("(") || upper.first == "COMPARE", upper.last == "COMPARE" || last == .symbol("(") {

@@ -1,4 +1,5 @@
 import Foundation
+import QuarryConsole
 import QuarryEngine
 
 /// `.connect milvus://HOST:PORT` sends the session's SEARCH statements to another engine;

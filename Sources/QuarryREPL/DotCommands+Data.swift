@@ -1,4 +1,5 @@
 import Foundation
+import QuarryConsole
 import QuarryEngine
 
 /// The dot-commands that change or measure the data: `.import`, `.index`, `.eval`, `.sweep`, `.runs`.
@@ -14,7 +15,7 @@ extension REPL {
         guard let outcome = cancellable({ (stop: StopFlag) in Result { try body(stop) } }) else { return false }
         switch outcome {
         case let .success(text): output.line(text); return true
-        case let .failure(error): output.error(Self.describe(error)); return false
+        case let .failure(error): output.error(ErrorText.describe(error)); return false
         }
     }
 
@@ -27,11 +28,10 @@ extension REPL {
         options.idField = named["id-field"]
         options.textFields = named["text-fields"].map { $0.split(separator: ",").map(String.init) }
         if let m = named["vector-model"] { options.vectorModel = m }
-        let database = workbench.database
-        // The workbench's cached ids, rows and indexes predate the new records.
-        defer { catalog.invalidate(); workbench.invalidate() }
+        let workbench = self.workbench
+        defer { catalog.invalidate() }
         return report {
-            let s = try Importer(database: database, options: options).run()
+            let s = try workbench.importRecords(options)
             var text = "imported \(Human.count(s.records)) records into '\(options.collection)' (\(s.format)) in \(Human.seconds(s.seconds))"
             if s.queries > 0 { text += "; \(Human.count(s.queries)) queries" }
             if !s.qrels.isEmpty { text += "; qrels " + s.qrels.sorted { $0.key < $1.key }.map { "\($0.key) \(Human.count($0.value))" }.joined(separator: ", ") }
@@ -67,100 +67,67 @@ extension REPL {
         }
     }
 
-    /// An evaluation request from `.eval` words: `COLLECTION [mode] [name=value …]`.
+    /// An evaluation request from `.eval` words: `COLLECTION [mode] [name=value …]`, each name a
+    /// parameter of the registry or an evaluation option (split, fields, statement, warmup).
     static func evalRequest(_ args: [String]) throws -> EvalRequest {
         let (positional, named) = options(args)
         guard let collection = positional.first else { throw EngineError.badParameter("usage: .eval COLLECTION [bm25|vector|hybrid] [k1=… b=… ef=… split=…]") }
         var r = EvalRequest(collection: collection)
-        if positional.count > 1 {
-            guard let m = EvalRequest.Mode(rawValue: positional[1].lowercased()) else {
-                throw EngineError.badParameter("unknown mode '\(positional[1])' (expected bm25, vector or hybrid)")
-            }
-            r.mode = m
-        }
-        for (key, value) in named.sorted(by: { $0.key < $1.key }) {
-            func number() throws -> Double {
-                guard let d = Double(value) else { throw EngineError.badParameter("\(key) takes a number, not '\(value)'") }
-                return d
-            }
-            switch key {
-            case "k1": r.lexical.k1 = Float(try number())
-            case "b": r.lexical.b = Float(try number())
-            case "ef": r.ef = Int(try number())
-            case "nprobe": r.nprobe = Int(try number())
-            case "k": r.k = Int(try number())
-            case "split": r.split = value
-            case "fields": r.lexical.fields = value
-            case "algorithm": r.lexical.algorithm = value
-            case "statement": r.statement = value
-            case "warmup": r.warmup = Int(try number())
-            default:
-                let known = ["k1", "b", "ef", "nprobe", "k", "split", "fields", "algorithm", "statement", "warmup"]
-                throw EngineError.badParameter("unknown eval parameter '\(key)'" + (Suggest.nearest(to: key, in: known).map { "; did you mean '\($0)'?" } ?? ""))
-            }
-        }
+        if positional.count > 1 { try r.set("mode", text: positional[1]) }
+        for (key, value) in named.sorted(by: { $0.key < $1.key }) { try r.set(key, text: value) }
         return r
     }
 
+    /// The metric rows of `.eval`: relevance, recall against exact, p50 latency and QPS.
     static func metricRows(_ report: EvalReport) -> [[String]] {
-        func f(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "—" }
-        let s = report.summary
-        var rows = [["nDCG@10", f(s.ndcg10)], ["MRR@10", f(s.mrr10)], ["Recall@100", f(s.recall100)], ["P@10", f(s.p10)], ["MAP", f(s.map)]]
-        if let r = report.recallExact { rows.append(["recall@10 vs exact", f(r)]) }
-        if let l = s.latency { rows.append(["latency p50 ms", String(format: "%.3f", l.p50Ms)]); rows.append(["QPS (1 thread)", String(format: "%.0f", l.qps)]) }
+        var rows = Render.evalRows(report)
+        if let l = report.summary.latency { rows.append(["latency p50 ms", String(format: "%.3f", l.p50Ms)]); rows.append(["QPS (1 thread)", String(format: "%.0f", l.qps)]) }
         return rows
     }
 
     func dotEval(_ args: [String]) -> Bool {
         let request: EvalRequest
-        do { request = try Self.evalRequest(args) } catch { output.error(Self.describe(error)); return false }
+        do { request = try Self.evalRequest(args) } catch { output.error(ErrorText.describe(error)); return false }
         let workbench = self.workbench
         let width = output.width, color = output.color
         return report { (stop: StopFlag) in
             var request = request
             request.isCancelled = { stop.isSet }
             let report = try workbench.evaluate(request)
-            var text = "\(request.collection) · \(request.statement ?? request.mode.rawValue) · split \(request.split) · \(report.summary.queries) queries\n"
+            var text = "\(request.collection) · \(request.statement ?? (request.mode ?? .bm25).rawValue) · split \(request.split) · \(report.summary.queries) queries\n"
             text += TextTable(columns: [.init("metric"), .init("value", alignRight: true)], rows: Self.metricRows(report)).render(width: width, color: color)
             if let id = report.runID { text += "\nstored as run \(id)" }
             return text
         }
     }
 
-    /// `.sweep COLLECTION PARAM V,V,…`: one evaluation per value (no warm-up after the first).
+    /// `.sweep COLLECTION PARAM V,V,…`: one evaluation per value (no warm-up after the first),
+    /// through the engine's sweep; the mode is what the parameter implies unless `mode=` names one.
     func dotSweep(_ args: [String]) -> Bool {
         let (positional, named) = Self.options(args)
         let usage = "usage: .sweep COLLECTION PARAM V,V,… [mode=… split=…] (PARAM: \(Self.sweepable.joined(separator: ", ")))"
         guard positional.count == 3 else { output.error(usage); return false }
         let (collection, parameter) = (positional[0], positional[1])
         let values = positional[2].split(separator: ",").map(String.init)
-        guard Self.sweepable.contains(parameter) else {
-            output.error("cannot sweep '\(parameter)'" + (Suggest.nearest(to: parameter, in: Self.sweepable).map { "; did you mean \($0)?" } ?? "")
-                         + " (\(Self.sweepable.joined(separator: ", ")))")
-            return false
-        }
-        guard !values.isEmpty, values.allSatisfy({ Double($0) != nil }) else { output.error("sweep values must be numbers: \(positional[2])"); return false }
-        let mode = named["mode"] ?? (["ef", "nprobe", "refine_k"].contains(parameter) ? "vector" : ["rrf_k", "weight"].contains(parameter) ? "hybrid" : "bm25")
-        var base = [collection, mode]
-        for (k, v) in named where k != "mode" { base.append("\(k)=\(v)") }
-        let baseRequest: EvalRequest
+        var grid = SweepGrid()
+        let base: EvalRequest
         do {
-            baseRequest = try Self.evalRequest(base)
-            for v in values { _ = try Workbench.applying(SweepSetting([.init(name: parameter, value: ParameterValue(parsing: v))]), to: baseRequest) }
-        } catch { output.error(Self.describe(error)); return false }
+            try grid.add(parameter, values.map { ParameterValue(parsing: $0) })
+            var words = [collection]
+            for (k, v) in named { words.append("\(k)=\(v)") }
+            base = try Self.evalRequest(words)
+            for s in grid.settings { _ = try Workbench.applying(s, to: base) }
+        } catch { output.error(ErrorText.describe(error)); return false }
+        let mode = Workbench.sweepMode(base, grid: grid).mode
         let workbench = self.workbench
         let width = output.width, color = output.color
         return report { (stop: StopFlag) in
-            var rows: [[String]] = []
-            for (i, value) in values.enumerated() {
-                if stop.isSet { throw EngineError.cancelled }
-                var request = try Workbench.applying(SweepSetting([.init(name: parameter, value: ParameterValue(parsing: value))]), to: baseRequest)
-                if i > 0 { request.warmup = 0 }
-                request.isCancelled = { stop.isSet }
-                let r = try workbench.evaluate(request)
-                func f(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "—" }
-                rows.append([value, f(r.summary.ndcg10), f(r.summary.mrr10), f(r.summary.recall100), f(r.recallExact),
-                             r.summary.latency.map { String(format: "%.3f", $0.p50Ms) } ?? "—", r.runID.map(String.init) ?? ""])
+            var request = base
+            request.isCancelled = { stop.isSet }
+            let sweep = try workbench.sweep(request, grid: grid)
+            let rows = zip(values, sweep).map { value, r -> [String] in
+                [value, NumberText.metric(r.metrics["ndcg@10"]), NumberText.metric(r.metrics["mrr@10"]), NumberText.metric(r.metrics["recall@100"]),
+                 NumberText.metric(r.metrics["recall@10"]), r.p50Ms.isNaN ? "—" : String(format: "%.3f", r.p50Ms), r.runID.map(String.init) ?? ""]
             }
             return "\(collection) · \(mode) · sweep of \(parameter)\n" + TextTable(columns: [
                 .init(parameter, alignRight: true), .init("nDCG@10", alignRight: true), .init("MRR@10", alignRight: true),
@@ -169,15 +136,15 @@ extension REPL {
         }
     }
 
-    /// The numeric parameters `.sweep` varies (`quarry sweep` also takes mode and algorithm).
-    static let sweepable = ["ef", "nprobe", "refine_k", "k1", "b", "rrf_k", "weight"]
+    /// The parameters `.sweep` varies (the registry's sweepable ones).
+    static var sweepable: [String] { Parameters.sweepable.map(\.name) }
 
     /// The runs table (the database's `runs()`), optionally of one collection.
     func dotRuns(_ args: [String]) -> Bool {
         let workbench = self.workbench
         let width = output.width, color = output.color
         return report {
-            let runs = try workbench.database.runs().filter { r in args.first.map { $0 == r.collection } ?? true }
+            let runs = try workbench.runs().filter { r in args.first.map { $0 == r.collection } ?? true }
             if runs.isEmpty { return "no runs yet; .eval stores one" }
             let rows = runs.map { r -> [String] in
                 func metric(_ key: String) -> String {

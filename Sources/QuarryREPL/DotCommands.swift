@@ -1,4 +1,5 @@
 import Foundation
+import QuarryConsole
 import QuarryEngine
 
 /// The dot-commands, one function each, in one help table (as sqlite3's shell).
@@ -25,7 +26,7 @@ extension REPL {
         DotCommand(name: ".mode", arguments: "table|json|csv|line", help: "How results are printed", run: { $0.dotMode($1) }),
         DotCommand(name: ".eval", arguments: "COLLECTION [bm25|vector|hybrid] [k1=… b=… ef=… split=… fields=…]",
                    help: "Score the query set against its qrels; stores a run", run: { $0.dotEval($1) }),
-        DotCommand(name: ".sweep", arguments: "COLLECTION ef|nprobe|refine_k|k1|b|rrf_k|weight V,V,… [mode=… split=…]",
+        DotCommand(name: ".sweep", arguments: "COLLECTION \(REPL.numericSweepable.joined(separator: "|")) V,V,… [mode=… split=…]",
                    help: "Evaluate each value of a parameter and tabulate quality and latency", run: { $0.dotSweep($1) }),
         DotCommand(name: ".runs", arguments: "[COLLECTION]", help: "List the stored evaluation runs", run: { $0.dotRuns($1) }),
         DotCommand(name: ".set", arguments: "NAME VALUE", help: "Change a session setting (as SET name = value)", run: { $0.dotSet($1) }),
@@ -37,6 +38,12 @@ extension REPL {
         DotCommand(name: ".help", arguments: "[COMMAND]", help: "Show this help", run: { $0.dotHelp($1) }),
         DotCommand(name: ".quit", arguments: "", help: "Leave the shell (Ctrl-D does too)", run: { repl, _ in repl.shouldQuit = true; return true }),
     ]
+
+    /// The numeric parameters a sweep varies, grouped by what they change (vector search, BM25,
+    /// fusion), as `.help sweep` lists them.
+    static let numericSweepable: [String] = [Parameter.Scope.vector, .lexical, .fusion].flatMap { scope in
+        Parameters.sweepable.filter { $0.scope == scope && ($0.kind == .integer || $0.kind == .real) }.map(\.name)
+    }
 
     /// Runs a dot-command line; false on error.
     func runDotCommand(_ line: String) -> Bool {
@@ -79,14 +86,14 @@ extension REPL {
             if summaries.isEmpty { output.line("no collections; import one with .import PATH NAME or `quarry import`") }
             else { output.line(Render.collections(summaries, width: output.width, color: output.color)) }
             return true
-        } catch { output.error(error.message); return false }
+        } catch { output.error(ErrorText.describe(error)); return false }
     }
 
     func dotSchema(_ args: [String]) -> Bool {
         do {
-            let names = args.isEmpty ? try workbench.database.collections().map(\.name) : args
+            let names = args.isEmpty ? try workbench.collections().map(\.name) : args
             for name in names {
-                output.line(Render.schema(try workbench.database.summary(of: name), color: output.color))
+                output.line(Render.schema(try workbench.summary(of: name), color: output.color))
                 let paths = catalog.paths(of: name).filter { !$0.path.hasSuffix("[]") && $0.path != "metadata" }
                 if !paths.isEmpty {
                     output.line("  JSON paths:")
@@ -95,12 +102,12 @@ extension REPL {
                 }
             }
             return true
-        } catch { output.error(error.message); return false }
+        } catch { output.error(ErrorText.describe(error)); return false }
     }
 
     func dotOpen(_ args: [String]) -> Bool {
         guard let path = args.first else { output.error("usage: .open FILE"); return false }
-        do { try workbench.open(path: path); catalog.invalidate(); output.line("opened \(path)"); return true } catch { output.error(error.message); return false }
+        do { try workbench.open(path: path); catalog.invalidate(); output.line("opened \(path)"); return true } catch { output.error(ErrorText.describe(error)); return false }
     }
 
     func dotMode(_ args: [String]) -> Bool {
@@ -138,8 +145,8 @@ extension REPL {
             if pending.isEmpty && trimmed.hasPrefix(".") { if !runDotCommand(trimmed) { return false }; continue }
             if pending.isEmpty && (trimmed.isEmpty || trimmed.hasPrefix("--")) { continue }
             pending += (pending.isEmpty ? "" : "\n") + line
-            if StatementBoundary.isComplete(pending) {
-                if !runStatement(pending) { return false }
+            if StatementScript.isComplete(pending) {
+                if !runStatements(pending) { return false }
                 pending = ""
             }
         }

@@ -1,5 +1,6 @@
 import CReadline
 import Foundation
+import QuarryConsole
 
 /// GNU readline, wrapped once: prompts, history in a file, completion through a Swift closure
 /// with notes (types) shown when candidates are listed. The only file that imports CReadline.

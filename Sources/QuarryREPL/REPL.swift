@@ -1,4 +1,5 @@
 import Foundation
+import QuarryConsole
 import QuarryEngine
 
 /// The interactive shell: statements end with `;` and may span lines; lines starting with `.`
@@ -38,8 +39,8 @@ public final class REPL: @unchecked Sendable {
             let home = ProcessInfo.processInfo.environment["HOME"] ?? NSTemporaryDirectory()
             let history = ProcessInfo.processInfo.environment["QUARRY_HISTORY"] ?? home + "/.quarry_history"
             editor = LineEditor(historyPath: history, completer: { [weak self] line, word in self?.complete(line: line, word: word) ?? [] })
-            output.line("Quarry \(REPL.version) — hybrid search workbench. Type .help for commands, .tutorial to learn, .quit to leave.")
-            output.line("Database: \(workbench.database.path)")
+            output.line("Quarry \(Workbench.version) — hybrid search workbench. Type .help for commands, .tutorial to learn, .quit to leave.")
+            output.line("Database: \(workbench.path)")
         }
         var pending = ""
         while !shouldQuit {
@@ -54,11 +55,11 @@ public final class REPL: @unchecked Sendable {
             }
             if pending.isEmpty && (trimmed.isEmpty || trimmed.hasPrefix("--")) { continue }
             pending += (pending.isEmpty ? "" : "\n") + line
-            guard StatementBoundary.isComplete(pending) else { continue }
+            guard StatementScript.isComplete(pending) else { continue }
             editor?.addHistory(pending)
-            let statement = pending
+            let statements = pending
             pending = ""
-            if !runStatement(statement) && !interactive { return 1 }
+            if !runStatements(statements) && !interactive { return 1 }
         }
         if !pending.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             output.error("incomplete statement at end of input (missing ';')")
@@ -93,6 +94,12 @@ public final class REPL: @unchecked Sendable {
         }
     }
 
+    /// Runs the statements of `text` (one, or several on a line) in order; false at the first error.
+    func runStatements(_ text: String) -> Bool {
+        for statement in StatementScript.split(text) where !runStatement(statement) { return false }
+        return true
+    }
+
     /// Runs one statement; false on error.
     func runStatement(_ text: String) -> Bool {
         var statement = text
@@ -108,7 +115,7 @@ public final class REPL: @unchecked Sendable {
             }
             return true
         case let .failure(error):
-            output.error(Self.describe(error))
+            output.error(ErrorText.describe(error))
             return false
         }
     }
@@ -125,19 +132,6 @@ public final class REPL: @unchecked Sendable {
         case .table: return Render.result(result, workbench: workbench, width: output.width, color: output.color)
         }
     }
-
-    /// An error in words: statement errors with a caret under the spot, others as their message.
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case let e as QueryError: return e.rendered
-        case let e as StorageError: return e.message
-        case let e as FilterSyntaxError: return e.rendered
-        case let e as CustomStringConvertible: return e.description
-        default: return String(describing: error)
-        }
-    }
-
-    static let version = "0.1.0"
 }
 
 /// Where the REPL writes: standard output or a file (`.output`), and errors to standard error.
@@ -155,48 +149,4 @@ struct REPLOutput {
     }
 
     var width: Int { file == nil ? Terminal.width() : 200 }
-}
-
-/// Statement boundaries: a statement ends at a `;` outside quotes and comments.
-public enum StatementBoundary {
-    public static func isComplete(_ text: String) -> Bool {
-        var quote: Character?
-        var lineComment = false
-        var last: Character?
-        var complete = false
-        for ch in text {
-            if lineComment { if ch == "\n" { lineComment = false }; last = ch; continue }
-            if let q = quote {
-                if ch == q { quote = nil }
-            } else if ch == "'" || ch == "\"" {
-                quote = ch
-                complete = false
-            } else if ch == "-" && last == "-" {
-                lineComment = true
-            } else if ch == ";" {
-                complete = true
-            } else if !ch.isWhitespace {
-                complete = false
-            }
-            last = ch
-        }
-        return complete && quote == nil
-    }
-
-    /// Splits a script into statements at `;` outside quotes and comments; comment-only
-    /// and blank pieces are dropped.
-    public static func split(_ text: String) -> [String] {
-        var out: [String] = []
-        var current = ""
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            current += (current.isEmpty ? "" : "\n") + line
-            if isComplete(current) {
-                out.append(current)
-                current = ""
-            }
-        }
-        let rest = current.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
-        if rest.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) { out.append(current) }
-        return out
-    }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import QuarryConsole
+import QuarryEngine
 
 /// The guided tutorial: `Samples/tutorial/NN-topic.sql`, each a sequence of steps — a block of
 /// `--` comments saying what to look at, then one statement or dot-command.
@@ -66,7 +68,7 @@ enum Tutorial {
                 }
             }
             pending += (pending.isEmpty ? "" : "\n") + line
-            if StatementBoundary.isComplete(pending) {
+            if StatementScript.isComplete(pending) {
                 steps.append(Step(comment: trim(comment), command: pending))
                 comment = []
                 pending = ""

@@ -1,4 +1,5 @@
 import CNcursesw
+import QuarryConsole
 
 /// A rectangle of cells.
 struct Rect: Equatable {
@@ -19,7 +20,7 @@ struct Canvas {
     func put(_ y: Int, _ x: Int, _ text: String, width: Int, _ theme: Theme = .normal) {
         guard y >= 0, y < rows, x >= 0, x < cols, width > 0 else { return }
         let room = min(width, cols - x)
-        let (clipped, _) = Cells.clip(Cells.printable(text), room)
+        let (clipped, _) = DisplayWidth.clip(DisplayWidth.printable(text), room)
         guard !clipped.isEmpty else { return }
         let a = theme.attribute
         _ = attrset(a)
@@ -29,7 +30,7 @@ struct Canvas {
 
     /// A line of `text` exactly `width` cells wide (padded), so it also erases what was there.
     func line(_ y: Int, _ x: Int, _ text: String, width: Int, _ theme: Theme = .normal) {
-        put(y, x, Cells.fit(text, min(width, cols - x)), width: width, theme)
+        put(y, x, DisplayWidth.fit(text, min(width, cols - x)), width: width, theme)
     }
 
     /// Draws spans one after another on a line, each in its own theme.
@@ -37,7 +38,7 @@ struct Canvas {
         var col = x
         var left = width
         for (text, theme) in parts where left > 0 {
-            let (t, w) = Cells.clip(Cells.printable(text), left)
+            let (t, w) = DisplayWidth.clip(DisplayWidth.printable(text), left)
             put(y, col, t, width: w, theme)
             col += w
             left -= w
@@ -55,7 +56,7 @@ struct Canvas {
             put(row, r.right - 1, "│", width: 1, theme)
         }
         put(r.bottom - 1, r.x, "└" + h + "┘", width: r.width, theme)
-        let t = Cells.clip(" " + title + " ", r.width - 4).text
+        let t = DisplayWidth.clip(" " + title + " ", r.width - 4).text
         put(r.y, r.x + 2, t, width: r.width - 4, focused ? .focusedTitle : .title)
     }
 }

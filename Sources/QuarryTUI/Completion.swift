@@ -1,8 +1,10 @@
+import QuarryEngine
+
 /// Completion of the word before the query line's cursor: filter keywords and functions, the
 /// collection's fields and the JSON paths of its metadata (from the workbench's catalog).
 enum Completion {
-    static let keywords = ["WHERE", "AND", "OR", "NOT", "IN", "LIKE", "BETWEEN", "IS", "NULL", "exists",
-                           "json_contains", "json_contains_any", "json_contains_all", "array_length"]
+    /// `WHERE`, the filter language's keywords and its functions (the engine's vocabulary).
+    static let keywords = ["WHERE"] + Vocabulary.filterKeywords + Vocabulary.filterFunctions
 
     /// Characters that end a word for completion (a path's dots and brackets do not).
     static func isBoundary(_ c: Character) -> Bool { c == " " || c == "(" || c == "," || c == "=" || c == "<" || c == ">" || c == "!" }

@@ -1,3 +1,4 @@
+import QuarryConsole
 import QuarryEngine
 
 /// A list whose rows can be selected: the facet browser and the sweep view draw one.
@@ -86,13 +87,13 @@ final class FacetOverlay: Overlay {
         let sampled = max(1, report.sampled)
         guard let i = opened else {
             if report.facets.isEmpty { return [.init(text: "The records have no metadata.", theme: .muted)] }
-            let pathWidth = min(max(12, report.facets.map { Cells.width($0.path) }.max() ?? 12), max(12, width - 40))
-            out.append(.init(text: Cells.fit("path", pathWidth) + "  " + Cells.fit("types", 20) + Cells.right("records", 9) + Cells.right("distinct", 10), theme: .title))
+            let pathWidth = min(max(12, report.facets.map { DisplayWidth.of($0.path) }.max() ?? 12), max(12, width - 40))
+            out.append(.init(text: DisplayWidth.fit("path", pathWidth) + "  " + DisplayWidth.fit("types", 20) + DisplayWidth.right("records", 9) + DisplayWidth.right("distinct", 10), theme: .title))
             for (j, f) in report.facets.enumerated() {
                 let types = f.types.map(\.name).joined(separator: "|")
                 let coverage = String(format: "%.0f %%", 100 * Double(f.records) / Double(sampled))
-                out.append(.init(text: Cells.fit(f.path, pathWidth) + "  " + Cells.fit(types, 20) + Cells.right(coverage, 9)
-                                    + Cells.right(f.distinct >= FacetSummary.distinctCap ? "≥\(f.distinct)" : String(f.distinct), 10),
+                out.append(.init(text: DisplayWidth.fit(f.path, pathWidth) + "  " + DisplayWidth.fit(types, 20) + DisplayWidth.right(coverage, 9)
+                                    + DisplayWidth.right(f.distinct >= FacetSummary.distinctCap ? "≥\(f.distinct)" : String(f.distinct), 10),
                                  choice: choice(.path(j))))
             }
             return out
@@ -104,11 +105,11 @@ final class FacetOverlay: Overlay {
         out.append(.init(text: ""))
         if !f.top.isEmpty {
             out.append(.init(text: "top values (Enter adds a filter)", theme: .title))
-            let valueWidth = min(30, max(8, f.top.map { Cells.width(Self.text($0.value)) }.max() ?? 8))
+            let valueWidth = min(30, max(8, f.top.map { DisplayWidth.of(Self.text($0.value)) }.max() ?? 8))
             let maximum = f.top.map(\.count).max() ?? 1
             let barWidth = max(4, width - valueWidth - 14)
             for v in f.top {
-                out.append(.init(text: "  " + Cells.fit(Self.text(v.value), valueWidth) + Cells.right(String(v.count), 8) + "  " + bar(v.count, of: maximum, width: barWidth),
+                out.append(.init(text: "  " + DisplayWidth.fit(Self.text(v.value), valueWidth) + DisplayWidth.right(String(v.count), 8) + "  " + bar(v.count, of: maximum, width: barWidth),
                                  choice: choice(.value(v.value))))
             }
             out.append(.init(text: ""))
@@ -119,11 +120,11 @@ final class FacetOverlay: Overlay {
                 let (lo, hi) = h.bounds(b)
                 return "[\(Self.number(lo)), \(Self.number(hi))\(b == h.counts.count - 1 ? "]" : ")")"
             }
-            let labelWidth = labels.map(Cells.width).max() ?? 10
+            let labelWidth = labels.map { DisplayWidth.of($0) }.max() ?? 10
             let maximum = h.counts.max() ?? 1
             let barWidth = max(4, width - labelWidth - 14)
             for (b, c) in h.counts.enumerated() {
-                out.append(.init(text: "  " + Cells.fit(labels[b], labelWidth) + Cells.right(String(c), 8) + "  " + bar(c, of: maximum, width: barWidth),
+                out.append(.init(text: "  " + DisplayWidth.fit(labels[b], labelWidth) + DisplayWidth.right(String(c), 8) + "  " + bar(c, of: maximum, width: barWidth),
                                  choice: choice(.bin(b))))
             }
         }

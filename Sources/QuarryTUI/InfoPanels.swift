@@ -1,4 +1,5 @@
 import Foundation
+import QuarryConsole
 
 /// EXPLAIN ANALYZE of the hybrid statement, scrollable.
 final class PlanPanel: Panel {
@@ -56,7 +57,7 @@ final class MetricsPanel: Panel {
         let w = workspace
         var rows: [(label: String, values: [String], optional: Bool)] = []
         for p in [50.0, 95, 99] {
-            rows.append(("p\(Int(p)) ms", w.latencies.map { Self.number(Measures.percentile($0, p)) }, false))
+            rows.append(("p\(Int(p)) ms", w.latencies.map { $0.count == 0 ? "–" : Self.number($0.percentileMs(p)) }, false))
         }
         let o = w.outcome
         rows.append(("R@10 ex", w.branches.map { Self.number(o?.branches[$0.rawValue].recallExact, recall: true) }, false))
@@ -67,6 +68,7 @@ final class MetricsPanel: Panel {
         }
         if w.branches.contains(.remote) {
             rows.append(("ovl@10", w.branches.map { Self.number(o?.branches[$0.rawValue].overlap, recall: true) }, false))
+            rows.append(("rbo@10", w.branches.map { Self.number(o?.branches[$0.rawValue].rbo, recall: true) }, true))
         }
         return rows
     }
@@ -76,11 +78,11 @@ final class MetricsPanel: Panel {
         let inner = rect.inner
         guard inner.height > 0 else { return }
         let cell = max(5, min(8, (inner.width - 8) / workspace.branches.count))
-        canvas.put(inner.y, inner.x, Cells.fit("", 8) + workspace.branches.map { Cells.right($0.short, cell) }.joined(), width: inner.width, .title)
+        canvas.put(inner.y, inner.x, DisplayWidth.fit("", 8) + workspace.branches.map { DisplayWidth.right($0.short, cell) }.joined(), width: inner.width, .title)
         var all = rows()
         while all.count > inner.height - 1, let i = all.lastIndex(where: { $0.optional }) { all.remove(at: i) }
         for (i, r) in all.prefix(inner.height - 1).enumerated() {
-            canvas.put(inner.y + 1 + i, inner.x, Cells.fit(r.label, 8, ellipsis: false) + r.values.map { Cells.right($0, cell) }.joined(), width: inner.width)
+            canvas.put(inner.y + 1 + i, inner.x, DisplayWidth.fit(r.label, 8, ellipsis: false) + r.values.map { DisplayWidth.right($0, cell) }.joined(), width: inner.width)
         }
         if let set = workspace.outcome?.fromSet, inner.height > all.count + 1 {
             canvas.put(inner.y + all.count + 1, inner.x, "query \(set.query.id)", width: inner.width, .muted)
@@ -119,12 +121,12 @@ final class ParamsPanel: Panel {
             var mark = isSelected ? "▸ " : "  "
             if row == 0 && offset > 0 { mark = isSelected ? "▸↑" : " ↑" }
             if row == listHeight - 1 && i < count - 1 { mark = isSelected ? "▸↓" : " ↓" }
-            let text = mark + Cells.fit(d.name, 8, ellipsis: false) + Cells.right(workspace.params.formatted(i), max(1, inner.width - 10))
+            let text = mark + DisplayWidth.fit(d.name, 8, ellipsis: false) + DisplayWidth.right(workspace.params.formatted(i), max(1, inner.width - 10))
             canvas.line(inner.y + row, inner.x, text, width: inner.width, isSelected && focused ? .selection : .normal)
         }
         if listHeight < inner.height {
             let help = Params.definitions[selected].help
-            for (j, l) in Cells.wrap(help, inner.width).prefix(inner.height - listHeight).enumerated() {
+            for (j, l) in DisplayWidth.wrap(help, inner.width).prefix(inner.height - listHeight).enumerated() {
                 canvas.put(inner.y + listHeight + j, inner.x, l, width: inner.width, .muted)
             }
         }

@@ -28,15 +28,17 @@ struct BranchOutcome: Sendable {
     var hits: [Hit] = []
     var error: String?
     var ms: Double = 0
-    /// Share of the exact top-10 (FLAT) found in the first 10 hits.
+    /// Share of the exact top-10 (FLAT) found in the first 10 hits (`Measures.exactRecall`).
     var recallExact: Double?
-    /// Relevant documents (qrels) found in the first 10 hits, over those judged relevant (at most 10).
+    /// Relevant documents (qrels) in the first 10 hits over all the query's relevant documents
+    /// (trec_eval's recall_10) and nDCG@10, by `Measures.relevance`.
     var recallQrels: Double?
     var ndcg: Double?
     /// Distance computations of the vector search (the work behind its latency).
     var work: Int?
-    /// The remote column: the share of the embedded hybrid top-10 it also returned.
+    /// The remote column: overlap@10 and rank-biased overlap with the embedded hybrid answer.
     var overlap: Double?
+    var rbo: Double?
 }
 
 /// One query run in all three columns.
@@ -53,12 +55,8 @@ struct RunOutcome: Sendable {
     var planFooter: [String]
 }
 
-/// A query of the collection's query set, with its judgements.
-struct QuerySetEntry: Sendable {
-    var query: StoredQuery
-    var vector: [Float]?
-    var grades: [String: Int]
-}
+/// A query of the collection's query set, with its vector and judgements.
+typealias QuerySetEntry = Workbench.JudgedQuery
 
 /// A document opened from a hit.
 struct DocumentContent: Sendable {
@@ -68,68 +66,39 @@ struct DocumentContent: Sendable {
     var explanation: [String]
 }
 
-/// The tunable parameters of the parameters pane.
+/// The parameters pane: parameters of the engine's registry (which declares each one's type,
+/// default, range, step, choices and help) in the order a person tunes them, with the values
+/// changed in this session; the rest keep their defaults.
 struct Params: Sendable, Equatable {
-    struct Definition {
-        var name: String
-        var step: Double
-        var range: ClosedRange<Double>
-        var multiplicative: Bool
-        var help: String
-        var keyPath: WritableKeyPath<Params, Double>
-        /// Names of the values 0, 1, … for a choice (fusion); nil for a number.
-        var labels: [String]? = nil
-    }
+    /// The pane's rows.
+    static let names = ["ef", "nprobe", "refine_k", "k1", "b", "fusion", "rrf_k", "weight", "k"]
+    static let definitions: [Parameter] = names.compactMap(Parameters.named)
+    /// Hits per column stay at least 10: the columns' recall and nDCG are measured at 10.
+    static let minimumK = 10.0
 
-    var ef: Double = 64
-    var nprobe: Double = 16
-    var refineK: Double = 40
-    var k1: Double = 0.9
-    var b: Double = 0.4
-    /// 0: RRF, 1: weighted sum of min-max normalised scores.
-    var fusion: Double = 0
-    var rrfK: Double = 60
-    /// Weight of the lexical branch in weighted fusion; the vector branch gets 1 − w.
-    var weight: Double = 0.5
-    /// Hits per column (LIMIT); recall@10 is measured on the first 10.
-    var k: Double = 10
-
-    nonisolated(unsafe) static let definitions: [Definition] = [
-        Definition(name: "ef", step: 2, range: 1...4096, multiplicative: true, help: "HNSW search breadth (at least k)", keyPath: \.ef),
-        Definition(name: "nprobe", step: 2, range: 1...4096, multiplicative: true, help: "IVF lists searched", keyPath: \.nprobe),
-        Definition(name: "refine_k", step: 2, range: 1...10000, multiplicative: true, help: "RaBitQ/SQ8 candidates re-ranked on full vectors", keyPath: \.refineK),
-        Definition(name: "k1", step: 0.1, range: 0...5, multiplicative: false, help: "BM25 tf saturation", keyPath: \.k1),
-        Definition(name: "b", step: 0.05, range: 0...1, multiplicative: false, help: "BM25 length norm", keyPath: \.b),
-        Definition(name: "fusion", step: 1, range: 0...1, multiplicative: false, help: "hybrid fusion: RRF or weighted sum (min-max)", keyPath: \.fusion,
-                   labels: ["rrf", "weighted"]),
-        Definition(name: "rrf_k", step: 10, range: 1...1000, multiplicative: false, help: "RRF constant", keyPath: \.rrfK),
-        Definition(name: "w_lex", step: 0.1, range: 0...1, multiplicative: false, help: "weighted fusion: lexical weight (vector: 1 − w)", keyPath: \.weight),
-        Definition(name: "k", step: 10, range: 10...100, multiplicative: false, help: "hits per column (LIMIT)", keyPath: \.k),
-    ]
+    var values = ParameterValues()
 
     static func index(of name: String) -> Int? { definitions.firstIndex { $0.name == name } }
 
+    func number(_ name: String) -> Double { values.number(name) }
+
     mutating func step(_ index: Int, up: Bool) {
-        let d = Self.definitions[index]
-        var v = self[keyPath: d.keyPath]
-        if d.multiplicative { v = up ? v * d.step : v / d.step; v = v.rounded() } else { v += up ? d.step : -d.step }
-        v = (v * 1000).rounded() / 1000
-        self[keyPath: d.keyPath] = min(d.range.upperBound, max(d.range.lowerBound, v))
+        let name = Self.definitions[index].name
+        values.step(name, up: up)
+        if name == "k" && values.number("k") < Self.minimumK { try? values.set("k", .number(Self.minimumK)) }
     }
 
-    /// Sets a parameter by name (a sweep point); false when the name is not a parameter.
-    mutating func set(_ name: String, _ value: Double) -> Bool {
-        guard let i = Self.index(of: name) else { return false }
-        let d = Self.definitions[i]
-        self[keyPath: d.keyPath] = min(d.range.upperBound, max(d.range.lowerBound, value))
-        return true
+    /// Sets a parameter by name (a sweep point), with what it implies (a weight: weighted
+    /// fusion); false when it is not a parameter or the value does not fit it.
+    mutating func apply(_ name: String, _ value: ParamValue) -> Bool {
+        (try? values.apply(name, value)) != nil
     }
 
     func formatted(_ index: Int) -> String {
         let d = Self.definitions[index]
-        let v = self[keyPath: d.keyPath]
-        if let labels = d.labels { return labels[min(labels.count - 1, max(0, Int(v)))] }
-        return v == v.rounded() ? String(Int(v)) : String(format: "%.2f", v)
+        let v = values.value(d.name)
+        guard let x = v.doubleValue else { return v.description }
+        return x == x.rounded() ? String(Int(x)) : String(format: "%.2f", x)
     }
 
     /// `64`, `0.9`, `0.75`: at most two decimals, no trailing zeros.
@@ -140,76 +109,35 @@ struct Params: Sendable, Equatable {
         return s
     }
 
-    /// The statement's `WITH` overrides.
-    var with: [String: ParamValue] {
-        ["ef": .number(ef), "nprobe": .number(nprobe), "refine_k": .number(refineK), "k1": .number(k1), "b": .number(b)]
-    }
+    /// The statement's `WITH` overrides: the search parameters changed here.
+    var with: [String: ParamValue] { values.statementOverrides }
 
-    var fusionSpec: FusionSpec {
-        fusion == 0 ? .rrf(k: rrfK) : .weighted(weights: [weight, 1 - weight], normalize: .minmax)
-    }
+    var limit: Int { max(Int(Self.minimumK), values.integer("k")) }
+
+    var fusionSpec: FusionSpec { values.fusion }
 
     var fusionLabel: String {
-        fusion == 0 ? "RRF k=\(Self.text(rrfK))" : "weighted \(Self.text(weight))/\(Self.text(((1 - weight) * 1000).rounded() / 1000))"
+        let w = values.number("weight")
+        return values.word("fusion") == "weighted" ? "weighted \(Self.text(w))/\(Self.text(((1 - w) * 1000).rounded() / 1000))" : "RRF k=\(Self.text(values.number("rrf_k")))"
     }
 }
-
-/// Quality measures of one ranked list against graded judgements.
-enum Measures {
-    /// nDCG@k with linear gains and log2(rank+1) discounts, as trec_eval computes it.
-    static func ndcg(_ ids: [String], grades: [String: Int], k: Int = 10) -> Double {
-        var dcg = 0.0
-        for (i, id) in ids.prefix(k).enumerated() { dcg += Double(grades[id] ?? 0) / log2(Double(i + 2)) }
-        let ideal = grades.values.filter { $0 > 0 }.sorted(by: >).prefix(k)
-        var idcg = 0.0
-        for (i, g) in ideal.enumerated() { idcg += Double(g) / log2(Double(i + 2)) }
-        return idcg > 0 ? dcg / idcg : 0
-    }
-
-    static func recall(_ ids: [String], relevant: Set<String>, k: Int = 10) -> Double? {
-        guard !relevant.isEmpty else { return nil }
-        let found = ids.prefix(k).filter(relevant.contains).count
-        return Double(found) / Double(relevant.count)
-    }
-
-    /// The nearest-rank percentile of `values` (p in 0...100).
-    static func percentile(_ values: [Double], _ p: Double) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
-        return sorted[min(sorted.count - 1, max(0, rank - 1))]
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A sweep of one parameter over the query set, as it progresses.
 struct SweepProgress: Sendable {
     var parameter: String
     /// `recall@10` (vector parameters, against the exact answer) or `ndcg@10` (BM25, fusion).
     var metric: String
-    var values: [Double]
+    var values: [ParamValue]
     var rows: [SweepRow] = []
     var done = false
     var error: String?
 
-    /// The values a sweep of `parameter` tries.
-    static func values(for parameter: String) -> [Double]? {
-        switch parameter {
-        case "ef": return [10, 16, 32, 64, 128, 256, 512]
-        case "nprobe": return [1, 2, 4, 8, 16, 32, 64]
-        case "refine_k": return [10, 20, 40, 80, 160, 320]
-        case "k1": return [0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.1]
-        case "b": return [0, 0.2, 0.4, 0.6, 0.75, 0.9, 1]
-        case "rrf_k": return [1, 10, 30, 60, 100, 200]
-        case "w_lex": return [0, 0.2, 0.4, 0.5, 0.6, 0.8, 1]
-        default: return nil
-        }
-    }
-
-    static func metric(for parameter: String) -> String {
-        ["ef", "nprobe", "refine_k"].contains(parameter) ? "recall@10" : "ndcg@10"
+    /// A sweep of `parameter` over the values the registry declares for it, judged by the
+    /// metric the registry says (nil when the parameter is not swept).
+    init?(parameter: String) {
+        guard let p = Parameters.named(parameter), !p.sweepValues.isEmpty, p.scope != .evaluation else { return nil }
+        self.parameter = p.name
+        metric = p.sweepMetric
+        values = p.sweepValues
     }
 }

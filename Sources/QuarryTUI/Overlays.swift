@@ -1,3 +1,5 @@
+import QuarryConsole
+
 /// A full-screen view over the panes (document, help): scrolls, and closes with Esc, q or Enter.
 class Overlay: Panel {
     var title: String { "" }
@@ -23,7 +25,7 @@ class Overlay: Panel {
         }
         if all.count > inner.height, rect.width > 20 {
             let where_ = "\(scroller.offset + 1)-\(min(all.count, scroller.offset + inner.height))/\(all.count)"
-            canvas.put(rect.bottom - 1, rect.right - Cells.width(where_) - 3, " " + where_ + " ", width: Cells.width(where_) + 2, .title)
+            canvas.put(rect.bottom - 1, rect.right - DisplayWidth.of(where_) - 3, " " + where_ + " ", width: DisplayWidth.of(where_) + 2, .title)
         }
     }
 
@@ -84,7 +86,7 @@ final class DocumentOverlay: Overlay {
         var out: [(String, Theme)] = []
         for (name, value) in document.fields {
             out.append((name, .title))
-            for l in Cells.wrap(value, width - 2) {
+            for l in DisplayWidth.wrap(value, width - 2) {
                 out.append(("  " + l, l.split(separator: " ").contains(where: matches) ? .highlight : .normal))
             }
             out.append(("", .normal))
@@ -114,7 +116,7 @@ final class HelpOverlay: Overlay {
             let rows = Bindings.table.filter { $0.context == context }
             guard !rows.isEmpty else { continue }
             out.append((context.rawValue, .title))
-            for b in rows { out.append(("  " + Cells.fit(b.label, 16, ellipsis: false) + b.help, .normal)) }
+            for b in rows { out.append(("  " + DisplayWidth.fit(b.label, 16, ellipsis: false) + b.help, .normal)) }
         }
         out.append(("marks in the result columns", .title))
         out.append(("  ✓  relevant in the query set's qrels", .relevant))

@@ -1,4 +1,5 @@
 import Foundation
+import QuarryConsole
 
 /// The query line: a one-line editor with history; Enter runs the query in all three columns.
 final class QueryLinePanel: Panel {
@@ -22,20 +23,20 @@ final class QueryLinePanel: Panel {
 
     func draw(_ canvas: Canvas, in rect: Rect, focused: Bool) {
         let prompt = "query› "
-        let pw = Cells.width(prompt)
+        let pw = DisplayWidth.of(prompt)
         canvas.line(rect.y, rect.x, "", width: rect.width)
         canvas.put(rect.y, rect.x, prompt, width: rect.width, focused ? .highlight : .muted)
         let room = rect.width - pw - 1
         guard room > 0 else { return }
         // Scroll horizontally so the cursor stays visible.
         var start = 0
-        while Cells.width(String(text[start..<cursor])) > room { start += 1 }
-        let visible = Cells.clip(String(text[start...]), room).text
+        while DisplayWidth.of(String(text[start..<cursor])) > room { start += 1 }
+        let visible = DisplayWidth.clip(String(text[start...]), room).text
         canvas.put(rect.y, rect.x + pw, visible, width: room)
         if text.isEmpty && !focused {
             canvas.put(rect.y, rect.x + pw, "(press / to type a query)", width: room, .muted)
         }
-        cursorCell = (rect.y, rect.x + pw + Cells.width(String(text[start..<cursor])))
+        cursorCell = (rect.y, rect.x + pw + DisplayWidth.of(String(text[start..<cursor])))
     }
 
     /// Completes the word before the cursor (a keyword, field or JSON path); false when there is

@@ -1,4 +1,5 @@
 import Foundation
+import QuarryConsole
 
 /// The result columns side by side: lexical, vector, hybrid (and the remote backend's hybrid).
 /// ←/→ pick a column, ↑/↓ a hit, Enter opens its document.
@@ -31,14 +32,14 @@ final class ResultsPanel: Panel {
         guard inner.width > 0, inner.height > 0 else { return }
         guard let o else {
             if branch == .lexical {
-                for (i, l) in Cells.wrap("Type a query and press Enter.", inner.width).prefix(inner.height).enumerated() {
+                for (i, l) in DisplayWidth.wrap("Type a query and press Enter.", inner.width).prefix(inner.height).enumerated() {
                     canvas.put(inner.y + i, inner.x, l, width: inner.width, .muted)
                 }
             }
             return
         }
         if let e = o.error {
-            for (i, l) in Cells.wrap(e, inner.width).prefix(inner.height).enumerated() {
+            for (i, l) in DisplayWidth.wrap(e, inner.width).prefix(inner.height).enumerated() {
                 canvas.put(inner.y + i, inner.x, l, width: inner.width, .error)
             }
             return
@@ -47,9 +48,9 @@ final class ResultsPanel: Panel {
         let selected = focused ? min(row, o.hits.count - 1) : -1
         let first = max(0, selected - inner.height + 1)
         // Ids before titles: a narrow column shows whole ids and no title, a wide one both.
-        let scoreWidth = o.hits.map { Cells.width(Self.score($0.score, compact: inner.width < 30)) }.max() ?? 5
+        let scoreWidth = o.hits.map { DisplayWidth.of(Self.score($0.score, compact: inner.width < 30)) }.max() ?? 5
         let room = max(3, inner.width - 11 - scoreWidth)
-        let idWidth = min(o.hits.map { Cells.width($0.id) }.max() ?? 4, room <= 16 ? room : max(room / 3, min(12, room / 2)))
+        let idWidth = min(o.hits.map { DisplayWidth.of($0.id) }.max() ?? 4, room <= 16 ? room : max(room / 3, min(12, room / 2)))
         for (i, h) in o.hits.dropFirst(first).prefix(inner.height).enumerated() {
             let y = inner.y + i
             let isSelected = first + i == selected
@@ -73,18 +74,18 @@ final class ResultsPanel: Panel {
         var moveTheme = Theme.normal
         if let m = h.move, m != 0 { move = (m > 0 ? "↑" : "↓") + String(abs(m)); moveTheme = m > 0 ? .rankUp : .rankDown }
         else if h.isNew { move = "+"; moveTheme = .rankUp }
-        let scoreWidth = Cells.width(score)
+        let scoreWidth = DisplayWidth.of(score)
         let titleWidth = max(0, width - 2 - 1 - 2 - 3 - 1 - idWidth - 1 - 1 - scoreWidth)
         let base: Theme = selected ? .selection : .normal
         if selected { canvas.line(y, x, "", width: width, .selection) }
         var parts: [(String, Theme)] = [
-            (Cells.right(String(h.rank), 2) + " ", base),
+            (DisplayWidth.right(String(h.rank), 2) + " ", base),
             (h.relevant ? "✓" : " ", selected ? base : .relevant),
             (h.exact ? "◆" : " ", selected ? base : .exact),
-            (Cells.fit(move, 3, ellipsis: false), selected ? base : moveTheme),
-            (" " + Cells.fit(h.id, idWidth) + " ", base),
+            (DisplayWidth.fit(move, 3, ellipsis: false), selected ? base : moveTheme),
+            (" " + DisplayWidth.fit(h.id, idWidth) + " ", base),
         ]
-        if titleWidth >= 3 { parts.append((Cells.fit(h.title, titleWidth), selected ? base : .muted)) }
+        if titleWidth >= 3 { parts.append((DisplayWidth.fit(h.title, titleWidth), selected ? base : .muted)) }
         else if titleWidth > 0 { parts.append((String(repeating: " ", count: titleWidth), base)) }
         parts.append((" " + score, base))
         canvas.spans(y, x, parts, width: width)

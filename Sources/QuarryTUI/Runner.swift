@@ -1,4 +1,5 @@
 import Foundation
+import QuarryConsole
 import QuarryEngine
 
 /// What the worker hands back to the UI thread.
@@ -58,20 +59,20 @@ final class Runner: @unchecked Sendable {
     func open(ordinal: UInt32, query: String, params: Params) {
         queue.async { [self] in
             do { inbox.post(.document(try document(ordinal: ordinal, query: query, params: params))) }
-            catch { inbox.post(.failure(Self.words(error))) }
+            catch { inbox.post(.failure(ErrorText.describe(error))) }
         }
     }
 
     func loadQuerySet() {
         queue.async { [self] in
-            do { inbox.post(try querySet()) } catch { inbox.post(.failure(Self.words(error))) }
+            do { inbox.post(try querySet()) } catch { inbox.post(.failure(ErrorText.describe(error))) }
         }
     }
 
     /// Facets of the collection's metadata (types, top values, histograms).
     func loadFacets() {
         queue.async { [self] in
-            do { inbox.post(.facets(try workbench.facets(collection: collection))) } catch { inbox.post(.failure(Self.words(error))) }
+            do { inbox.post(.facets(try workbench.facets(collection: collection))) } catch { inbox.post(.failure(ErrorText.describe(error))) }
         }
     }
 
@@ -79,7 +80,7 @@ final class Runner: @unchecked Sendable {
     func loadCatalog() {
         queue.async { [self] in
             var words = Completion.keywords
-            if let schema = try? workbench.database.collection(named: collection) {
+            if let schema = try? workbench.schema(collection) {
                 words += schema.textFields + schema.vectorFields.map(\.name)
             }
             if let report = try? workbench.facets(collection: collection, sampleLimit: 5_000, topValues: 0, bins: 1) {
@@ -89,60 +90,56 @@ final class Runner: @unchecked Sendable {
         }
     }
 
-    /// Sweeps `parameter` over the query set, one evaluation per value, posting each row as it comes.
+    /// Sweeps `parameter` over the query set with the engine's sweep (the values, the metric and
+    /// the mode its parameter implies come from the registry), posting each row as it comes.
     func sweep(_ parameter: String, params: Params) {
-        guard let values = SweepProgress.values(for: parameter) else { return }
+        guard let start = SweepProgress(parameter: parameter) else { return }
         queue.async { [self] in
-            var progress = SweepProgress(parameter: parameter, metric: SweepProgress.metric(for: parameter), values: values)
-            for (i, value) in values.enumerated() {
-                var p = params
-                _ = p.set(parameter, value)
-                var request = EvalRequest(collection: collection)
-                request.mode = progress.metric == "recall@10" ? .vector : parameter == "k1" || parameter == "b" ? .bm25 : .hybrid
-                request.lexical.k1 = Float(p.k1)
-                request.lexical.b = Float(p.b)
-                request.ef = Int(p.ef)
-                request.nprobe = Int(p.nprobe)
-                request.refineK = Int(p.refineK)
-                request.fusion = parameter == "w_lex" ? .weighted(weights: [p.weight, 1 - p.weight], normalize: .minmax) : p.fusionSpec
-                request.warmup = i == 0 ? 10 : 0
-                do {
-                    let report = try workbench.evaluate(request)
-                    let quality = progress.metric == "recall@10" ? report.recallExact : report.summary.ndcg10
-                    let setting = SweepSetting([.init(name: parameter, value: value == value.rounded() ? .int(Int(value)) : .double(value))])
-                    progress.rows.append(SweepRow(setting: setting, metrics: quality.map { [progress.metric: $0] } ?? [:],
-                                                  p50Ms: report.summary.latency?.p50Ms ?? 0, latency: report.summary.latency))
-                } catch {
-                    progress.error = Self.words(error)
-                    break
+            var progress = start
+            var request = EvalRequest(collection: collection)
+            request.parameters = params.values
+            request.warmup = 10
+            var grid = SweepGrid()
+            do {
+                try grid.add(progress.parameter, progress.values.map(Self.sweepValue))
+                _ = try workbench.sweep(request, grid: grid) { row, _, _ in
+                    progress.rows.append(row)
+                    inbox.post(.sweep(progress))
                 }
-                inbox.post(.sweep(progress))
+            } catch {
+                progress.error = ErrorText.describe(error)
             }
             progress.done = true
             inbox.post(.sweep(progress))
         }
     }
 
-    static func words(_ error: Error) -> String {
-        if let e = error as? QueryError { return e.message }
-        if let e = error as? StorageError { return e.message }
-        return String(describing: error)
+    /// A registry value as a sweep grid's value (`64` an integer, `0.9` a real).
+    static func sweepValue(_ v: ParamValue) -> ParameterValue {
+        switch v {
+        case let .number(d): return d == d.rounded() && abs(d) < 1e15 ? .int(Int(d)) : .double(d)
+        case let .string(s): return .string(s)
+        case let .bool(b): return .string(b ? "true" : "false")
+        }
     }
 
     // MARK: - On the engine queue
 
-    /// Runs the query in the three columns (one statement each) and EXPLAIN ANALYZE of the hybrid one.
+    /// Runs the query in the three columns (one statement each) and EXPLAIN ANALYZE of the hybrid
+    /// one. The exact answer that EXPLAIN ANALYZE computed for the hybrid's vector branch gives
+    /// the ◆ marks and the vector column's recall; only when there is none (no hybrid, or an
+    /// exact index) does the vector column's query run once more on the exact index.
     func execute(query: String, filter: String?, fromSet: QuerySetEntry?, params: Params, generation: Int) -> RunOutcome {
         let plain = fromSet != nil
-        let limit = Int(params.k)
         var lexical = SearchStatement(collection: collection)
         lexical.match = MatchClause(text: query, plain: plain)
-        lexical.limit = limit
+        lexical.limit = params.limit
         lexical.with = params.with
         if let filter { lexical.filter = FilterText(text: filter) }
 
         var branches: [BranchOutcome] = self.branches.map { BranchOutcome(title: $0.name) }
-        branches[1].title = "vector ef=\(Params.text(params.ef))"
+        let ef = Params.text(params.number("ef"))
+        branches[1].title = "vector ef=\(ef)"
         branches[2].title = "hybrid " + params.fusionLabel
         var plan: PlanNode?
         var footer: [String] = []
@@ -152,12 +149,12 @@ final class Runner: @unchecked Sendable {
             let r = try workbench.search(lexical)
             branches[0].hits = try hits(r)
             branches[0].ms = r.planningMs + r.executionMs
-        } catch { branches[0].error = Self.words(error) }
+        } catch { branches[0].error = ErrorText.describe(error) }
 
         // Vector: the query's own vector (query set), else its text, else the top lexical hit's document.
         var near = NearClause(target: fromSet?.vector.map { .vector($0) } ?? .text(query))
         var vector = SearchStatement(collection: collection)
-        vector.limit = limit
+        vector.limit = params.limit
         vector.with = params.with
         vector.near = near
         vector.filter = lexical.filter
@@ -168,25 +165,18 @@ final class Runner: @unchecked Sendable {
             if let top = branches[0].hits.first {
                 near.target = .document(top.id)
                 vector.near = near
-                branches[1].title = "vector≈\(top.id) (no embedder) ef=\(Params.text(params.ef))"
-                do { vectorResult = try workbench.search(vector) } catch { branches[1].error = Self.words(error) }
+                branches[1].title = "vector≈\(top.id) (no embedder) ef=\(ef)"
+                do { vectorResult = try workbench.search(vector) } catch { branches[1].error = ErrorText.describe(error) }
             } else {
                 branches[1].error = "NEAR text needs the embedder; no lexical hit to stand in"
             }
-        } catch { branches[1].error = Self.words(error) }
-        var exactIDs: [String] = []
+        } catch { branches[1].error = ErrorText.describe(error) }
         if let r = vectorResult {
             do {
                 branches[1].hits = try hits(r)
                 branches[1].ms = r.planningMs + r.executionMs
-                branches[1].work = Self.distanceComputations(r.plan)
-                var exact = vector
-                exact.near?.index = "flat"
-                exact.limit = 10
-                exactIDs = try workbench.search(exact).hits.map(\.id)
-                let top = Set(branches[1].hits.prefix(10).map(\.id))
-                branches[1].recallExact = exactIDs.isEmpty ? 1 : Double(exactIDs.filter(top.contains).count) / Double(exactIDs.count)
-            } catch { branches[1].error = Self.words(error) }
+                branches[1].work = r.plan.allNodes.lazy.compactMap { $0.counters?.distanceComputations }.first
+            } catch { branches[1].error = ErrorText.describe(error) }
         }
 
         // Hybrid, with EXPLAIN ANALYZE for the plan pane.
@@ -194,19 +184,30 @@ final class Runner: @unchecked Sendable {
         if vectorResult != nil { hybrid.near = vector.near }
         hybrid.fusion = vectorResult != nil ? params.fusionSpec : nil
         if vectorResult == nil { branches[2].title = "hybrid (lexical only)" }
+        var exact: [UInt32]?
         do {
             let r = try workbench.search(hybrid, analyze: true)
             branches[2].hits = try hits(r)
             branches[2].ms = r.planningMs + r.executionMs
-            branches[2].recallExact = r.recall["vector"]
+            branches[2].recallExact = r.exactRecall["vector"]?.value
+            exact = r.exactRecall["vector"]?.exact
             plan = r.plan
             footer = [String(format: "Planning Time: %.3f ms", r.planningMs), String(format: "Execution Time: %.3f ms", r.executionMs)]
         } catch {
-            branches[2].error = Self.words(error)
-            footer = ["(no plan: \(Self.words(error)))"]
+            branches[2].error = ErrorText.describe(error)
+            footer = ["(no plan: \(ErrorText.headline(error)))"]
+        }
+        if exact == nil, vectorResult != nil, branches[1].error == nil {
+            var oracle = vector
+            oracle.near?.index = "flat"
+            oracle.limit = 10
+            exact = (try? workbench.search(oracle))?.hits.map(\.ordinal)
+        }
+        if let exact, branches[1].error == nil, vectorResult != nil {
+            branches[1].recallExact = Measures.exactRecall(returned: branches[1].hits.map(\.ordinal), exact: exact, k: 10)
         }
 
-        // The same hybrid statement on the remote backend, with the overlap of the two top-10s.
+        // The same hybrid statement on the remote backend, compared with the embedded answer.
         if let remote {
             let i = Branch.remote.rawValue
             branches[i].title = remote.label
@@ -215,39 +216,31 @@ final class Runner: @unchecked Sendable {
                 branches[i].hits = try hits(r)
                 branches[i].ms = r.planningMs + r.executionMs
                 if branches[2].error == nil {
-                    let local = Set(branches[2].hits.prefix(10).map(\.id))
-                    let top = branches[i].hits.prefix(10).map(\.id)
-                    branches[i].overlap = Double(top.filter(local.contains).count) / Double(max(1, min(10, max(local.count, top.count))))
+                    let local = branches[2].hits.map(\.id), theirs = branches[i].hits.map(\.id)
+                    branches[i].overlap = Measures.overlap(theirs, local, k: 10)
+                    branches[i].rbo = Measures.rankBiasedOverlap(theirs, local, k: 10)
                 }
-            } catch { branches[i].error = Self.words(error) }
+            } catch { branches[i].error = ErrorText.describe(error) }
         }
 
         // Marks and quality against the exact answer and the judgements.
-        let exactSet = Set(exactIDs)
+        let exactSet = Set(exact ?? [])
         for i in branches.indices {
             for j in branches[i].hits.indices {
-                let id = branches[i].hits[j].id
-                branches[i].hits[j].exact = exactSet.contains(id)
-                branches[i].hits[j].relevant = (fromSet?.grades[id] ?? 0) > 0
+                let h = branches[i].hits[j]
+                branches[i].hits[j].exact = exactSet.contains(h.ordinal)
+                branches[i].hits[j].relevant = (fromSet?.judgements[h.id] ?? 0) > 0
             }
             if let set = fromSet, branches[i].error == nil {
                 let ids = branches[i].hits.map(\.id)
-                let relevant = Set(set.grades.filter { $0.value > 0 }.keys)
-                branches[i].recallQrels = Measures.recall(ids, relevant: relevant)
-                branches[i].ndcg = Measures.ndcg(ids, grades: set.grades)
+                if set.judgements.values.contains(where: { $0 > 0 }) {
+                    branches[i].recallQrels = Measures.relevance(.recall(k: 10), ranking: ids, judgements: set.judgements)
+                }
+                branches[i].ndcg = Measures.relevance(.ndcg(k: 10), ranking: ids, judgements: set.judgements)
             }
         }
         return RunOutcome(generation: generation, query: query, filter: filter, fromSet: fromSet, params: params,
                           branches: branches, plan: plan, planFooter: footer)
-    }
-
-    /// The distance computations a vector plan reports (its "Distance computations" detail).
-    static func distanceComputations(_ node: PlanNode) -> Int? {
-        for (label, value) in node.details where label == "Distance computations" {
-            return Int(value.prefix { $0.isNumber })
-        }
-        for child in node.children { if let n = distanceComputations(child) { return n } }
-        return nil
     }
 
     private func hits(_ r: SearchResult) throws -> [Hit] {
@@ -259,22 +252,21 @@ final class Runner: @unchecked Sendable {
     private func title(_ ordinal: UInt32) throws -> String {
         if ordinal == UInt32.max { return "" }   // a remote hit without a local record
         if let t = titles[ordinal] { return t }
-        let r = try workbench.database.record(collection: collection, ordinal: ordinal)
-        let t = r.flatMap { $0.text("title") ?? $0.fields.first?.value.stringValue } ?? ""
+        let t = try workbench.title(collection: collection, ordinal: ordinal)
         titles[ordinal] = t
         return t
     }
 
     private func document(ordinal: UInt32, query: String, params: Params) throws -> DocumentContent {
-        guard let r = try workbench.database.record(collection: collection, ordinal: ordinal) else {
+        guard let r = try workbench.record(collection: collection, ordinal: ordinal) else {
             throw EngineError.badParameter("record \(ordinal) was deleted")
         }
         var request = LexicalRequest(collection: collection, text: query)
-        request.k1 = Float(params.k1)
-        request.b = Float(params.b)
+        request.k1 = Float(params.number("k1"))
+        request.b = Float(params.number("b"))
         let explanation: [String]
         do { explanation = try workbench.explainLexical(request, ordinal: ordinal) }
-        catch { explanation = ["(no BM25 explanation: \(Self.words(error)))"] }
+        catch { explanation = ["(no BM25 explanation: \(ErrorText.headline(error)))"] }
         let fields = r.fields.map { ($0.key, $0.value.stringValue ?? $0.value.jsonText) }
         let metadata: [String]
         if case .null = r.metadata { metadata = [] } else {
@@ -283,18 +275,10 @@ final class Runner: @unchecked Sendable {
         return DocumentContent(id: r.id, fields: fields, metadata: metadata, explanation: explanation)
     }
 
+    /// The judged queries of the collection's query set (the engine's query set).
     private func querySet() throws -> Message {
-        let db = workbench.database
-        let splits = try db.splits(collection: collection)
-        guard let split = splits.contains("test") ? "test" : splits.first else {
+        guard let (split, entries) = try workbench.judgedQueries(collection: collection) else {
             return .querySet([], note: "collection '\(collection)' has no query set")
-        }
-        var grades: [String: [String: Int]] = [:]
-        for q in try db.qrels(collection: collection, split: split) { grades[q.queryID, default: [:]][q.docID] = q.grade }
-        let schema = try db.collection(named: collection)
-        let vectors = try schema.vectorFields.first.map { try db.queryVectors(collection: collection, field: $0.name) } ?? [:]
-        let entries = try db.queries(collection: collection).compactMap { q in
-            grades[q.id].map { QuerySetEntry(query: q, vector: vectors[q.id], grades: $0) }
         }
         return .querySet(entries, note: "query set: \(entries.count) judged queries (split \(split))")
     }

@@ -1,5 +1,6 @@
 import CNcursesw
 import Foundation
+import QuarryConsole
 
 /// The screen manager: owns the loop, the layout, the focus, resizing and drawing. Panels only
 /// draw in the rectangles it gives them and answer keys with flags.
@@ -161,7 +162,7 @@ final class Screen {
         if workspace.running { text += " · running…" }
         let right = "?: help "
         canvas.line(0, 0, text, width: cols, .status)
-        if Cells.width(text) + Cells.width(right) < cols { canvas.put(0, cols - Cells.width(right), right, width: Cells.width(right), .status) }
+        if DisplayWidth.of(text) + DisplayWidth.of(right) < cols { canvas.put(0, cols - DisplayWidth.of(right), right, width: DisplayWidth.of(right), .status) }
     }
 
     private func drawStatus(_ canvas: Canvas, rows: Int, cols: Int) {

@@ -1,3 +1,4 @@
+import QuarryConsole
 import QuarryEngine
 
 /// The sweep view: one parameter swept over the query set (off the UI thread), its points as
@@ -28,23 +29,23 @@ final class SweepOverlay: Overlay {
         lastPage = inner.height
         guard let s = workspace.sweep else { return }
         if let e = s.error, s.rows.isEmpty {
-            for (i, l) in Cells.wrap("The sweep failed: " + e, inner.width).prefix(inner.height).enumerated() {
+            for (i, l) in DisplayWidth.wrap("The sweep failed: " + e, inner.width).prefix(inner.height).enumerated() {
                 canvas.put(inner.y + i, inner.x, l, width: inner.width, .error)
             }
             return
         }
         let frontier = Set(paretoFrontier(s.rows, metric: s.metric))
         var table: [SelectableList.Line] = [
-            .init(text: Cells.fit(s.parameter, 9) + Cells.right(s.metric, 10) + Cells.right("p50 ms", 9) + Cells.right("p95 ms", 9) + "  frontier", theme: .title)
+            .init(text: DisplayWidth.fit(s.parameter, 9) + DisplayWidth.right(s.metric, 10) + DisplayWidth.right("p50 ms", 9) + DisplayWidth.right("p95 ms", 9) + "  frontier", theme: .title)
         ]
         for (i, r) in s.rows.enumerated() {
             let q = r.metrics[s.metric].map { String(format: "%.3f", $0) } ?? "–"
             let p95 = r.latency.map { MetricsPanel.number($0.p95Ms) } ?? "–"
-            table.append(.init(text: Cells.fit(r.setting.description.split(separator: "=").last.map(String.init) ?? "", 9) + Cells.right(q, 10)
-                                  + Cells.right(MetricsPanel.number(r.p50Ms), 9) + Cells.right(p95, 9) + (frontier.contains(i) ? "  ★" : ""),
+            table.append(.init(text: DisplayWidth.fit(r.setting.description.split(separator: "=").last.map(String.init) ?? "", 9) + DisplayWidth.right(q, 10)
+                                  + DisplayWidth.right(MetricsPanel.number(r.p50Ms), 9) + DisplayWidth.right(p95, 9) + (frontier.contains(i) ? "  ★" : ""),
                                choice: i))
         }
-        if !s.done { table.append(.init(text: "measuring \(s.parameter) = \(Params.text(s.values[min(s.rows.count, s.values.count - 1)]))…", theme: .muted)) }
+        if !s.done { table.append(.init(text: "measuring \(s.parameter) = \(Self.text(s.values[min(s.rows.count, s.values.count - 1)]))…", theme: .muted)) }
 
         // The plot beside the table on wide screens, above it otherwise.
         let tableWidth = 50
@@ -64,6 +65,8 @@ final class SweepOverlay: Overlay {
         }
         list.draw(canvas, table, in: tableRect)
     }
+
+    static func text(_ v: ParamValue) -> String { v.doubleValue.map(Params.text) ?? v.description }
 
     override func handle(_ key: Key) -> KeyResult {
         switch Bindings.action(key, in: .sweep) {

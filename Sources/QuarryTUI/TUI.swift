@@ -33,12 +33,12 @@ public struct TUI {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw Failure.notATerminal }
         let name: String
         if let collection {
-            name = try workbench.database.collection(named: collection).name
+            name = try workbench.schema(collection).name
         } else {
-            guard let first = try workbench.database.collections().first?.name else { throw Failure.noCollection }
+            guard let first = try workbench.defaultCollection() else { throw Failure.noCollection }
             name = first
         }
-        let records = try workbench.database.idMap(collection: name).live
+        let records = try workbench.recordCount(collection: name)
         let workspace = Workspace(runner: Runner(workbench: workbench, collection: name, remote: remote), recordCount: records)
         TerminalSession.start()
         defer { TerminalSession.restore() }

@@ -31,8 +31,8 @@ public enum TUIBench {
 
     /// Runs the key script on `collection` and returns the figures as JSON (milliseconds).
     public static func run(workbench: Workbench, collection: String, options: Options = Options()) throws -> JSONValue {
-        let name = try workbench.database.collection(named: collection).name
-        let records = try workbench.database.idMap(collection: name).live
+        let name = try workbench.schema(collection).name
+        let records = try workbench.recordCount(collection: name)
         let queries = try queryTexts(workbench, collection: name, count: max(1, options.rounds))
         guard !queries.isEmpty else { throw Failure.noWords }
 
@@ -113,15 +113,15 @@ public enum TUIBench {
     /// Queries to type: the collection's own queries when it has a query set, else two words
     /// from the titles (or first text field) of records spread over the collection.
     static func queryTexts(_ workbench: Workbench, collection: String, count: Int) throws -> [String] {
-        let stored = try workbench.database.queries(collection: collection).map(\.text)
+        let stored = try workbench.queries(collection: collection).map(\.text)
         if !stored.isEmpty { return (0...count).map { stored[$0 % stored.count] } }
-        let (ids, _) = try workbench.database.idMap(collection: collection)
+        let ids = try workbench.idMap(collection: collection)
         var out: [String] = []
         var i = 0
         while out.count <= count && i < 10 * (count + 1) && !ids.isEmpty {
             let ordinal = UInt32((i * 7919) % ids.count)
             i += 1
-            guard ids[Int(ordinal)] != nil, let r = try workbench.database.record(collection: collection, ordinal: ordinal) else { continue }
+            guard ids[Int(ordinal)] != nil, let r = try workbench.record(collection: collection, ordinal: ordinal) else { continue }
             let text = r.text("title") ?? r.fields.first?.value.stringValue ?? ""
             let words = text.split(separator: " ").prefix(2)
             if !words.isEmpty { out.append(words.joined(separator: " ")) }

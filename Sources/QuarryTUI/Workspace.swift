@@ -10,8 +10,8 @@ final class Workspace {
 
     var outcome: RunOutcome?
     var params = Params()
-    /// Milliseconds of every run of this session, per branch.
-    var latencies: [[Double]]
+    /// The latency of every run of this session, per branch (the engine's HdrHistogram recorder).
+    var latencies: [LatencyRecorder]
     var runs = 0
     var generation = 0
     var received = 0
@@ -39,7 +39,7 @@ final class Workspace {
         self.runner = runner
         self.collection = runner.collection
         self.recordCount = recordCount
-        self.latencies = runner.branches.map { _ in [] }
+        self.latencies = runner.branches.map { _ in LatencyRecorder() }
     }
 
     /// The result columns shown.
@@ -101,16 +101,16 @@ final class Workspace {
 
     /// Starts a sweep of `parameter` (ef when it cannot be swept) over the query set.
     func startSweep(_ parameter: String) {
-        let name = SweepProgress.values(for: parameter) == nil ? "ef" : parameter
         if let s = sweep, !s.done { status = "a sweep of \(s.parameter) is running"; return }
-        sweep = SweepProgress(parameter: name, metric: SweepProgress.metric(for: name), values: SweepProgress.values(for: name) ?? [])
-        runner.sweep(name, params: params)
+        guard let progress = SweepProgress(parameter: parameter) ?? SweepProgress(parameter: "ef") else { return }
+        sweep = progress
+        runner.sweep(progress.parameter, params: params)
     }
 
-    /// Applies a sweep point's value and re-runs the query.
-    func apply(parameter: String, value: Double) {
-        _ = params.set(parameter, value)
-        status = "\(parameter) = \(Params.text(value))"
+    /// Applies a sweep point's value (and what it implies) and re-runs the query.
+    func apply(parameter: String, value: ParamValue) {
+        _ = params.apply(parameter, value)
+        status = "\(parameter) = \(value.doubleValue.map(Params.text) ?? value.description)"
         statusIsError = false
         rerun()
     }
@@ -158,7 +158,7 @@ final class Workspace {
                     }
                 }
             }
-            for b in o.branches.indices where o.branches[b].error == nil { latencies[b].append(o.branches[b].ms) }
+            for b in o.branches.indices where o.branches[b].error == nil { latencies[b].record(nanoseconds: UInt64(max(0, o.branches[b].ms) * 1e6)) }
             runs += 1
             outcome = o
         case let .document(d):

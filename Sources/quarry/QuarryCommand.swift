@@ -1,12 +1,11 @@
 import ArgumentParser
 import Foundation
+import QuarryConsole
 import QuarryEngine
-import QuarryMilvus
-import QuarryREPL
 
 /// The `quarry` command: argument parsing and subcommands only; the work is in the engine.
 struct QuarryCommand: ParsableCommand {
-    static let version = "0.1.0"
+    static let version = Workbench.version
 
     static let configuration = CommandConfiguration(
         commandName: "quarry",
@@ -49,30 +48,23 @@ struct DatabaseOptions: ParsableArguments {
 
     var path: String { db ?? ProcessInfo.processInfo.environment["QUARRY_DB"] ?? "quarry.db" }
 
-    /// Opens the database; read-only commands require it to exist.
-    func open(mustExist: Bool = true) throws(StorageError) -> QuarryDatabase {
-        try QuarryDatabase(path: path, mustExist: mustExist)
+    /// Opens a workbench on the database; read-only commands require it to exist.
+    func open(mustExist: Bool = true) throws(StorageError) -> Workbench {
+        try Workbench(path: path, mustExist: mustExist)
     }
 }
 
-/// Runs a command body, turning engine errors into one clear line on stderr and exit status 1.
+/// Runs a command body, turning errors into words (the engine's one renderer, with the caret
+/// under a statement's error) on stderr and exit status 1.
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let error as StorageError {
-        fail(error.message)
-    } catch let error as QueryError {
-        fail(error.rendered)
-    } catch let error as MilvusError {
-        fail(error.description)
     } catch let error as ExitCode {
         throw error
     } catch let error as CleanExit {
         throw error
-    } catch let error as CustomStringConvertible {
-        fail(error.description)
     } catch {
-        fail(String(describing: error))
+        fail(ErrorText.describe(error))
     }
 }
 

@@ -5,7 +5,7 @@ import Testing
 /// The vectorised kernels against the C library's exact ones (the oracle) over random inputs.
 @Suite struct VectorMathTests {
     func randomValues(_ n: Int, in range: ClosedRange<Float>, seed: UInt64) -> [Float] {
-        var g = SplitMix(seed: seed)
+        var g = SplitMix64(seed: seed)
         return (0..<n).map { _ in range.lowerBound + (range.upperBound - range.lowerBound) * Float(g.next() >> 40) / Float(1 << 24) }
     }
 
@@ -46,23 +46,10 @@ import Testing
     }
 }
 
-/// A small deterministic generator for property tests (Steele, Lea & Flood 2014, SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The small-batch matrix kernel against a naive double-precision product (the oracle).
 @Suite struct PanelGemmTests {
     @Test func panelProductEqualsNaiveProductForEveryRowCount() {
-        var g = SplitMix(seed: 7)
+        var g = SplitMix64(seed: 7)
         func random(_ n: Int) -> [Float] { (0..<n).map { _ in Float(g.next() >> 40) / Float(1 << 24) - 0.5 } }
         for (inputs, columns) in [(3, 16), (37, 48), (384, 64)] {
             let w = random(inputs * columns)

@@ -1,4 +1,5 @@
 import Foundation
+import enum QuarryVector.Fbin
 
 /// Runs the built `quarry` binary, as a person or a script would.
 enum Binary {
@@ -75,4 +76,9 @@ final class Scratch {
     }
 
     func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+}
+
+/// Vectors as an fbin file's bytes (the engine's codec).
+func fbin(_ rows: [[Float]]) -> Data {
+    Data(Fbin.encode(rows.flatMap { $0 }, dimension: max(1, rows.first?.count ?? 1)))
 }

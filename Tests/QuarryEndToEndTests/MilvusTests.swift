@@ -1,4 +1,6 @@
 import Foundation
+import enum QuarryConsole.DisplayWidth
+import struct QuarryBase.SplitMix64
 import Testing
 
 /// A milvus-lite server on loopback for the Milvus end-to-end tests, stopped on every path.
@@ -110,45 +112,23 @@ final class MilvusLiteServer {
     static let words = ["vitamin", "bone", "fracture", "cancer", "microrna", "tumor", "runner", "knee", "injury", "density",
                         "protein", "gene", "cell", "blood", "heart", "insulin", "sleep", "memory", "virus", "immune"]
 
-    /// A deterministic generator (SplitMix64), so the data are the same on every run.
-    struct Mix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
-    }
-
-    static func fbin(_ rows: [[Float]]) -> Data {
-        var d = Data()
-        var n = Int32(rows.count), dim = Int32(rows.first?.count ?? 0)
-        withUnsafeBytes(of: &n) { d.append(contentsOf: $0) }
-        withUnsafeBytes(of: &dim) { d.append(contentsOf: $0) }
-        for r in rows { r.withUnsafeBufferPointer { d.append(Data(buffer: $0)) } }
-        return d
-    }
-
     /// A BEIR folder of `n` records with `dim`-dimensional vectors, imported and indexed as `name`.
     static func makeCollection(_ s: Scratch, db: String, name: String, n: Int, dim: Int, seed: UInt64) throws {
-        var mix = Mix(state: seed)
+        var mix = SplitMix64(seed: seed)
         var corpus = "", vectors: [[Float]] = []
         for i in 0..<n {
             let title = (0..<3).map { _ in words[Int(mix.next() % UInt64(words.count))] }.joined(separator: " ")
             let text = (0..<(8 + Int(mix.next() % 12))).map { _ in words[Int(mix.next() % UInt64(words.count))] }.joined(separator: " ")
             let tags = i % 3 == 0 ? "[\"even\",\"third\"]" : (i % 2 == 0 ? "[\"even\"]" : "[\"odd\"]")
             corpus += "{\"_id\":\"d\(i)\",\"title\":\"\(title)\",\"text\":\"\(text)\",\"metadata\":{\"year\":\(2000 + i % 20),\"tags\":\(tags),\"group\":\"g\(i % 4)\"}}\n"
-            vectors.append((0..<dim).map { _ in mix.unit() })
+            vectors.append((0..<dim).map { _ in Float(mix.unit() * 2 - 1) })
         }
         let queries = ["vitamin bone fracture", "cancer microrna tumor", "knee injury runner", "insulin blood heart", "sleep memory"]
         var qjson = "", qrels = "query-id\tcorpus-id\tscore\n", qvectors: [[Float]] = []
         for (i, q) in queries.enumerated() {
             qjson += "{\"_id\":\"q\(i)\",\"text\":\"\(q)\"}\n"
             qrels += "q\(i)\td\(i * 3)\t1\nq\(i)\td\(i * 3 + 1)\t1\n"
-            qvectors.append((0..<dim).map { _ in mix.unit() })
+            qvectors.append((0..<dim).map { _ in Float(mix.unit() * 2 - 1) })
         }
         s.write("\(name)/corpus.jsonl", corpus)
         s.write("\(name)/queries.jsonl", qjson)
@@ -262,7 +242,7 @@ final class MilvusLiteServer {
             let screen = lines.joined(separator: "\n")
             #expect(lines.contains { $0.components(separatedBy: "│ 1 ").count - 1 == 4 }, "four columns with a first hit:\n\(screen)")
             #expect(lines.contains { $0.contains("rem") && $0.contains("hyb") }, "metrics name the remote column:\n\(screen)")
-            for l in lines { #expect(cellWidth(l) <= 160, "too wide: \(l)") }
+            for l in lines { #expect(DisplayWidth.of(l) <= 160, "too wide: \(l)") }
             try tmux.press("Escape")
             try tmux.type("q")
             let done = try tmux.wait { $0.contains { $0.contains("status=0") } }

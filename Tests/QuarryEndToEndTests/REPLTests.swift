@@ -116,116 +116,64 @@ import Testing
 
     // MARK: - In a terminal (tmux)
 
-    /// A shell in a detached tmux session on a private server.
-    final class Pane {
-        let socket = "quarry-repl-test-\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
-        let name = "repl"
+    static var haveTmux: Bool { Tmux.available }
 
-        init(_ command: String, width: Int = 120, height: Int = 35) throws {
-            try tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), command])
-        }
-        deinit { try? tmux(["kill-server"]) }
-
-        /// Runs tmux through posix_spawn and waitpid: Foundation's `Process` waits for a descriptor
-        /// that the tmux server inherits and keeps, so it never returns from `new-session`.
-        @discardableResult
-        func tmux(_ args: [String]) throws -> String {
-            let out = NSTemporaryDirectory() + "quarry-tmux-\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
-            defer { try? FileManager.default.removeItem(atPath: out) }
-            let quoted = (["tmux", "-L", socket] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-            let command = quoted.joined(separator: " ") + " </dev/null >'\(out)' 2>/dev/null"
-            var pid: pid_t = 0
-            let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
-            defer { for a in argv { free(a) } }
-            guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { throw CocoaError(.executableLoad) }
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-            return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-        }
-
-        /// Types `text` literally; a trailing `;` goes separately as `\;`, since tmux takes it for
-        /// its command separator.
-        func type(_ text: String) throws {
-            let body = text.hasSuffix(";") ? String(text.dropLast()) : text
-            if !body.isEmpty { try tmux(["send-keys", "-t", name, "-l", "--", body]) }
-            if text.hasSuffix(";") { try tmux(["send-keys", "-t", name, "\\;"]) }
-        }
-        func key(_ k: String) throws { try tmux(["send-keys", "-t", name, k]) }
-        var screen: String { (try? tmux(["capture-pane", "-t", name, "-p"])) ?? "" }
-
-        /// Waits (up to 20 s) until the screen satisfies `condition`.
-        @discardableResult
-        func wait(_ what: String, _ condition: (String) -> Bool) -> Bool {
-            for _ in 0..<400 {
-                if condition(screen) { return true }
-                usleep(50_000)
-            }
-            Issue.record("timed out waiting for \(what); screen:\n\(screen)")
-            return false
-        }
-
-        /// The last non-empty line of the screen.
-        var lastLine: String { screen.split(separator: "\n").last.map(String.init) ?? "" }
-    }
-
-    static var haveTmux: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
-
-    static func shell(_ db: String, history: String, width: Int = 120) throws -> Pane {
-        try Pane("env NO_COLOR=1 QUARRY_HISTORY='\(history)' '\(Binary.path)' repl --db '\(db)'", width: width)
+    static func shell(_ db: String, history: String, width: Int = 120) throws -> Tmux {
+        try Tmux(width: width, height: 35, command: "env NO_COLOR=1 QUARRY_HISTORY='\(history)' '\(Binary.path)' repl --db '\(db)'")
     }
 
     @Test(.enabled(if: REPLTests.haveTmux)) func completesCollectionNamesAndJSONPaths() throws {
         let (s, db) = try Self.fixture()
         let pane = try Self.shell(db, history: s.file("history"))
-        pane.wait("the prompt") { $0.contains("quarry>") }
+        pane.expect("the prompt") { $0.contains("quarry>") }
         try pane.type("SEARCH ti")
-        try pane.key("Tab")
-        pane.wait("the collection name") { $0.contains("quarry> SEARCH tiny") }
+        try pane.press("Tab")
+        pane.expect("the collection name") { $0.contains("quarry> SEARCH tiny") }
         try pane.type("MATCH 'garden' WHERE metadata.")
-        try pane.key("Tab")
-        try pane.key("Tab")
-        pane.wait("the listing of paths with types") { $0.contains("metadata.author.name  string|null") && $0.contains("metadata.tags         array<string>") }
+        try pane.press("Tab")
+        try pane.press("Tab")
+        pane.expect("the listing of paths with types") { $0.contains("metadata.author.name  string|null") && $0.contains("metadata.tags         array<string>") }
         try pane.type("ye")
-        try pane.key("Tab")
-        pane.wait("the completed path") { $0.contains("WHERE metadata.year") }
+        try pane.press("Tab")
+        pane.expect("the completed path") { $0.contains("WHERE metadata.year") }
         try pane.type(">= 2020;")
-        try pane.key("Enter")
-        pane.wait("the hits") { $0.contains("1 hits") }
+        try pane.press("Enter")
+        pane.expect("the hits") { $0.contains("1 hits") }
     }
 
     @Test(.enabled(if: REPLTests.haveTmux)) func upArrowRecallsHistoryAcrossSessions() throws {
         let (s, db) = try Self.fixture()
         do {
             let pane = try Self.shell(db, history: s.file("history"))
-            pane.wait("the prompt") { $0.contains("quarry>") }
+            pane.expect("the prompt") { $0.contains("quarry>") }
             try pane.type("SEARCH tiny MATCH 'stars';")
-            try pane.key("Enter")
-            pane.wait("the hits") { $0.contains("1 hits") }
-            try pane.key("Up")
-            pane.wait("the recalled statement") { $0.split(separator: "\n").last == "quarry> SEARCH tiny MATCH 'stars';" }
-            try pane.key("C-c")
+            try pane.press("Enter")
+            pane.expect("the hits") { $0.contains("1 hits") }
+            try pane.press("Up")
+            pane.expect("the recalled statement") { $0.split(separator: "\n").last == "quarry> SEARCH tiny MATCH 'stars';" }
+            try pane.press("C-c")
             try pane.type(".quit")
-            try pane.key("Enter")
+            try pane.press("Enter")
         }
         let again = try Self.shell(db, history: s.file("history"))
-        again.wait("the prompt") { $0.contains("quarry>") }
-        try again.key("Up")
-        try again.key("Up")
-        again.wait("the statement from the last session") { $0.contains("quarry> SEARCH tiny MATCH 'stars';") }
+        again.expect("the prompt") { $0.contains("quarry>") }
+        try again.press("Up")
+        try again.press("Up")
+        again.expect("the statement from the last session") { $0.contains("quarry> SEARCH tiny MATCH 'stars';") }
     }
 
     @Test(.enabled(if: REPLTests.haveTmux)) func ctrlCCancelsARunningCommandAndReturnsToThePrompt() throws {
         let (s, db) = try Self.fixture()
         let pane = try Self.shell(db, history: s.file("history"))
-        pane.wait("the prompt") { $0.contains("quarry>") }
+        pane.expect("the prompt") { $0.contains("quarry>") }
         try pane.type(".sleep 60")
-        try pane.key("Enter")
+        try pane.press("Enter")
         usleep(300_000)
-        try pane.key("C-c")
-        pane.wait("cancelled and a new prompt") { $0.contains("error: cancelled") && $0.split(separator: "\n").last?.hasPrefix("quarry>") == true }
+        try pane.press("C-c")
+        pane.expect("cancelled and a new prompt") { $0.contains("error: cancelled") && $0.split(separator: "\n").last?.hasPrefix("quarry>") == true }
         try pane.type(".collections")
-        try pane.key("Enter")
-        pane.wait("the shell still answers") { $0.contains("tiny        4") }
+        try pane.press("Enter")
+        pane.expect("the shell still answers") { $0.contains("tiny        4") }
     }
 
     /// A sweep of 20,000 settings runs for minutes; Ctrl-C stops it between queries, so the next
@@ -233,19 +181,19 @@ import Testing
     @Test(.enabled(if: REPLTests.haveTmux)) func ctrlCStopsALongSweep() throws {
         let (s, db) = try Self.fixture()
         let pane = try Self.shell(db, history: s.file("history"))
-        pane.wait("the prompt") { $0.contains("quarry>") }
+        pane.expect("the prompt") { $0.contains("quarry>") }
         let values = (0..<20_000).map { String(format: "%.5f", 0.5 + Double($0) * 0.00005) }.joined(separator: ",")
         let script = s.write("long-sweep.sql", ".sweep tiny k1 \(values)\n")
         try pane.type(".read \(script)")
-        try pane.key("Enter")
+        try pane.press("Enter")
         usleep(1_500_000)
-        try pane.key("C-c")
-        pane.wait("cancelled and a new prompt") { $0.contains("error: cancelled") && $0.split(separator: "\n").last?.hasPrefix("quarry>") == true }
+        try pane.press("C-c")
+        pane.expect("cancelled and a new prompt") { $0.contains("error: cancelled") && $0.split(separator: "\n").last?.hasPrefix("quarry>") == true }
         try pane.type(".collections")
-        try pane.key("Enter")
-        pane.wait("the shell answers at once") { $0.contains("tiny        4") }
+        try pane.press("Enter")
+        pane.expect("the shell answers at once") { $0.contains("tiny        4") }
         try pane.type(".quit")
-        try pane.key("Enter")
+        try pane.press("Enter")
         usleep(300_000)
         let runs = try Binary.run(["runs", "--json", "--db", db])
         let count = runs.stdout.components(separatedBy: "\"statement\"").count - 1
@@ -255,13 +203,13 @@ import Testing
     @Test(.enabled(if: REPLTests.haveTmux)) func tablesFitAnEightyColumnWindow() throws {
         let (s, db) = try Self.fixture()
         let pane = try Self.shell(db, history: s.file("history"), width: 80)
-        pane.wait("the prompt") { $0.contains("quarry>") }
+        pane.expect("the prompt") { $0.contains("quarry>") }
         try pane.type("SEARCH tiny MATCH 'garden';")
-        try pane.key("Enter")
-        pane.wait("the hits") { $0.contains("2 hits") }
-        let lines = pane.screen.split(separator: "\n")
+        try pane.press("Enter")
+        pane.expect("the hits") { $0.contains("2 hits") }
+        let lines = pane.text.split(separator: "\n")
         let row = lines.first { $0.contains("d3") } ?? ""
-        #expect(row.hasSuffix("…"), "\(pane.screen)")
+        #expect(row.hasSuffix("…"), "\(pane.text)")
         #expect(row.count <= 80 && row.count >= 70, "\(row)")
     }
 }

@@ -1,110 +1,6 @@
 import Foundation
+import enum QuarryConsole.DisplayWidth
 import Testing
-
-/// A private tmux server (its own socket, no user config) driving one shell in one session.
-final class Tmux {
-    static let available: Bool = {
-        (try? Tmux.exec(["tmux", "-V"]).status) == 0
-    }()
-
-    let socket = "quarry-e2e-" + UUID().uuidString.prefix(8)
-    let session = "tui"
-
-    init(width: Int, height: Int, cwd: String) throws {
-        let r = try run(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "-c", cwd, "env PS1='$ ' bash --norc --noprofile"])
-        precondition(r.status == 0, "tmux new-session failed: \(r.output)")
-        serverPID = Int32((try? run(["display-message", "-p", "-t", session, "#{pid}"]).output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? "")
-    }
-
-    private var serverPID: Int32?
-
-    deinit {
-        _ = try? run(["kill-server"])
-        if let pid = serverPID, kill(pid, 0) == 0 { kill(pid, SIGKILL) }
-    }
-
-    /// Runs a command with posix_spawn and waitpid, its output going to a file: the tmux server that
-    /// new-session forks inherits the client's descriptors, so pipes would never close and
-    /// Foundation's Process would not see the client exit.
-    @discardableResult
-    static func exec(_ args: [String]) throws -> (status: Int32, output: String) {
-        let out = NSTemporaryDirectory() + "quarry-tmux-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: out) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = (["/usr/bin/env"] + args).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        // Test runners block signals on their threads; the shell and the TUI must start with none blocked.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, environ)
-        guard rc == 0 else { return (127, "posix_spawn failed: \(rc)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let output = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-        let exited = status & 0x7f == 0
-        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
-    }
-
-    @discardableResult
-    func run(_ args: [String]) throws -> (status: Int32, output: String) {
-        try Self.exec(["tmux", "-L", socket, "-f", "/dev/null"] + args)
-    }
-
-    /// Types text literally (no key names, no `;` separators).
-    func type(_ text: String) throws { try run(["send-keys", "-t", session, "-l", "--", text]) }
-    func press(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys) }
-    func resize(width: Int, height: Int) throws { try run(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"]) }
-
-    func screen() throws -> [String] {
-        try run(["capture-pane", "-t", session, "-p"]).output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    }
-
-    /// Polls the screen until `ready` holds (or the timeout passes); returns the last screen.
-    @discardableResult
-    func wait(timeout: Double = 15, _ ready: ([String]) -> Bool) throws -> [String] {
-        let deadline = Date().addingTimeInterval(timeout)
-        var lines = try screen()
-        while !ready(lines) && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.1)
-            lines = try screen()
-        }
-        return lines
-    }
-
-    /// The process running in the foreground of the pane's shell (its child), from /proc.
-    func foregroundChild() throws -> Int32? {
-        guard let shell = Int32(try run(["display-message", "-p", "-t", session, "#{pane_pid}"]).output.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 2, Int32(fields[1]) == shell { return pid }
-        }
-        return nil
-    }
-}
-
-/// Display width as a terminal counts it: East Asian wide characters take two cells.
-func cellWidth(_ s: String) -> Int {
-    s.unicodeScalars.reduce(0) { n, u in
-        let v = u.value
-        let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
-            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-            || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
-        return n + (wide ? 2 : 1)
-    }
-}
 
 /// `quarry tui` driven through tmux: queries, the document view, query-set mode, resizing, and
 /// the terminal restored after `q` and after SIGTERM.
@@ -123,12 +19,6 @@ struct TUITests {
             """)
         s.write("beir/queries.jsonl", "{\"_id\":\"q1\",\"text\":\"vitamin D fracture risk\"}\n{\"_id\":\"q2\",\"text\":\"bone density running\"}\n")
         s.write("beir/qrels/test.tsv", "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td4\t2\nq2\td5\t1\n")
-        func fbin(_ rows: [[Float]]) -> Data {
-            var d = Data()
-            for v in [Int32(rows.count), Int32(rows[0].count)] { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
-            for r in rows { for x in r { withUnsafeBytes(of: x.bitPattern.littleEndian) { d.append(contentsOf: $0) } } }
-            return d
-        }
         FileManager.default.createFile(atPath: s.file("corpus.fbin"), contents: fbin([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0.7, 0, 0.7, 0], [0.6, 0.1, 0.6, 0.1], [0, 0, 0, 1]]))
         FileManager.default.createFile(atPath: s.file("queries.fbin"), contents: fbin([[1, 0, 0.1, 0], [0.6, 0, 0.8, 0]]))
         let db = s.file("q.db")
@@ -182,7 +72,7 @@ struct TUITests {
         #expect(text.contains("lexical") && text.contains("hybrid") && text.contains("no embedder"), "\(text)")
         #expect(text.contains("RRF Fusion") && text.contains("p95 ms"), "plan and metrics panes:\n\(text)")
         #expect(text.contains("骨密度"), "CJK titles are drawn:\n\(text)")
-        for l in lines { #expect(cellWidth(l) <= 100, "too wide: \(l)") }
+        for l in lines { #expect(DisplayWidth.of(l) <= 100, "too wide: \(l)") }
 
         // Esc leaves the query line for the result columns; Enter opens the selected hit (d4, first lexical hit).
         try tmux.press("Escape")
@@ -214,10 +104,10 @@ struct TUITests {
         try tmux.resize(width: 80, height: 24)
         lines = try tmux.wait { ls in
             ls.count >= 24 && ls[0].contains("Quarry · c") && ls[1].contains("query›") && ls[2].hasPrefix("┌") && ls[2].hasSuffix("┐")
-                && cellWidth(ls[2]) == 80 && !ls.contains { cellWidth($0) > 80 }
+                && DisplayWidth.of(ls[2]) == 80 && !ls.contains { DisplayWidth.of($0) > 80 }
         }
         let small = lines.joined(separator: "\n")
-        for l in lines { #expect(cellWidth(l) <= 80, "too wide after resize: \(l)") }
+        for l in lines { #expect(DisplayWidth.of(l) <= 80, "too wide after resize: \(l)") }
         #expect(lines.first?.contains("Quarry · c") == true, "\(small)")
         #expect(lines.filter { $0.hasPrefix("└") }.count >= 2, "result and bottom frames:\n\(small)")
         #expect(lines.contains { $0.contains("nDCG@10") }, "metrics fit in 24 rows:\n\(small)")
@@ -225,11 +115,11 @@ struct TUITests {
         // 200×60: every row of the body ends on a border at column 200, nothing left of the small layout.
         try tmux.resize(width: 200, height: 60)
         lines = try tmux.wait { ls in
-            ls.count >= 60 && ls[1].contains("query›") && ls[2].hasPrefix("┌") && cellWidth(ls[2]) == 200
-                && ls[2...58].allSatisfy { cellWidth($0) == 200 && ($0.hasSuffix("│") || $0.hasSuffix("┐") || $0.hasSuffix("┘")) }
+            ls.count >= 60 && ls[1].contains("query›") && ls[2].hasPrefix("┌") && DisplayWidth.of(ls[2]) == 200
+                && ls[2...58].allSatisfy { DisplayWidth.of($0) == 200 && ($0.hasSuffix("│") || $0.hasSuffix("┐") || $0.hasSuffix("┘")) }
         }
         let wide = lines.joined(separator: "\n")
-        #expect(lines.count >= 60 && lines[2...58].allSatisfy { cellWidth($0) == 200 && "│┐┘".contains($0.last ?? " ") }, "\(wide)")
+        #expect(lines.count >= 60 && lines[2...58].allSatisfy { DisplayWidth.of($0) == 200 && "│┐┘".contains($0.last ?? " ") }, "\(wide)")
         #expect(lines.contains { $0.contains("nDCG@10") } && lines.contains { $0.contains("✓") && $0.contains("d1") }, "\(wide)")
         #expect(lines.filter { $0.hasPrefix("└") }.count >= 2, "\(wide)")
 

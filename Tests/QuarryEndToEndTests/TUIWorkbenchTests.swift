@@ -1,29 +1,6 @@
 import Foundation
+import struct QuarryBase.SplitMix64
 import Testing
-
-/// Vectors as fbin: int32 n, int32 d, then n·d float32, little-endian.
-func fbin(_ rows: [[Float]]) -> Data {
-    var d = Data()
-    for v in [Int32(rows.count), Int32(rows.first?.count ?? 0)] { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
-    for r in rows { for x in r { withUnsafeBytes(of: x.bitPattern.littleEndian) { d.append(contentsOf: $0) } } }
-    return d
-}
-
-/// Reproducible Gaussian numbers (SplitMix64 and Box–Muller).
-struct Gaussian {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func sample() -> Float {
-        let u1 = max(Double(next() >> 11) / Double(1 << 53), 1e-300), u2 = Double(next() >> 11) / Double(1 << 53)
-        return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
-    }
-}
 
 /// Waits until the screen shows what `ready` looks for, and fails the test (with the screen) when it never does.
 @discardableResult
@@ -63,7 +40,7 @@ struct TUIWorkbenchTests {
     static func largeDatabase() throws -> (Scratch, String) {
         let s = Scratch()
         let n = 100_000, d = 32
-        var g = Gaussian(state: 7)
+        var g = SplitMix64(seed: 7)
         var corpus = ""
         corpus.reserveCapacity(n * 60)
         let words = ["amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "heron", "iris", "jade"]
@@ -78,8 +55,8 @@ struct TUIWorkbenchTests {
         }
         s.write("beir/queries.jsonl", queries)
         s.write("beir/qrels/test.tsv", qrels)
-        FileManager.default.createFile(atPath: s.file("corpus.fbin"), contents: fbin((0..<n).map { _ in (0..<d).map { _ in g.sample() } }))
-        FileManager.default.createFile(atPath: s.file("queries.fbin"), contents: fbin((0..<5).map { _ in (0..<d).map { _ in g.sample() } }))
+        FileManager.default.createFile(atPath: s.file("corpus.fbin"), contents: fbin((0..<n).map { _ in (0..<d).map { _ in g.gaussian() } }))
+        FileManager.default.createFile(atPath: s.file("queries.fbin"), contents: fbin((0..<5).map { _ in (0..<d).map { _ in g.gaussian() } }))
         let db = s.file("large.db")
         for args in [["import", s.file("beir"), "--collection", "c", "--vectors", s.file("corpus.fbin"), "--query-vectors", s.file("queries.fbin")],
                      ["index", "--collection", "c", "--text", "title,text"],
@@ -226,7 +203,7 @@ struct TUIWorkbenchTests {
         for _ in 0..<4 { try tmux.press("Tab") }
         lines = try expectScreen(tmux, "the parameters pane") { $0.contains { $0.contains("nprobe") } }
         text = lines.joined(separator: "\n")
-        for name in ["ef", "nprobe", "refine_k", "k1", "fusion", "rrf_k", "w_lex"] {
+        for name in ["ef", "nprobe", "refine_k", "k1", "fusion", "rrf_k", "weight"] {
             #expect(text.contains(name), "\(name) in the parameters pane:\n\(text)")
         }
         // fusion: ↓ five times (ef, nprobe, refine_k, k1, b, fusion), → switches to weighted and re-runs.

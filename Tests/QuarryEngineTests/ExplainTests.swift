@@ -40,7 +40,7 @@ import Testing
         for filter in ["metadata.year = 2005 AND metadata.section = 'utils'", "metadata.year >= 2002", "metadata.topic IN (0, 1, 2, 3)"] {
             guard case let .explain(r, _) = try wb.execute("EXPLAIN ANALYZE SEARCH papers NEAR DOC 'd5' WHERE \(filter) LIMIT 10") else { continue }
             let node = try #require(r.plan.children.first)
-            let strategy = try #require(node.details.first { $0.0 == "Filter strategy" }?.1)
+            let strategy = try #require(node.detail("Filter strategy"))
             strategies.append(String(strategy.split(separator: " ").first ?? ""))
             let recall = try #require(r.recall["vector"])
             #expect(recall >= 0.95, "recall \(recall) with \(filter)")
@@ -67,7 +67,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = try wb.execute("SET filter_strategy = post_filter")
         guard case let .explain(r, _) = try wb.execute("EXPLAIN ANALYZE SEARCH papers NEAR DOC 'd5' WHERE metadata.year >= 2002 LIMIT 5") else { return }
-        #expect(r.plan.children.first?.details.contains { $0.0 == "Filter strategy" && $0.1.hasPrefix("post_filter") } == true)
+        #expect(r.plan.children.first?.detail("Filter strategy")?.hasPrefix("post_filter") == true)
         _ = try wb.execute("RESET ALL")
         #expect(wb.settings.string("filter_strategy") == "auto")
         #expect(throws: EngineError.self) { try wb.execute("SET eff = 10") }

@@ -70,4 +70,21 @@ import Testing
         }
         #expect(h.bin(5) == 0 && h.bin(50) == 1 && h.bin(10_000) == 3)
     }
+
+    /// The type labels completion and `.schema` show, from the facets.
+    @Test func typedPathsLabelTypesAndArrayElements() throws {
+        let dir = NSTemporaryDirectory() + "quarry-facets-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            {"_id": "a", "title": "x", "metadata": {"year": 2020, "tags": ["a"], "who": null}}
+            {"_id": "b", "title": "y", "metadata": {"year": 2021.5, "tags": [], "who": "x"}}
+            """.write(toFile: dir + "/c.jsonl", atomically: true, encoding: .utf8)
+        let wb = try Workbench(path: dir + "/q.db")
+        try wb.importRecords(ImportOptions(path: dir + "/c.jsonl", collection: "c"))
+        let list = Dictionary(try wb.facets(collection: "c").typedPaths.map { ($0.path, $0.type) }, uniquingKeysWith: { a, _ in a })
+        #expect(list["metadata.year"] == "number")
+        #expect(list["metadata.tags"] == "array<string>")
+        #expect(list["metadata.who"] == "string|null")
+    }
 }

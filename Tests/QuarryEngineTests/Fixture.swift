@@ -7,7 +7,11 @@ enum Fixture {
     static let words = ["vitamin", "bone", "fracture", "cancer", "microrna", "tumor", "running", "knee",
                         "injury", "sleep", "memory", "brain", "insulin", "diabetes", "heart", "risk"]
 
-    static func make(records n: Int = 400) throws -> (Workbench, String) {
+    /// The fixture with a query set: 10 queries (a record's title words), each judging that
+    /// record relevant, with the record's vector as the query's vector.
+    static func makeWithQuerySet(records n: Int = 400) throws -> (Workbench, String) { try make(records: n, querySet: true) }
+
+    static func make(records n: Int = 400, querySet: Bool = false) throws -> (Workbench, String) {
         let dir = NSTemporaryDirectory() + "quarry-engine-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var rng = SyntheticCorpus.RNG(seed: 7)
@@ -25,17 +29,31 @@ enum Fixture {
                 vectors.append(center + Float(Int(rng.next() % 1000)) / 4000)
             }
         }
-        let corpus = dir + "/corpus.jsonl"
+        try FileManager.default.createDirectory(atPath: dir + "/beir/qrels", withIntermediateDirectories: true)
+        let corpus = dir + "/beir/corpus.jsonl"
         try lines.joined(separator: "\n").write(toFile: corpus, atomically: true, encoding: .utf8)
         let fbin = dir + "/v.fbin"
-        try VectorFile(count: n, dimension: 8, values: vectors).fbinData().write(to: URL(fileURLWithPath: fbin))
+        try Fbin.write(vectors, dimension: 8, path: fbin)
         let wb = try Workbench(path: dir + "/q.db")
-        var o = ImportOptions(path: corpus, collection: "papers")
+        var o = ImportOptions(path: querySet ? dir + "/beir" : corpus, collection: "papers")
         o.vectors = fbin
-        _ = try Importer(database: wb.database, options: o).run()
+        if querySet {
+            var queries = "", qrels = "query-id\tcorpus-id\tscore\n", queryVectors: [Float] = []
+            for q in 0..<10 {
+                let i = q * (n / 10)
+                let title = try JSONParser.parse(lines[i])["title"]?.stringValue ?? ""
+                queries += JSONValue.object([JSONMember("_id", .string("q\(q)")), JSONMember("text", .string(title))]).jsonText + "\n"
+                qrels += "q\(q)\td\(i)\t1\n"
+                queryVectors += vectors[(i * 8)..<((i + 1) * 8)]
+            }
+            try queries.write(toFile: dir + "/beir/queries.jsonl", atomically: true, encoding: .utf8)
+            try qrels.write(toFile: dir + "/beir/qrels/test.tsv", atomically: true, encoding: .utf8)
+            try Fbin.write(queryVectors, dimension: 8, path: dir + "/q.fbin")
+            o.queryVectors = dir + "/q.fbin"
+        }
+        try wb.importRecords(o)
         try wb.buildLexicalIndex(collection: "papers")
         try wb.buildVectorIndex(collection: "papers", field: "embedding", type: "hnsw", parameters: ["M": "8", "ef_construction": "64"])
-        try wb.buildPathIndex(collection: "papers", extraPaths: [])
         return (wb, dir)
     }
 

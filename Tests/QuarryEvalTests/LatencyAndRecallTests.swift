@@ -3,16 +3,16 @@ import Testing
 
 @Suite struct ExactRecallTests {
     @Test func shareOfTheExactTopK() {
-        #expect(exactRecall(returned: [1, 2, 3, 4], exact: [4, 3, 9, 8], k: 4) == 0.5)
-        #expect(exactRecall(returned: [1, 2, 9], exact: [9, 1, 5], k: 2) == 0.5)  // only the first k of each count
-        #expect(exactRecall(returned: [7, 7, 7], exact: [7, 8, 9], k: 3) == 1.0 / 3)  // repeats count once
-        #expect(exactRecall(returned: [5], exact: [5], k: 10) == 1)  // fewer than k exact ids
-        #expect(exactRecall(returned: [UInt32](), exact: [], k: 10) == 1)
+        #expect(Measures.exactRecall(returned: [1, 2, 3, 4], exact: [4, 3, 9, 8], k: 4) == 0.5)
+        #expect(Measures.exactRecall(returned: [1, 2, 9], exact: [9, 1, 5], k: 2) == 0.5)  // only the first k of each count
+        #expect(Measures.exactRecall(returned: [7, 7, 7], exact: [7, 8, 9], k: 3) == 1.0 / 3)  // repeats count once
+        #expect(Measures.exactRecall(returned: [5], exact: [5], k: 10) == 1)  // fewer than k exact ids
+        #expect(Measures.exactRecall(returned: [UInt32](), exact: [], k: 10) == 1)
     }
 
     @Test func meanOverQueries() {
         let exact: [[UInt32]] = [[1, 2], [3, 4], [5, 6]]
-        #expect(meanExactRecall(returned: [[1, 2], [3, 9]], exact: exact, k: 2) == 0.5)  // the third query is missing
+        #expect(Measures.meanExactRecall(returned: [[1, 2], [3, 9]], exact: exact, k: 2) == 0.5)  // the third query is missing
     }
 }
 

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import QuarryBase
 import Testing
 @testable import QuarryEval
 

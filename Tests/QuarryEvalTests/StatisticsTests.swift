@@ -1,3 +1,4 @@
+import QuarryBase
 import Testing
 @testable import QuarryEval
 

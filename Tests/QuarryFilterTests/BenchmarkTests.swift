@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import QuarryBase
 import Testing
 
@@ -15,12 +12,4 @@ import Testing
         #expect(abs(row.actualSelectivity - row.targetSelectivity) <= 0.001, "\(row.filter)")
     }
     if case let .object(members) = report.jsonValue { #expect(members.map(\.key) == ["records", "build_ms", "index_bytes", "rows"]) }
-}
-
-/// The 1M-record measurement: `QUARRY_FILTER_BENCH=1000000 swift test -c release --filter filterBenchmarkAtScale`.
-@Test(.enabled(if: getenv("QUARRY_FILTER_BENCH") != nil))
-func filterBenchmarkAtScale() {
-    let n = Int(String(cString: getenv("QUARRY_FILTER_BENCH")!)) ?? 1_000_000
-    let report = FilterBenchmark.run(count: n)
-    print(report.jsonValue.prettyJSONText)
 }

@@ -3,21 +3,9 @@ import Testing
 
 @testable import QuarryFilter
 
-/// SplitMix64: a small deterministic generator for test data.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random documents with unstable types, missing keys and nulls, and random filters over them.
 struct RandomFilters {
-    var rng: SplitMix
+    var rng: SplitMix64
     let words = ["a", "ab", "abc", "b", "ba", "é", "e\u{301}", "Z", "", "x%y", "x_y"]
     let paths = ["metadata.a", "metadata.b", "metadata.c", "metadata.tags", "metadata.n.x", "metadata.missing",
                  "title", "metadata.tags[0]", "metadata[\"odd key\"]", "metadata.n"].map { FilterPath(dotted: $0)! }
@@ -93,7 +81,7 @@ struct RandomFilters {
 
 @Test func indexedExecutorEqualsOracleOnRandomDocumentsAndFilters() throws {
     for seed in [1, 2, 3, 4] as [UInt64] {
-        var gen = RandomFilters(rng: SplitMix(state: seed))
+        var gen = RandomFilters(rng: SplitMix64(seed: seed))
         let docs = (0..<250).map { gen.document($0) }
         let oracle = ScanFilterExecutor(count: docs.count) { docs[Int($0)] }
         // Auto-indexing picks the stable paths; the mixed ones are asked for explicitly.

@@ -4,21 +4,9 @@ import QuarryText
 import Testing
 @testable import QuarryLexical
 
-/// A small deterministic generator (SplitMix64) so failures reproduce.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random documents over a Zipf-ish vocabulary, so some terms span many blocks.
-func randomCorpus(_ rng: inout SplitMix, documents: Int, vocabulary: Int) -> [(ordinal: UInt32, fields: [String?])] {
-    func word(_ rng: inout SplitMix) -> String {
+func randomCorpus(_ rng: inout SplitMix64, documents: Int, vocabulary: Int) -> [(ordinal: UInt32, fields: [String?])] {
+    func word(_ rng: inout SplitMix64) -> String {
         let r = Double.random(in: 0..<1, using: &rng)
         return "w\(Int(pow(r, 2.5) * Double(vocabulary)))"
     }
@@ -29,7 +17,7 @@ func randomCorpus(_ rng: inout SplitMix, documents: Int, vocabulary: Int) -> [(o
     }
 }
 
-func randomQuery(_ rng: inout SplitMix, vocabulary: Int, operators: Bool) -> String {
+func randomQuery(_ rng: inout SplitMix64, vocabulary: Int, operators: Bool) -> String {
     (0..<Int.random(in: 1...6, using: &rng)).map { _ in
         let w = "w\(Int(pow(Double.random(in: 0..<1, using: &rng), 1.5) * Double(vocabulary)))"
         guard operators else { return w }
@@ -56,7 +44,7 @@ let propertyRounds = 6
 
 @Test(arguments: [MultiFieldRule.bm25f, .sumOfFields])
 func prunedEqualsExhaustive(rule: MultiFieldRule) throws {
-    var rng = SplitMix(state: 42)
+    var rng = SplitMix64(seed: 42)
     for round in 0..<propertyRounds {
         let vocabulary = [30, 200, 1000][round % 3]
         var index = try LexicalIndex(fields: ["title", "text"], analyzer: .standard)

@@ -45,7 +45,6 @@ struct SciFact {
     var index: LexicalIndex
     var queries: [(id: String, text: String)] = []
     var qrels: [String: [String: Int]] = [:]
-    var buildSeconds: Double
 
     static func load() throws -> SciFact? {
         let dir = sampleFolder
@@ -59,11 +58,9 @@ struct SciFact {
             docs.append((UInt32(ids.count), [v["title"]?.stringValue, v["text"]?.stringValue]))
             ids.append(v["_id"]?.stringValue ?? "")
         }
-        let start = Date()
         var index = try LexicalIndex(fields: ["title", "text"], analyzer: .english)
         try index.add(docs)
-        let buildSeconds = Date().timeIntervalSince(start)
-        var s = SciFact(ids: ids, index: index, buildSeconds: buildSeconds)
+        var s = SciFact(ids: ids, index: index)
         for line in qrelLines.dropFirst() {
             let p = line.split(separator: "\t").map(String.init)
             guard p.count == 3, let g = Int(p[2]) else { continue }
@@ -76,20 +73,16 @@ struct SciFact {
         return s
     }
 
-    /// Mean nDCG@10 and the median latency in ms. Query text is searched as words (any may match).
-    func evaluate(_ options: LexicalSearchOptions) throws -> (ndcg: Double, medianMs: Double) {
+    /// Mean nDCG@10. Query text is searched as words (any may match). (Latency is measured by
+    /// `quarry eval --mode bm25 --algorithm A`, not here.)
+    func evaluate(_ options: LexicalSearchOptions) throws -> Double {
         var total = 0.0
-        var times: [Double] = []
         for q in queries {
             // Plain words: strip the MATCH operators out of natural-language queries.
-            let words = MatchQuery.words(q.text)
-            let t0 = Date()
-            let r = try index.search(words, options: options)
-            times.append(Date().timeIntervalSince(t0) * 1000)
+            let r = try index.search(MatchQuery.words(q.text), options: options)
             total += ndcg(ranked: r.hits.map { ids[Int($0.id)] }, qrels: qrels[q.id] ?? [:], k: 10)
         }
-        times.sort()
-        return (total / Double(queries.count), times[times.count / 2])
+        return total / Double(queries.count)
     }
 }
 
@@ -108,24 +101,12 @@ func sciFactNDCG() throws {
     }
     #expect(s.queries.count == 300)
     let anserini = try s.evaluate(LexicalSearchOptions(k: 10))
-    var latency: [String] = []
     for algorithm in [PruningAlgorithm.blockMaxWAND, .maxScore, .exhaustive] {
-        let r = try s.evaluate(LexicalSearchOptions(k: 10, algorithm: algorithm))
-        #expect(abs(r.ndcg - anserini.ndcg) < 1e-9)
-        latency.append("\(algorithm.rawValue) \(String(format: "%.3f", r.medianMs)) ms")
+        #expect(abs(try s.evaluate(LexicalSearchOptions(k: 10, algorithm: algorithm)) - anserini) < 1e-9, "\(algorithm)")
     }
-    let peers = try s.evaluate(LexicalSearchOptions(k: 10, parameters: BM25Parameters(k1: 1.2, b: 0.75)))
-    let sum = try s.evaluate(LexicalSearchOptions(k: 10, rule: .sumOfFields))
-    let bytes = s.index.serialized().count
-    print("""
-        SciFact BM25 (title + text, english): build \(String(format: "%.3f", s.buildSeconds)) s, \
-        \(s.index.termCount) terms, \(s.index.postingCount) postings, snapshot \(bytes) bytes, memory \(s.index.memoryBytes) bytes
-          bm25f k1=0.9 b=0.4: nDCG@10 \(String(format: "%.4f", anserini.ndcg)) p50 \(String(format: "%.3f", anserini.medianMs)) ms
-          bm25f k1=1.2 b=0.75: nDCG@10 \(String(format: "%.4f", peers.ndcg)) p50 \(String(format: "%.3f", peers.medianMs)) ms
-          sum-of-fields k1=0.9 b=0.4: nDCG@10 \(String(format: "%.4f", sum.ndcg))
-          p50 by algorithm (k1=0.9 b=0.4): \(latency.joined(separator: ", "))
-        """)
-    #expect(anserini.ndcg >= 0.665)
+    // BM25F beats summing BM25 per field on SciFact (0.682 against 0.662, README).
+    #expect(try s.evaluate(LexicalSearchOptions(k: 10, rule: .sumOfFields)) < anserini)
+    #expect(anserini >= 0.665)
     // Pruning returns the exhaustive answer on real data too.
     for q in s.queries.prefix(30) {
         let exact = try s.index.search(q.text.filter { $0 != "\"" && $0 != "*" }, options: .init(k: 10, algorithm: .exhaustive))

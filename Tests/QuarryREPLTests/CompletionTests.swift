@@ -1,4 +1,5 @@
 import Foundation
+import QuarryConsole
 import Testing
 import QuarryEngine
 @testable import QuarryREPL
@@ -73,7 +74,8 @@ struct CompletionTests {
         #expect(texts(".eval s") == ["scifact"])
         #expect(texts(".index scifact --vector ") == ["embedding"])
         #expect(texts(".index debian --json-path metadata.i") == ["metadata.installed_size"])
-        #expect(texts(".sweep scifact ") == ["ef", "k1", "b", "nprobe"])
+        #expect(texts(".sweep scifact ") == Parameters.sweepable.map(\.name))
+        #expect(texts(".sweep scifact rr") == ["rrf_k"])
         #expect(texts(".set ef") == ["ef"])
     }
 
@@ -110,10 +112,10 @@ struct DotCommandParsingTests {
 
     @Test func evalRequestFromWords() throws {
         let r = try REPL.evalRequest(["scifact", "vector", "ef=128", "split=train"])
-        #expect(r.collection == "scifact" && r.mode == .vector && r.ef == 128 && r.split == "train")
+        #expect(r.collection == "scifact" && r.mode == .vector && r.parameters.integer("ef") == 128 && r.split == "train")
         #expect(throws: (any Error).self) { try REPL.evalRequest(["scifact", "bm26"]) }
         do { _ = try REPL.evalRequest(["scifact", "kl=1"]); Issue.record("no error") } catch {
-            #expect(REPL.describe(error).contains("did you mean 'k1'?"))
+            #expect(ErrorText.describe(error).contains("did you mean 'k1'?"))
         }
     }
 
@@ -145,19 +147,5 @@ struct DotCommandParsingTests {
         #expect(steps[0].command == "SEARCH x\n  MATCH 'a';")
         #expect(steps[1] == Tutorial.Step(comment: ["Now a dot-command."], command: ".mode csv"))
         #expect(steps[2].command == "")
-    }
-
-    @Test func pathTypesFromDocuments() throws {
-        var t = PathTypes()
-        t.add(try JSONParser.parse(#"{"metadata": {"year": 2020, "tags": ["a"], "who": null}}"#))
-        t.add(try JSONParser.parse(#"{"metadata": {"year": 2021.5, "tags": [], "who": "x"}}"#))
-        let list = Dictionary(t.list.map { ($0.path, $0.type) }, uniquingKeysWith: { a, _ in a })
-        #expect(list["metadata.year"] == "number")
-        #expect(list["metadata.tags"] == "array<string>")
-        #expect(list["metadata.who"] == "string|null")
-    }
-
-    @Test func csvQuotesAndLineWrapping() {
-        #expect(Render.wrap("one two three four", width: 9) == ["one two", "three", "four"])
     }
 }

@@ -33,30 +33,49 @@ import Testing
         var p = Params()
         let ef = Params.index(of: "ef")!
         for _ in 0..<10 { p.step(ef, up: false) }
-        #expect(p.ef == 1, "halving stops at 1")
+        #expect(p.number("ef") == 1, "halving stops at 1")
         p.step(ef, up: true)
-        #expect(p.ef == 2)
+        #expect(p.number("ef") == 2)
         let fusion = Params.index(of: "fusion")!
         #expect(p.formatted(fusion) == "rrf" && p.fusionSpec == .rrf(k: 60))
         p.step(fusion, up: true)
         p.step(fusion, up: true)
         #expect(p.formatted(fusion) == "weighted" && p.fusionSpec == .weighted(weights: [0.5, 0.5], normalize: .minmax))
-        let w = Params.index(of: "w_lex")!
+        let w = Params.index(of: "weight")!
         for _ in 0..<3 { p.step(w, up: true) }
-        #expect(p.weight == 0.8 && p.fusionLabel == "weighted 0.8/0.2")
+        #expect(p.number("weight") == 0.8 && p.fusionLabel == "weighted 0.8/0.2")
         let k = Params.index(of: "k")!
         p.step(k, up: false)
-        #expect(p.k == 10, "k stays at least 10, the k of recall@10")
-        #expect(p.set("nprobe", 64) && p.nprobe == 64 && !p.set("nope", 1))
-        #expect(p.with["nprobe"] == .number(64) && p.with["refine_k"] == .number(40))
+        #expect(p.number("k") == 10, "k stays at least 10, the k of recall@10")
+        let set64 = p.apply("nprobe", .number(64)), setUnknown = p.apply("nope", .number(1)), setZero = p.apply("nprobe", .number(0))
+        #expect(set64 && p.number("nprobe") == 64 && !setUnknown)
+        #expect(!setZero && p.number("nprobe") == 64, "out of the registry's range")
+        #expect(p.with["nprobe"] == .number(64) && p.with["ef"] == .number(2) && p.with["refine_k"] == nil, "only what was changed goes to WITH")
+        // A sweep point of a weight means weighted fusion; of rrf_k, RRF.
+        var q = Params()
+        _ = q.apply("weight", .number(0.3))
+        #expect(q.fusionSpec == .weighted(weights: [0.3, 0.7], normalize: .minmax))
+        _ = q.apply("rrf_k", .number(30))
+        #expect(q.fusionSpec == .rrf(k: 30))
+    }
+
+    @Test func thePaneShowsTheRegistrysParameters() {
+        #expect(Params.definitions.map(\.name) == Params.names)
+        for d in Params.definitions {
+            #expect(!d.help.isEmpty)
+            if case .choice = d.kind { continue }
+            #expect(d.range != nil && d.step != nil, "\(d.name) can be stepped")
+        }
     }
 
     @Test func sweepValuesAndMetrics() {
-        #expect(SweepProgress.values(for: "ef")?.first == 10)
-        #expect(SweepProgress.metric(for: "ef") == "recall@10" && SweepProgress.metric(for: "k1") == "ndcg@10")
-        #expect(SweepProgress.values(for: "fusion") == nil)
+        #expect(SweepProgress(parameter: "ef")?.values.first == .number(10))
+        #expect(SweepProgress(parameter: "ef")?.metric == "recall@10" && SweepProgress(parameter: "k1")?.metric == "ndcg@10")
+        #expect(SweepProgress(parameter: "fusion") == nil && SweepProgress(parameter: "k") == nil)
         for d in Params.definitions {
-            for v in SweepProgress.values(for: d.name) ?? [] { #expect(d.range.contains(v), "\(d.name) = \(v)") }
+            for v in SweepProgress(parameter: d.name)?.values ?? [] {
+                #expect((try? d.validated(v)) != nil, "\(d.name) = \(v)")
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ import Testing
         let wb = try Workbench(path: dir + "/q.db")
         var o = ImportOptions(path: dir + "/c.jsonl", collection: "c")
         o.vectors = dir + "/c.fbin"
-        _ = try Importer(database: wb.database, options: o).run()
+        try wb.importRecords(o)
         _ = try wb.buildLexicalIndex(collection: "c")
         _ = try wb.buildVectorIndex(collection: "c", field: "embedding", type: "hnsw", parameters: [:])
 

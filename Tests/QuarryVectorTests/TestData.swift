@@ -2,6 +2,10 @@ import Foundation
 import QuarryBase
 @testable import QuarryVector
 
+/// The one SplitMix64 (QuarryBase's); QuarryVector keeps an internal copy that `@testable`
+/// would make ambiguous here.
+typealias SplitMix64 = QuarryBase.SplitMix64
+
 /// Random clustered data: `clusters` Gaussian blobs around random unit centres.
 func clusteredData(n: Int, d: Int, clusters: Int = 20, spread: Float = 0.35, seed: UInt64 = 7) -> [Float] {
     var rng = SplitMix64(seed: seed)

@@ -70,12 +70,10 @@ public struct Bitmap: @unchecked Sendable {
     public func intersection(_ other: Bitmap) -> Bitmap { Bitmap(taking: roaring_bitmap_and(storage.raw, other.storage.raw)) }
     public func union(_ other: Bitmap) -> Bitmap { Bitmap(taking: roaring_bitmap_or(storage.raw, other.storage.raw)) }
     public func subtracting(_ other: Bitmap) -> Bitmap { Bitmap(taking: roaring_bitmap_andnot(storage.raw, other.storage.raw)) }
-    public func symmetricDifference(_ other: Bitmap) -> Bitmap { Bitmap(taking: roaring_bitmap_xor(storage.raw, other.storage.raw)) }
     /// The ordinals of `0..<universe` not in this set.
     public func complement(universe: UInt32) -> Bitmap {
         Bitmap(taking: roaring_bitmap_flip(storage.raw, 0, UInt64(universe)))
     }
-    public func intersectionCount(_ other: Bitmap) -> Int { Int(roaring_bitmap_and_cardinality(storage.raw, other.storage.raw)) }
 
     public mutating func formIntersection(_ other: Bitmap) { unique(); roaring_bitmap_and_inplace(storage.raw, other.storage.raw) }
     public mutating func formUnion(_ other: Bitmap) { unique(); roaring_bitmap_or_inplace(storage.raw, other.storage.raw) }

@@ -5,7 +5,9 @@
 ///   BEIR files and a TREC run writer (`Qrels.swift`, `Run.swift`).
 /// - `RelevanceEvaluator` scores a `Run` against `Qrels` with trec_eval's definitions (ordering of
 ///   ties, graded nDCG, which queries are averaged), per query and mean (`RelevanceEvaluator.swift`).
-/// - `exactRecall` measures an approximate answer against the exact top-k (`ExactRecall.swift`).
+/// - `Measures` holds the one definition of each per-query measure: relevance against judgements,
+///   recall against the exact answer, overlap and rank-biased overlap against another answer
+///   (`Measures.swift`); `RelevanceEvaluator` averages them over a run.
 /// - `LatencyRecorder` keeps per-query wall times in an HdrHistogram (`Latency.swift`).
 /// - `RunComparison` compares two evaluated runs with a paired t-test and a randomization test
 ///   (`RunComparison.swift`, `Statistics.swift`).

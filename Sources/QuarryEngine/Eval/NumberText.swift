@@ -35,6 +35,11 @@ public enum NumberText {
     }
 }
 
+extension NumberText {
+    /// A measured value as reports print it: 4 decimals, or `—` when it was not measured.
+    public static func metric(_ v: Double?) -> String { v.map { fixedPadded($0, decimals: 4) } ?? "—" }
+}
+
 extension String {
     func padding(to width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
 }

@@ -69,20 +69,16 @@ public struct RelevanceEvaluator: Sendable {
         return Evaluation(metrics: metrics, queries: queries, perQuery: perQuery, mean: mean)
     }
 
-    /// The values of `metrics` for one query's results (any order; ranked by `Run.trecOrder`).
+    /// The values of `metrics` for one query's results (any order; ranked by `Run.trecOrder`),
+    /// each by `Measures.relevance`.
     public func evaluate(query: String, results: [RunEntry]) -> [Double] {
         let judged = qrels[query] ?? [:]
-        var seen = Set<String>()
-        var grades: [Int] = []
-        grades.reserveCapacity(results.count)
-        for e in Run.trecOrder(results) where seen.insert(e.document).inserted {
-            grades.append(judged[e.document] ?? 0)
-        }
-        let ideal = judged.values.filter { $0 > 0 }.sorted(by: >)
-        return metrics.map { RelevanceEvaluator.value($0, grades: grades, ideal: ideal) }
+        let ranking = Run.trecOrder(results).map(\.document)
+        return metrics.map { Measures.relevance($0, ranking: ranking, judgements: judged) }
     }
 
-    /// One metric over a ranked list of grades, given the ideal (all relevant grades, descending).
+    /// One metric over a ranked list of grades, given the ideal (all relevant grades, descending):
+    /// the one definition of each relevance metric.
     static func value(_ metric: RelevanceMetric, grades: [Int], ideal: [Int]) -> Double {
         let relevant = ideal.count
         switch metric {

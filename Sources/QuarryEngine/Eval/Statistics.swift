@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import QuarryBase
 
 // MARK: - Special functions
 
@@ -58,23 +59,6 @@ public func studentTCDF(_ t: Double, degreesOfFreedom nu: Double) -> Double {
     if t == -.infinity { return 0 }
     let tail = 0.5 * regularizedIncompleteBeta(a: nu / 2, b: 0.5, x: nu / (nu + t * t))
     return t >= 0 ? 1 - tail : tail
-}
-
-// MARK: - Random numbers
-
-/// SplitMix64 (Steele, Lea & Flood, "Fast Splittable Pseudorandom Number Generators", OOPSLA
-/// 2014): a 64-bit generator whose sequence depends only on the seed, on every platform, so
-/// randomization tests give the same p-value everywhere.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 // MARK: - Paired tests

@@ -91,12 +91,15 @@ public struct SweepRow: Sendable, Equatable {
     public var p50Ms: Double
     /// The full latency figures when they were kept.
     public var latency: LatencySummary?
+    /// The stored run of this setting's evaluation, when it was stored.
+    public var runID: Int64?
 
-    public init(setting: SweepSetting, metrics: [String: Double], p50Ms: Double, latency: LatencySummary? = nil) {
+    public init(setting: SweepSetting, metrics: [String: Double], p50Ms: Double, latency: LatencySummary? = nil, runID: Int64? = nil) {
         self.setting = setting
         self.metrics = metrics
         self.p50Ms = p50Ms
         self.latency = latency
+        self.runID = runID
     }
 }
 

@@ -36,7 +36,8 @@ struct Token: Equatable {
 
 /// Splits a filter into tokens. Both quote styles, backslash escapes, integers and floats.
 struct FilterLexer {
-    static let keywords: Set<String> = ["and", "or", "not", "in", "like", "between", "is", "null", "true", "false", "exists"]
+    static let keywordList = ["and", "or", "not", "in", "like", "between", "is", "null", "true", "false", "exists"]
+    static let keywords = Set(keywordList)
 
     private let scalars: [Unicode.Scalar]
     private var i = 0

@@ -50,6 +50,13 @@ public struct PathCatalog: Sendable, Equatable {
     mutating func finish() { paths = set.sorted() }
 }
 
+/// The words of the filter language, for completion: keywords and function names, in the order
+/// they are listed.
+public enum FilterVocabulary {
+    public static let keywords = FilterLexer.keywordList
+    public static let functions = FilterFunction.allCases.map(\.rawValue)
+}
+
 /// Functions the language knows, with their signatures for messages.
 enum FilterFunction: String, CaseIterable {
     case jsonContains = "json_contains", jsonContainsAny = "json_contains_any", jsonContainsAll = "json_contains_all"

@@ -31,11 +31,6 @@ extension Workbench {
         }
         return (field, try queryVector(near.target, collection: collection, field: name))
     }
-
-    /// A search setting as the statement sees it: its WITH clause, else the session's SET value.
-    public func setting(_ name: String, in s: SearchStatement) -> ParamValue? {
-        s.with[name] ?? settings.value(name)
-    }
 }
 
 // Public initializers for backends in other targets (label order differs from the memberwise ones).
@@ -52,13 +47,13 @@ extension ResultHit {
 
 extension SearchResult {
     public init(statement: SearchStatement, plan: PlanNode, hits: [ResultHit], planningMs: Double, executionMs: Double,
-                recall: [String: Double] = [:], terms: [String] = []) {
+                exactRecall: [String: PlanRecall] = [:], terms: [String] = []) {
         self.statement = statement
         self.hits = hits
         self.plan = plan
         self.planningMs = planningMs
         self.executionMs = executionMs
-        self.recall = recall
+        self.exactRecall = exactRecall
         self.terms = terms
     }
 }

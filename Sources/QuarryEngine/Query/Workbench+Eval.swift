@@ -1,24 +1,28 @@
 import Foundation
 import QuarryEval
+import QuarryStorage
 
 @_exported import struct QuarryEval.EvalSummary
 @_exported import struct QuarryEval.LatencySummary
 
 /// Evaluation of a search mode (or any statement with `$query`) over a collection's query set.
 public struct EvalRequest: Sendable {
-    public enum Mode: String, Sendable, CaseIterable { case bm25, vector, hybrid }
+    public enum Mode: String, Sendable, CaseIterable {
+        case bm25, vector, hybrid
+
+        /// The metric a sweep of this mode is judged by when none is named: recall against the
+        /// exact answer for vector searches, nDCG@10 against the judgements otherwise.
+        public var defaultMetric: String { self == .vector ? "recall@10" : "ndcg@10" }
+    }
     public var collection: String
-    public var mode: Mode = .bm25
     /// A SEARCH with `$query` where each query's text goes; overrides `mode`.
     public var statement: String?
     public var split = "test"
-    /// Hits shown per query; retrieval depth is at least 100 whatever k, for Recall@100.
-    public var k = 10
-    public var lexical: LexicalRequest
-    public var ef: Int?
-    public var nprobe: Int?
-    public var refineK: Int?
-    public var fusion: FusionSpec = .rrf(k: 60)
+    /// BM25 fields and boosts, `title^2,text`; nil: every indexed field.
+    public var fields: String?
+    /// The registry's parameters (k1, b, bm25_algorithm, ef, nprobe, refine_k, fusion, rrf_k,
+    /// weight, k, mode), over the session's settings and the defaults.
+    public var parameters = ParameterValues()
     public var vectorField: String?
     public var warmup = 20
     /// Where to write the run in TREC format, if anywhere.
@@ -36,7 +40,45 @@ public struct EvalRequest: Sendable {
 
     public init(collection: String) {
         self.collection = collection
-        lexical = LexicalRequest(collection: collection, text: "")
+    }
+
+    /// The mode when one was given; nil lets a sweep take what its parameters imply (an
+    /// evaluation alone runs BM25).
+    public var mode: Mode? {
+        get { parameters.isGiven("mode") ? Mode(rawValue: parameters.word("mode")) : nil }
+        set {
+            if let newValue { try? parameters.set("mode", .string(newValue.rawValue)) } else { parameters.remove("mode") }
+        }
+    }
+
+    /// Hits per query in the timed pass and in metrics@k; retrieval depth is at least 100
+    /// whatever k, for Recall@100.
+    public var k: Int {
+        get { parameters.integer("k") }
+        set { try? parameters.set("k", .number(Double(newValue))) }
+    }
+
+    /// The options of an evaluation besides the registry's parameters, by the names `.eval` and
+    /// `quarry eval` use.
+    public static let options = ["split", "fields", "statement", "warmup"]
+
+    /// Sets an option or a parameter by name from text, as `.eval NAME=VALUE` does; unknown
+    /// names get "did you mean".
+    public mutating func set(_ name: String, text: String) throws(EngineError) {
+        switch name.lowercased() {
+        case "split": split = text
+        case "fields": fields = text
+        case "statement": statement = text
+        case "warmup":
+            guard let n = Int(text), n >= 0 else { throw .badParameter("warmup takes a whole number, not '\(text)'") }
+            warmup = n
+        default:
+            guard Parameters.named(name) != nil else {
+                let known = Self.options + Parameters.all.map(\.name)
+                throw .badParameter("unknown eval parameter '\(name)'" + (Suggest.nearest(to: name.lowercased(), in: known).map { "; did you mean '\($0)'?" } ?? ""))
+            }
+            try parameters.set(name, parsing: text)
+        }
     }
 }
 
@@ -45,6 +87,13 @@ public struct EvalReport: Sendable {
     public var recallExact: Double?
     public var runID: Int64?
     public var json: JSONValue
+
+    public init(summary: EvalSummary, recallExact: Double?, runID: Int64?, json: JSONValue) {
+        self.summary = summary
+        self.recallExact = recallExact
+        self.runID = runID
+        self.json = json
+    }
 }
 
 extension Workbench {
@@ -55,17 +104,19 @@ extension Workbench {
         guard !queries.isEmpty else {
             throw EngineError.badParameter("no query of the query set has judgements (\(allQueries.count) queries, \(qrels.queryIDs.count) judged query ids)")
         }
-        let depth = max(request.k, 100)
-        let usesVectors = request.statement?.contains("NEAR") ?? (request.mode != .bm25)
+        let mode = request.mode ?? .bm25
+        let k = request.k
+        let depth = max(k, 100)
+        let usesVectors = request.statement?.contains("NEAR") ?? (mode != .bm25)
         let field = usesVectors ? try request.vectorField ?? defaultVectorField(request.collection) : ""
         // Stored query vectors belong to the imported queries; queries from a file are embedded.
         let queryVectors = usesVectors && request.queriesFile == nil ? try database.queryVectors(collection: request.collection, field: field) : [:]
 
-        var with: [String: ParamValue] = ["k1": .number(Double(request.lexical.k1)), "b": .number(Double(request.lexical.b)),
-                                          "bm25_algorithm": .string(request.lexical.algorithm)]
-        if let ef = request.ef { with["ef"] = .number(Double(ef)) }
-        if let n = request.nprobe { with["nprobe"] = .number(Double(n)) }
-        if let r = request.refineK { with["refine_k"] = .number(Double(r)) }
+        // The request's parameters over the session's settings; the BM25 ones are always recorded.
+        let parameters = settings.changed.merging(request.parameters)
+        var with = parameters.statementOverrides
+        for name in ["k1", "b", "bm25_algorithm"] { with[name] = parameters.value(name) }
+        let fusion = parameters.fusion
 
         func near(_ q: StoredQuery) -> NearClause {
             NearClause(target: queryVectors[q.id].map { .vector($0) } ?? .text(q.text), field: field)
@@ -83,17 +134,17 @@ extension Workbench {
                 s.with.merge(with, uniquingKeysWith: { old, _ in old })
             } else {
                 s = SearchStatement(collection: request.collection)
-                if request.mode != .vector {
+                if mode != .vector {
                     s.match = MatchClause(text: q.text, fields: [], plain: true)
-                    if let f = request.lexical.fields {
+                    if let f = request.fields {
                         s.match?.fields = f.split(separator: ",").map { part in
                             let bits = part.split(separator: "^")
                             return MatchField(field: String(bits[0]), boost: bits.count > 1 ? Double(bits[1]) ?? 1 : 1)
                         }
                     }
                 }
-                if request.mode != .bm25 { s.near = near(q) }
-                if request.mode == .hybrid { s.fusion = request.fusion }
+                if mode != .bm25 { s.near = near(q) }
+                if mode == .hybrid { s.fusion = fusion }
                 s.with = with
             }
             s.limit = depth
@@ -104,11 +155,11 @@ extension Workbench {
 
         // Warm-up: the first queries once, untimed.
         for q in queries.prefix(request.warmup) { try check(); _ = try search(statement(q)) }
-        var run = Run(tag: "quarry-\(request.statement == nil ? request.mode.rawValue : "statement")")
+        var run = Run(tag: "quarry-\(request.statement == nil ? mode.rawValue : "statement")")
         // Timed pass at LIMIT k (as the peers time theirs); metrics from an untimed pass at depth ≥ 100.
         let (latency, wall) = try timedPass(queries.count, threads: request.threads, check: check) { workbench, i in
             var s = try statement(queries[i])
-            s.limit = request.k
+            s.limit = k
             let (_, ns) = try measure { try workbench.search(s) }
             return ns
         }
@@ -136,24 +187,25 @@ extension Workbench {
                 returned.append(try search(a).hits.map(\.ordinal))
                 exact.append(try search(e).hits.map(\.ordinal))
             }
-            recallExact = meanExactRecall(returned: returned, exact: exact, k: 10)
+            recallExact = Measures.meanExactRecall(returned: returned, exact: exact, k: 10)
         }
 
-        var params: [JSONMember] = [JSONMember("k", .int(Int64(request.k)))]
-        for (name, v) in with.sorted(by: { $0.key < $1.key }) {
+        var params: [JSONMember] = [JSONMember("k", .int(Int64(k)))]
+        let fusionRecorded = mode == .hybrid && request.statement == nil
+        for (name, v) in with.sorted(by: { $0.key < $1.key }) where !(fusionRecorded && name == "rrf_k") {
             switch v {
             case let .number(d): params.append(JSONMember(name, .double((d * 1e6).rounded() / 1e6)))
             default: params.append(JSONMember(name, .string(v.description)))
             }
         }
-        if let f = request.lexical.fields { params.append(JSONMember("fields", .string(f))) }
-        switch request.fusion {
-        case let .rrf(k) where request.mode == .hybrid && request.statement == nil: params.append(JSONMember("rrf_k", .double(k)))
-        case let .weighted(w, _) where request.mode == .hybrid && request.statement == nil: params.append(JSONMember("weight", .double(w.first ?? 0.5)))
+        if let f = request.fields { params.append(JSONMember("fields", .string(f))) }
+        switch fusion {
+        case let .rrf(k) where fusionRecorded: params.append(JSONMember("rrf_k", .double(k)))
+        case let .weighted(w, _) where fusionRecorded: params.append(JSONMember("weight", .double(w.first ?? 0.5)))
         default: break
         }
         if request.threads > 1 { params.append(JSONMember("threads", .int(Int64(request.threads)))) }
-        let label = request.statement ?? "eval --mode \(request.mode.rawValue)"
+        let label = request.statement ?? "eval --mode \(mode.rawValue)"
         let split = request.qrelsFile.map { "file:" + ($0 as NSString).lastPathComponent } ?? request.split
         let runID = try database.saveRun(collection: request.collection, statement: label,
                                          params: .object(params), split: split, metrics: summary.json,
@@ -161,7 +213,7 @@ extension Workbench {
         var json = summary.json
         if case var .object(m) = json {
             if let r = recallExact { m.append(JSONMember("recall@10_exact", .double(r))) }
-            m.append(JSONMember("mode", .string(request.statement == nil ? request.mode.rawValue : "statement")))
+            m.append(JSONMember("mode", .string(request.statement == nil ? mode.rawValue : "statement")))
             m.append(JSONMember("split", .string(split)))
             m.append(JSONMember("params", .object(params)))
             m.append(JSONMember("run_id", .int(runID)))

@@ -2,6 +2,7 @@ import Foundation
 import QuarryEval
 import QuarryFilter
 import QuarryLexical
+import QuarryStorage
 
 /// What a statement produced.
 public enum StatementResult: Sendable {
@@ -30,9 +31,13 @@ public struct SearchResult: Sendable {
     public var plan: PlanNode
     public var planningMs: Double
     public var executionMs: Double
-    /// Branch name → the exact top-k ids' recall of that branch (EXPLAIN ANALYZE).
-    public var recall: [String: Double] = [:]
+    /// Branch name (`bm25`, `vector`) → that approximate branch's recall against the exact
+    /// answer, with the exact top-k (EXPLAIN ANALYZE).
+    public var exactRecall: [String: PlanRecall] = [:]
     public var terms: [String] = []
+
+    /// Branch name → the recall value alone (the `recall` object of `quarry query --json`).
+    public var recall: [String: Double] { exactRecall.mapValues(\.value) }
 }
 
 /// A branch's hits and its plan node, as the executor hands them to fusion.
@@ -40,7 +45,7 @@ struct BranchOutcome {
     var name: String
     var hits: [ScoredID]
     var node: PlanNode
-    var recall: Double?
+    var recall: PlanRecall?
 }
 
 extension Workbench {
@@ -87,7 +92,7 @@ extension Workbench {
         let result = try steps.execute(started: started, analyze: analyze)
         root = result.root
         return SearchResult(statement: s, hits: result.hits, plan: root, planningMs: planningMs, executionMs: ms(since: started),
-                            recall: result.recall, terms: result.terms)
+                            exactRecall: result.recall, terms: result.terms)
     }
 
     /// Loads what the statement needs from the database once (indexes, rows for the filter's
@@ -123,7 +128,7 @@ struct PlanSteps {
     struct Outcome {
         var root: PlanNode
         var hits: [ResultHit]
-        var recall: [String: Double]
+        var recall: [String: PlanRecall]
         var terms: [String]
     }
 
@@ -152,7 +157,7 @@ struct PlanSteps {
         if let allowed, allowed.isEmpty, lexical != nil || vector != nil {
             var pruned: [PlanNode] = []
             if lexical != nil { pruned.append(PlanNode(lexicalTitle, estimatedRows: window)) }
-            if let vector { var n = vector.node; n.details.removeAll { $0.0 == "Filter strategy" }; pruned.append(n) }
+            if let vector { var n = vector.node; n.removeDetails("Filter strategy"); pruned.append(n) }
             if let filterNode { pruned[pruned.count - 1].children.append(filterNode) }
             var note = root
             note.children = pruned
@@ -171,24 +176,26 @@ struct PlanSteps {
             terms = response.terms
             var node = PlanNode(lexicalTitle, estimatedRows: window)
             node.detail("Terms", response.terms.joined(separator: " "))
-            node.detail("Algorithm", "\(Self.algorithmName(response.algorithm))   Postings scored: \(response.postingsScored)   Blocks skipped: \(response.blocksSkipped)   Docs evaluated: \(response.documentsEvaluated)")
+            node.record(PlanCounters(algorithm: Self.algorithmName(response.algorithm), postingsScored: response.postingsScored,
+                                             blocksSkipped: response.blocksSkipped, documentsEvaluated: response.documentsEvaluated))
             node.detail("Parameters", "k=\(lexical.k), k1=\(NumberText.fixedPadded(Double(lexical.k1), decimals: 2)), b=\(NumberText.fixedPadded(Double(lexical.b), decimals: 2))")
             if allowed != nil { node.detail("Filter", "pushed down as bitmap (\(allowed!.count) allowed)") }
             node.executed = true
             node.actualStartMs = t0
             node.actualEndMs = t1
             node.actualRows = response.hits.count
-            var recall: Double?
-            if analyze && response.algorithm != "exhaustive" && workbench.settings.value("recall") == .bool(true) {
+            var recall: PlanRecall?
+            if analyze && response.algorithm != "exhaustive" && workbench.settings.flag("recall") {
                 var exact = lexical
                 exact.algorithm = "exhaustive"
-                let (e, ns) = measureNanoseconds { try? workbench.searchLexical(exact) }
+                let (e, ns) = measure { try? workbench.searchLexical(exact) }
                 if let e {
                     let k = min(s.limit + s.offset, e.hits.count)
-                    let got = Set(response.hits.prefix(k).map(\.ordinal))
                     let want = e.hits.prefix(k).map(\.ordinal)
-                    recall = want.isEmpty ? 1 : Double(want.filter(got.contains).count) / Double(want.count)
-                    node.detail("Recall@\(k) vs exact", String(format: "%.2f (exhaustive: %.3f ms, %d postings)", recall!, Double(ns) / 1e6, e.postingsScored))
+                    recall = PlanRecall(k: k, value: Measures.exactRecall(returned: response.hits.map(\.ordinal), exact: want, k: k),
+                                        oracle: "exhaustive", exactMs: Double(ns) / 1e6, oracleWork: e.postingsScored, oracleWorkUnit: "postings",
+                                        exact: want)
+                    node.record(recall!)
                 }
             }
             if let filterNode { node.children.append(filterNode) }
@@ -236,7 +243,7 @@ struct PlanSteps {
         root.actualStartMs = 0
         root.actualEndMs = now()
         root.actualRows = hits.count
-        var recall: [String: Double] = [:]
+        var recall: [String: PlanRecall] = [:]
         for b in branches { if let r = b.recall { recall[b.name] = r } }
         return Outcome(root: root, hits: hits, recall: recall, terms: terms)
     }
@@ -282,6 +289,11 @@ extension Workbench {
                 let location = SourceLocation(line: f.location.line + e.line - 1,
                                               column: e.line == 1 ? f.location.column + e.column - 1 : e.column,
                                               offset: f.location.offset + offset)
+                // A statement built without text (the TUI's query line, `quarry search --where`)
+                // shows the caret under the filter itself.
+                if statementSource.isEmpty {
+                    throw QueryError("in WHERE: " + e.message, at: SourceLocation(line: e.line, column: e.column, offset: offset), in: f.text)
+                }
                 throw QueryError("in WHERE: " + e.message, at: location, in: statementSource)
             }
             steps.filter = query
@@ -339,63 +351,5 @@ extension Workbench {
         }
         steps.root = root
         return (root, steps)
-    }
-}
-
-/// `quarry bench planning`: planning time, and what EXPLAIN ANALYZE adds to execution when it
-/// does not compute recall, over a collection's queries in the statement shapes people use.
-public enum PlanningBench {
-    public static func run(_ wb: Workbench, collection: String, queries limit: Int) throws -> JSONValue {
-        let queries = Array(try wb.database.queries(collection: collection).prefix(limit))
-        guard !queries.isEmpty else { throw EngineError.badParameter("collection '\(collection)' has no queries") }
-        let schema = try wb.schema(collection)
-        var shapes: [(String, (StoredQuery) -> SearchStatement)] = [("bm25", { q in
-            var s = SearchStatement(collection: collection)
-            s.match = MatchClause(text: q.text, plain: true)
-            return s
-        })]
-        if let vf = schema.vectorFields.first, let qv = try? wb.database.queryVectors(collection: collection, field: vf.name), !qv.isEmpty {
-            shapes.append(("vector", { q in
-                var s = SearchStatement(collection: collection)
-                s.near = NearClause(target: .vector(qv[q.id] ?? []), field: vf.name)
-                return s
-            }))
-            shapes.append(("hybrid", { q in
-                var s = SearchStatement(collection: collection)
-                s.match = MatchClause(text: q.text, plain: true)
-                s.near = NearClause(target: .vector(qv[q.id] ?? []), field: vf.name)
-                return s
-            }))
-        }
-        let saved = wb.settings
-        try wb.settings.set("recall", .bool(false))
-        defer { wb.settings = saved }
-        func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
-        var rows: [JSONValue] = []
-        for (name, make) in shapes {
-            var planning: [Double] = [], plain: [Double] = [], analyzed: [Double] = []
-            for q in queries { _ = try wb.search(make(q)) }  // warm-up
-            // Alternate which mode runs first, so cache warmth does not favour one of them.
-            for round in 0..<4 {
-                for q in queries {
-                    let s = make(q)
-                    let first = try wb.search(s, analyze: round % 2 == 1)
-                    let second = try wb.search(s, analyze: round % 2 == 0)
-                    let (a, b) = round % 2 == 1 ? (second, first) : (first, second)
-                    planning.append(a.planningMs)
-                    plain.append(a.executionMs)
-                    analyzed.append(b.executionMs)
-                }
-            }
-            let overhead = (median(analyzed) - median(plain)) / median(plain)
-            rows.append(.object([
-                JSONMember("statement", .string(name)), JSONMember("queries", .int(Int64(queries.count))),
-                JSONMember("planning_ms_p50", .double(median(planning))),
-                JSONMember("execution_ms_p50", .double(median(plain))),
-                JSONMember("explain_analyze_execution_ms_p50", .double(median(analyzed))),
-                JSONMember("explain_analyze_overhead", .double(overhead)),
-            ]))
-        }
-        return .object([JSONMember("collection", .string(collection)), JSONMember("rows", .array(rows))])
     }
 }

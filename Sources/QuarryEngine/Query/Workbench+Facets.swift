@@ -1,4 +1,5 @@
 import Foundation
+import QuarryStorage
 
 /// What the records hold at one JSON path of their metadata: the types seen, the most frequent
 /// values and, for numbers, a histogram. The TUI's facet browser lists these and turns a value
@@ -92,6 +93,21 @@ public struct FacetReport: Sendable, Equatable {
     public var records: Int
     public var sampled: Int
     public var facets: [FacetSummary]
+
+    /// Every path with the JSON types seen there, as completion and `.schema` list them:
+    /// `number`, `string|null`, `array<string>` (an array's element types from its `path[]`).
+    public var typedPaths: [(path: String, type: String)] {
+        let order = ["number", "string", "bool", "object", "array", "null"]
+        func label(_ types: [FacetSummary.TypeCount]) -> String {
+            types.map(\.name).sorted { (order.firstIndex(of: $0) ?? 9) < (order.firstIndex(of: $1) ?? 9) }.joined(separator: "|")
+        }
+        let byPath = Dictionary(facets.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        return facets.map { f in
+            var type = label(f.types)
+            if type == "array", let elements = byPath[f.path + "[]"] { type = "array<\(label(elements.types))>" }
+            return (f.path, type)
+        }
+    }
 }
 
 extension Workbench {

@@ -1,5 +1,7 @@
 import Foundation
+import QuarryEval
 import QuarryFilter
+import QuarryStorage
 
 /// Metadata filters: the collection's path index (snapshot `paths`, built automatically the
 /// first time a filter needs it: every path under `metadata` whose type is stable), the rows
@@ -88,16 +90,9 @@ extension Workbench {
         let rows = try rows(collection: collection)
         let live = try liveOrdinals(collection: collection)
         let executor = IndexedFilterExecutor(index: index) { rows[Int($0)] }
-        let (result, ns) = measureNanoseconds { executor.execute(query, within: live.count == rows.count ? nil : live) }
+        let (result, ns) = measure { executor.execute(query, within: live.count == rows.count ? nil : live) }
         let matches = result.matches.intersection(live)
         return FilterResponse(matches: matches, count: matches.count, planText: result.plan.renderText(), planJSON: result.plan.jsonValue, nanoseconds: ns)
-    }
-
-    /// The same filter by the row-at-a-time oracle (for tests and EXPLAIN comparisons).
-    public func filterByScan(_ text: String, collection: String) throws -> Bitmap {
-        let query = try parseFilter(text, collection: collection)
-        let rows = try rows(collection: collection)
-        return ScanFilterExecutor(count: rows.count) { rows[Int($0)] }.execute(query).matches.intersection(try liveOrdinals(collection: collection))
     }
 }
 
@@ -110,12 +105,6 @@ public struct FilterSyntaxError: Error, CustomStringConvertible {
     /// The message with the filter's line and a caret.
     public var rendered: String
     public var description: String { rendered }
-}
-
-func measureNanoseconds<T>(_ body: () throws -> T) rethrows -> (T, UInt64) {
-    let start = DispatchTime.now().uptimeNanoseconds
-    let v = try body()
-    return (v, DispatchTime.now().uptimeNanoseconds - start)
 }
 
 /// `quarry bench filter`: indexed executor against the scan at several selectivities.

@@ -1,5 +1,6 @@
 import Foundation
 import QuarryLexical
+import QuarryStorage
 import QuarryText
 
 /// BM25 indexes: built from the stored records, persisted as the snapshot `bm25`, loaded

@@ -1,5 +1,6 @@
 import Foundation
 import QuarryEval
+import QuarryStorage
 
 /// Where an evaluation's queries and judgements come from (the collection's imported query set,
 /// or files), and the timed pass, on one thread or several.

@@ -1,5 +1,6 @@
 import Foundation
 import QuarryLexical
+import QuarryStorage
 
 /// One BM25 search as the `search` command and the evaluation run it.
 public struct LexicalRequest: Sendable {

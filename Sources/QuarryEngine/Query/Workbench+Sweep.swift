@@ -1,6 +1,7 @@
 import Foundation
 import QuarryBase
 import QuarryEval
+import QuarryStorage
 
 @_exported import struct QuarryEval.SweepGrid
 @_exported import struct QuarryEval.SweepRow
@@ -14,52 +15,32 @@ import QuarryEval
 /// Sweeps (one evaluation per setting of a grid) and tuning (the cheapest setting that reaches a
 /// target on one split, checked on another), on top of `evaluate`.
 extension Workbench {
-    /// The parameters a sweep can vary, with what they change.
-    public static let sweepParameters: [(name: String, meaning: String)] = [
-        ("ef", "HNSW search breadth"), ("nprobe", "IVF lists probed"), ("refine_k", "IVF_RABITQ candidates re-ranked"),
-        ("k1", "BM25 term-frequency saturation"), ("b", "BM25 length normalisation"),
-        ("rrf_k", "RRF constant (hybrid)"), ("weight", "weight of the lexical branch in weighted fusion (hybrid; vector gets 1 − w)"),
-        ("mode", "bm25, vector or hybrid"), ("algorithm", "BM25 top-k algorithm"),
-    ]
+    /// The parameters a sweep can vary, with what they change (the registry's sweepable ones).
+    public static var sweepParameters: [(name: String, meaning: String)] {
+        Parameters.sweepable.map { ($0.name, $0.help) }
+    }
 
-    /// `request` with one setting applied.
+    /// `request` with one setting applied: each parameter (and what it implies, such as weighted
+    /// fusion for a weight) checked against the registry. A request without a mode takes the one
+    /// the setting's parameters imply.
     public static func applying(_ setting: SweepSetting, to request: EvalRequest) throws -> EvalRequest {
         var r = request
         for p in setting.parameters {
-            func number() throws -> Double {
-                switch p.value {
-                case let .int(i): return Double(i)
-                case let .double(d): return d
-                case let .string(s): throw EngineError.badParameter("\(p.name) must be a number, not '\(s)'")
-                }
-            }
-            func integer(min: Int) throws -> Int {
-                let v = try number()
-                guard v == v.rounded(), v >= Double(min) else { throw EngineError.badParameter("\(p.name) must be an integer ≥ \(min), not \(p.value)") }
-                return Int(v)
-            }
-            switch p.name {
-            case "ef": r.ef = try integer(min: 1)
-            case "nprobe": r.nprobe = try integer(min: 1)
-            case "refine_k": r.refineK = try integer(min: 1)
-            case "k1": r.lexical.k1 = Float(try number())
-            case "b": r.lexical.b = Float(try number())
-            case "rrf_k": r.fusion = .rrf(k: try number())
-            case "weight":
-                let w = try number()
-                guard (0...1).contains(w) else { throw EngineError.badParameter("weight must be between 0 and 1, not \(w)") }
-                r.fusion = .weighted(weights: [w, 1 - w], normalize: .minmax)
-            case "mode":
-                guard let m = EvalRequest.Mode(rawValue: p.value.description) else {
-                    throw EngineError.badParameter("unknown mode '\(p.value)' (expected bm25, vector or hybrid)")
-                }
-                r.mode = m
-            case "algorithm": r.lexical.algorithm = p.value.description
-            default:
-                let names = sweepParameters.map(\.name)
-                let hint = Suggest.nearest(to: p.name, in: names).map { "; did you mean \($0)?" } ?? ""
+            guard let parameter = Parameters.named(p.name), !parameter.sweepValues.isEmpty else {
+                let names = Parameters.sweepable.map(\.name)
+                let hint = Suggest.nearest(to: p.name, in: names + Parameters.sweepable.flatMap(\.aliases)).map { "; did you mean \($0)?" } ?? ""
                 throw EngineError.badParameter("cannot sweep '\(p.name)'\(hint) (parameters: \(names.joined(separator: ", ")))")
             }
+            let value: ParamValue
+            switch p.value {
+            case let .int(i): value = .number(Double(i))
+            case let .double(d): value = .number(d)
+            case let .string(s): value = .string(s)
+            }
+            try r.parameters.apply(parameter.name, value)
+        }
+        if r.mode == nil, r.statement == nil, let implied = Parameters.impliedMode(setting.parameters.map(\.name)) {
+            r.mode = EvalRequest.Mode(rawValue: implied)
         }
         return r
     }
@@ -79,21 +60,33 @@ extension Workbench {
     }
 
     /// Evaluates every setting of `grid` over `base` (warm-up before the first only); each
-    /// evaluation is stored as a run. `progress(done, total)` is called after each setting.
-    public func sweep(_ base: EvalRequest, grid: SweepGrid, progress: (Int, Int) -> Void = { _, _ in }) throws -> [SweepRow] {
+    /// evaluation is stored as a run. Every setting is checked before the first evaluation, so a
+    /// typo fails at once. `progress(row, done, total)` is called after each setting; the
+    /// request's `isCancelled` stops the sweep between queries.
+    public func sweep(_ base: EvalRequest, grid: SweepGrid,
+                      progress: (_ row: SweepRow, _ done: Int, _ total: Int) -> Void = { _, _, _ in }) throws -> [SweepRow] {
         let settings = grid.settings
-        // Check every setting before the first evaluation, so a typo fails at once.
         let requests = try settings.map { try Self.applying($0, to: base) }
         var rows: [SweepRow] = []
         for (i, request) in requests.enumerated() {
             var r = request
             if i > 0 { r.warmup = 0 }
             let report = try evaluate(r)
-            rows.append(SweepRow(setting: settings[i], metrics: Self.sweepMetrics(report), p50Ms: report.summary.latency?.p50Ms ?? .nan,
-                                 latency: report.summary.latency))
-            progress(i + 1, settings.count)
+            var row = SweepRow(setting: settings[i], metrics: Self.sweepMetrics(report), p50Ms: report.summary.latency?.p50Ms ?? .nan,
+                               latency: report.summary.latency)
+            row.runID = report.runID
+            rows.append(row)
+            progress(row, i + 1, settings.count)
         }
         return rows
+    }
+
+    /// The mode a sweep of `grid` over `base` evaluates, and the metric its frontier uses when
+    /// none is named: recall@10 against the exact answer for a vector search, else nDCG@10.
+    public static func sweepMode(_ base: EvalRequest, grid: SweepGrid) -> (mode: String, metric: String) {
+        if base.statement != nil { return ("statement", "ndcg@10") }
+        let mode = base.mode ?? Parameters.impliedMode(grid.axes.map(\.name)).flatMap(EvalRequest.Mode.init(rawValue:)) ?? .bm25
+        return (mode.rawValue, mode.defaultMetric)
     }
 
     /// What `tune` found.
@@ -142,7 +135,7 @@ extension Workbench {
         let isMax: Bool
         if case .max = target { isMax = true } else { isMax = false }
         let total = grid.count * (isMax ? 2 : 1) + 1
-        let rows = try sweep(tuning, grid: grid) { done, _ in progress(done, total) }
+        let rows = try sweep(tuning, grid: grid) { _, done, _ in progress(done, total) }
         guard let decision = QuarryEval.tune(rows, target: target) else {
             let names = Set(rows.flatMap(\.metrics.keys)).sorted()
             throw EngineError.badParameter("no setting measured \(target.metric) (measured: \(names.joined(separator: ", ")))")
@@ -161,7 +154,7 @@ extension Workbench {
             var held = base
             held.split = checkSplit
             held.warmup = 0
-            let heldRows = try sweep(held, grid: grid) { done, _ in progress(grid.count + 1 + done, total) }
+            let heldRows = try sweep(held, grid: grid) { _, done, _ in progress(grid.count + 1 + done, total) }
             checkBest = heldRows.compactMap { $0.metrics[target.metric] }.max()
             if let best = checkBest, let v = check[target.metric] { checkMet = v >= best - 0.01 } else { checkMet = false }
         }

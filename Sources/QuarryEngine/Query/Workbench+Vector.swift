@@ -1,5 +1,7 @@
 import Foundation
 import QuarryEmbed
+import QuarryEval
+import QuarryStorage
 import QuarryVector
 
 /// Vector indexes: one approximate index per vector field (snapshot `vector:FIELD`), and the
@@ -129,8 +131,9 @@ extension Workbench {
         let field = try near.field ?? defaultVectorField(s.collection)
         let query = try queryVector(near.target, collection: s.collection, field: field)
         let overrides = s.with.merging(near.params, uniquingKeysWith: { $1 })
-        let params = VectorSearchParams(ef: Int(settings.number("ef", overrides)), nprobe: Int(settings.number("nprobe", overrides)),
-                                        refineK: Int(settings.number("refine_k", overrides)))
+        let ef = Int(settings.number("ef", overrides)), nprobe = Int(settings.number("nprobe", overrides))
+        let refineK = Int(settings.number("refine_k", overrides))
+        let params = VectorSearchParams(ef: ef, nprobe: nprobe, refineK: refineK)
         let wantsFlat = near.index == "flat"
         let index = wantsFlat ? nil : try vectorIndex(collection: s.collection, field: field)
         if let requested = near.index, !wantsFlat, let index, requested != index.kind.rawValue {
@@ -151,9 +154,9 @@ extension Workbench {
         let title = index == nil ? "Exact Scan (FLAT) on \(field)" : "\(kind.uppercased()) Scan on \(field)"
         var node = PlanNode(title, estimatedRows: window)
         var p: [String] = ["k=\(window)"]
-        if kind == "hnsw" { p.append("ef=\(max(params.ef ?? 64, window))") }
-        if kind.hasPrefix("ivf") { p.append("nprobe=\(params.nprobe ?? 8)") }
-        if kind == "ivf_rabitq" { p.append("refine_k=\(params.refineK ?? 10 * window)") }
+        if kind == "hnsw" { p.append("ef=\(max(ef, window))") }
+        if kind.hasPrefix("ivf") { p.append("nprobe=\(nprobe)") }
+        if kind == "ivf_rabitq" { p.append("refine_k=\(refineK)") }
         p.append(try schema(s.collection).vectorField(field)!.metric.rawValue)
         node.detail("Parameters", p.joined(separator: ", "))
         if let est = filterEstimate, let index {
@@ -171,26 +174,26 @@ extension Workbench {
         let index = plan.exactOnly ? flat : try vectorIndex(collection: plan.collection, field: plan.field)!
         let filter = allowed.map { VectorFilter(allowed: $0, strategy: plan.strategy) } ?? .none
         var node = plan.node
-        node.details.removeAll { $0.0 == "Filter strategy" }
+        node.removeDetails("Filter strategy")
         let t0 = clock()
         let result = try index.search(query: plan.query, k: plan.k, params: plan.params, filter: filter)
         let t1 = clock()
         if let s = result.strategy { node.detail("Filter strategy", "\(s.rawValue) — \(result.reason ?? "")") }
-        node.detail("Distance computations", "\(result.counters.distanceComputations)   Nodes visited: \(result.counters.nodesVisited)   Hops: \(result.counters.hops)"
-            + (result.counters.refined > 0 ? "   Refined: \(result.counters.refined)" : ""))
+        node.record(PlanCounters(distanceComputations: result.counters.distanceComputations, nodesVisited: result.counters.nodesVisited,
+                                        hops: result.counters.hops, refined: result.counters.refined))
         node.executed = true
         node.actualStartMs = t0
         node.actualEndMs = t1
         node.actualRows = result.hits.count
-        var recall: Double?
-        if analyze && !plan.exactOnly && settings.value("recall") == .bool(true) {
+        var recall: PlanRecall?
+        if analyze && !plan.exactOnly && settings.flag("recall") {
             let exactFilter = allowed.map { VectorFilter(allowed: $0, strategy: .exactScan) } ?? .none
-            let (exact, ns) = try measureNanoseconds { try flat.search(query: plan.query, k: plan.k, params: .init(), filter: exactFilter) }
+            let (exact, ns) = try measure { try flat.search(query: plan.query, k: plan.k, params: .init(), filter: exactFilter) }
             let k = min(10, exact.hits.count)
             let want = exact.hits.prefix(k).map(\.id)
-            let got = Set(result.hits.prefix(k).map(\.id))
-            recall = want.isEmpty ? 1 : Double(want.filter(got.contains).count) / Double(want.count)
-            node.detail("Recall@\(k) vs exact", String(format: "%.2f (exact branch: %.3f ms, %d distances)", recall!, Double(ns) / 1e6, exact.counters.distanceComputations))
+            recall = PlanRecall(k: k, value: Measures.exactRecall(returned: result.hits.map(\.id), exact: want, k: k), oracle: "exact branch",
+                                exactMs: Double(ns) / 1e6, oracleWork: exact.counters.distanceComputations, oracleWorkUnit: "distances", exact: want)
+            node.record(recall!)
         }
         if let filterNode { node.children.append(filterNode) }
         return BranchOutcome(name: "vector", hits: result.hits, node: node, recall: recall)
@@ -227,13 +230,7 @@ extension Workbench {
     public func embedCollection(_ collection: String, field: String = "embedding", batchSize: Int = 32,
                                 progress: (_ done: Int, _ total: Int) throws -> Void) throws -> (records: Int, queries: Int) {
         let embedder = try embedder()
-        let schema = try database.collection(named: collection)
-        var ordinals: [UInt32] = []
-        var texts: [String] = []
-        try database.forEachRecord(collection: collection) { r in
-            ordinals.append(r.ordinal)
-            texts.append(schema.textFields.compactMap { r.text($0) }.joined(separator: " "))
-        }
+        let (ordinals, texts) = try embeddingTexts(collection: collection)
         let queries = try database.queries(collection: collection)
         let total = texts.count + queries.count
         let flat = try embedder.embedFlat(texts, batchSize: batchSize) { done, _ in try progress(done, total) }

@@ -1,7 +1,8 @@
 import Foundation
-import QuarryFilter
 import QuarryEmbed
+import QuarryFilter
 import QuarryLexical
+import QuarryStorage
 import QuarryVector
 
 /// One open database with its settings: the object the REPL, the TUI and the commands share.
@@ -9,7 +10,8 @@ import QuarryVector
 /// It owns the database handle and, later, the loaded indexes and the session's `SET` values,
 /// so a statement typed in the REPL and the same statement run by `quarry query` behave alike.
 public final class Workbench: @unchecked Sendable {
-    public private(set) var database: QuarryDatabase
+    /// The storage layer: the engine's own (front ends use the workbench's API).
+    private(set) var database: QuarryDatabase
 
     /// Indexes loaded from their snapshots, by collection.
     final class Cache {

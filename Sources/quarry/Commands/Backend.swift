@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import QuarryConsole
 import QuarryEngine
 import QuarryMilvus
-import QuarryREPL
 
 /// `--backend`: where `quarry query` and `quarry eval` run their statements — `local` (the
 /// embedded engine, the default) or `milvus://HOST:PORT` (a deployment `quarry push` filled).
@@ -47,7 +47,8 @@ struct BackendOptions: ParsableArguments {
     }
 
     /// `quarry eval --backend A,B,…`: the same query set on each backend, metrics and latency
-    /// side by side, and overlap@10 of each backend's results with the first one's.
+    /// side by side, and overlap@10 and rank-biased overlap of each backend's results with the
+    /// first one's (per query by `Measures`, then the mean).
     func evaluate(_ request: EvalRequest, databasePath: String, json: Bool, label: String) throws {
         let backends = try choices()
         if request.threads > 1 && backends.contains(where: { if case .milvus = $0 { return true } else { return false } }) {
@@ -76,8 +77,11 @@ struct BackendOptions: ParsableArguments {
             }
             reports.append((choice.label, report, try Self.topIDs(runFile: runFile, k: 10)))
         }
-        var overlaps: [Double?] = [nil]
-        for r in reports.dropFirst() { overlaps.append(Self.overlap(reports[0].top, r.top, k: 10)) }
+        var overlaps: [Double?] = [nil], rbos: [Double?] = [nil]
+        for r in reports.dropFirst() {
+            overlaps.append(Self.mean(reports[0].top, r.top) { Measures.overlap($0, $1, k: 10) })
+            rbos.append(Self.mean(reports[0].top, r.top) { Measures.rankBiasedOverlap($0, $1, k: 10) })
+        }
 
         if json {
             var items: [JSONValue] = []
@@ -85,28 +89,27 @@ struct BackendOptions: ParsableArguments {
                 var m: [JSONMember] = [JSONMember("backend", .string(r.name))]
                 if case let .object(members) = r.report.json { m += members }
                 if let o = overlaps[i] { m.append(JSONMember("overlap@10", .double(o))) }
+                if let o = rbos[i] { m.append(JSONMember("rbo@10", .double(o))) }
                 items.append(.object(m))
             }
             printJSON(.object([JSONMember("collection", .string(request.collection)), JSONMember("split", .string(request.split)),
                                JSONMember("backends", .array(items))]))
             return
         }
-        func f(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "—" }
         func ms(_ v: Double?) -> String { v.map { String(format: "%.3f ms", $0) } ?? "—" }
-        var rows: [[String]] = []
-        rows.append(["nDCG@10"] + reports.map { f($0.report.summary.ndcg10) })
-        rows.append(["MRR@10"] + reports.map { f($0.report.summary.mrr10) })
-        rows.append(["Recall@100"] + reports.map { f($0.report.summary.recall100) })
-        rows.append(["P@10"] + reports.map { f($0.report.summary.p10) })
-        rows.append(["MAP"] + reports.map { f($0.report.summary.map) })
-        if reports.contains(where: { $0.report.recallExact != nil }) {
-            rows.append(["recall@10 vs exact"] + reports.map { f($0.report.recallExact) })
-        }
+        // Each report's relevance rows side by side (a row a backend lacks, such as recall
+        // against exact, shows —).
+        let perBackend = reports.map { Render.evalRows($0.report) }
+        let labels = perBackend.max { $0.count < $1.count }?.map { $0[0] } ?? []
+        var rows: [[String]] = labels.map { label in [label] + perBackend.map { r in r.first { $0[0] == label }?[1] ?? "—" } }
         rows.append(["latency p50"] + reports.map { ms($0.report.summary.latency?.p50Ms) })
         rows.append(["latency p95"] + reports.map { ms($0.report.summary.latency?.p95Ms) })
         rows.append(["latency p99"] + reports.map { ms($0.report.summary.latency?.p99Ms) })
         rows.append(["QPS (1 thread)"] + reports.map { r in r.report.summary.latency.map { String(format: "%.0f", $0.qps) } ?? "—" })
-        if reports.count > 1 { rows.append(["overlap@10 with \(reports[0].name)"] + overlaps.map { $0.map { String(format: "%.3f", $0) } ?? "—" }) }
+        if reports.count > 1 {
+            rows.append(["overlap@10 with \(reports[0].name)"] + overlaps.map { $0.map { String(format: "%.3f", $0) } ?? "—" })
+            rows.append(["rbo@10 with \(reports[0].name)"] + rbos.map { $0.map { String(format: "%.3f", $0) } ?? "—" })
+        }
         let queries = reports.first?.report.summary.queries ?? 0
         print("\(request.collection) · \(label) · split \(request.split) · \(queries) queries")
         let columns = [TextTable.Column("metric")] + reports.map { TextTable.Column($0.name, alignRight: true) }
@@ -127,15 +130,11 @@ struct BackendOptions: ParsableArguments {
         return out.mapValues { $0.sorted { $0.rank < $1.rank }.prefix(k).map(\.id) }
     }
 
-    /// Mean over the queries of |A@k ∩ B@k| / k.
-    static func overlap(_ a: [String: [String]], _ b: [String: [String]], k: Int) -> Double {
+    /// The mean over the queries of a per-query measure of two answers (a query one run lacks
+    /// has an empty answer there).
+    static func mean(_ a: [String: [String]], _ b: [String: [String]], _ measure: ([String], [String]) -> Double) -> Double {
         let queries = Set(a.keys).union(b.keys)
         guard !queries.isEmpty else { return 1 }
-        var total = 0.0
-        for q in queries {
-            let x = Set(a[q] ?? []), y = Set(b[q] ?? [])
-            total += Double(x.intersection(y).count) / Double(k)
-        }
-        return total / Double(queries.count)
+        return queries.reduce(0.0) { $0 + measure(a[$1] ?? [], b[$1] ?? []) } / Double(queries.count)
     }
 }

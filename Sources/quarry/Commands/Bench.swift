@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import QuarryConsole
 import QuarryEngine
-import QuarryREPL
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,8 +11,9 @@ struct Bench: ParsableCommand {
               quarry bench import --records 100000 --json
               quarry bench filter --records 1000000 --json
               quarry bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json
+              quarry bench filtered --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin
             """,
-        subcommands: [BenchImport.self, BenchFilter.self, BenchVectors.self, BenchEmbed.self, BenchPlanning.self, BenchTui.self])
+        subcommands: [BenchImport.self, BenchFilter.self, BenchVectors.self, BenchFiltered.self, BenchEmbed.self, BenchPlanning.self, BenchTui.self])
 }
 
 struct BenchImport: ParsableCommand {
@@ -26,29 +27,10 @@ struct BenchImport: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let dir = NSTemporaryDirectory() + "quarry-bench-" + UUID().uuidString
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: dir) }
-            let input = dir + "/synthetic.jsonl"
-            try SyntheticCorpus().writeJSONL(count: records, to: input)
-            let bytes = (try FileManager.default.attributesOfItem(atPath: input)[.size] as? Int) ?? 0
-            var rates: [Double] = []
-            for i in 0..<max(1, repetitions) {
-                let db = try QuarryDatabase(path: dir + "/bench\(i).db")
-                let summary = try Importer(database: db, options: ImportOptions(path: input, collection: "synthetic")).run()
-                rates.append(Double(summary.records) / summary.seconds)
-            }
-            let median = rates.sorted()[rates.count / 2]
-            if json {
-                printJSON(.object([
-                    JSONMember("benchmark", "import"), JSONMember("records", .int(Int64(records))),
-                    JSONMember("input_bytes", .int(Int64(bytes))), JSONMember("repetitions", .int(Int64(rates.count))),
-                    JSONMember("records_per_s_median", .double(median.rounded())),
-                    JSONMember("records_per_s", .array(rates.map { .double($0.rounded()) })),
-                ]))
-            } else {
-                print("import: \(Human.count(records)) records (\(Human.bytes(bytes)) JSONL), median \(Human.count(Int(median))) records/s over \(rates.count) runs")
-            }
+            let report = try ImportBench.run(records: records, repeats: repetitions)
+            if json { printJSON(report); return }
+            let bytes = Int(report["input_bytes"]?.doubleValue ?? 0), median = Int(report["records_per_s_median"]?.doubleValue ?? 0)
+            print("import: \(Human.count(records)) records (\(Human.bytes(bytes)) JSONL), median \(Human.count(median)) records/s over \(max(1, repetitions)) runs")
         }
     }
 }
@@ -104,6 +86,34 @@ struct BenchVectors: ParsableCommand {
     }
 }
 
+struct BenchFiltered: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "filtered",
+        abstract: "Filtered vector search: the strategy the planner picks at 0.1–50 % allowed (random and correlated sets), its latency and recall, against in-graph HNSW.")
+
+    @Option(help: ArgumentHelp("Base vectors (fbin).", valueName: "file")) var fbin: String
+    @Option(help: ArgumentHelp("Query vectors (fbin); default: a sample of the base.", valueName: "file")) var queries: String?
+    @Option(name: .customLong("max-queries"), help: "Use at most this many queries.") var maxQueries = 300
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let report = try FilteredVectorBench.run(fbin: fbin, queries: queries, maxQueries: maxQueries)
+            if json { printJSON(report); return }
+            guard case let .array(rows)? = report["rows"] else { printJSON(report); return }
+            func f(_ r: JSONValue, _ key: String, _ decimals: Int) -> String { NumberText.fixedPadded(r[key]?.doubleValue ?? 0, decimals: decimals) }
+            print(TextTable(columns: [.init("allowed", alignRight: true), .init("set"), .init("picked"), .init("ms/q", alignRight: true),
+                                      .init("recall@10", alignRight: true), .init("in-graph ef64", alignRight: true), .init("ms/q", alignRight: true),
+                                      .init("in-graph ef256", alignRight: true), .init("ms/q", alignRight: true)],
+                            rows: rows.map { r in
+                                [NumberText.tick(100 * (r["fraction"]?.doubleValue ?? 0)) + " %", r["set"]?.stringValue ?? "", r["picked"]?.stringValue ?? "",
+                                 f(r, "picked_ms", 3), f(r, "picked_recall@10", 4), f(r, "in_graph_ef64_recall@10", 4), f(r, "in_graph_ef64_ms", 3),
+                                 f(r, "in_graph_ef256_recall@10", 4), f(r, "in_graph_ef256_ms", 3)]
+                            }).render(width: Terminal.width(), color: Terminal.colorEnabled()))
+        }
+    }
+}
+
 struct BenchEmbed: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
@@ -124,14 +134,7 @@ struct BenchEmbed: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var corpus: [String]?
-            if let collection {
-                let db = try database.open()
-                let schema = try db.collection(named: collection)
-                var texts: [String] = []
-                try db.forEachRecord(collection: collection) { r in texts.append(schema.textFields.compactMap { r.text($0) }.joined(separator: " ")) }
-                corpus = texts
-            }
+            let corpus = try collection.map { try database.open().embeddingTexts(collection: $0).texts }
             let report = try Embedder.loadDefault().benchmark(corpus: corpus, corpusThreads: corpusThreads)
             printJSON(report.json, pretty: !json)
         }

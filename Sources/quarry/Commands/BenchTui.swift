@@ -18,7 +18,7 @@ struct BenchTui: ParsableCommand {
             """)
 
     @Option(help: ArgumentHelp("An existing database (default: a synthetic one in a temporary folder).", valueName: "file")) var db: String?
-    @Option(help: "The collection of --db (default: its first).") var collection: String?
+    @Option(help: "The collection of --db (default: the first with vectors and a BM25 index, else the first).") var collection: String?
     @Option(help: "Records of the synthetic collection.") var records = 100_000
     @Option(help: "Dimension of the synthetic vectors.") var dimension = 32
     @Option(help: "Rounds of the key script.") var rounds = 20
@@ -41,7 +41,7 @@ struct BenchTui: ParsableCommand {
             var setup: [JSONMember] = []
             if let db {
                 let workbench = try Workbench(path: db, mustExist: true)
-                guard let name = try collection ?? workbench.database.collections().first?.name else { throw TUI.Failure.noCollection }
+                guard let name = try collection ?? workbench.defaultCollection() else { throw TUI.Failure.noCollection }
                 report = try TUIBench.run(workbench: workbench, collection: name, options: options)
             } else {
                 let dir = NSTemporaryDirectory() + "quarry-bench-tui-" + UUID().uuidString
@@ -50,11 +50,10 @@ struct BenchTui: ParsableCommand {
                 let start = monotonicNanoseconds()
                 try SyntheticCorpus().writeJSONL(count: records, to: dir + "/synthetic.jsonl")
                 try SyntheticCorpus().writeVectors(count: records, dimension: dimension, to: dir + "/synthetic.fbin")
-                let database = try QuarryDatabase(path: dir + "/bench.db")
+                let workbench = try Workbench(path: dir + "/bench.db")
                 var importOptions = ImportOptions(path: dir + "/synthetic.jsonl", collection: "synthetic")
                 importOptions.vectors = dir + "/synthetic.fbin"
-                _ = try Importer(database: database, options: importOptions).run()
-                let workbench = try Workbench(path: dir + "/bench.db", mustExist: true)
+                try workbench.importRecords(importOptions)
                 _ = try workbench.buildLexicalIndex(collection: "synthetic")
                 let hnsw = try workbench.buildVectorIndex(collection: "synthetic", field: "embedding", type: "hnsw", parameters: [:])
                 setup = [JSONMember("dimension", .int(Int64(dimension))), JSONMember("hnsw_build_s", .double((hnsw.seconds * 100).rounded() / 100)),

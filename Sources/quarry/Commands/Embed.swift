@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import QuarryConsole
 import QuarryEngine
-import QuarryREPL
 
 struct Embed: ParsableCommand {
     static let configuration = CommandConfiguration(

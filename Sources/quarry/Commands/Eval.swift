@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import QuarryConsole
 import QuarryEngine
-import QuarryREPL
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,16 +33,15 @@ struct Eval: ParsableCommand {
             let wb = try Workbench(path: database.path, mustExist: true)
             var r = try options.request()
             r.runOut = runOut
-            if !remote.isDefault { return try remote.evaluate(r, databasePath: database.path, json: json, label: options.statement ?? options.mode) }
+            let mode = (r.mode ?? .bm25).rawValue
+            if !remote.isDefault { return try remote.evaluate(r, databasePath: database.path, json: json, label: options.statement ?? mode) }
             let report = try wb.evaluate(r)
             if json { printJSON(report.json); return }
             let s = report.summary
-            func f(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "—" }
-            var rows = [["nDCG@10", f(s.ndcg10)], ["MRR@10", f(s.mrr10)], ["Recall@100", f(s.recall100)], ["P@10", f(s.p10)], ["MAP", f(s.map)]]
-            if let r = report.recallExact { rows.append(["recall@10 vs exact", f(r)]) }
             let split = options.qrels.map { "file " + ($0 as NSString).lastPathComponent } ?? "split \(options.split)"
-            print("\(options.collection) · \(options.statement ?? r.mode.rawValue) · \(split) · \(s.queries) queries")
-            print(TextTable(columns: [.init("metric"), .init("value", alignRight: true)], rows: rows).render(width: Terminal.width(), color: Terminal.colorEnabled()))
+            print("\(options.collection) · \(options.statement ?? mode) · \(split) · \(s.queries) queries")
+            print(TextTable(columns: [.init("metric"), .init("value", alignRight: true)], rows: Render.evalRows(report))
+                .render(width: Terminal.width(), color: Terminal.colorEnabled()))
             if let l = s.latency {
                 print(String(format: "latency p50 %.3f ms  p95 %.3f ms  p99 %.3f ms  max %.3f ms  ·  %.0f QPS", l.p50Ms, l.p95Ms, l.p99Ms, l.maxMs, l.qps)
                       + (options.threads == 1 ? " (1 thread)" : " (\(options.threads) threads)"))

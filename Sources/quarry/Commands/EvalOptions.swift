@@ -2,45 +2,47 @@ import ArgumentParser
 import Foundation
 import QuarryEngine
 
+/// The help of a flag that sets a parameter of the engine's registry: its help and its default.
+func parameterHelp(_ name: String, _ note: String = "") -> ArgumentHelp {
+    guard let p = Parameters.named(name) else { return ArgumentHelp(note) }
+    return ArgumentHelp(p.help.prefix(1).uppercased() + p.help.dropFirst() + note + " (default: \(p.defaultValue)).")
+}
+
 /// What `eval`, `sweep` and `tune` share: the collection, the query set, the mode or statement,
-/// and the parameters of one evaluation.
+/// and the parameters of one evaluation (each flag sets a parameter of the engine's registry,
+/// checked there).
 struct EvalOptions: ParsableArguments {
     @Option(help: "The collection.") var collection: String
-    @Option(help: "bm25, vector or hybrid (RRF of both).") var mode = "bm25"
+    @Option(help: "bm25, vector or hybrid (RRF of both) (default: bm25; sweep and tune: what the grid's parameters imply).") var mode: String?
     @Option(help: "A SEARCH statement with $query where each query's text goes (overrides --mode).") var statement: String?
-    @Option(help: "HNSW ef.") var ef: Int?
-    @Option(help: "IVF lists probed.") var nprobe: Int?
-    @Option(name: .customLong("refine-k"), help: "IVF_RABITQ candidates re-ranked.") var refineK: Int?
+    @Option(help: parameterHelp("ef")) var ef: Int?
+    @Option(help: parameterHelp("nprobe")) var nprobe: Int?
+    @Option(name: .customLong("refine-k"), help: parameterHelp("refine_k")) var refineK: Int?
     @Option(help: "The query set's split.") var split = "test"
-    @Option(help: "Hits per query shown in metrics@k (depth is at least 100).") var k = 10
-    @Option(help: "BM25 k1.") var k1: Float = 0.9
-    @Option(help: "BM25 b.") var b: Float = 0.4
+    @Option(help: parameterHelp("k", "; depth is at least 100")) var k: Int?
+    @Option(help: parameterHelp("k1")) var k1: Double?
+    @Option(help: parameterHelp("b")) var b: Double?
     @Option(help: "BM25 fields and boosts, e.g. title^2,text.") var fields: String?
-    @Option(help: "BM25 top-k algorithm: auto (by query shape), bmw, maxscore or exhaustive.") var algorithm = "auto"
+    @Option(help: parameterHelp("bm25_algorithm")) var algorithm: String?
     @Option(help: ArgumentHelp("Queries from a file instead of the collection's: BEIR queries.jsonl or 'qid<TAB>text' lines.", valueName: "file")) var queries: String?
     @Option(help: ArgumentHelp("Judgements from a file instead of the imported qrels: TREC 'qid 0 docid rel' or BEIR TSV.", valueName: "file")) var qrels: String?
     @Option(help: "Threads of the timed pass, each with its own connection and indexes (latency pools them; QPS is queries / wall time).") var threads = 1
 
     func request() throws -> EvalRequest {
-        guard let m = EvalRequest.Mode(rawValue: mode.lowercased()) else {
-            throw EngineError.badParameter("unknown mode '\(mode)' (expected \(EvalRequest.Mode.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
         guard threads >= 1, threads <= 256 else { throw EngineError.badParameter("--threads must be between 1 and 256, not \(threads)") }
         guard queries == nil || qrels != nil else {
             throw EngineError.badParameter("--queries needs --qrels (the judgements of those queries)")
         }
         var r = EvalRequest(collection: collection)
-        r.mode = m
+        if let mode { try r.set("mode", text: mode) }
+        for (name, value) in [("k", k.map(Double.init)), ("k1", k1), ("b", b), ("ef", ef.map(Double.init)), ("nprobe", nprobe.map(Double.init)),
+                              ("refine_k", refineK.map(Double.init))] {
+            if let value { try r.parameters.set(name, .number(value)) }
+        }
+        if let algorithm { try r.parameters.set("bm25_algorithm", parsing: algorithm) }
         r.split = split
-        r.k = k
-        r.lexical.k1 = k1
-        r.lexical.b = b
-        r.lexical.fields = fields
-        r.lexical.algorithm = algorithm
+        r.fields = fields
         r.statement = statement
-        r.ef = ef
-        r.nprobe = nprobe
-        r.refineK = refineK
         r.queriesFile = queries
         r.qrelsFile = qrels
         r.threads = threads

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import QuarryConsole
 import QuarryEngine
-import QuarryREPL
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,8 +63,8 @@ struct Import: ParsableCommand {
                 throw StorageError.invalidArgument("unknown metric '\(self.metric)' (expected cosine, ip or l2)")
             }
             // Check the input before creating a database file for it.
-            _ = try Importer.detect(path)
-            let db = try database.open(mustExist: false)
+            try Workbench.checkImportable(path)
+            let wb = try database.open(mustExist: false)
             var options = ImportOptions(path: path, collection: collection)
             options.idField = idField
             options.textFields = textFields.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
@@ -83,13 +83,11 @@ struct Import: ParsableCommand {
                 }
             }
             let bar = ProgressBar(label: "importing \(collection)")
-            let summary = try Importer(database: db, options: options) { p in
+            // One transaction; then the paths whose type is stable are indexed for filters.
+            let summary = try wb.importRecords(options) { p in
                 bar.update(done: p.records, fraction: p.totalBytes > 0 ? Double(p.bytesRead) / Double(p.totalBytes) : nil)
-            }.run()
+            }
             bar.finish()
-            // Paths whose type is stable across records are indexed for filters right away.
-            let wb = try Workbench(path: database.path)
-            try wb.buildPathIndex(collection: collection, extraPaths: [])
             if json {
                 printJSON(.object([
                     JSONMember("collection", .string(collection)), JSONMember("format", .string(summary.format)),

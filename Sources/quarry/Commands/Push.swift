@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import QuarryConsole
 import QuarryEngine
 import QuarryMilvus
-import QuarryREPL
 
 struct Push: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,8 +33,8 @@ struct Push: ParsableCommand {
         try reportingErrors {
             guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
             let address = try MilvusAddress(parsing: to)
-            let db = try database.open()
-            _ = try db.collection(named: collection)
+            let wb = try database.open()
+            _ = try wb.schema(collection)
             let client = try MilvusClient(address: address, connectTimeout: connectTimeout)
             defer { client.close() }
             var request = PushRequest(collection: collection)
@@ -45,7 +45,7 @@ struct Push: ParsableCommand {
             request.b = b
             if let analyzerParams { request.analyzerParams = analyzerParams }
             let bar = ProgressBar(label: "pushing \(collection) to \(address.endpoint)")
-            let report = try client.push(request, from: db) { done, total in
+            let report = try client.push(request, from: wb) { done, total in
                 bar.update(done: done, fraction: total > 0 ? Double(done) / Double(total) : nil)
             }
             bar.finish()

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import QuarryConsole
 import QuarryEngine
-import QuarryREPL
 
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +29,7 @@ struct Query: ParsableCommand {
             var statements: [String] = []
             if let file {
                 guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw StorageError.fileNotFound(path: file) }
-                statements = StatementBoundary.split(text)
+                statements = StatementScript.split(text)
             } else if let statement {
                 statements = [statement]
             } else {

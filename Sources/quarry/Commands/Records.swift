@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import QuarryConsole
 import QuarryEngine
-import QuarryREPL
 
 /// A record in the shape it was imported: id field, text fields, metadata object.
 func exportJSON(_ r: Record, schema: CollectionSchema) -> JSONValue {
@@ -24,14 +24,14 @@ struct Get: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let db = try database.open()
-            let schema = try db.collection(named: collection)
-            let record = try db.record(collection: collection, id: id)
+            let wb = try database.open()
+            let schema = try wb.schema(collection)
+            let record = try wb.record(collection: collection, id: id)
             if json {
                 var value = exportJSON(record, schema: schema)
                 if case var .object(members) = value {
                     for vf in schema.vectorFields {
-                        if let v = try db.vector(collection: collection, field: vf.name, ordinal: record.ordinal) {
+                        if let v = try wb.vector(collection: collection, field: vf.name, ordinal: record.ordinal) {
                             members.append(JSONMember(vf.name, .array(v.map { .double(Double($0)) })))
                         }
                     }
@@ -82,8 +82,7 @@ struct Delete: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let db = try database.open()
-            let missing = try db.delete(collection: collection, ids: ids)
+            let missing = try database.open().delete(collection: collection, ids: ids)
             print("deleted \(ids.count - missing.count) of \(ids.count) records from '\(collection)'"
                 + (missing.isEmpty ? "" : "; not found: \(missing.joined(separator: ", "))"))
         }
@@ -103,8 +102,7 @@ struct Drop: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let db = try database.open()
-            try db.drop(collection: collection)
+            try database.open().drop(collection: collection)
             print("dropped collection '\(collection)'")
         }
     }
@@ -137,14 +135,14 @@ struct Export: ParsableCommand {
     func run() throws {
         try reportingErrors {
             guard ["jsonl", "csv", "fbin"].contains(format) else { throw StorageError.invalidArgument("unknown format '\(format)' (expected jsonl, csv or fbin)") }
-            let db = try database.open()
-            let schema = try db.collection(named: collection)
-            if format == "fbin" { return try writeFbin(db, schema) }
+            let wb = try database.open()
+            let schema = try wb.schema(collection)
+            if format == "fbin" { return try writeFbin(wb) }
             var out = FileOutput(path: output)
             if format == "jsonl" {
-                try db.forEachRecord(collection: collection) { out.write(exportJSON($0, schema: schema).jsonText + "\n") }
+                try wb.forEachRecord(collection: collection) { out.write(exportJSON($0, schema: schema).jsonText + "\n") }
             } else {
-                let records = try db.records(collection: collection)
+                let records = try wb.records(collection: collection)
                 var metaKeys: [String] = []
                 var seen = Set<String>()
                 for r in records {
@@ -168,38 +166,12 @@ struct Export: ParsableCommand {
         }
     }
 
-    /// The vectors of one field, in import order (records) or query-set order (queries); every
-    /// row must have one, since fbin has no ids.
-    func writeFbin(_ db: QuarryDatabase, _ schema: CollectionSchema) throws {
+    /// The vectors of one field, in import order (records) or query-set order (queries).
+    func writeFbin(_ wb: Workbench) throws {
         guard let output else { throw StorageError.invalidArgument("--format fbin needs --output FILE") }
-        let names = schema.vectorFields.map(\.name)
-        guard let name = field ?? (names.count == 1 ? names[0] : nil) else {
-            throw StorageError.invalidArgument(names.isEmpty ? "collection '\(collection)' has no vector field"
-                                                            : "collection '\(collection)' has vector fields \(names.joined(separator: ", ")); pick one with --field")
-        }
-        guard let vf = schema.vectorField(name) else {
-            throw StorageError.invalidArgument("collection '\(collection)' has no vector field '\(name)'")
-        }
-        var flat: [Float] = []
-        if queries {
-            let byID = try db.queryVectors(collection: collection, field: name)
-            for q in try db.queries(collection: collection) {
-                guard let v = byID[q.id] else { throw StorageError.invalidArgument("query '\(q.id)' has no '\(name)' vector (quarry embed --collection \(collection) makes them)") }
-                flat += v
-            }
-        } else {
-            let ids = try db.idMap(collection: collection).ids
-            let stored = try db.vectors(collection: collection, field: name)
-            var at: [UInt32: Int] = [:]
-            for (i, o) in stored.ordinals.enumerated() { at[o] = i }
-            for (o, id) in ids.enumerated() {
-                guard let id else { continue }   // deleted
-                guard let i = at[UInt32(o)] else { throw StorageError.invalidArgument("record '\(id)' has no '\(name)' vector") }
-                flat += stored.flat[(i * vf.dimension)..<((i + 1) * vf.dimension)]
-            }
-        }
-        try Fbin.write(flat, dimension: vf.dimension, path: output)
-        FileHandle.standardError.write(Data("wrote \(flat.count / max(1, vf.dimension)) vectors of \(vf.dimension) dimensions to \(output)\n".utf8))
+        let (flat, dimension) = try wb.exportVectors(collection: collection, field: field, queries: queries)
+        try Fbin.write(flat, dimension: dimension, path: output)
+        FileHandle.standardError.write(Data("wrote \(flat.count / max(1, dimension)) vectors of \(dimension) dimensions to \(output)\n".utf8))
     }
 
     func csvField(_ s: String) -> String {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import QuarryConsole
 import QuarryEngine
-import QuarryREPL
 
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +23,7 @@ struct RunsList: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let runs = try QuarryDatabase(path: database.path, mustExist: true).runs()
+            let runs = try database.open().runs()
             if json {
                 printJSON(.array(runs.map { r in
                     .object([JSONMember("id", .int(r.id)), JSONMember("collection", .string(r.collection)), JSONMember("statement", .string(r.statement)),

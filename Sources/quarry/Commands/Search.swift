@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import QuarryConsole
 import QuarryEngine
-import QuarryREPL
 
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,14 +25,14 @@ struct Search: ParsableCommand {
     @Option(name: .customLong("where"), help: "A metadata filter.") var filter: String?
     @Option(help: "Number of hits.") var k = 10
     @Option(help: "Fields and boosts, e.g. title^2,text (default: every indexed field).") var fields: String?
-    @Option(help: "BM25 k1.") var k1: Double?
-    @Option(help: "BM25 b.") var b: Double?
-    @Option(help: "BM25 top-k algorithm: auto, bmw (block-max WAND), maxscore or exhaustive.") var algorithm: String?
-    @Option(help: "HNSW ef.") var ef: Int?
-    @Option(help: "IVF lists probed.") var nprobe: Int?
-    @Option(name: .customLong("refine-k"), help: "IVF_RABITQ candidates re-ranked.") var refineK: Int?
+    @Option(help: parameterHelp("k1")) var k1: Double?
+    @Option(help: parameterHelp("b")) var b: Double?
+    @Option(help: parameterHelp("bm25_algorithm")) var algorithm: String?
+    @Option(help: parameterHelp("ef")) var ef: Int?
+    @Option(help: parameterHelp("nprobe")) var nprobe: Int?
+    @Option(name: .customLong("refine-k"), help: parameterHelp("refine_k")) var refineK: Int?
     @Option(help: "Vector field (default: the first).") var field: String?
-    @Option(help: "Fusion of two branches: rrf or weighted (0.5 each, min-max).") var fuse = "rrf"
+    @Option(help: parameterHelp("fusion", "; weighted gives each branch 0.5")) var fuse = "rrf"
     @Flag(help: "Explain each hit's BM25 score term by term.") var explain = false
     @Flag(help: "Print JSON.") var json = false
 
@@ -49,24 +49,21 @@ struct Search: ParsableCommand {
             if let filter { s.filter = FilterText(text: filter) }
             guard s.match != nil || s.near != nil || s.filter != nil else { throw ValidationError("give --match, --near, --near-id or --where") }
             s.limit = k
-            if let k1 { s.with["k1"] = .number(k1) }
-            if let b { s.with["b"] = .number(b) }
-            if let algorithm { s.with["bm25_algorithm"] = .string(algorithm) }
-            if let ef { s.with["ef"] = .number(Double(ef)) }
-            if let nprobe { s.with["nprobe"] = .number(Double(nprobe)) }
-            if let refineK { s.with["refine_k"] = .number(Double(refineK)) }
+            var parameters = ParameterValues()
+            for (name, value) in [("k1", k1), ("b", b), ("ef", ef.map(Double.init)), ("nprobe", nprobe.map(Double.init)), ("refine_k", refineK.map(Double.init))] {
+                if let value { try parameters.set(name, .number(value)) }
+            }
+            if let algorithm { try parameters.set("bm25_algorithm", parsing: algorithm) }
+            s.with = parameters.statementOverrides
             if s.match != nil && s.near != nil {
-                switch fuse {
-                case "rrf": s.fusion = .rrf(k: 60)
-                case "weighted": s.fusion = .weighted(weights: [0.5, 0.5], normalize: .minmax)
-                default: throw ValidationError("--fuse is rrf or weighted")
-                }
+                try parameters.set("fusion", parsing: fuse)
+                s.fusion = parameters.fusion
             }
             let result = try wb.search(s)
             var lexical = LexicalRequest(collection: collection, text: match ?? "")
             lexical.fields = fields
-            lexical.k1 = Float(k1 ?? 0.9)
-            lexical.b = Float(b ?? 0.4)
+            lexical.k1 = Float(parameters.number("k1"))
+            lexical.b = Float(parameters.number("b"))
             if json {
                 var value = Render.json(.search(result))
                 if explain, match != nil, case var .object(members) = value, case let .array(hits)? = value["hits"] {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import QuarryConsole
 import QuarryEngine
-import QuarryREPL
 
 /// `--grid ef=10,20,40` options into a grid.
 func parseGrid(_ specs: [String]) throws -> SweepGrid {
@@ -15,32 +15,6 @@ func parseGrid(_ specs: [String]) throws -> SweepGrid {
     }
     guard !grid.axes.isEmpty else { throw EngineError.badParameter("give at least one --grid NAME=V,V,… (parameters: \(Workbench.sweepParameters.map(\.name).joined(separator: ", ")))") }
     return grid
-}
-
-/// The metric a frontier uses by default: recall against the exact answer for vector searches,
-/// nDCG@10 otherwise.
-func defaultMetric(_ options: EvalOptions) -> String {
-    options.statement == nil && options.mode.lowercased() == "vector" ? "recall@10" : "ndcg@10"
-}
-
-/// The sweep table: one row per setting, its metrics and latency, ★ on the Pareto frontier.
-func sweepTable(_ rows: [SweepRow], grid: SweepGrid, metric: String, mark: Int? = nil) -> String {
-    let frontier = Set(paretoFrontier(rows, metric: metric))
-    let names = ["ndcg@10", "mrr@10", "recall@100", "recall@10"].filter { n in rows.contains { $0.metrics[n] != nil } }
-    let headers = ["ndcg@10": "nDCG@10", "mrr@10": "MRR@10", "recall@100": "Recall@100", "recall@10": "recall@10 exact"]
-    var columns = grid.axes.map { TextTable.Column($0.name, alignRight: true) }
-    columns += names.map { TextTable.Column(headers[$0]!, alignRight: true) }
-    columns += [TextTable.Column("p50 ms", alignRight: true), TextTable.Column("p95 ms", alignRight: true), TextTable.Column("QPS", alignRight: true), TextTable.Column("frontier")]
-    let table = rows.enumerated().map { i, r -> [String] in
-        var cells = grid.axes.map { r.setting[$0.name]?.description ?? "" }
-        cells += names.map { n in r.metrics[n].map { String(format: "%.4f", $0) } ?? "—" }
-        cells.append(String(format: "%.3f", r.p50Ms))
-        cells.append(r.latency.map { String(format: "%.3f", $0.p95Ms) } ?? "—")
-        cells.append(r.latency.map { String(format: "%.0f", $0.qps) } ?? "—")
-        cells.append((frontier.contains(i) ? "★" : " ") + (mark == i ? " ◀ chosen" : ""))
-        return cells
-    }
-    return TextTable(columns: columns, rows: table).render(width: Terminal.width(), color: Terminal.colorEnabled())
 }
 
 func sweepJSON(_ rows: [SweepRow], metric: String) -> JSONValue {
@@ -83,9 +57,11 @@ struct Sweep: ParsableCommand {
             let g = try parseGrid(grid)
             let wb = try Workbench(path: database.path, mustExist: true)
             let bar = ProgressBar(label: "sweep", unit: "settings", enabled: !json && Terminal.isTTY(STDERR_FILENO))
-            let rows = try wb.sweep(try options.request(), grid: g) { done, total in bar.update(done: done, fraction: Double(done) / Double(total)) }
+            let base = try options.request()
+            let rows = try wb.sweep(base, grid: g) { _, done, total in bar.update(done: done, fraction: Double(done) / Double(total)) }
             bar.finish()
-            let m = metric?.lowercased() ?? defaultMetric(options)
+            let (mode, defaultMetric) = Workbench.sweepMode(base, grid: g)
+            let m = metric?.lowercased() ?? defaultMetric
             guard rows.contains(where: { $0.metrics[m] != nil }) else {
                 throw EngineError.badParameter("no setting measured \(m) (measured: \(Set(rows.flatMap(\.metrics.keys)).sorted().joined(separator: ", ")))")
             }
@@ -95,8 +71,8 @@ struct Sweep: ParsableCommand {
                                    JSONMember("frontier", .array(paretoFrontier(rows, metric: m).map { rows[$0].setting.json }))]))
                 return
             }
-            print("\(options.collection) · \(options.statement ?? options.mode) · split \(options.split) · \(g.count) settings · frontier on \(m) against p50")
-            print(sweepTable(rows, grid: g, metric: m))
+            print("\(options.collection) · \(options.statement ?? mode) · split \(options.split) · \(g.count) settings · frontier on \(m) against p50")
+            print(Render.sweepTable(rows, grid: g, metric: m, width: Terminal.width(), color: Terminal.colorEnabled()))
             if plot {
                 print("")
                 let width = min(72, max(20, Terminal.width() - 12))
@@ -133,7 +109,7 @@ struct Tune: ParsableCommand {
         try reportingErrors {
             let wb = try Workbench(path: database.path, mustExist: true)
             if show {
-                let recs = try wb.database.recommendations(collection: options.collection)
+                let recs = try wb.recommendations(collection: options.collection)
                 if json {
                     printJSON(.array(recs.map { .object([JSONMember("collection", .string($0.collection)), JSONMember("metric", .string($0.metric)),
                                                          JSONMember("target", .string($0.target)), JSONMember("setting", $0.params),
@@ -150,22 +126,23 @@ struct Tune: ParsableCommand {
             let t = try TuneTarget.parse(target)
             let g = try parseGrid(grid)
             let bar = ProgressBar(label: "tune", unit: "evaluations", enabled: !json && Terminal.isTTY(STDERR_FILENO))
-            let report = try wb.tune(try options.request(), grid: g, target: t, tuneSplit: tuneSplit, checkSplit: checkSplit) { done, total in
+            let base = try options.request()
+            let report = try wb.tune(base, grid: g, target: t, tuneSplit: tuneSplit, checkSplit: checkSplit) { done, total in
                 bar.update(done: done, fraction: Double(done) / Double(total))
             }
             bar.finish()
             if json { printJSON(report.json); return }
-            print("\(options.collection) · \(options.statement ?? options.mode) · target \(t) · tuned on \(tuneSplit), checked on \(checkSplit)")
-            print(sweepTable(report.rows, grid: g, metric: t.metric, mark: report.decision.index))
+            print("\(options.collection) · \(options.statement ?? Workbench.sweepMode(base, grid: g).mode) · target \(t) · tuned on \(tuneSplit), checked on \(checkSplit)")
+            print(Render.sweepTable(report.rows, grid: g, metric: t.metric, mark: report.decision.index, width: Terminal.width(), color: Terminal.colorEnabled()))
             let chosen = report.decision.row
-            func v(_ m: [String: Double]) -> String { m[t.metric].map { String(format: "%.4f", $0) } ?? "—" }
+            func v(_ m: [String: Double]) -> String { NumberText.metric(m[t.metric]) }
             print("")
             if report.decision.met {
                 print("chosen: \(chosen.setting)  (\(tuneSplit): \(t.metric) \(v(chosen.metrics)), p50 \(String(format: "%.3f", chosen.p50Ms)) ms)")
             } else {
                 print("no setting reached \(t) on \(tuneSplit); the best: \(chosen.setting)  (\(t.metric) \(v(chosen.metrics)))")
             }
-            let best = report.checkBest.map { " (best of the grid on \(checkSplit): " + String(format: "%.4f", $0) + ")" } ?? ""
+            let best = report.checkBest.map { " (best of the grid on \(checkSplit): " + NumberText.metric($0) + ")" } ?? ""
             print("check:  \(checkSplit): \(t.metric) \(v(report.check))\(best), p50 \(String(format: "%.3f", report.checkP50Ms)) ms — "
                   + (report.checkMet ? "meets the target" : "does NOT meet the target"))
             print("stored as the recommendation for \(options.collection) (\(t.metric)); quarry tune --show --collection \(options.collection)")

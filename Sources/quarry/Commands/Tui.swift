@@ -21,7 +21,7 @@ struct Tui: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "The collection (default: the first one).")
+    @Option(help: "The collection (default: the first with vectors and a BM25 index, else the first).")
     var collection: String?
 
     @OptionGroup var backend: BackendOptions

@@ -1,5 +1,5 @@
 import Foundation
-import QuarryEval
+import QuarryBase
 
 /// Deterministic synthetic records for benchmarks, shaped like the peers' `make_synth.py`:
 /// pseudo-English text from a Zipfian vocabulary and metadata with year, price, category,
@@ -8,7 +8,7 @@ public struct SyntheticCorpus {
     public var seed: UInt64
     public init(seed: UInt64 = 42) { self.seed = seed }
 
-    /// The evaluation lab's SplitMix64: small, fast, reproducible across platforms.
+    /// SplitMix64: small, fast, reproducible across platforms.
     public typealias RNG = SplitMix64
 
     static let syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "pa", "qu", "ri", "do", "fe", "gu", "ha"]

@@ -6,7 +6,7 @@ public struct StatementParser {
     private var i = 0
 
     /// Keywords that start a clause of SEARCH (and so end a WHERE expression).
-    static let clauseKeywords: Set<String> = ["MATCH", "NEAR", "WHERE", "FUSE", "LIMIT", "OFFSET", "WITH"]
+    static let clauseKeywords = Set(Vocabulary.clauseKeywords)
 
     public static func parse(_ source: String) throws(QueryError) -> Statement {
         var p = StatementParser(source: source, tokens: try Lexer.tokens(source))
@@ -214,7 +214,7 @@ public struct StatementParser {
             case .symbol(")") where depth == 0: break loop
             case .symbol("("), .symbol("["): depth += 1
             case .symbol(")"), .symbol("]"): depth -= 1
-            case let .word(w) where depth == 0 && ["FUSE", "LIMIT", "OFFSET", "WITH", "MATCH", "NEAR"].contains(w.uppercased()): break loop
+            case let .word(w) where depth == 0 && w.uppercased() != "WHERE" && Self.clauseKeywords.contains(w.uppercased()): break loop
             default: break
             }
             i += 1

@@ -77,28 +77,11 @@ struct Lexer {
         while i < chars.count {
             let c = chars[i]
             if c.isWhitespace { advance(); continue }
-            if c == "-" && i + 1 < chars.count && chars[i + 1] == "-" {
-                while i < chars.count && chars[i] != "\n" { advance() }
-                continue
-            }
+            if let end = Self.commentEnd(chars, at: i) { advance(end - i); continue }
             let start = location()
             if c == "'" || c == "\"" {
-                advance()
-                var value = ""
-                var closed = false
-                while i < chars.count {
-                    if chars[i] == c {
-                        if i + 1 < chars.count && chars[i + 1] == c { value.append(c); advance(2); continue }  // '' escapes '
-                        advance()
-                        closed = true
-                        break
-                    }
-                    if chars[i] == "\\" && i + 1 < chars.count && (chars[i + 1] == c || chars[i + 1] == "\\") {
-                        value.append(chars[i + 1]); advance(2); continue
-                    }
-                    value.append(chars[i])
-                    advance()
-                }
+                let (value, end, closed) = Self.scanString(chars, at: i)
+                advance(end - i)
                 guard closed else { throw QueryError("unterminated string", at: start, in: source) }
                 out.append(Token(kind: .string(value), location: start, text: String(chars[start.offset..<i])))
                 continue
@@ -137,6 +120,35 @@ struct Lexer {
         }
         out.append(Token(kind: .end, location: location(), text: ""))
         return out
+    }
+
+    /// Where a `--` comment starting at `i` ends (the newline, or the end); nil when none starts there.
+    static func commentEnd(_ chars: [Character], at i: Int) -> Int? {
+        guard chars[i] == "-", i + 1 < chars.count, chars[i + 1] == "-" else { return nil }
+        var j = i
+        while j < chars.count && chars[j] != "\n" { j += 1 }
+        return j
+    }
+
+    /// The string whose quote (' or ") is at `i`: its value (a doubled quote or a backslash
+    /// before the quote or a backslash stands for that character), the index after its closing
+    /// quote, and whether it was closed before the end.
+    static func scanString(_ chars: [Character], at i: Int) -> (value: String, end: Int, closed: Bool) {
+        let quote = chars[i]
+        var j = i + 1
+        var value = ""
+        while j < chars.count {
+            if chars[j] == quote {
+                if j + 1 < chars.count && chars[j + 1] == quote { value.append(quote); j += 2; continue }  // '' escapes '
+                return (value, j + 1, true)
+            }
+            if chars[j] == "\\" && j + 1 < chars.count && (chars[j + 1] == quote || chars[j + 1] == "\\") {
+                value.append(chars[j + 1]); j += 2; continue
+            }
+            value.append(chars[j])
+            j += 1
+        }
+        return (value, j, false)
     }
 
     /// A '-' begins a negative number after an operator or an opening bracket, not after a value.

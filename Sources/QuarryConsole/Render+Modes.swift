@@ -39,7 +39,7 @@ extension Render {
             return rows.map { row in
                 zip(header, row).map { name, value in
                     let lead = DisplayWidth.pad(name, to: w, right: true) + " = "
-                    return lead + wrap(value, width: max(20, width - w - 3)).joined(separator: "\n" + String(repeating: " ", count: w + 3))
+                    return lead + DisplayWidth.wrap(value, max(20, width - w - 3)).joined(separator: "\n" + String(repeating: " ", count: w + 3))
                 }.joined(separator: "\n")
             }.joined(separator: "\n\n")
         }
@@ -48,19 +48,5 @@ extension Render {
         case let .settings(rows): return records(["setting", "value", "meaning"], rows.map { [$0.name, $0.value, $0.help] })
         default: return result(r, workbench: workbench, width: width, color: false)
         }
-    }
-
-    /// Words of `text` in lines of at most `width` cells (a longer word is cut).
-    static func wrap(_ text: String, width: Int) -> [String] {
-        var out: [String] = []
-        var line = ""
-        for word in text.split(whereSeparator: { $0.isWhitespace }).map(String.init) {
-            let piece = DisplayWidth.of(word) > width ? DisplayWidth.truncate(word, to: width) : word
-            if line.isEmpty { line = piece }
-            else if DisplayWidth.of(line) + 1 + DisplayWidth.of(piece) <= width { line += " " + piece }
-            else { out.append(line); line = piece }
-        }
-        if !line.isEmpty || out.isEmpty { out.append(line) }
-        return out
     }
 }

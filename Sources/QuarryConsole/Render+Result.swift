@@ -29,9 +29,7 @@ extension Render {
     }
 
     static func title(_ hit: ResultHit, workbench: Workbench, collection: String) -> String {
-        guard let schema = try? workbench.database.collection(named: collection), let f = schema.textFields.first,
-              let r = try? workbench.database.record(collection: collection, ordinal: hit.ordinal) else { return "" }
-        return r.text(f) ?? ""
+        hit.ordinal == UInt32.max ? "" : (try? workbench.title(collection: collection, ordinal: hit.ordinal)) ?? ""
     }
 
     public static func hits(_ s: SearchResult, workbench: Workbench, width: Int, color: Bool) -> String {

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Scripts of statements: where one statement ends, for the REPL's prompt (is what was typed
+/// complete?) and for `quarry query -f` and `.read` (the statements of a file). A statement ends
+/// at a `;` outside strings and comments, read by the statement lexer's own rules for both, so a
+/// `;` in `'it\'s; fine'` or after `--` never ends one.
+public enum StatementScript {
+    /// True when `text` ends with a statement's `;` (only blanks and comments after it) and no
+    /// string is left open.
+    public static func isComplete(_ text: String) -> Bool {
+        var complete = false
+        var open = false
+        scan(text) { event in
+            switch event {
+            case .semicolon: complete = true
+            case .other: complete = false
+            case .unterminated: open = true
+            }
+        }
+        return complete && !open
+    }
+
+    /// The statements of a script, each with its text up to and including its `;`; pieces with
+    /// only blanks and comments are dropped, and text after the last `;` is one more statement.
+    public static func split(_ text: String) -> [String] {
+        let chars = Array(text)
+        var out: [String] = []
+        var start = 0
+        var significant = false
+        scan(text) { event in
+            switch event {
+            case let .semicolon(at):
+                if significant { out.append(String(chars[start...at]).trimmingCharacters(in: .whitespacesAndNewlines)) }
+                start = at + 1
+                significant = false
+            case .other, .unterminated:
+                significant = true
+            }
+        }
+        if significant { out.append(String(chars[start...]).trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return out
+    }
+
+    private enum Event {
+        case semicolon(Int)
+        case other
+        case unterminated
+    }
+
+    /// Walks `text` as the lexer does, reporting each top-level `;`, anything else significant,
+    /// and a string left open.
+    private static func scan(_ text: String, _ report: (Event) -> Void) {
+        let chars = Array(text)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c.isWhitespace { i += 1; continue }
+            if let end = Lexer.commentEnd(chars, at: i) { i = end; continue }
+            if c == "'" || c == "\"" {
+                let (_, end, closed) = Lexer.scanString(chars, at: i)
+                report(closed ? .other : .unterminated)
+                i = end
+                continue
+            }
+            report(c == ";" ? .semicolon(i) : .other)
+            i += 1
+        }
+    }
+}

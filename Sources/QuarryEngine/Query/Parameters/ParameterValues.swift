@@ -1,0 +1,75 @@
+/// Values of parameters by name over the registry's defaults: what a statement's `WITH`, an
+/// evaluation, a sweep point or the TUI's parameters pane sets. A value is checked against its
+/// declaration when set; reading a parameter that was not set gives its default.
+public struct ParameterValues: Sendable, Equatable {
+    /// The values set, by canonical name.
+    public private(set) var given: [String: ParamValue] = [:]
+
+    public init() {}
+
+    /// Values from `WITH`-style pairs, each checked.
+    public init(_ pairs: [String: ParamValue]) throws(EngineError) {
+        for (name, value) in pairs.sorted(by: { $0.key < $1.key }) { try set(name, value) }
+    }
+
+    /// The value of `name`: as set, else its default.
+    public func value(_ name: String) -> ParamValue {
+        let p = Parameters.named(name)
+        return given[p?.name ?? name] ?? p?.defaultValue ?? .number(0)
+    }
+
+    public func number(_ name: String) -> Double { value(name).doubleValue ?? 0 }
+    public func integer(_ name: String) -> Int { Int(number(name)) }
+    public func word(_ name: String) -> String { value(name).stringValue }
+    public func flag(_ name: String) -> Bool { value(name) == .bool(true) }
+
+    public func isGiven(_ name: String) -> Bool { given[Parameters.named(name)?.name ?? name] != nil }
+
+    /// Sets a parameter after checking it; unknown names get "did you mean".
+    public mutating func set(_ name: String, _ value: ParamValue) throws(EngineError) {
+        let p = try Parameters.require(name)
+        given[p.name] = try p.validated(value)
+    }
+
+    /// Sets a parameter from text (`ef=64` in the REPL, a CLI flag).
+    public mutating func set(_ name: String, parsing text: String) throws(EngineError) {
+        let p = try Parameters.require(name)
+        given[p.name] = try p.parse(text)
+    }
+
+    /// Sets a parameter and what it implies (a sweep point: `weight` also means weighted fusion).
+    public mutating func apply(_ name: String, _ value: ParamValue) throws(EngineError) {
+        let p = try Parameters.require(name)
+        given[p.name] = try p.validated(value)
+        for (other, v) in p.implies { given[other] = v }
+    }
+
+    public mutating func remove(_ name: String) { given[Parameters.named(name)?.name ?? name] = nil }
+
+    /// One step up or down of `name` (the TUI's ←/→), kept in range.
+    public mutating func step(_ name: String, up: Bool) {
+        guard let p = Parameters.named(name) else { return }
+        given[p.name] = p.stepped(value(p.name), up: up)
+    }
+
+    /// `self` with `other`'s values on top.
+    public func merging(_ other: ParameterValues) -> ParameterValues {
+        var out = self
+        out.given.merge(other.given) { $1 }
+        return out
+    }
+
+    /// The values a SEARCH statement's `WITH` carries: the session settings among them (what the
+    /// planner reads by name), as set.
+    public var statementOverrides: [String: ParamValue] {
+        given.filter { Parameters.named($0.key)?.isSetting == true }
+    }
+
+    /// The fusion these values describe: RRF with `rrf_k`, or the weighted sum of min-max
+    /// normalized scores with `weight` for the lexical branch and 1 − weight for the vector one.
+    public var fusion: FusionSpec {
+        word("fusion") == "weighted"
+            ? .weighted(weights: [number("weight"), 1 - number("weight")], normalize: .minmax)
+            : .rrf(k: number("rrf_k"))
+    }
+}

@@ -1,0 +1,75 @@
+/// The engine's parameters, each declared once (see `Parameter`). The order is the order of
+/// `SHOW` (for the session settings) and of listings.
+///
+/// Tuning notes: `k1` and `b` are Robertson et al.'s BM25 constants (the defaults are the
+/// Anserini BEIR baseline's); `ef` is Malkov & Yashunin's HNSW search breadth (recall rises and
+/// latency grows with it); `nprobe` is the IVF lists scanned; `refine_k` the RaBitQ/SQ8 candidates
+/// re-ranked on full vectors (raise it before nprobe once the probed lists hold the neighbours);
+/// `rrf_k` is Cormack et al.'s RRF constant (larger flattens the ranks' weights).
+public enum Parameters {
+    public static let all: [Parameter] = [
+        Parameter("k1", .real, default: .number(0.9), range: 0...5, step: .add(0.1), sweep: numbers(0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.1),
+                  scope: .lexical, setting: true, help: "BM25 term-frequency saturation"),
+        Parameter("b", .real, default: .number(0.4), range: 0...1, step: .add(0.05), sweep: numbers(0, 0.2, 0.4, 0.6, 0.75, 0.9, 1),
+                  scope: .lexical, setting: true, help: "BM25 length normalization"),
+        Parameter("bm25_algorithm", .choice(["auto", "bmw", "maxscore", "exhaustive"]), default: .string("auto"),
+                  sweep: words("bmw", "maxscore", "exhaustive"), scope: .lexical, setting: true, aliases: ["algorithm"],
+                  help: "auto, bmw (block-max WAND), maxscore or exhaustive"),
+        Parameter("ef", .integer, default: .number(64), range: 1...4096, step: .multiply(2), sweep: numbers(10, 16, 32, 64, 128, 256, 512),
+                  scope: .vector, setting: true, help: "HNSW search breadth"),
+        Parameter("nprobe", .integer, default: .number(16), range: 1...4096, step: .multiply(2), sweep: numbers(1, 2, 4, 8, 16, 32, 64),
+                  scope: .vector, setting: true, help: "IVF lists searched"),
+        Parameter("refine_k", .integer, default: .number(40), range: 1...10000, step: .multiply(2), sweep: numbers(10, 20, 40, 80, 160, 320),
+                  scope: .vector, setting: true, help: "RaBitQ/SQ8 candidates re-ranked on full vectors"),
+        Parameter("filter_strategy", .choice(["auto", "in_graph", "exact_scan", "post_filter"]), default: .string("auto"),
+                  scope: .filter, setting: true, help: "auto, in_graph, exact_scan or post_filter"),
+        Parameter("window", .integer, default: .number(100), range: 1...100_000, step: .multiply(2),
+                  scope: .fusion, setting: true, help: "hits each branch hands to fusion"),
+        Parameter("fusion", .choice(["rrf", "weighted"]), default: .string("rrf"), scope: .fusion,
+                  help: "hybrid fusion: RRF or weighted sum (min-max)"),
+        Parameter("rrf_k", .real, default: .number(60), range: 1...1000, step: .add(10), sweep: numbers(1, 10, 30, 60, 100, 200),
+                  scope: .fusion, setting: true, implies: ["fusion": .string("rrf")], help: "RRF constant when FUSE rrf gives none"),
+        Parameter("weight", .real, default: .number(0.5), range: 0...1, step: .add(0.1), sweep: numbers(0, 0.2, 0.4, 0.5, 0.6, 0.8, 1),
+                  scope: .fusion, implies: ["fusion": .string("weighted")],
+                  help: "weighted fusion: lexical weight (vector: 1 − w)"),
+        Parameter("k", .integer, default: .number(10), range: 1...1000, step: .add(10), scope: .results,
+                  help: "hits per query (LIMIT); metrics@k"),
+        Parameter("recall", .flag, default: .bool(true), scope: .analysis, setting: true,
+                  help: "EXPLAIN ANALYZE computes recall against the exact answer"),
+        Parameter("mode", .choice(["bm25", "vector", "hybrid"]), default: .string("bm25"), sweep: words("bm25", "vector", "hybrid"),
+                  scope: .evaluation, help: "bm25, vector or hybrid"),
+    ]
+
+    /// The session settings (`SET`, `SHOW`), in `SHOW`'s order.
+    public static let settings: [Parameter] = all.filter(\.isSetting)
+
+    /// The parameters a sweep can vary.
+    public static let sweepable: [Parameter] = all.filter { !$0.sweepValues.isEmpty }
+
+    /// The parameter named `name` or one of its aliases.
+    public static func named(_ name: String) -> Parameter? {
+        let n = name.lowercased()
+        return all.first { $0.name == n } ?? all.first { $0.aliases.contains(n) }
+    }
+
+    /// The parameter named `name`, or an error that lists `among` and suggests the nearest.
+    public static func require(_ name: String, among candidates: [Parameter] = all, what: String = "parameter") throws(EngineError) -> Parameter {
+        if let p = named(name), candidates.contains(p) { return p }
+        let names = candidates.map(\.name)
+        throw .badParameter("unknown \(what) '\(name)'" + (Suggest.nearest(to: name.lowercased(), in: names).map { "; did you mean '\($0)'?" } ?? "")
+            + " (\(names.joined(separator: ", ")))")
+    }
+
+    /// The evaluation mode that parameters imply: vector parameters alone a vector search,
+    /// lexical ones alone BM25, fusion parameters or both kinds hybrid; nil when none implies one.
+    public static func impliedMode(_ names: [String]) -> String? {
+        let scopes = Set(names.compactMap { named($0)?.scope })
+        if scopes.contains(.fusion) || scopes.contains(.lexical) && scopes.contains(.vector) { return "hybrid" }
+        if scopes.contains(.vector) { return "vector" }
+        if scopes.contains(.lexical) { return "bm25" }
+        return nil
+    }
+
+    static func numbers(_ values: Double...) -> [ParamValue] { values.map { .number($0) } }
+    static func words(_ values: String...) -> [ParamValue] { values.map { .string($0) } }
+}

@@ -1,0 +1,63 @@
+/// Session settings changed with `SET name = value`, shown by `SHOW`, restored by `RESET`: the
+/// parameters of the registry marked `isSetting`. A `WITH (…)` clause overrides them for one
+/// statement. Each forces a planner choice or a search parameter, so a teacher can show what the
+/// other choice would have cost.
+public struct Settings: Sendable {
+    private(set) var values = ParameterValues()
+
+    public init() {}
+
+    public func value(_ name: String) -> ParamValue? {
+        guard let p = Parameters.named(name), p.isSetting else { return nil }
+        return values.value(p.name)
+    }
+
+    public func number(_ name: String, _ overrides: [String: ParamValue] = [:]) -> Double {
+        (overrides[name] ?? value(name))?.doubleValue ?? 0
+    }
+
+    public func string(_ name: String, _ overrides: [String: ParamValue] = [:]) -> String {
+        (overrides[name] ?? value(name))?.stringValue ?? ""
+    }
+
+    public func flag(_ name: String, _ overrides: [String: ParamValue] = [:]) -> Bool {
+        (overrides[name] ?? value(name)) == .bool(true)
+    }
+
+    public mutating func set(_ name: String, _ value: ParamValue) throws(EngineError) {
+        let p = try setting(name)
+        switch (p.kind, value) {
+        case (.integer, .number), (.real, .number), (.choice, .string), (.flag, .bool): break
+        default: throw .badParameter("setting '\(p.name)' takes a \(Self.kindName(p.kind)), not '\(value)'")
+        }
+        try values.set(p.name, value)
+    }
+
+    public mutating func reset(_ name: String?) throws(EngineError) {
+        guard let name else { values = ParameterValues(); return }
+        guard let p = Parameters.named(name), p.isSetting else { throw .badParameter("unknown setting '\(name)'") }
+        values.remove(p.name)
+    }
+
+    /// Every setting in `SHOW`'s order with its value, whether it is the default, and its help.
+    public var all: [(name: String, value: ParamValue, isDefault: Bool, help: String)] {
+        Parameters.settings.map { ($0.name, values.value($0.name), !values.isGiven($0.name), $0.help) }
+    }
+
+    /// The settings changed in this session, as parameter values (an evaluation starts from them).
+    public var changed: ParameterValues { values }
+
+    private func setting(_ name: String) throws(EngineError) -> Parameter {
+        if let p = Parameters.named(name), p.isSetting { return p }
+        throw .badParameter("unknown setting '\(name)'" + (Suggest.nearest(to: name, in: Parameters.settings.map(\.name)).map { "; did you mean '\($0)'?" } ?? "")
+            + " (SHOW lists them)")
+    }
+
+    static func kindName(_ kind: Parameter.Kind) -> String {
+        switch kind {
+        case .integer, .real: return "number"
+        case .choice: return "word"
+        case .flag: return "true/false"
+        }
+    }
+}

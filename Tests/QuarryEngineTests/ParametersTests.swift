@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import QuarryEngine
+
+/// The parameter registry: each parameter declared once, read by settings, evaluations, sweeps
+/// and the TUI; values checked where they are set.
+@Suite struct ParametersTests {
+    @Test func everyParameterIsDeclaredOnceWithAConsistentDefault() throws {
+        let names = Parameters.all.map(\.name) + Parameters.all.flatMap(\.aliases)
+        #expect(Set(names).count == names.count, "names and aliases are unique")
+        for p in Parameters.all {
+            #expect(try p.validated(p.defaultValue) == p.defaultValue, "\(p.name)'s default fits its own declaration")
+            for v in p.sweepValues { #expect(throws: Never.self) { try p.validated(v) } }
+            #expect(!p.help.isEmpty)
+        }
+        // The settings SHOW lists, in its order, as before the registry.
+        #expect(Parameters.settings.map(\.name) == ["k1", "b", "bm25_algorithm", "ef", "nprobe", "refine_k", "filter_strategy", "window", "rrf_k", "recall"])
+        #expect(Parameters.named("algorithm")?.name == "bm25_algorithm")
+    }
+
+    @Test func valuesAreCheckedWhereTheyAreSet() {
+        var v = ParameterValues()
+        #expect(throws: EngineError.badParameter("ef must be between 1 and 4096, not 0")) { try v.set("ef", .number(0)) }
+        #expect(throws: EngineError.badParameter("ef takes a whole number, not 1.5")) { try v.set("ef", .number(1.5)) }
+        #expect(throws: EngineError.self) { try v.set("fusion", .string("borda")) }
+        #expect(throws: EngineError.self) { try v.set("eff", .number(10)) }
+        do { try v.set("eff", .number(10)) } catch { #expect(ErrorText.describe(error).contains("did you mean 'ef'?")) }
+        #expect(throws: Never.self) { try v.set("bm25_algorithm", parsing: "BMW") }
+        #expect(v.word("bm25_algorithm") == "bmw", "choices are stored lowercased")
+        #expect(throws: Never.self) { try v.set("filter_strategy", parsing: "in_index") }
+        #expect(v.number("nprobe") == 16 && !v.isGiven("nprobe"), "an unset parameter reads its default")
+    }
+
+    @Test func stepsFollowTheDeclaredStepAndRange() throws {
+        let ef = try #require(Parameters.named("ef")), b = try #require(Parameters.named("b")), fusion = try #require(Parameters.named("fusion"))
+        #expect(ef.stepped(.number(64), up: true) == .number(128) && ef.stepped(.number(1), up: false) == .number(1))
+        #expect(b.stepped(.number(0.95), up: true) == .number(1), "clamped to the range")
+        #expect(fusion.stepped(.string("rrf"), up: true) == .string("weighted") && fusion.stepped(.string("weighted"), up: true) == .string("weighted"))
+    }
+
+    @Test func fusionAndImplications() throws {
+        var v = ParameterValues()
+        #expect(v.fusion == .rrf(k: 60))
+        try v.apply("weight", .number(0.3))
+        #expect(v.fusion == .weighted(weights: [0.3, 0.7], normalize: .minmax), "a weight means weighted fusion")
+        try v.apply("rrf_k", .number(20))
+        #expect(v.fusion == .rrf(k: 20))
+        #expect(Parameters.impliedMode(["ef"]) == "vector" && Parameters.impliedMode(["k1", "b"]) == "bm25")
+        #expect(Parameters.impliedMode(["weight"]) == "hybrid" && Parameters.impliedMode(["k1", "ef"]) == "hybrid")
+        #expect(Parameters.impliedMode(["mode"]) == nil)
+    }
+
+    @Test func settingsKeepTheirMessages() {
+        var s = Settings()
+        #expect(throws: EngineError.badParameter("unknown setting 'eff'; did you mean 'ef'? (SHOW lists them)")) { try s.set("eff", .number(1)) }
+        #expect(throws: EngineError.badParameter("setting 'ef' takes a number, not 'fast'")) { try s.set("ef", .string("fast")) }
+        #expect(throws: EngineError.self) { try s.set("weight", .number(0.3)) }   // a parameter, not a session setting
+        #expect(throws: Never.self) { try s.set("ef", .number(128)) }
+        #expect(s.number("ef") == 128 && s.number("ef", ["ef": .number(32)]) == 32)
+        #expect(s.all.first { $0.name == "ef" }?.isDefault == false && s.changed.isGiven("ef"))
+        #expect(throws: Never.self) { try s.reset("ef") }
+        #expect(s.number("ef") == 64)
+    }
+
+    /// A parameter added to the registry is known everywhere at once (what the TUI, `.eval` and
+    /// SET read); here the evaluation options take every registry parameter by name.
+    @Test func evaluationsTakeEveryParameterByName() throws {
+        var r = EvalRequest(collection: "c")
+        for p in Parameters.all {
+            let text: String
+            switch p.defaultValue {
+            case let .number(d): text = String(d)
+            case let .string(s): text = s
+            case let .bool(b): text = String(b)
+            }
+            try r.set(p.name, text: text)
+            #expect(r.parameters.isGiven(p.name))
+        }
+        #expect(r.mode == .bm25 && r.k == 10)
+        #expect(throws: EngineError.self) { try r.set("kl", text: "1") }
+    }
+}
