@@ -8,8 +8,6 @@ final class PlanPanel: Panel {
     let hint = "↑/↓ PgUp/PgDn: scroll the plan · Tab: next pane · q: quit"
     private unowned let workspace: Workspace
     private var scroller = Scroller()
-    private var lastPage = 1
-    private var lastCount = 0
 
     init(workspace: Workspace) { self.workspace = workspace }
 
@@ -22,17 +20,13 @@ final class PlanPanel: Panel {
     func draw(_ canvas: Canvas, in rect: Rect, focused: Bool) {
         canvas.box(rect, title: "plan · EXPLAIN ANALYZE hybrid", focused: focused)
         let inner = rect.inner
-        let all = lines(width: inner.width)
-        lastPage = inner.height
-        lastCount = all.count
-        scroller.offset = min(scroller.offset, max(0, all.count - inner.height))
-        for (i, l) in all.dropFirst(scroller.offset).prefix(inner.height).enumerated() {
+        for (i, l) in scroller.visible(lines(width: inner.width), height: inner.height).enumerated() {
             canvas.put(inner.y + i, inner.x, l, width: inner.width, l.hasPrefix("(no plan") ? .error : .normal)
         }
     }
 
     func handle(_ key: Key) -> KeyResult {
-        guard let a = Bindings.action(key, in: .panes), scroller.apply(a, lines: lastCount, page: lastPage) else { return .ignored }
+        guard let a = Bindings.action(key, in: .panes), scroller.apply(a) else { return .ignored }
         return .done
     }
 }

@@ -6,8 +6,6 @@ class Overlay: Panel {
     let context = KeyContext.overlay
     var hint: String { "↑/↓ PgUp/PgDn: scroll · Esc/q/Enter: close" }
     var scroller = Scroller()
-    private var lastPage = 1
-    private var lastCount = 0
     var closed = false
 
     func lines(width: Int) -> [(String, Theme)] { [] }
@@ -17,10 +15,7 @@ class Overlay: Panel {
         canvas.box(rect, title: title, focused: true)
         let inner = rect.inner
         let all = lines(width: inner.width)
-        lastPage = inner.height
-        lastCount = all.count
-        scroller.offset = min(scroller.offset, max(0, all.count - inner.height))
-        for (i, l) in all.dropFirst(scroller.offset).prefix(inner.height).enumerated() {
+        for (i, l) in scroller.visible(all, height: inner.height).enumerated() {
             drawLine(canvas, l, y: inner.y + i, x: inner.x, width: inner.width)
         }
         if all.count > inner.height, rect.width > 20 {
@@ -36,7 +31,7 @@ class Overlay: Panel {
 
     func handle(_ key: Key) -> KeyResult {
         if Bindings.action(key, in: .overlay) == .close { closed = true; return .done }
-        guard let a = Bindings.action(key, in: .panes), scroller.apply(a, lines: lastCount, page: lastPage) else { return .handled }
+        guard let a = Bindings.action(key, in: .panes), scroller.apply(a) else { return .handled }
         return .done
     }
 }

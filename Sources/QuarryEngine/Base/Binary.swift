@@ -106,24 +106,15 @@ public struct ByteReader {
         defer { offset += n }
         return Array(bytes[offset..<offset + n])
     }
-    public mutating func readArray<T: FixedWidthInteger>(_: T.Type = T.self) throws -> [T] {
+    public mutating func readArray<T: FixedWidthInteger & BitwiseCopyable>(_: T.Type = T.self) throws -> [T] { try readElements(T.self) }
+    public mutating func readFloatArray() throws -> [Float] { try readElements(Float.self) }
+
+    /// A count, then that many fixed-size elements copied as they are stored.
+    private mutating func readElements<T: BitwiseCopyable>(_: T.Type) throws -> [T] {
         let n = try readCount()
         let size = n * MemoryLayout<T>.size
         try need(size)
         let out = [T](unsafeUninitializedCapacity: n) { buf, initialized in
-            bytes.withUnsafeBytes { src in
-                UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[offset..<offset + size]))
-            }
-            initialized = n
-        }
-        offset += size
-        return out
-    }
-    public mutating func readFloatArray() throws -> [Float] {
-        let n = try readCount()
-        let size = n * 4
-        try need(size)
-        let out = [Float](unsafeUninitializedCapacity: n) { buf, initialized in
             bytes.withUnsafeBytes { src in
                 UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[offset..<offset + size]))
             }

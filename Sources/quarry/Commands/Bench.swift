@@ -59,21 +59,27 @@ struct BenchFilter: ParsableCommand {
     }
 }
 
+/// The vector files a vector benchmark reads, and `--json`.
+struct VectorFiles: ParsableArguments {
+    @Option(help: ArgumentHelp("Base vectors (fbin).", valueName: "file")) var fbin: String
+    @Option(help: ArgumentHelp("Query vectors (fbin); default: a sample of the base.", valueName: "file")) var queries: String?
+    @Flag(help: "Print JSON.") var json = false
+}
+
 struct BenchVectors: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vectors",
         abstract: "Vector indexes: build time, bytes, single-thread QPS and recall@10 against exact, over ef / nprobe / refine_k.")
 
-    @Option(help: ArgumentHelp("Base vectors (fbin).", valueName: "file")) var fbin: String
-    @Option(help: ArgumentHelp("Query vectors (fbin); default: a sample of the base.", valueName: "file")) var queries: String?
+    @OptionGroup var files: VectorFiles
     @Option(help: "Comma-separated index types (default: all).") var types: String?
     @Option(name: .customLong("max-queries"), help: "Use at most this many queries.") var maxQueries = 1000
-    @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try reportingErrors {
-            let report = try VectorBench.run(fbin: fbin, queries: queries, types: types.map { $0.split(separator: ",").map(String.init) }, maxQueries: maxQueries)
-            if json { printJSON(report); return }
+            let report = try VectorBench.run(fbin: files.fbin, queries: files.queries, types: types.map { $0.split(separator: ",").map(String.init) },
+                                             maxQueries: maxQueries)
+            if files.json { printJSON(report); return }
             guard case let .array(rows)? = report["results"] else { printJSON(report); return }
             print(TextTable(columns: [.init("index"), .init("setting"), .init("recall@10", alignRight: true), .init("QPS", alignRight: true),
                                       .init("build s", alignRight: true), .init("bytes", alignRight: true)],
@@ -91,15 +97,13 @@ struct BenchFiltered: ParsableCommand {
         commandName: "filtered",
         abstract: "Filtered vector search: the strategy the planner picks at 0.1–50 % allowed (random and correlated sets), its latency and recall, against in-graph HNSW.")
 
-    @Option(help: ArgumentHelp("Base vectors (fbin).", valueName: "file")) var fbin: String
-    @Option(help: ArgumentHelp("Query vectors (fbin); default: a sample of the base.", valueName: "file")) var queries: String?
+    @OptionGroup var files: VectorFiles
     @Option(name: .customLong("max-queries"), help: "Use at most this many queries.") var maxQueries = 300
-    @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try reportingErrors {
-            let report = try FilteredVectorBench.run(fbin: fbin, queries: queries, maxQueries: maxQueries)
-            if json { printJSON(report); return }
+            let report = try FilteredVectorBench.run(fbin: files.fbin, queries: files.queries, maxQueries: maxQueries)
+            if files.json { printJSON(report); return }
             guard case let .array(rows)? = report["rows"] else { printJSON(report); return }
             func f(_ r: JSONValue, _ key: String, _ decimals: Int) -> String { NumberText.fixedPadded(r[key]?.doubleValue ?? 0, decimals: decimals) }
             print(TextTable(columns: [.init("allowed", alignRight: true), .init("set"), .init("picked"), .init("ms/q", alignRight: true),
