@@ -3,6 +3,12 @@ SHELL := /bin/bash
 SWIFT ?= swift
 DB ?= quarry.db
 RELEASE_BIN := .build/release/quarry
+# One release build serves `make run` and `make test`: the tests are built with it and testing
+# is enabled, so whichever of the two runs second compiles nothing (`swift test -c release`
+# alone would build everything again with other flags, about as long as the first build).
+# BUILD_FLAGS="-j 1" keeps a shared machine responsive.
+BUILD_FLAGS ?=
+RELEASE_BUILD := $(SWIFT) build -c release --build-tests -Xswiftc -enable-testing $(BUILD_FLAGS)
 
 # Debian -dev packages the build links against, and tmux for the terminal end-to-end tests.
 DEB_PACKAGES := libsqlite3-dev libncursesw5-dev libreadline-dev libstemmer-dev libroaring-dev \
@@ -13,8 +19,8 @@ DEB_PACKAGES := libsqlite3-dev libncursesw5-dev libreadline-dev libstemmer-dev l
 all: build
 
 help:
-	@echo "make run      install what is missing, build release, prepare the sample, open the workbench"
-	@echo "make test     the whole test suite (release build)"
+	@echo "make run      install what is missing, build release (with the tests), prepare the sample, open the workbench"
+	@echo "make test     the whole test suite, on the same release build"
 	@echo "make deps     install missing Debian packages (as root or through sudo)"
 	@echo "make model    fetch the all-MiniLM-L6-v2 weights into the cache (outside the repo)"
 	@echo "make bench    benchmarks; writes BENCHMARKS.md"
@@ -39,7 +45,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(RELEASE_BUILD)
 
 model:
 	@bash scripts/fetch-model.sh
@@ -48,13 +54,14 @@ model:
 sample: release model
 	@if [ ! -f "$(DB)" ]; then bash scripts/make-sample.sh "$(RELEASE_BIN)" "$(DB)"; fi
 
+# SciFact: text, vectors and a query set, so all three columns of the workbench have answers.
 run: sample
-	@$(RELEASE_BIN) tui --db "$(DB)"
+	@$(RELEASE_BIN) tui --db "$(DB)" --collection scifact
 
 # The Milvus end-to-end tests need milvus-lite; without pip or network they are skipped (with a note).
-test: deps model
+test: release model
 	-@bash scripts/milvus-lite.sh >/dev/null
-	$(SWIFT) test -c release
+	$(SWIFT) test -c release --skip-build
 
 bench: release model
 	@bash scripts/bench.sh
