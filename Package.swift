@@ -55,7 +55,7 @@ let package = Package(
         // MARK: - Engine (no terminal code)
         .target(
             name: "QuarryBase",
-            dependencies: ["CRoaring"],
+            dependencies: ["CRoaring", "CZlib"],
             path: "Sources/QuarryEngine/Base"),
         .target(
             name: "QuarryStorage",

@@ -7,7 +7,7 @@
 set -euo pipefail
 Q="$1"; DB="$2"
 cd "$(dirname "$0")/.."
-trap 'rm -f "$DB" "$DB-wal" "$DB-shm"' ERR
+trap 'rm -rf "$DB" "$DB-wal" "$DB-shm" "$DB.segments"' ERR
 "$Q" import Samples/scifact --collection scifact --db "$DB" \
   --vectors Samples/scifact/corpus.fbin --query-vectors Samples/scifact/queries.fbin \
   --vector-model all-MiniLM-L6-v2

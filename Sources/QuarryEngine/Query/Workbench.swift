@@ -11,15 +11,16 @@ import QuarryVector
 public final class Workbench: @unchecked Sendable {
     public private(set) var database: QuarryDatabase
 
-    /// Indexes loaded from their snapshots, by collection.
+    /// What was opened of each collection: indexes (mapped segments), vectors, ids, rows.
     final class Cache {
         var lexical: [String: LexicalIndex] = [:]
-        var ids: [String: [String?]] = [:]
+        var ids: [String: RecordIDs] = [:]
         var schemas: [String: CollectionSchema] = [:]
-        var rows: [String: [JSONValue]] = [:]
+        var rows: [String: RecordRows] = [:]
         var paths: [String: PathIndex] = [:]
-        var vectors: [String: any VectorIndex] = [:]
-        var flats: [String: any VectorIndex] = [:]
+        /// By "collection/field".
+        var vectors: [String: FieldVectors] = [:]
+        var deleted: [String: Bitmap] = [:]
         var embedder: Embedder?
 
         func removeAll() {
@@ -29,7 +30,7 @@ public final class Workbench: @unchecked Sendable {
             rows.removeAll()
             paths.removeAll()
             vectors.removeAll()
-            flats.removeAll()
+            deleted.removeAll()
         }
     }
     let cache = Cache()
@@ -42,12 +43,14 @@ public final class Workbench: @unchecked Sendable {
 
     public init(path: String, mustExist: Bool = false) throws(StorageError) {
         database = try QuarryDatabase(path: path, mustExist: mustExist)
+        try migrateLegacyIndexes()
     }
 
     /// Switches to another database file.
     public func open(path: String) throws(StorageError) {
         database = try QuarryDatabase(path: path)
         cache.removeAll()
+        try migrateLegacyIndexes()
     }
 
     /// The collection's schema, cached for the statements of this workbench.

@@ -10,14 +10,16 @@ extension HNSWIndex {
     {
         var distances = 0, hops = 0
         var level = maxLevel
+        let nodes = levels.count
         while level >= target {
             var changed = true
             while changed {
                 changed = false
-                let p = links(cur, level)
-                let n = Int(p[0])
+                guard let p = checkedLinks(cur, level) else { break }
+                let n = min(Int(p[0]), M)
                 for j in 0..<n {
                     let e = p[1 &+ j]
+                    if UInt(e) >= UInt(nodes) { continue }  // damaged file: never followed
                     let s = score(q, e)
                     distances &+= 1
                     if s > curScore {
@@ -57,18 +59,21 @@ extension HNSWIndex {
         let stride = level == 0 ? stride0 : 0
         let isL2 = metric == .l2
         let batch = batchBuffer.pointer
+        let nodes = levels.count
+        let maxLinks = level == 0 ? maxM0 : M
         while !candidates.isEmpty {
             let c = candidates.top
             if c.score < lowerBound && (results.count >= ef || !filtering) { break }
             candidates.pop()
             expanded &+= 1
-            let p = level == 0 ? level0.pointer + Int(c.id) &* stride : links(c.id, level)
-            let n = Int(p[0])
-            // Gather the unvisited neighbours, then score them four at a time.
+            guard let p = level == 0 ? level0.pointer + Int(c.id) &* stride : checkedLinks(c.id, level) else { continue }
+            let n = min(Int(p[0]), maxLinks)
+            // Gather the unvisited neighbours, then score them four at a time. An id past the
+            // node count (a damaged file) is never followed.
             var m = 0
             for j in 0..<n {
                 let e = p[1 &+ j]
-                if visited.insert(e) { batch[m] = e; m &+= 1 }
+                if UInt(e) < UInt(nodes) && visited.insert(e) { batch[m] = e; m &+= 1 }
             }
             distances &+= m
             var j = 0

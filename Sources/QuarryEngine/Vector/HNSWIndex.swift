@@ -54,7 +54,12 @@ public final class HNSWIndex: IndexCore {
 
     public static let defaultEf = 64
 
-    public init(dimension: Int, metric: VectorMetric = .cosine, M: Int = 16, efConstruction: Int = 200, seed: UInt64 = 100) {
+    public convenience init(dimension: Int, metric: VectorMetric = .cosine, M: Int = 16, efConstruction: Int = 200, seed: UInt64 = 100) {
+        self.init(dimension: dimension, metric: metric, M: M, efConstruction: efConstruction, seed: seed, vectors: VectorStore(dimension: dimension))
+    }
+
+    /// An index over `vectors` (held in memory, or a mapped chunk searched in place).
+    init(dimension: Int, metric: VectorMetric, M: Int, efConstruction: Int, seed: UInt64, vectors: VectorStore) {
         precondition(dimension > 0, "dimension must be positive")
         precondition(M >= 2, "M must be at least 2")
         self.dimension = dimension
@@ -65,7 +70,7 @@ public final class HNSWIndex: IndexCore {
         levelMultiplier = 1 / log(Double(M))
         self.seed = seed
         rng = SplitMix64(seed: seed)
-        vectors = VectorStore(dimension: dimension)
+        self.vectors = vectors
         batchBuffer = RawBuffer(capacity: 2 * M + 1)
     }
 
@@ -90,6 +95,7 @@ public final class HNSWIndex: IndexCore {
     public func insert(_ data: [Float]) throws -> Range<UInt32> {
         let m = try rows(in: data)
         let first = count
+        makeWritable()
         data.withUnsafeBufferPointer { vectors.append($0, normalize: metric == .cosine) }
         tombstones.grow(to: count)
         visited.grow(to: count)
@@ -99,6 +105,28 @@ public final class HNSWIndex: IndexCore {
     }
 
     public func delete(_ ordinal: UInt32) throws { try checkDelete(ordinal) }
+
+    /// Builds the graph over every row of the store it was made with (a mapped chunk is read in
+    /// place: the vectors are not copied), inserting nodes in ordinal order.
+    func buildOverStoredRows(progress: ((Int, Int) -> Void)? = nil) throws {
+        guard levels.count == 0 else { throw VectorIndexError.notEmpty }
+        let n = vectors.count
+        tombstones.grow(to: n)
+        visited.grow(to: n)
+        level0.reserve(n * stride0)
+        for i in 0..<n {
+            insertNode(UInt32(i))
+            if i % 4096 == 0 { progress?(i, n) }
+        }
+        progress?(n, n)
+    }
+
+    /// Copies whatever is a view of a mapped file into memory, before the graph changes.
+    func makeWritable() {
+        for b in [level0, upperLinks, upperOffset] { b.makeOwned() }
+        levels.makeOwned()
+        vectors.data.makeOwned()
+    }
 
     public func search(query: [Float], k: Int, params: VectorSearchParams, filter: VectorFilter) throws -> VectorSearchResult {
         try runSearch(query: query, k: k, params: params, filter: filter)
@@ -110,6 +138,17 @@ public final class HNSWIndex: IndexCore {
     func links(_ i: UInt32, _ level: Int) -> UnsafeMutablePointer<UInt32> {
         if level == 0 { return level0.pointer + Int(i) &* stride0 }
         let offset: Int = Int(upperOffset[Int(i)]) &+ (level &- 1) &* strideUpper
+        return upperLinks.pointer + offset
+    }
+
+    /// The links of node i at an upper level, or nil when the node has no such level or its
+    /// offset lies outside the links (only a damaged file has either).
+    @inline(__always)
+    func checkedLinks(_ i: UInt32, _ level: Int) -> UnsafeMutablePointer<UInt32>? {
+        guard level > 0 else { return level0.pointer + Int(i) &* stride0 }
+        guard Int(levels.pointer[Int(i)]) >= level else { return nil }
+        let offset = Int(upperOffset.pointer[Int(i)]) &+ (level &- 1) &* strideUpper
+        guard offset >= 0, offset &+ strideUpper <= upperLinks.count else { return nil }
         return upperLinks.pointer + offset
     }
 
