@@ -81,18 +81,25 @@ func temporaryFolder(_ name: String = #function) -> String {
             var damaged = original
             damaged[position] ^= 0x40
             try damaged.write(to: URL(fileURLWithPath: paths[0]))
-            do {
-                let s = try SegmentFile(paths: paths, kind: "TEST", version: 2, name: "test segment")
-                #expect(throws: SegmentError.self, "byte \(position)") { try s.verify() }
-            } catch let e as SegmentError {
-                #expect(e.description.contains("seg.p0.qseg"), "byte \(position): \(e)")
-            }
+            let found = Self.damage(paths)
+            #expect(found?.description.contains("seg.p0.qseg") == true, "byte \(position): \(String(describing: found))")
         }
         // Truncated.
         try original.prefix(original.count - 1).write(to: URL(fileURLWithPath: paths[0]))
         #expect(throws: SegmentError.self) { try SegmentFile(paths: paths, kind: "TEST", version: 2, name: "x") }
         try Data().write(to: URL(fileURLWithPath: paths[0]))
         #expect(throws: SegmentError.self) { try SegmentFile(paths: paths, kind: "TEST", version: 2, name: "x") }
+    }
+
+    /// The error opening and verifying a segment gives, or nil when it is sound.
+    static func damage(_ paths: [String]) -> SegmentError? {
+        do {
+            let s = try SegmentFile(paths: paths, kind: "TEST", version: 2, name: "test segment")
+            try s.verify()
+            return nil
+        } catch {
+            return error
+        }
     }
 
     @Test func abortAndDiscardLeaveNothing() throws {

@@ -58,6 +58,30 @@ final class FieldVectors {
         return Self.merge(try flats.map { try $0.search(query: query, k: k, params: .init(), filter: filter) }, k: k)
     }
 
+    /// The exact top-k of many queries at once: sgemm over each mapped chunk in blocks (the
+    /// ground truth of eval and benchmarks), deleted and missing rows left out. Inner product
+    /// and cosine only; an L2 field answers one query at a time.
+    func exactBatch(_ queries: [[Float]], k: Int, deleted: Bitmap) throws -> [[ScoredID]] {
+        guard metric != .l2 else { return try queries.map { try exactSearch(query: $0, k: k, allowed: nil).hits } }
+        var flat: [Float] = []
+        flat.reserveCapacity(queries.count * field.dimension)
+        for q in queries {
+            guard q.count == field.dimension else { throw VectorIndexError.dimensionMismatch(expected: field.dimension, found: q.count) }
+            var v = q
+            if metric == .cosine { v.withUnsafeMutableBufferPointer { _ = RowMath.normalize($0.baseAddress!, $0.count) } }
+            flat += v
+        }
+        var tops = queries.map { _ in TopK(k: k) }
+        for chunk in chunks where chunk.count > 0 {
+            var excluded = Bitmap(chunk.missing)
+            excluded.formUnion(deleted)
+            let part = ExactSearch.topK(base: chunk.rows, count: chunk.count, queries: flat, dimension: field.dimension, k: k,
+                                        firstOrdinal: chunk.firstOrdinal, excluded: excluded)
+            for (i, hits) in part.enumerated() { for h in hits { tops[i].push(id: h.id, score: h.score) } }
+        }
+        return tops.map { $0.sorted() }
+    }
+
     static func merge(_ parts: [VectorSearchResult], k: Int) -> VectorSearchResult {
         guard parts.count != 1 else { return parts[0] }
         var top = TopK(k: k)

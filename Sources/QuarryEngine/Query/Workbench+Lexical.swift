@@ -49,16 +49,18 @@ extension Workbench {
                                        firstOrdinal: 0, rows: index.documentCount)]
         }
         try database.saveIndex(collection: collection, name: Self.lexicalSnapshotName, kind: "bm25", field: fields.joined(separator: ","),
-                               params: lexicalParams(index, coveredUntil: total), changes: changes)
+                               params: lexicalParams(index), state: lexicalState(coveredUntil: total), changes: changes)
         cache.lexical[collection] = nil
         return LexicalBuildReport(documents: index.documentCount, terms: index.termCount, postings: index.postingCount, bytes: bytes,
                                   seconds: Date().timeIntervalSince(started), fields: fields, analyzer: analyzer)
     }
 
-    func lexicalParams(_ index: LexicalIndex, coveredUntil: Int) -> JSONValue {
-        .object([JSONMember("analyzer", .string(index.analyzer.name)), JSONMember("fields", .array(index.fields.map { .string($0) })),
-                 JSONMember("covered_until", .int(Int64(coveredUntil)))])
+    func lexicalParams(_ index: LexicalIndex) -> JSONValue {
+        .object([JSONMember("analyzer", .string(index.analyzer.name)), JSONMember("fields", .array(index.fields.map { .string($0) }))])
     }
+
+    /// The records the index has seen: ordinals below this are in its segments (or deleted).
+    func lexicalState(coveredUntil: Int) -> JSONValue { .object([JSONMember("covered_until", .int(Int64(coveredUntil)))]) }
 
     func writeLexicalSegment(_ index: LexicalIndex, _ i: Int, collection: String) throws -> FinishedSegment {
         let writer = try database.segmentWriter(collection: collection, owner: Self.lexicalSnapshotName, kind: LexicalIndex.segmentKind,
@@ -92,7 +94,7 @@ extension Workbench {
         } catch let e as LexicalError {
             throw EngineError.damaged(what: "the BM25 index of '\(collection)'", reason: e.description, rebuild: rebuild)
         }
-        let covered = Int(info.params["covered_until"]?.doubleValue ?? 0)
+        let covered = Int(info.state["covered_until"]?.doubleValue ?? 0)
         let total = try ordinalCount(collection: collection)
         if total > covered {
             // The growing segment: records imported since the last segment was written.
@@ -108,11 +110,11 @@ extension Workbench {
                     changes.additions = [.init(owner: Self.lexicalSnapshotName, seq: (segments.map(\.seq).max() ?? -1) + 1, segment: done,
                                                kind: LexicalIndex.segmentKind, firstOrdinal: covered, rows: batch.count)]
                     try? database.saveIndex(collection: collection, name: Self.lexicalSnapshotName, kind: "bm25", field: info.field,
-                                            params: lexicalParams(index, coveredUntil: total), changes: changes)
+                                            params: lexicalParams(index), state: lexicalState(coveredUntil: total), changes: changes)
                 }
             } else {
                 try? database.saveIndex(collection: collection, name: Self.lexicalSnapshotName, kind: "bm25", field: info.field,
-                                        params: lexicalParams(index, coveredUntil: total), changes: SegmentChanges())
+                                        params: lexicalParams(index), state: lexicalState(coveredUntil: total), changes: SegmentChanges())
             }
         }
         cache.lexical[collection] = index

@@ -36,7 +36,7 @@ extension Workbench {
             // Records a format-1 index had not seen are found as a growing segment at the next open.
             let covered = (0..<index.segmentCount).map { Int(index.ordinalRange(ofSegment: $0).upperBound) }.max() ?? 0
             try database.saveIndex(collection: collection, name: name, kind: "bm25", field: info.field,
-                                   params: lexicalParams(index, coveredUntil: covered), changes: changes)
+                                   params: lexicalParams(index), state: lexicalState(coveredUntil: covered), changes: changes)
         case "json_path":
             // Rebuilt from the records: quick, and the new one is read from a segment file.
             try database.dropLegacySnapshot(collection: collection, name: name)

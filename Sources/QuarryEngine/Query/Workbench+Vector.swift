@@ -40,52 +40,72 @@ extension Workbench {
         return (entries, chunks)
     }
 
-    /// Makes the field's vectors one chunk from ordinal 0 (what an index is built over),
-    /// merging the chunks of later imports into it. Returns the chunk and its catalog entry.
-    func sealVectors(collection: String, field: String) throws -> (VectorChunk, SegmentEntry) {
+    /// The sealed chunk an index is built over: the field's vectors as one chunk from ordinal 0.
+    /// When imports left several chunks, they are merged into a new one that is not yet
+    /// published: the caller commits it with the index, in one transaction, so a kill at any
+    /// moment leaves the old chunks and the old index as they were.
+    struct SealedChunk {
+        var chunk: VectorChunk
+        /// The file name the catalog will know the chunk by.
+        var fileName: String
+        /// The merged chunk to publish with the index, and the catalog changes that swap it in.
+        var pending: FinishedSegment?
+        var rows: Int
+    }
+
+    func sealVectors(collection: String, field: String) throws -> SealedChunk {
         let vf = try vectorField(collection, field)
         let (entries, chunks) = try openChunks(collection: collection, field: field)
         guard !chunks.isEmpty else {
             throw EngineError.badParameter("field '\(field)' of '\(collection)' holds no vectors yet")
         }
-        if chunks.count == 1 && chunks[0].firstOrdinal == 0 { return (chunks[0], entries[0]) }
+        if chunks.count == 1 && chunks[0].firstOrdinal == 0 {
+            return SealedChunk(chunk: chunks[0], fileName: entries[0].files.first ?? "", pending: nil, rows: chunks[0].count)
+        }
         let end = chunks.map { Int($0.firstOrdinal) + $0.count }.max()!
         // Rows are copied as stored (already normalised for a cosine field), with their lengths.
         let writer = VectorChunkWriter(writer: try database.segmentWriter(collection: collection, owner: "vectors:\(field)", kind: VectorChunk.kind, version: VectorChunk.version),
                                        dimension: vf.dimension, firstOrdinal: 0, normalize: vf.metric == .cosine)
         var c = 0
-        for o in 0..<UInt32(end) {
-            while c < chunks.count && chunks[c].ordinals.upperBound <= o { c += 1 }
-            if c < chunks.count && chunks[c].ordinals.contains(o) && !chunks[c].isMissing(o) {
-                let ch = chunks[c]
-                try writer.appendStored(ch.row(o), length: ch.norms.map { $0[Int(o - ch.firstOrdinal)] } ?? 1)
-            } else {
-                try writer.appendMissing()
+        do {
+            for o in 0..<UInt32(end) {
+                while c < chunks.count && chunks[c].ordinals.upperBound <= o { c += 1 }
+                if c < chunks.count && chunks[c].ordinals.contains(o) && !chunks[c].isMissing(o) {
+                    let ch = chunks[c]
+                    try writer.appendStored(ch.row(o), length: ch.norms.map { $0[Int(o - ch.firstOrdinal)] } ?? 1)
+                } else {
+                    try writer.appendMissing()
+                }
             }
+            let done = try writer.finish()
+            let file = try SegmentFile(paths: done.temporaryPaths, kind: VectorChunk.kind, version: VectorChunk.version,
+                                       name: "the vectors of '\(field)' in '\(collection)'")
+            return SealedChunk(chunk: try VectorChunk(file: file), fileName: SegmentFile.fileName(done.files[0].path), pending: done, rows: end)
+        } catch {
+            writer.abort()
+            throw StorageError.segment(error)
         }
-        let done = try writer.finish()
-        var changes = SegmentChanges()
-        changes.removeOwners = ["vectors:\(field)"]
-        changes.additions = [.init(owner: "vectors:\(field)", seq: 0, segment: done, kind: VectorChunk.kind, firstOrdinal: 0, rows: end)]
-        try database.commit(collection: collection, changes) { _ in }
-        invalidate()
-        let (newEntries, newChunks) = try openChunks(collection: collection, field: field)
-        return (newChunks[0], newEntries[0])
     }
 
-    /// Builds the field's ANN index over its sealed vectors (merging imported chunks first),
-    /// saves its segment and catalog row in one transaction. `progress(done, total)` follows.
+    /// Builds the field's ANN index over its sealed vectors (merging imported chunks first) and
+    /// saves the merged chunk, the index's segment and its catalog row in one transaction.
+    /// `progress(done, total)` follows the build.
     @discardableResult
     public func buildVectorIndex(collection: String, field: String, type: String, parameters: [String: String],
-                                 progress: ((Int, Int) -> Void)? = nil) throws -> VectorBuildReport {
+                                 threads: Int? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> VectorBuildReport {
         let started = Date()
         let vf = try vectorField(collection, field)
         let metric = VectorMetric(name: vf.metric.rawValue) ?? .cosine
-        let (chunk, entry) = try sealVectors(collection: collection, field: field)
-        let index = try VectorSegments.build(type: type, parameters: parameters, chunk: chunk, metric: metric, progress: progress)
+        let sealed = try sealVectors(collection: collection, field: field)
+        let index = try VectorSegments.build(type: type, parameters: parameters, chunk: sealed.chunk, metric: metric,
+                                             threads: threads, progress: progress)
         let name = Self.vectorSnapshotName(field)
         var changes = SegmentChanges()
         changes.removeOwners = [name]
+        if let pending = sealed.pending {
+            changes.removeOwners.append("vectors:\(field)")
+            changes.additions.append(.init(owner: "vectors:\(field)", seq: 0, segment: pending, kind: VectorChunk.kind, firstOrdinal: 0, rows: sealed.rows))
+        }
         var segmentBytes = 0
         if let (kind, version) = VectorSegments.segmentKind(of: index.kind) {
             let writer = try database.segmentWriter(collection: collection, owner: name, kind: kind, version: version)
@@ -98,11 +118,11 @@ extension Workbench {
             let done: FinishedSegment
             do { done = try writer.finish() } catch { throw StorageError.segment(error) }
             segmentBytes = done.totalBytes
-            changes.additions = [.init(owner: name, seq: 0, segment: done, kind: kind, firstOrdinal: 0, rows: index.count)]
+            changes.additions.append(.init(owner: name, seq: 0, segment: done, kind: kind, firstOrdinal: 0, rows: index.count))
         }
-        var params = index.parameters.map { JSONMember($0.name, .string($0.value)) }
-        params.append(JSONMember("chunk", .string(entry.files.first ?? "")))
-        try database.saveIndex(collection: collection, name: name, kind: index.kind.rawValue, field: field, params: .object(params), changes: changes)
+        let params = index.parameters.map { JSONMember($0.name, .string($0.value)) }
+        try database.saveIndex(collection: collection, name: name, kind: index.kind.rawValue, field: field, params: .object(params),
+                               state: .object([JSONMember("chunk", .string(sealed.fileName))]), changes: changes)
         invalidate()
         let live = index.count - index.deletedCount
         return VectorBuildReport(field: field, type: index.kind.rawValue, vectors: live, parameters: index.parameters,
@@ -125,7 +145,7 @@ extension Workbench {
                 throw EngineError.badParameter("the index of '\(field)' has an unknown kind '\(info.kind)'; rebuild it with: quarry index --collection \(collection) --vector \(field) --type hnsw")
             }
             let rebuild = "quarry index --collection \(collection) --vector \(field) --type \(kind.rawValue)"
-            guard let first = entries.first, let chunk = chunks.first, first.files.first == info.params["chunk"]?.stringValue else {
+            guard let first = entries.first, let chunk = chunks.first, first.files.first == info.state["chunk"]?.stringValue else {
                 throw EngineError.badParameter("the \(kind.rawValue) index of '\(field)' was built over vectors that have since been replaced; rebuild it with: \(rebuild)")
             }
             do {
@@ -271,7 +291,7 @@ extension Workbench {
         node.actualRows = result.hits.count
         var recall: Double?
         if analyze && !plan.exactOnly && settings.value("recall") == .bool(true) {
-            let (exact, ns) = try measureNanoseconds { try vectors.exactSearch(query: plan.query, k: plan.k, allowed: allowed) }
+            let (exact, ns) = try measureNanoseconds { try exactAnswer(vectors, plan: plan, allowed: allowed) }
             let k = min(10, exact.hits.count)
             let want = exact.hits.prefix(k).map(\.id)
             let got = Set(result.hits.prefix(k).map(\.id))
@@ -280,6 +300,18 @@ extension Workbench {
         }
         if let filterNode { node.children.append(filterNode) }
         return BranchOutcome(name: "vector", hits: result.hits, node: node, recall: recall)
+    }
+
+    /// The exact answer of a vector branch, computed once per query, k and filter (cached until
+    /// the collection changes).
+    func exactAnswer(_ vectors: FieldVectors, plan: VectorPlan, allowed: Bitmap?) throws -> VectorSearchResult {
+        let key = ExactKey(collection: plan.collection, field: plan.field, k: plan.k, query: plan.query.map(\.bitPattern),
+                                 filter: allowed?.serialized())
+        if let hit = cache.exact[key] { return hit }
+        let exact = try vectors.exactSearch(query: plan.query, k: plan.k, allowed: allowed)
+        if cache.exact.count > 10_000 { cache.exact.removeAll() }
+        cache.exact[key] = exact
+        return exact
     }
 
     /// Embeds query text for a field; the field's vectors must come from the built-in model.

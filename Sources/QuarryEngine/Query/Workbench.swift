@@ -21,6 +21,9 @@ public final class Workbench: @unchecked Sendable {
         /// By "collection/field".
         var vectors: [String: FieldVectors] = [:]
         var deleted: [String: Bitmap] = [:]
+        /// Exact answers (the oracle of recall@k), by collection, field, k, query and filter: they
+        /// do not depend on search parameters, so a sweep computes each once.
+        var exact: [ExactKey: VectorSearchResult] = [:]
         var embedder: Embedder?
 
         func removeAll() {
@@ -31,7 +34,16 @@ public final class Workbench: @unchecked Sendable {
             paths.removeAll()
             vectors.removeAll()
             deleted.removeAll()
+            exact.removeAll()
         }
+    }
+
+    struct ExactKey: Hashable {
+        var collection: String
+        var field: String
+        var k: Int
+        var query: [UInt32]
+        var filter: [UInt8]?
     }
     let cache = Cache()
 
@@ -64,7 +76,22 @@ public final class Workbench: @unchecked Sendable {
     /// Forgets what was loaded, after the database changed underneath (an import, a new index).
     public func invalidate() { cache.removeAll() }
 
+    /// Every collection's sizes, with what each index keeps resident when searching.
     public func summaries() throws(StorageError) -> [CollectionSummary] {
-        try database.collections().map { s throws(StorageError) in try database.summary(of: s.name) }
+        try database.collections().map { s throws(StorageError) in
+            var summary = try database.summary(of: s.name)
+            for i in summary.indexes.indices { summary.indexes[i].residentBytes = residentBytes(of: summary.indexes[i], collection: s.name) }
+            return summary
+        }
+    }
+
+    /// The bytes an index keeps hot (see `IndexSnapshotInfo.residentBytes`); nil when it does not open.
+    func residentBytes(of info: IndexSnapshotInfo, collection: String) -> Int? {
+        if info.name == Self.lexicalSnapshotName { return try? lexicalIndex(collection: collection).memoryBytes }
+        if info.name == Self.pathSnapshotName { return info.bytes }
+        if info.name.hasPrefix("vector:"), let v = try? fieldVectors(collection: collection, field: info.field) {
+            return v.sealed.map { VectorSegments.residentBytes($0) }
+        }
+        return nil
     }
 }

@@ -80,6 +80,15 @@ extension QuarryDatabase {
         }
     }
 
+    /// The number of live records, without reading them.
+    public func liveCount(collection: String) throws(StorageError) -> Int {
+        try read { db in
+            let cid = try collectionID(db, collection)
+            let n = try Int.fetchOne(db, sql: "SELECT next_ordinal FROM collections WHERE id = ?", arguments: [cid]) ?? 0
+            return n - (try Int.fetchOne(db, sql: "SELECT count(*) FROM deleted WHERE collection_id = ?", arguments: [cid]) ?? 0)
+        }
+    }
+
     /// The ordinals below `ordinalCount` whose record was deleted.
     public func deletedOrdinals(collection: String) throws(StorageError) -> Bitmap {
         try read { db in
@@ -95,14 +104,15 @@ extension QuarryDatabase {
         let schema = try collection(named: name)
         return try read { db in
             let cid = try collectionID(db, name)
-            let records = try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE collection_id = ?", arguments: [cid]) ?? 0
+            let records = (try Int.fetchOne(db, sql: "SELECT next_ordinal FROM collections WHERE id = ?", arguments: [cid]) ?? 0)
+                - (try Int.fetchOne(db, sql: "SELECT count(*) FROM deleted WHERE collection_id = ?", arguments: [cid]) ?? 0)
             let queries = try Int.fetchOne(db, sql: "SELECT count(*) FROM queries WHERE collection_id = ?", arguments: [cid]) ?? 0
             var splits: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT split, count(DISTINCT query_id) AS n FROM qrels WHERE collection_id = ? GROUP BY split", arguments: [cid]) {
                 splits[row["split"]] = row["n"]
             }
             let bytes = try Int.fetchOne(db, sql: """
-                SELECT (SELECT coalesce(sum(length(doc_id) + length(fields) + length(metadata)), 0) FROM records WHERE collection_id = ?1)
+                SELECT (SELECT record_bytes FROM collections WHERE id = ?1)
                      + (SELECT coalesce(sum(bytes), 0) FROM segments WHERE collection_id = ?1)
                      + (SELECT coalesce(sum(length(data)), 0) FROM index_snapshots WHERE collection_id = ?1)
                 """, arguments: [cid]) ?? 0
@@ -223,6 +233,10 @@ extension QuarryDatabase {
 
     /// Removes a record and remembers its ordinal as deleted.
     static func tombstone(_ db: Database, collectionID cid: Int64, ordinal: Int64) throws {
+        try db.execute(sql: """
+            UPDATE collections SET record_bytes = record_bytes - coalesce((SELECT length(CAST(doc_id AS BLOB)) + length(CAST(fields AS BLOB)) + length(CAST(metadata AS BLOB))
+                FROM records WHERE collection_id = ?1 AND ordinal = ?2), 0) WHERE id = ?1
+            """, arguments: [cid, ordinal])
         try db.execute(sql: "DELETE FROM records WHERE collection_id = ? AND ordinal = ?", arguments: [cid, ordinal])
         try db.execute(sql: "INSERT OR IGNORE INTO deleted (collection_id, ordinal) VALUES (?, ?)", arguments: [cid, ordinal])
     }
@@ -309,12 +323,9 @@ extension QuarryDatabase {
                     }
                 }
             }
-        } catch let e as SegmentError {
-            writer.abort()
-            throw .segment(e)
         } catch {
             writer.abort()
-            throw .invalidArgument("\(error)")
+            throw .segment(error)
         }
         let done: FinishedSegment
         do { done = try writer.finish() } catch { throw .segment(error) }
@@ -388,12 +399,13 @@ extension QuarryDatabase {
 extension QuarryDatabase {
     static func indexInfos(_ db: Database, _ cid: Int64) throws -> [IndexSnapshotInfo] {
         var infos = try Row.fetchAll(db, sql: """
-            SELECT i.name, i.kind, i.field, i.params, i.built_at,
+            SELECT i.name, i.kind, i.field, i.params, i.state, i.built_at,
                    (SELECT coalesce(sum(bytes), 0) FROM segments s WHERE s.collection_id = i.collection_id AND s.owner = i.name) AS bytes
             FROM indexes i WHERE i.collection_id = ? ORDER BY i.name
             """, arguments: [cid]).map {
             IndexSnapshotInfo(name: $0["name"], kind: $0["kind"], field: $0["field"],
-                              params: (try? JSONParser.parse($0["params"] as String)) ?? .object([]), bytes: $0["bytes"], builtAt: $0["built_at"])
+                              params: (try? JSONParser.parse($0["params"] as String)) ?? .object([]), bytes: $0["bytes"], builtAt: $0["built_at"],
+                              state: (try? JSONParser.parse($0["state"] as String)) ?? .object([]))
         }
         // Snapshots of an older format, until the engine converts them.
         infos += try Row.fetchAll(db, sql: "SELECT name, kind, field, params, length(data) AS bytes, built_at FROM index_snapshots WHERE collection_id = ? ORDER BY name", arguments: [cid]).map {
@@ -422,12 +434,12 @@ extension QuarryDatabase {
 
     /// Stores an index: its catalog row (replacing the old one) and its segment changes, in one
     /// transaction with `body`.
-    public func saveIndex(collection: String, name: String, kind: String, field: String, params: JSONValue, changes: SegmentChanges,
-                          _ body: (Database) throws -> Void = { _ in }) throws(StorageError) {
+    public func saveIndex(collection: String, name: String, kind: String, field: String, params: JSONValue, state: JSONValue = .object([]),
+                          changes: SegmentChanges, _ body: (Database) throws -> Void = { _ in }) throws(StorageError) {
         try commit(collection: collection, changes) { db in
             let cid = try collectionID(db, collection)
-            try db.execute(sql: "INSERT OR REPLACE INTO indexes (collection_id, name, kind, field, params) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [cid, name, kind, field, params.jsonText])
+            try db.execute(sql: "INSERT OR REPLACE INTO indexes (collection_id, name, kind, field, params, state) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [cid, name, kind, field, params.jsonText, state.jsonText])
             try db.execute(sql: "DELETE FROM index_snapshots WHERE collection_id = ? AND name = ?", arguments: [cid, name])
             try body(db)
         }

@@ -113,6 +113,10 @@ extension QuarryDatabase {
                 -- Ordinals are never reused: a record's vector row and index entries keep theirs.
                 ALTER TABLE collections ADD COLUMN next_ordinal INTEGER NOT NULL DEFAULT 0;
                 UPDATE collections SET next_ordinal = coalesce((SELECT max(ordinal) + 1 FROM records r WHERE r.collection_id = collections.id), 0);
+                -- Bytes of the live records' text (ids, fields, metadata), kept up to date by import
+                -- and delete, so sizes are known without reading the records.
+                ALTER TABLE collections ADD COLUMN record_bytes INTEGER NOT NULL DEFAULT 0;
+                UPDATE collections SET record_bytes = coalesce((SELECT sum(length(CAST(doc_id AS BLOB)) + length(CAST(fields AS BLOB)) + length(CAST(metadata AS BLOB))) FROM records r WHERE r.collection_id = collections.id), 0);
 
                 -- Ordinals below next_ordinal whose record was deleted (tombstones for every index).
                 CREATE TABLE deleted (
@@ -141,7 +145,8 @@ extension QuarryDatabase {
                     name TEXT NOT NULL,
                     kind TEXT NOT NULL,
                     field TEXT NOT NULL,
-                    params TEXT NOT NULL,
+                    params TEXT NOT NULL,           -- JSON: the build parameters, as shown to people
+                    state TEXT NOT NULL DEFAULT '{}', -- JSON: what the engine keeps (records covered, vectors built over)
                     built_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
                     PRIMARY KEY (collection_id, name)
                 ) WITHOUT ROWID;

@@ -191,16 +191,27 @@ extension QuarryDatabase {
     public func removeOrphanSegments() throws(StorageError) -> [String] {
         let folder = segmentFolder
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        func catalogNames(_ db: Database) throws -> Set<String> {
+            var named = Set<String>()
+            for row in try Row.fetchAll(db, sql: "SELECT files FROM segments") {
+                if case let .array(items)? = try? JSONParser.parse(row[0] as String) {
+                    for case let .string(f) in items { named.insert(f) }
+                }
+            }
+            return named
+        }
+        // A read first: usually nothing is left over, and then no write lock is taken.
+        let named = try read { db in try catalogNames(db) }
+        let candidates = names.filter {
+            ($0.hasSuffix("." + SegmentFormat.fileExtension) && !named.contains($0))
+                || ($0.hasSuffix(".tmp") && SegmentFiles.isAbandoned(folder + "/" + $0))
+        }
+        guard !candidates.isEmpty else { return [] }
         var removed: [String] = []
         do {
             try queue.inTransaction(.immediate) { db in
-                var named = Set<String>()
-                for row in try Row.fetchAll(db, sql: "SELECT files FROM segments") {
-                    if case let .array(items)? = try? JSONParser.parse(row[0] as String) {
-                        for case let .string(f) in items { named.insert(f) }
-                    }
-                }
-                for name in names {
+                let named = try catalogNames(db)
+                for name in candidates {
                     let path = folder + "/" + name
                     if name.hasSuffix("." + SegmentFormat.fileExtension) && !named.contains(name) {
                         unlink(path)
@@ -213,7 +224,8 @@ extension QuarryDatabase {
                 return .commit
             }
         } catch {
-            throw Self.translate(error, path: path)
+            // Busy (another writer) or read-only: the next writer cleans up.
+            return []
         }
         if !removed.isEmpty { SegmentFiles.syncFolder(folder) }
         return removed

@@ -57,7 +57,7 @@ extension HNSWIndex {
         index.entryPoint = entry
         index.maxLevel = maxLevel
         index.tombstones.restore(from: try readBitmap(&r), count: n)
-        index.visited.grow(to: n)
+        index.scratch.visited.grow(to: n)
         return index
     }
 
@@ -126,7 +126,7 @@ extension HNSWIndex {
             index.entryPoint = entry
             index.maxLevel = maxLevel
             index.tombstones.grow(to: count)
-            index.visited.grow(to: count)
+            index.scratch.visited.grow(to: count)
             return index
         } catch let e as SegmentError {
             throw e

@@ -1,3 +1,4 @@
+import Foundation
 import QuarryBase
 
 /// Vector indexes in segment files (format 2), beside the field's vector chunks.
@@ -18,8 +19,9 @@ public enum VectorSegments {
 
     /// Builds an index of `type` over every row of `chunk` (which starts at ordinal 0), reading
     /// the rows in place. `progress(done, total)` follows the build.
+    /// `threads`: HNSW's build threads (default: every core; 1 gives the same graph every time).
     public static func build(type: String, parameters: [String: String], chunk: VectorChunk, metric: VectorMetric,
-                             progress: ((Int, Int) -> Void)? = nil) throws -> any VectorIndex {
+                             threads: Int? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> any VectorIndex {
         precondition(chunk.firstOrdinal == 0, "an index covers a chunk that starts at ordinal 0")
         var parameters = parameters
         if VectorIndexKind(name: type)?.rawValue.hasPrefix("ivf") == true, !parameters.keys.contains(where: { VectorIndexes.canonical($0) == "nlist" }) {
@@ -31,7 +33,7 @@ public enum VectorSegments {
         switch made {
         case let h as HNSWIndex:
             let over = HNSWIndex(dimension: h.dimension, metric: metric, M: h.M, efConstruction: h.efConstruction, seed: h.seed, vectors: store)
-            try over.buildOverStoredRows(progress: progress)
+            try over.buildOverStoredRows(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, progress: progress)
             index = over
         case let ivf as IVFIndex:
             try ivf.buildOverStoredRows(store, progress: progress)

@@ -225,6 +225,10 @@ public final class FinishedSegment: @unchecked Sendable {
 
     public var totalBytes: Int { files.reduce(0) { $0 + $1.bytes } }
 
+    /// The part files under their temporary names: a segment can be mapped (and built upon)
+    /// before it is published, and its mapping stays valid across the rename.
+    public var temporaryPaths: [String] { temporaries }
+
     /// Renames every part to its final name and fsyncs the folders, then releases the files.
     public func publish() throws(SegmentError) {
         var folders: Set<String> = []

@@ -337,6 +337,7 @@ struct ImportJob {
         }
         let findExisting = try db.makeStatement(sql: "SELECT ordinal FROM records WHERE collection_id = ? AND doc_id = ?")
         let collectionHasRecords = nextOrdinal > 0
+        var recordBytes = 0
         var firstLine: [String: Int] = [:]
 
         while true {
@@ -352,7 +353,9 @@ struct ImportJob {
                 try QuarryDatabase.tombstone(db, collectionID: cid, ordinal: old)
                 replaced += 1
             }
-            try insert.execute(arguments: [cid, nextOrdinal, record.id, JSONValue.object(record.fields).jsonText, record.metadata.jsonText])
+            let fieldsText = JSONValue.object(record.fields).jsonText, metadataText = record.metadata.jsonText
+            try insert.execute(arguments: [cid, nextOrdinal, record.id, fieldsText, metadataText])
+            recordBytes += record.id.utf8.count + fieldsText.utf8.count + metadataText.utf8.count
             nextOrdinal += 1
             recordCount += 1
             if recordCount % 2000 == 0 {
@@ -362,7 +365,7 @@ struct ImportJob {
             current = next
         }
         progress?(ImportProgress(records: recordCount, bytesRead: lines.totalBytes, totalBytes: lines.totalBytes, phase: "records"))
-        try db.execute(sql: "UPDATE collections SET next_ordinal = ? WHERE id = ?", arguments: [nextOrdinal, cid])
+        try db.execute(sql: "UPDATE collections SET next_ordinal = ?, record_bytes = record_bytes + ? WHERE id = ?", arguments: [nextOrdinal, recordBytes, cid])
         if let vectors, vectors.count != recordCount {
             chunk?.abort()
             throw StorageError.vectorCount(file: (options.vectors! as NSString).lastPathComponent, expected: recordCount, found: vectors.count, what: "record")
