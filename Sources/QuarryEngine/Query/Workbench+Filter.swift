@@ -167,6 +167,7 @@ public final class RecordRows: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if all == nil && count <= RecordIDs.wholeLimit {
+            // A residual scan reads most rows: read them all at once.
             var rows = [JSONValue](repeating: .null, count: count)
             try? database.forEachRecord(collection: collection) { if Int($0.ordinal) < rows.count { rows[Int($0.ordinal)] = $0.row } }
             all = rows

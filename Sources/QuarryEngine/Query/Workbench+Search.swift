@@ -97,11 +97,15 @@ extension Workbench {
 
 /// The ids of a collection's ordinals, as a collection indexed by ordinal (nil: deleted).
 ///
-/// Reading every id costs time in proportion to the collection, so only collections of up to
-/// `wholeLimit` records are read whole on first use; larger ones look ids up one ordinal at a
-/// time (and keep them), which is what a query needs: the ids of its hits.
+/// Reading every id costs time in proportion to the collection, so ids are looked up one
+/// ordinal at a time (and kept), which is what a query needs: the ids of its hits. Once a
+/// process has asked for many (an evaluation over a query set), a collection of up to
+/// `wholeLimit` records is read whole.
 public final class RecordIDs: RandomAccessCollection, @unchecked Sendable {
     public static let wholeLimit = 200_000
+    /// Point lookups before a small collection is read whole.
+    static let lookupsBeforeWhole = 2_000
+    private var lookups = 0
     let database: QuarryDatabase
     let collection: String
     public let count: Int
@@ -121,9 +125,13 @@ public final class RecordIDs: RandomAccessCollection, @unchecked Sendable {
     public subscript(ordinal: Int) -> String? {
         lock.lock()
         defer { lock.unlock() }
-        if all == nil && count <= Self.wholeLimit { loadAll() }
         if let all { return ordinal < all.count ? all[ordinal] : nil }
         if let known = some[UInt32(ordinal)] { return known }
+        lookups += 1
+        if lookups > Self.lookupsBeforeWhole && count <= Self.wholeLimit {
+            loadAll()
+            return ordinal < all!.count ? all![ordinal] : nil
+        }
         let found = (try? database.ids(collection: collection, ordinals: [UInt32(ordinal)]))?[UInt32(ordinal)]
         if some.count > 1_000_000 { some.removeAll() }
         some[UInt32(ordinal)] = found
