@@ -15,6 +15,7 @@ public enum StorageError: Error, Equatable, Sendable {
     case badID(file: String, line: Int, field: String, found: String)
     case duplicateID(file: String, line: Int, id: String, firstLine: Int?)
     case malformedCSV(file: String, line: Int, message: String)
+    case damagedFile(file: String, line: Int, message: String)
     case vectorCount(file: String, expected: Int, found: Int, what: String)
     case vectorDimension(file: String, expected: Int, found: Int, field: String)
     case badVectorFile(file: String, message: String)
@@ -27,6 +28,7 @@ public enum StorageError: Error, Equatable, Sendable {
     case locked(path: String)
     case newerFormat(path: String, found: Int, supported: Int)
     case notADatabase(path: String)
+    case notQuarry(path: String, tables: [String])
     case sqlite(String)
     case invalidArgument(String)
     case interrupted
@@ -56,6 +58,8 @@ public enum StorageError: Error, Equatable, Sendable {
             return "\(file):\(line): duplicate id '\(id)' (already in the collection); use --upsert to replace"
         case let .malformedCSV(file, line, message):
             return "\(file):\(line): \(message)"
+        case let .damagedFile(file, line, message):
+            return "\(file):\(line): \(message); nothing was imported"
         case let .vectorCount(file, expected, found, what):
             return "\(file): expected \(expected) vectors (one per \(what)), found \(found)"
         case let .vectorDimension(file, expected, found, field):
@@ -78,6 +82,9 @@ public enum StorageError: Error, Equatable, Sendable {
             return "\(path): database is locked by another process (try again when it has finished)"
         case let .newerFormat(path, found, supported):
             return "\(path): database format version \(found) is newer than this Quarry supports (\(supported)); upgrade Quarry"
+        case let .notQuarry(path, tables):
+            let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
+            return "\(path): an SQLite database that is not Quarry's (tables: \(shown)); it was left untouched — give another --db"
         case let .notADatabase(path):
             return "\(path): not a Quarry database (file is not SQLite or is damaged)"
         case let .sqlite(message):

@@ -269,7 +269,7 @@ struct ImportJob {
                 guard let v = try csv.next() else { return nil }
                 return (v, lines.lineNumber)
             }
-            while let line = lines.next() {
+            while let line = try lines.next() {
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 if let column = UTF8Check.firstInvalidColumn(line) { throw StorageError.invalidUTF8(file: file, line: lines.lineNumber, column: column) }
                 do {
@@ -430,7 +430,7 @@ struct ImportJob {
             let file = lines.displayName
             let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO queries (collection_id, position, query_id, text, metadata) VALUES (?, ?, ?, ?, ?)")
             var firstLine: [String: Int] = [:]
-            while let line = lines.next() {
+            while let line = try lines.next() {
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 if let column = UTF8Check.firstInvalidColumn(line) { throw StorageError.invalidUTF8(file: file, line: lines.lineNumber, column: column) }
                 let value: JSONValue
@@ -478,7 +478,7 @@ struct ImportJob {
             let split = name.replacingOccurrences(of: ".gz", with: "").replacingOccurrences(of: ".tsv", with: "")
             let lines = try LineReader(path: (qrelsDir as NSString).appendingPathComponent(name))
             var count = 0
-            while let line = lines.next() {
+            while let line = try lines.next() {
                 if line.isEmpty { continue }
                 if let column = UTF8Check.firstInvalidColumn(line) { throw StorageError.invalidUTF8(file: name, line: lines.lineNumber, column: column) }
                 let cols = line.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
