@@ -57,7 +57,7 @@ let package = Package(
         // MARK: - Engine (no terminal code)
         .target(
             name: "QuarryBase",
-            dependencies: ["CRoaring"],
+            dependencies: ["CRoaring", "CZlib"],
             path: "Sources/QuarryEngine/Base"),
         .target(
             name: "QuarryStorage",
@@ -130,7 +130,10 @@ let package = Package(
             dependencies: ["QuarryFilter", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "QuarryEmbedTests", dependencies: ["QuarryEmbed"]),
         .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval"]),
-        .testTarget(name: "QuarryEngineTests", dependencies: ["QuarryEngine"]),
+        .testTarget(
+            name: "QuarryEngineTests",
+            dependencies: ["QuarryEngine", "QuarryStorage", "QuarryLexical", "QuarryVector", "QuarryFilter",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "QuarryConsoleTests", dependencies: ["QuarryConsole", "QuarryEngine"]),
         .testTarget(name: "QuarryREPLTests", dependencies: ["QuarryREPL", "QuarryConsole"]),
         .testTarget(name: "QuarryTUITests", dependencies: ["QuarryTUI", "QuarryConsole", "QuarryEngine", "CNcursesw"]),

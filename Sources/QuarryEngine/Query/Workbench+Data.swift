@@ -28,7 +28,7 @@ extension Workbench {
     }
 
     /// Live records of a collection.
-    public func recordCount(collection: String) throws(StorageError) -> Int { try database.idMap(collection: collection).live }
+    public func recordCount(collection: String) throws(StorageError) -> Int { try database.liveCount(collection: collection) }
 
     public func record(collection: String, id: String) throws(StorageError) -> Record { try database.record(collection: collection, id: id) }
 

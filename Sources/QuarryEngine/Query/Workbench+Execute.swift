@@ -102,9 +102,7 @@ extension Workbench {
         if s.filter != nil { _ = try pathIndex(collection: s.collection) }
         if s.match != nil { _ = try lexicalIndex(collection: s.collection) }
         if let near = s.near {
-            let field = try near.field ?? defaultVectorField(s.collection)
-            _ = try flatIndex(collection: s.collection, field: field)
-            if near.index != "flat" { _ = try vectorIndex(collection: s.collection, field: field) }
+            _ = try fieldVectors(collection: s.collection, field: try near.field ?? defaultVectorField(s.collection))
         }
     }
 

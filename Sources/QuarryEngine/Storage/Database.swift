@@ -11,7 +11,7 @@ import QuarryBase
 /// file as it was before the last committed statement.
 public final class QuarryDatabase: @unchecked Sendable {
     /// The format this build writes and the newest it reads.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     public let path: String
     let queue: DatabaseQueue
@@ -21,6 +21,8 @@ public final class QuarryDatabase: @unchecked Sendable {
     public init(path: String, mustExist: Bool = false, busyTimeout: TimeInterval = 2) throws(StorageError) {
         self.path = path
         if mustExist && !FileManager.default.fileExists(atPath: path) { throw .fileNotFound(path: path) }
+        // Someone else's SQLite file is refused before anything (even the journal mode) touches it.
+        if let tables = try Self.foreignTables(path) { throw .notQuarry(path: path, tables: tables) }
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
@@ -35,6 +37,25 @@ public final class QuarryDatabase: @unchecked Sendable {
             throw Self.translate(error, path: path)
         }
         try checkFormatAndMigrate()
+        try removeOrphanSegments()
+    }
+
+    /// The tables of an existing SQLite file that is not a Quarry database (nil for a Quarry
+    /// database, an empty file or none), read through a read-only connection.
+    static func foreignTables(_ path: String) throws(StorageError) -> [String]? {
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        guard size > 0 else { return nil }
+        var config = Configuration()
+        config.readonly = true
+        do {
+            let q = try DatabaseQueue(path: path, configuration: config)
+            defer { try? q.close() }
+            let names = try q.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") }
+            if names.isEmpty || (names.contains("meta") && names.contains("collections")) { return nil }
+            return names
+        } catch {
+            throw translate(error, path: path)
+        }
     }
 
     private func checkFormatAndMigrate() throws(StorageError) {
@@ -46,7 +67,7 @@ public final class QuarryDatabase: @unchecked Sendable {
             if let found, found > Self.formatVersion {
                 throw StorageError.newerFormat(path: path, found: found, supported: Self.formatVersion)
             }
-            try Self.migrator.migrate(queue)
+            try Self.migrator(segmentFolder: segmentFolder).migrate(queue)
         } catch let error as StorageError {
             throw error
         } catch {

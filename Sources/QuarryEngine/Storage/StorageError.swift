@@ -1,3 +1,5 @@
+import QuarryBase
+
 /// Every error the storage layer and the importers report, turned into words in one place.
 ///
 /// Data errors name the file and line (`corpus.jsonl:1207: expected ',' or '}'`); database
@@ -13,9 +15,11 @@ public enum StorageError: Error, Equatable, Sendable {
     case badID(file: String, line: Int, field: String, found: String)
     case duplicateID(file: String, line: Int, id: String, firstLine: Int?)
     case malformedCSV(file: String, line: Int, message: String)
+    case damagedFile(file: String, line: Int, message: String)
     case vectorCount(file: String, expected: Int, found: Int, what: String)
     case vectorDimension(file: String, expected: Int, found: Int, field: String)
     case badVectorFile(file: String, message: String)
+    case nonFiniteVector(file: String, row: Int, column: Int)
     case noTextFields(file: String, available: [String])
     case textFieldMissing(field: String, available: [String])
     case collectionExists(String)
@@ -24,9 +28,12 @@ public enum StorageError: Error, Equatable, Sendable {
     case locked(path: String)
     case newerFormat(path: String, found: Int, supported: Int)
     case notADatabase(path: String)
+    case notQuarry(path: String, tables: [String])
     case sqlite(String)
     case invalidArgument(String)
     case interrupted
+    /// A segment file is damaged, missing or unreadable.
+    case segment(SegmentError)
 
     public var message: String {
         switch self {
@@ -51,12 +58,16 @@ public enum StorageError: Error, Equatable, Sendable {
             return "\(file):\(line): duplicate id '\(id)' (already in the collection); use --upsert to replace"
         case let .malformedCSV(file, line, message):
             return "\(file):\(line): \(message)"
+        case let .damagedFile(file, line, message):
+            return "\(file):\(line): \(message); nothing was imported"
         case let .vectorCount(file, expected, found, what):
             return "\(file): expected \(expected) vectors (one per \(what)), found \(found)"
         case let .vectorDimension(file, expected, found, field):
             return "\(file): expected dimension \(expected) (vector field '\(field)'), found \(found)"
         case let .badVectorFile(file, message):
             return "\(file): \(message)"
+        case let .nonFiniteVector(file, row, column):
+            return "\(file):\(row): component \(column) is NaN or infinite; vectors must be finite numbers"
         case let .noTextFields(file, available):
             return "\(file): no text fields: name them with --text-fields (fields seen: \(available.joined(separator: ", ")))"
         case let .textFieldMissing(field, available):
@@ -71,12 +82,17 @@ public enum StorageError: Error, Equatable, Sendable {
             return "\(path): database is locked by another process (try again when it has finished)"
         case let .newerFormat(path, found, supported):
             return "\(path): database format version \(found) is newer than this Quarry supports (\(supported)); upgrade Quarry"
+        case let .notQuarry(path, tables):
+            let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
+            return "\(path): an SQLite database that is not Quarry's (tables: \(shown)); it was left untouched — give another --db"
         case let .notADatabase(path):
             return "\(path): not a Quarry database (file is not SQLite or is damaged)"
         case let .sqlite(message):
             return "SQLite error: \(message)"
         case let .invalidArgument(message):
             return message
+        case let .segment(error):
+            return error.description
         case .interrupted:
             return "interrupted; nothing was changed"
         }

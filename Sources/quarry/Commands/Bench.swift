@@ -13,7 +13,8 @@ struct Bench: ParsableCommand {
               quarry bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json
               quarry bench filtered --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin
             """,
-        subcommands: [BenchImport.self, BenchFilter.self, BenchVectors.self, BenchFiltered.self, BenchEmbed.self, BenchPlanning.self, BenchTui.self])
+        subcommands: [BenchImport.self, BenchFilter.self, BenchVectors.self, BenchFiltered.self, BenchEmbed.self, BenchPlanning.self, BenchTui.self,
+                      BenchScale.self])
 }
 
 struct BenchImport: ParsableCommand {

@@ -143,9 +143,12 @@ public struct PlanCounters: Sendable, Equatable {
     public var nodesVisited: Int?
     public var hops: Int?
     public var refined: Int?
+    /// RaBitQ/SQ8 with full vectors on disk: bytes of full vectors read to re-rank.
+    public var fullVectorBytes: Int?
 
     public init(algorithm: String? = nil, postingsScored: Int? = nil, blocksSkipped: Int? = nil, documentsEvaluated: Int? = nil,
-                distanceComputations: Int? = nil, nodesVisited: Int? = nil, hops: Int? = nil, refined: Int? = nil) {
+                distanceComputations: Int? = nil, nodesVisited: Int? = nil, hops: Int? = nil, refined: Int? = nil,
+                fullVectorBytes: Int? = nil) {
         self.algorithm = algorithm
         self.postingsScored = postingsScored
         self.blocksSkipped = blocksSkipped
@@ -154,6 +157,7 @@ public struct PlanCounters: Sendable, Equatable {
         self.nodesVisited = nodesVisited
         self.hops = hops
         self.refined = refined
+        self.fullVectorBytes = fullVectorBytes
     }
 
     /// The label of the text line: `Algorithm` for BM25, `Distance computations` for vectors.
@@ -173,7 +177,8 @@ public struct PlanCounters: Sendable, Equatable {
         var m: [JSONMember] = []
         if let algorithm { m.append(JSONMember("algorithm", .string(algorithm))) }
         for (key, value) in [("postings_scored", postingsScored), ("blocks_skipped", blocksSkipped), ("documents_evaluated", documentsEvaluated),
-                             ("distance_computations", distanceComputations), ("nodes_visited", nodesVisited), ("hops", hops), ("refined", refined)] {
+                             ("distance_computations", distanceComputations), ("nodes_visited", nodesVisited), ("hops", hops), ("refined", refined),
+                             ("full_vector_bytes", fullVectorBytes)] {
             if let value { m.append(JSONMember(key, .int(Int64(value)))) }
         }
         return .object(m)

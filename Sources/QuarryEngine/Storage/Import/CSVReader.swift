@@ -45,7 +45,7 @@ final class CSVReader {
     }
 
     private static func readRecord(_ lines: LineReader, startLine: inout Int) throws(StorageError) -> [[UInt8]]? {
-        guard var line = lines.next() else { return nil }
+        guard var line = try lines.next() else { return nil }
         startLine = lines.lineNumber
         if let column = UTF8Check.firstInvalidColumn(line) { throw .invalidUTF8(file: lines.displayName, line: lines.lineNumber, column: column) }
         var fields: [[UInt8]] = []
@@ -56,7 +56,7 @@ final class CSVReader {
         while true {
             if i == line.endIndex {
                 if inQuotes {
-                    guard let more = lines.next() else {
+                    guard let more = try lines.next() else {
                         throw .malformedCSV(file: lines.displayName, line: startLine, message: "unterminated quoted field")
                     }
                     if let column = UTF8Check.firstInvalidColumn(more) { throw .invalidUTF8(file: lines.displayName, line: lines.lineNumber, column: column) }

@@ -31,8 +31,10 @@ final class LineReader {
     /// Bytes of the underlying (possibly compressed) file consumed so far.
     var bytesRead: Int { Int(gzoffset(file)) }
 
-    /// The next line without its line terminator (`\n` or `\r\n`), or nil at the end.
-    func next() -> ArraySlice<UInt8>? {
+    /// The next line without its line terminator (`\n` or `\r\n`), or nil at the end. A gzip
+    /// stream is read to its end and every member's CRC and length are checked: a damaged or
+    /// cut stream is an error at the line where the damage begins, never a quiet end.
+    func next() throws(StorageError) -> ArraySlice<UInt8>? {
         while true {
             if let nl = buffer[start..<end].firstIndex(of: 0x0A) {
                 var lineEnd = nl
@@ -51,11 +53,11 @@ final class LineReader {
                 lineNumber += 1
                 return line
             }
-            fill()
+            try fill()
         }
     }
 
-    private func fill() {
+    private func fill() throws(StorageError) {
         if start > 0 {
             buffer.replaceSubrange(0..<(end - start), with: buffer[start..<end])
             end -= start
@@ -65,7 +67,17 @@ final class LineReader {
         let n = buffer.withUnsafeMutableBufferPointer { buf in
             gzread(file, buf.baseAddress! + end, UInt32(buf.count - end))
         }
-        if n <= 0 { eof = true } else { end += Int(n) }
+        if n > 0 {
+            end += Int(n)
+            return
+        }
+        var code: Int32 = 0
+        let message = gzerror(file, &code).map { String(cString: $0) } ?? ""
+        if n < 0 || (code != Z_OK && code != Z_STREAM_END) {
+            // zlib reports a cut stream as "unexpected end of file" and a bad CRC as "incorrect data check".
+            throw .damagedFile(file: displayName, line: lineNumber + 1, message: "the gzip data is damaged (\(message.isEmpty ? "error \(code)" : message))")
+        }
+        eof = true
     }
 }
 
