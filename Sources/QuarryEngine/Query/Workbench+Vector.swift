@@ -250,7 +250,8 @@ extension Workbench {
         let title = index == nil ? "Exact Scan (FLAT) on \(field)" : "\(kind.uppercased()) Scan on \(field)"
         var node = PlanNode(title, estimatedRows: window)
         var p: [String] = ["k=\(window)"]
-        if kind == "hnsw" { p.append("ef=\(max(params.ef ?? 64, window))") }
+        if kind.hasPrefix("hnsw") { p.append("ef=\(max(params.ef ?? 64, window))") }
+        if kind == "hnsw_sq" { p.append("refine_k=\(params.refineK.map { String(max($0, window)) } ?? "ef")") }
         if kind.hasPrefix("ivf") { p.append("nprobe=\(params.nprobe ?? 8)") }
         if kind == "ivf_rabitq" { p.append("refine_k=\(params.refineK ?? 10 * window)") }
         p.append(try schema(s.collection).vectorField(field)!.metric.rawValue)

@@ -121,7 +121,7 @@ struct BenchScale: ParsableCommand {
                 say("new process, first \(type) query: \(Human.seconds(first.seconds)), peak RSS \(Human.bytes(first.maxRSSBytes))")
                 cold.append(JSONMember(type, .object(first.json)))
                 let wb = try Workbench(path: db, mustExist: true)
-                let settings: [(String, Double)] = type == "hnsw" ? [16, 32, 64, 128, 256].map { ("ef", $0) }
+                let settings: [(String, Double)] = type.hasPrefix("hnsw") ? [16, 32, 64, 128, 256].map { ("ef", $0) }
                     : type.hasPrefix("ivf") ? [8, 16, 32, 64, 128].map { ("nprobe", $0) } : [("ef", 0)]
                 for row in try ScaleBench.warmVectorSearch(wb, collection: "synth", field: "embedding", queries: queryRows, truth: truth, settings: settings) {
                     warm.append(row)
