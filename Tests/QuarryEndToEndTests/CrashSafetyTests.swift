@@ -95,3 +95,24 @@ import Testing
         #expect(!plan.stdout.contains("growing"), "\(plan.stdout)")
     }
 }
+
+/// `quarry bench scale` end to end on a small size: every step runs in its child process and
+/// the report has its keys, with recall measured against the exact answers.
+@Suite struct BenchScaleTests {
+    @Test func smallScaleRunReportsEveryStep() throws {
+        let s = Scratch()
+        let r = try Binary.run(["bench", "scale", "--records", "3000", "--dim", "16", "--queries", "50", "--types", "hnsw,hnsw_sq,ivf_rabitq",
+                                "--data", s.file("data"), "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        for key in ["import", "bm25_index", "vector_index_builds", "first_query_new_process", "vector_warm", "search_peak_rss_bytes", "disk_bytes", "bm25_warm"] {
+            #expect(json[key] != nil, "missing \(key)")
+        }
+        let warm = try #require(json["vector_warm"] as? [[String: Any]])
+        #expect(warm.count == 15)
+        let best = warm.filter { ($0["index"] as? String) == "hnsw" }.compactMap { $0["recall@10"] as? Double }.max() ?? 0
+        #expect(best >= 0.9, "\(warm)")
+        let cold = try #require(json["first_query_new_process"] as? [String: [String: Any]])
+        #expect(Set(cold.keys) == ["bm25", "hnsw", "hnsw_sq", "ivf_rabitq"])
+    }
+}

@@ -98,7 +98,7 @@ import Testing
     }
 
     /// Every index type and filter strategy leaves deleted records out.
-    @Test(arguments: ["hnsw", "ivf_flat", "ivf_sq8", "ivf_rabitq", "flat"])
+    @Test(arguments: ["hnsw", "hnsw_sq", "ivf_flat", "ivf_sq8", "ivf_rabitq", "flat"])
     func deletesAreHonoured(_ type: String) throws {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -204,5 +204,27 @@ import Testing
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder)) == named)
         try wb.database.drop(collection: "c")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+}
+
+/// Tiered vectors: HNSW_SQ and IVF_RABITQ with float32 refine keep codes in memory and read
+/// the float32 rows from the mapped vector file only to re-rank, which EXPLAIN ANALYZE counts.
+@Suite struct TieredTests {
+    @Test(arguments: [("hnsw_sq", [String: String]()), ("ivf_rabitq", ["nlist": "8", "refine_type": "fp32"])])
+    func codesInMemoryFloatsFromTheFile(_ type: String, _ params: [String: String]) throws {
+        let dir = try SegmentTests.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let wb = try Workbench(path: dir + "/q.db")
+        try SegmentTests.importBatch(wb, try SegmentTests.batch(dir, name: "a", first: 0, count: 600, seed: 12))
+        let report = try wb.buildVectorIndex(collection: "c", field: "embedding", type: type, parameters: params)
+        guard case let .explain(r, _) = try wb.execute("EXPLAIN ANALYZE SEARCH c NEAR DOC 'd3' LIMIT 10") else { Issue.record("no plan"); return }
+        let plan = r.plan.render(analyze: true)
+        #expect(plan.contains("Full vectors read"), "\(plan)")
+        #expect(plan.contains("Recall@10 vs exact: 1.00"), "\(plan)")
+        let index = try #require(try wb.summaries().first?.indexes.first { $0.name == "vector:embedding" })
+        let resident = try #require(index.residentBytes)
+        // The float32 rows (600 × 8 × 4 bytes) are not resident: codes and graph or lists are.
+        #expect(resident < report.memoryBytes + 600 * 8 * 4 && resident > 0)
+        #expect(index.kind == type)
     }
 }

@@ -22,6 +22,7 @@ enum Fixture {
         ("ivf_sq8", ["nlist": "32"], .init(nprobe: 8), 0.93),
         ("ivf_rabitq", ["nlist": "32"], .init(nprobe: 8, refineK: 100), 0.93),
         ("ivf_rabitq", ["nlist": "32", "refine_type": "fp32"], .init(nprobe: 8, refineK: 100), 0.95),
+        ("hnsw_sq", [:], .init(ef: 64), 0.95),
     ]
 
     nonisolated(unsafe) static let built: [any VectorIndex] = cases.map { c in
@@ -143,7 +144,7 @@ enum Fixture {
 }
 
 @Suite struct MutationTests {
-    @Test(arguments: ["hnsw", "ivf_flat", "ivf_rabitq", "flat"])
+    @Test(arguments: ["hnsw", "hnsw_sq", "ivf_flat", "ivf_rabitq", "flat"])
     func incrementalInsertAndDelete(type: String) throws {
         let d = Fixture.d
         let index = try VectorIndexes.make(type: type, dimension: d, parameters: type.hasPrefix("ivf") ? ["nlist": "32"] : [:])

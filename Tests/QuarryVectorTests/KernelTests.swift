@@ -82,7 +82,7 @@ import Testing
         #expect(throws: VectorIndexError.notMultipleOfDimension(count: 5, dimension: 4)) { try flat.insert([1, 2, 3, 4, 5]) }
         #expect(throws: VectorIndexError.invalidK(0)) { try flat.search(query: [1, 2, 3, 4], k: 0) }
         let messages: [(VectorIndexError, String)] = [
-            (.unknownIndexType("hnws", suggestion: "hnsw"), "unknown index type 'hnws'; did you mean 'hnsw'? (known: flat, hnsw, ivf_flat, ivf_sq8, ivf_rabitq)"),
+            (.unknownIndexType("hnws", suggestion: "hnsw"), "unknown index type 'hnws'; did you mean 'hnsw'? (known: flat, hnsw, hnsw_sq, ivf_flat, ivf_sq8, ivf_rabitq)"),
             (.unknownParameter(name: "nlst", indexType: "ivf_flat", suggestion: "nlist"), "unknown parameter 'nlst' for index type ivf_flat; did you mean 'nlist'?"),
             (.invalidParameter(name: "M", value: "x", expected: "an integer ≥ 2"), "invalid value 'x' for parameter 'M': expected an integer ≥ 2"),
             (.dimensionMismatch(expected: 384, found: 3), "vector has dimension 3, the index expects 384"),

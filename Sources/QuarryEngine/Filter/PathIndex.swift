@@ -153,7 +153,9 @@ extension PathIndex {
     public init(serialized bytes: [UInt8]) throws {
         var r = ByteReader(bytes, what: "JSON path index")
         try r.read(header: PathIndex.header)
-        let count = Int(try r.read(UInt64.self))
+        let rawCount = try r.read(UInt64.self)
+        guard rawCount <= UInt64(UInt32.max) else { throw BinaryError.corrupt("JSON path index: \(rawCount) records") }
+        let count = Int(rawCount)
         var paths: [String] = []
         for _ in 0..<(try r.read(UInt32.self)) { paths.append(try r.readString()) }
         var columns: [FilterPath: PathColumn] = [:]

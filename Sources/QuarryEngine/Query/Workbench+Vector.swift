@@ -252,7 +252,8 @@ extension Workbench {
         let title = index == nil ? "Exact Scan (FLAT) on \(field)" : "\(kind.uppercased()) Scan on \(field)"
         var node = PlanNode(title, estimatedRows: window)
         var p: [String] = ["k=\(window)"]
-        if kind == "hnsw" { p.append("ef=\(max(ef, window))") }
+        if kind.hasPrefix("hnsw") { p.append("ef=\(max(ef, window))") }
+        if kind == "hnsw_sq" { p.append("refine_k=\(max(refineK, window))") }
         if kind.hasPrefix("ivf") { p.append("nprobe=\(nprobe)") }
         if kind == "ivf_rabitq" { p.append("refine_k=\(refineK)") }
         p.append(try schema(s.collection).vectorField(field)!.metric.rawValue)

@@ -16,6 +16,13 @@ final class HNSWScratch {
     @exclusivity(unchecked) var touchSink: UInt32 = 0
 
     init(M: Int) { batchBuffer = RawBuffer(capacity: 2 * M + 1) }
+
+    /// HNSW_SQ's prepared query (`dimension` floats), allocated once.
+    private let weights = RawBuffer<Float>()
+    func sqWeights(_ dimension: Int) -> UnsafeMutablePointer<Float> {
+        if weights.count < dimension { weights.append(repeating: 0, count: dimension - weights.count) }
+        return weights.pointer
+    }
 }
 
 /// Locks for a parallel build, as hnswlib's `link_list_locks_` and its global lock: a node's
@@ -77,6 +84,7 @@ extension HNSWIndex {
         level0.append(repeating: 0, count: n * stride0)
         upperLinks.append(repeating: 0, count: upper)
 
+        defer { encodeNewRows() }
         let workers = max(1, min(threads, n / 1000 + 1))
         guard workers > 1 else {
             for i in 0..<n {

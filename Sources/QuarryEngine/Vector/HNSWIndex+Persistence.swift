@@ -1,7 +1,7 @@
 import QuarryBase
 
 extension HNSWIndex {
-    static let header = SnapshotHeader(magic: "QVHN", version: 1)
+    static let header = SnapshotHeader(magic: "QVHN", version: 2)
 
     public func serialized() -> [UInt8] {
         var w = ByteWriter(capacity: memoryBytes + 64)
@@ -20,11 +20,18 @@ extension HNSWIndex {
         w.write(array: upperLinks.toArray())
         w.write(array: vectors.data.toArray())
         w.write(blob: deleted.serialized())
+        // Version 2 adds HNSW_SQ's codes.
+        w.write(quantizer != nil)
+        if let q = quantizer {
+            w.write(array: q.vmin)
+            w.write(array: q.scale)
+            w.write(array: codes.toArray())
+        }
         return w.bytes
     }
 
     static func load(_ r: inout ByteReader) throws -> HNSWIndex {
-        try r.read(header: header)
+        let version = try r.read(header: header)
         let metric = try readMetric(&r)
         let d = Int(try r.read(UInt32.self))
         let m = Int(try r.read(UInt32.self))
@@ -58,6 +65,14 @@ extension HNSWIndex {
         index.maxLevel = maxLevel
         index.tombstones.restore(from: try readBitmap(&r), count: n)
         index.scratch.visited.grow(to: n)
+        if version >= 2, try r.readBool() {
+            let vmin = try r.readFloatArray(), scale = try r.readFloatArray()
+            let codes: [UInt8] = try r.readArray()
+            guard vmin.count == d, scale.count == d, codes.count == n * d else { throw BinaryError.corrupt("HNSW_SQ codes") }
+            index.quantizer = SQ8(vmin: vmin, scale: scale)
+            index.codes.append(contentsOf: codes)
+            index.wantsQuantizer = true
+        }
         return index
     }
 
@@ -94,7 +109,13 @@ extension HNSWIndex {
         m.write(entryPoint)
         m.write(UInt64(levels.count))
         m.write(UInt64(upperLinks.count))
+        m.write(quantizer != nil)
         w.metadata = m.bytes
+        if let q = quantizer {
+            try w.section("sq_min", q.vmin)
+            try w.section("sq_scale", q.scale)
+            try w.section("codes", UnsafeBufferPointer(start: codes.pointer, count: codes.count))
+        }
         try w.section("levels", UnsafeBufferPointer(start: levels.pointer, count: levels.count))
         try w.section("level0", UnsafeBufferPointer(start: level0.pointer, count: level0.count))
         try w.section("upper_offset", UnsafeBufferPointer(start: upperOffset.pointer, count: upperOffset.count))
@@ -112,6 +133,7 @@ extension HNSWIndex {
             let maxLevel = Int(try r.read(Int32.self))
             let entry = try r.read(UInt32.self)
             let n = try r.read(UInt64.self), upper = try r.read(UInt64.self)
+            let quantized = r.isAtEnd ? false : try r.readBool()
             guard d == vectors.dimension, m >= 2, m <= 1024, efc >= 1, maxLevel >= -1, maxLevel <= 64,
                   n == UInt64(vectors.count), vectors.firstOrdinal == 0, (n == 0) == (maxLevel == -1), n == 0 || UInt64(entry) < n
             else { throw SegmentError.damaged(file.name, "HNSW header disagrees with its vectors (\(n) nodes of dimension \(d) over \(vectors.count) rows of \(vectors.dimension))") }
@@ -125,6 +147,12 @@ extension HNSWIndex {
             index.upperLinks.adopt(try file.array("upper_links", as: UInt32.self, count: Int(upper)), owner: file)
             index.entryPoint = entry
             index.maxLevel = maxLevel
+            if quantized {
+                index.quantizer = SQ8(vmin: Array(try file.array("sq_min", as: Float.self, count: d)),
+                                      scale: Array(try file.array("sq_scale", as: Float.self, count: d)))
+                index.codes.adopt(try file.array("codes", as: UInt8.self, count: count * d), owner: file)
+                index.wantsQuantizer = true
+            }
             index.tombstones.grow(to: count)
             index.scratch.visited.grow(to: count)
             return index

@@ -5,8 +5,8 @@ extension HNSWIndex {
 
     /// Greedy descent (ef = 1) through the upper layers, from `top` down to `target`.
     @inline(__always)
-    func greedy(_ q: UnsafePointer<Float>, from cur: inout UInt32, score curScore: inout Float, downTo target: Int, top: Int,
-                counters: inout VectorSearchCounters, scratch: HNSWScratch, locks: NodeLocks?)
+    func greedy<S: HNSWScorer>(_ scorer: S, from cur: inout UInt32, score curScore: inout Float, downTo target: Int, top: Int,
+                               counters: inout VectorSearchCounters, scratch: HNSWScratch, locks: NodeLocks?)
     {
         var distances = 0, hops = 0
         var level = top
@@ -24,7 +24,7 @@ extension HNSWIndex {
                 for j in 0..<n {
                     let e = neighbours[j]
                     if UInt(e) >= UInt(nodes) { continue }  // damaged file: never followed
-                    let s = score(q, e)
+                    let s = scorer.score(e)
                     distances &+= 1
                     if s > curScore {
                         curScore = s
@@ -44,9 +44,9 @@ extension HNSWIndex {
     /// top). With `filtering`, nodes that are deleted or not allowed are walked through but not
     /// kept (hnswlib's filtered search), and the search goes on until `ef` kept nodes are found.
     /// With `locks` (a parallel build), each node's links are copied under its lock.
-    func searchLayer(_ q: UnsafePointer<Float>, entry: UInt32, entryScore: Float, ef: Int, level: Int,
-                     allowed: Bitmap?, filtering: Bool, counters: inout VectorSearchCounters,
-                     scratch: HNSWScratch, locks: NodeLocks? = nil)
+    func searchLayer<S: HNSWScorer>(_ scorer: S, entry: UInt32, entryScore: Float, ef: Int, level: Int,
+                                    allowed: Bitmap?, filtering: Bool, counters: inout VectorSearchCounters,
+                                    scratch: HNSWScratch, locks: NodeLocks? = nil)
     {
         let visited = scratch.visited, candidates = scratch.candidates, results = scratch.results
         visited.reset()
@@ -61,10 +61,7 @@ extension HNSWIndex {
         candidates.push(entryScore, entry)
         var distances = 0, expanded = 0
         var touch: UInt32 = 0
-        let row0 = vectors.data.pointer - Int(vectors.base) &* dimension
-        let d = dimension
         let stride = level == 0 ? stride0 : 0
-        let isL2 = metric == .l2
         let batch = scratch.batchBuffer.pointer
         let nodes = levels.count
         let maxLinks = level == 0 ? maxM0 : M
@@ -100,10 +97,9 @@ extension HNSWIndex {
                     // Touch the first cache line of the next group so its misses overlap this one.
                     let end = min(m, j &+ 8)
                     var t = j &+ 4
-                    while t < end { touch &+= row0[Int(batch[t]) &* d].bitPattern; t &+= 1 }
+                    while t < end { touch &+= scorer.touch(batch[t]); t &+= 1 }
                 }
-                s4 = Kernels.score4(q, row0 + Int(e0) &* d, row0 + Int(e1) &* d, row0 + Int(e2) &* d,
-                                    row0 + Int(e3) &* d, d, l2: isL2)
+                s4 = scorer.score4(e0, e1, e2, e3)
                 for t in 0..<min(4, left) {
                     let e = batch[j &+ t]
                     let s = s4[t]
@@ -137,13 +133,48 @@ extension HNSWIndex {
     {
         guard maxLevel >= 0 else { return [] }
         let ef = max(params.ef ?? Self.defaultEf, k)
-        var cur = entryPoint
-        var curScore = score(q, cur)
-        counters.distanceComputations += 1
-        if maxLevel > 0 { greedy(q, from: &cur, score: &curScore, downTo: 1, top: maxLevel, counters: &counters, scratch: scratch, locks: nil) }
         let filtering = allowed != nil || tombstones.deletedCount > 0
-        searchLayer(q, entry: cur, entryScore: curScore, ef: ef, level: 0, allowed: allowed,
+        guard let sq = quantizer else {
+            search(floatScorer(q), ef: ef, allowed: allowed, filtering: filtering, counters: &counters)
+            return drain(k)
+        }
+        // HNSW_SQ: the walk scores the codes; the best `refine_k` of its `ef` results are
+        // re-ranked on the float32 rows (read from the mapped vector file).
+        let w = scratch.sqWeights(dimension)
+        let bias = sq.prepare(q, metric: metric, into: w)
+        sq.scale.withUnsafeBufferPointer { scale in
+            let scorer = SQ8Scorer(w: w, bias: bias, scale: scale.baseAddress!, codes: codes.pointer, d: dimension, l2: metric == .l2)
+            search(scorer, ef: ef, allowed: allowed, filtering: filtering, counters: &counters)
+        }
+        let results = scratch.results
+        let refineK = max(k, min(params.refineK ?? ef, results.count))
+        while results.count > refineK { results.pop() }
+        var top = TopK(k: k)
+        let exact = floatScorer(q)
+        while !results.isEmpty {
+            let e = results.pop()
+            top.push(id: e.id, score: exact.score(e.id))
+        }
+        counters.refined += refineK
+        counters.fullVectorBytes += refineK * dimension * 4
+        counters.distanceComputations += refineK
+        return top.sorted()
+    }
+
+    /// Greedy descent through the upper layers, then the best-first search of layer 0; leaves
+    /// up to `ef` results in the scratch's result heap.
+    @inline(__always)
+    func search<S: HNSWScorer>(_ scorer: S, ef: Int, allowed: Bitmap?, filtering: Bool, counters: inout VectorSearchCounters) {
+        var cur = entryPoint
+        var curScore = scorer.score(cur)
+        counters.distanceComputations += 1
+        if maxLevel > 0 { greedy(scorer, from: &cur, score: &curScore, downTo: 1, top: maxLevel, counters: &counters, scratch: scratch, locks: nil) }
+        searchLayer(scorer, entry: cur, entryScore: curScore, ef: ef, level: 0, allowed: allowed,
                     filtering: filtering, counters: &counters, scratch: scratch)
+    }
+
+    /// The best k of the result heap, best first.
+    func drain(_ k: Int) -> [ScoredID] {
         let results = scratch.results
         while results.count > k { results.pop() }
         var hits = [ScoredID](repeating: ScoredID(id: 0, score: 0), count: results.count)
@@ -154,6 +185,11 @@ extension HNSWIndex {
             j -= 1
         }
         return hits
+    }
+
+    @inline(__always)
+    func floatScorer(_ q: UnsafePointer<Float>) -> FloatScorer {
+        FloatScorer(q: q, rows: UnsafePointer(vectors.data.pointer) - Int(vectors.base) &* dimension, d: dimension, l2: metric == .l2)
     }
 
     func exactScore(query: UnsafePointer<Float>, ordinal i: UInt32) -> Float { score(query, i) }

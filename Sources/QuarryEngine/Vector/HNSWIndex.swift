@@ -21,7 +21,7 @@ import QuarryBase
 public final class HNSWIndex: IndexCore {
     public let metric: VectorMetric
     public let dimension: Int
-    public var kind: VectorIndexKind { .hnsw }
+    public var kind: VectorIndexKind { quantizer == nil ? .hnsw : .hnswSQ }
     public let M: Int
     public let efConstruction: Int
     let maxM0: Int
@@ -42,6 +42,11 @@ public final class HNSWIndex: IndexCore {
     let levels = RawBuffer<UInt8>()
     var entryPoint: UInt32 = 0
     var maxLevel = -1
+
+    /// HNSW_SQ: 8-bit codes of every node (row-major, `dimension` bytes each) and their ranges;
+    /// searches walk the graph on them and re-rank on the float32 rows.
+    var quantizer: SQ8?
+    let codes = RawBuffer<UInt8>()
 
     /// Per-search scratch of the calling thread (no allocation per query); a parallel build
     /// gives each of its threads one of its own.
@@ -73,12 +78,39 @@ public final class HNSWIndex: IndexCore {
     public var deleted: Bitmap { tombstones.bitmap }
     public var deletedCount: Int { tombstones.deletedCount }
     public var parameters: [(name: String, value: String)] {
-        [("metric", metric.rawValue), ("M", "\(M)"), ("ef_construction", "\(efConstruction)")]
+        var p = [("metric", metric.rawValue), ("M", "\(M)"), ("ef_construction", "\(efConstruction)")]
+        if quantizer != nil { p += [("sq_type", "sq8"), ("refine_type", "fp32")] }
+        return p
     }
 
     public var memoryBytes: Int {
         vectors.bytes + level0.bytes + upperLinks.bytes + upperOffset.bytes + levels.bytes
-            + tombstones.flags.bytes + scratch.visited.bytes
+            + tombstones.flags.bytes + scratch.visited.bytes + codes.bytes
+    }
+
+    /// HNSW_SQ asked for at build (the codes are made once the graph is built).
+    var wantsQuantizer = false
+
+    /// HNSW_SQ: quantizes after a build, or encodes rows added since with the ranges learnt then
+    /// (values outside them are clamped).
+    func encodeNewRows() {
+        guard wantsQuantizer else { return }
+        guard let sq = quantizer else { return quantize() }
+        let d = dimension, first = codes.count / d
+        guard count > first else { return }
+        codes.append(repeating: 0, count: (count - first) * d)
+        for i in first..<count { sq.encode(UnsafePointer(vectors.row(i)), into: codes.pointer + i * d) }
+    }
+
+    /// HNSW_SQ: learns the SQ8 ranges from every row and encodes them (after the graph is
+    /// built on the float32 rows, which gives the better graph).
+    func quantize() {
+        let n = count, d = dimension
+        let rows = UnsafePointer(vectors.data.pointer)
+        let sq = SQ8(training: rows, n: n, d: d)
+        codes.append(repeating: 0, count: n * d)
+        for i in 0..<n { sq.encode(rows + i * d, into: codes.pointer + i * d) }
+        quantizer = sq
     }
 
     public func build(_ data: [Float]) throws {
@@ -96,6 +128,7 @@ public final class HNSWIndex: IndexCore {
         scratch.visited.grow(to: count)
         level0.reserve(count * stride0)
         for i in first..<count { insertNode(UInt32(i)) }
+        encodeNewRows()
         return UInt32(first)..<UInt32(first + m)
     }
 
@@ -105,6 +138,7 @@ public final class HNSWIndex: IndexCore {
     func makeWritable() {
         for b in [level0, upperLinks, upperOffset] { b.makeOwned() }
         levels.makeOwned()
+        codes.makeOwned()
         vectors.data.makeOwned()
     }
 
@@ -173,13 +207,14 @@ public final class HNSWIndex: IndexCore {
             return
         }
         let q = UnsafePointer(vectors.row(Int(i)))
+        let scorer = floatScorer(q)
         var counters = VectorSearchCounters()
-        var curScore = score(q, cur)
+        var curScore = scorer.score(cur)
         if level < top {
-            greedy(q, from: &cur, score: &curScore, downTo: level + 1, top: top, counters: &counters, scratch: scratch, locks: locks)
+            greedy(scorer, from: &cur, score: &curScore, downTo: level + 1, top: top, counters: &counters, scratch: scratch, locks: locks)
         }
         for l in stride(from: min(level, top), through: 0, by: -1) {
-            searchLayer(q, entry: cur, entryScore: curScore, ef: efConstruction, level: l,
+            searchLayer(scorer, entry: cur, entryScore: curScore, ef: efConstruction, level: l,
                         allowed: nil, filtering: false, counters: &counters, scratch: scratch, locks: locks)
             var pool = scratch.selectScratch
             pool.removeAll(keepingCapacity: true)

@@ -149,7 +149,7 @@ public enum FilterPlanner {
         if kind == .flat {
             return (.exactScan, "FLAT: scoring only the \(allowedCount) allowed ids (\(pct)) is exact and cheapest")
         }
-        let inIndex = kind == .hnsw ? estimatedIndexCost / max(fraction, 1e-6) : estimatedIndexCost
+        let inIndex = kind == .hnsw || kind == .hnswSQ ? estimatedIndexCost / max(fraction, 1e-6) : estimatedIndexCost
         if Double(allowedCount) <= inIndex {
             return (.exactScan, "\(allowedCount) allowed ids (\(pct)) cost fewer distances exactly than the \(kind.rawValue) search (~\(Int(inIndex)))")
         }

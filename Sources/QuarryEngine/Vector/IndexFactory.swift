@@ -8,6 +8,7 @@ public enum VectorIndexes {
     public static let knownParameters: [VectorIndexKind: [String]] = [
         .flat: [],
         .hnsw: ["M", "ef_construction", "seed"],
+        .hnswSQ: ["M", "ef_construction", "seed", "sq_type", "refine", "refine_type"],
         .ivfFlat: ["nlist", "seed"],
         .ivfSQ8: ["nlist", "seed"],
         .ivfRaBitQ: ["nlist", "refine", "refine_type", "seed"],
@@ -51,9 +52,23 @@ public enum VectorIndexes {
         switch kind {
         case .flat:
             return FlatIndex(dimension: dimension, metric: metric)
-        case .hnsw:
-            return HNSWIndex(dimension: dimension, metric: metric, M: try int("M", 16, min: 2),
-                             efConstruction: try int("ef_construction", 200, min: 1), seed: seed)
+        case .hnsw, .hnswSQ:
+            let h = HNSWIndex(dimension: dimension, metric: metric, M: try int("M", 16, min: 2),
+                              efConstruction: try int("ef_construction", 200, min: 1), seed: seed)
+            if kind == .hnswSQ {
+                // Milvus's HNSW_SQ names: 8-bit codes, re-ranked on the float32 rows.
+                if let t = p["sq_type"], t.lowercased() != "sq8" {
+                    throw VectorIndexError.invalidParameter(name: "sq_type", value: t, expected: "sq8")
+                }
+                if let r = p["refine"], !["true", "1"].contains(r.lowercased()) {
+                    throw VectorIndexError.invalidParameter(name: "refine", value: r, expected: "true (HNSW_SQ always re-ranks on the float32 rows)")
+                }
+                if let t = p["refine_type"], !["fp32", "flat"].contains(t.lowercased()) {
+                    throw VectorIndexError.invalidParameter(name: "refine_type", value: t, expected: "fp32")
+                }
+                h.wantsQuantizer = true
+            }
+            return h
         case .ivfFlat, .ivfSQ8:
             return IVFIndex(kind: kind, dimension: dimension, metric: metric, nlist: try int("nlist", 128, min: 1), seed: seed)
         case .ivfRaBitQ:

@@ -110,7 +110,7 @@ public enum VectorBenchmark {
             var settings: [VectorSearchParams] = []
             switch index.kind {
             case .flat: settings = [.init()]
-            case .hnsw: settings = c.efs.map { .init(ef: $0) }
+            case .hnsw, .hnswSQ: settings = c.efs.map { .init(ef: $0) }
             case .ivfFlat, .ivfSQ8: settings = c.nprobes.map { .init(nprobe: $0) }
             case .ivfRaBitQ: settings = c.nprobes.flatMap { np in c.refineKs.map { .init(nprobe: np, refineK: $0) } }
             }

@@ -12,7 +12,7 @@ public enum VectorSegments {
     public static func segmentKind(of kind: VectorIndexKind) -> (kind: String, version: UInt32)? {
         switch kind {
         case .flat: nil
-        case .hnsw: (HNSWIndex.segmentKind, HNSWIndex.segmentVersion)
+        case .hnsw, .hnswSQ: (HNSWIndex.segmentKind, HNSWIndex.segmentVersion)
         case .ivfFlat, .ivfSQ8, .ivfRaBitQ: (IVFIndex.segmentKind, IVFIndex.segmentVersion)
         }
     }
@@ -33,6 +33,7 @@ public enum VectorSegments {
         switch made {
         case let h as HNSWIndex:
             let over = HNSWIndex(dimension: h.dimension, metric: metric, M: h.M, efConstruction: h.efConstruction, seed: h.seed, vectors: store)
+            over.wantsQuantizer = h.wantsQuantizer
             try over.buildOverStoredRows(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, progress: progress)
             index = over
         case let ivf as IVFIndex:
@@ -68,9 +69,11 @@ public enum VectorSegments {
         switch kind {
         case .flat:
             index = FlatIndex(chunk: chunk, metric: metric)
-        case .hnsw:
+        case .hnsw, .hnswSQ:
             guard let file else { throw SegmentError.missing("the HNSW graph") }
-            index = try HNSWIndex.open(file, vectors: chunk)
+            let h = try HNSWIndex.open(file, vectors: chunk)
+            guard h.kind == kind else { throw SegmentError.wrongKind(file.name, expected: kind.rawValue, found: h.kind.rawValue) }
+            index = h
         case .ivfFlat, .ivfSQ8, .ivfRaBitQ:
             guard let file else { throw SegmentError.missing("the IVF lists") }
             let ivf = try IVFIndex.open(file, vectors: chunk)
@@ -94,6 +97,7 @@ public enum VectorSegments {
     public static func residentBytes(_ index: any VectorIndex) -> Int {
         switch index {
         case let ivf as IVFIndex where ivf.refineShared: ivf.memoryBytes - (ivf.refineVectors?.bytes ?? 0)
+        case let h as HNSWIndex where h.quantizer != nil: h.memoryBytes - h.vectors.bytes
         default: index.memoryBytes
         }
     }
@@ -103,6 +107,7 @@ public enum VectorSegments {
         switch index {
         case let ivf as IVFIndex where ivf.refineShared: "codes in memory, float32 rows read from the vector file to re-rank"
         case let ivf as IVFIndex where ivf.kind == .ivfRaBitQ && ivf.refine == .sq8: "codes in memory, SQ8 codes to re-rank"
+        case let h as HNSWIndex where h.quantizer != nil: "graph and SQ8 codes in memory, float32 rows read from the vector file to re-rank"
         default: "graph or lists with the vectors scored in place"
         }
     }

@@ -4,6 +4,8 @@ import QuarryBase
 public enum VectorIndexKind: String, Sendable, CaseIterable, Equatable {
     case flat
     case hnsw
+    /// HNSW walked on 8-bit codes held in memory, re-ranked on the float32 rows (Milvus's HNSW_SQ).
+    case hnswSQ = "hnsw_sq"
     case ivfFlat = "ivf_flat"
     case ivfSQ8 = "ivf_sq8"
     case ivfRaBitQ = "ivf_rabitq"
@@ -20,7 +22,8 @@ public struct VectorSearchParams: Sendable, Equatable {
     /// IVF: number of lists probed. Default 8 (Milvus's default), clamped to nlist.
     public var nprobe: Int?
     /// IVF_RABITQ: how many of the best candidates by the 1-bit estimate are re-ranked on the
-    /// refine vectors (a count, at least k). Default 10·k.
+    /// refine vectors (a count, at least k). Default 10·k. HNSW_SQ: how many of the walk's
+    /// `ef` results are re-ranked on the float32 rows. Default: all of them.
     public var refineK: Int?
 
     public init(ef: Int? = nil, nprobe: Int? = nil, refineK: Int? = nil) {

@@ -14,7 +14,7 @@ struct Bench: ParsableCommand {
               quarry bench filtered --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin
             """,
         subcommands: [BenchImport.self, BenchFilter.self, BenchVectors.self, BenchFiltered.self, BenchEmbed.self, BenchPlanning.self, BenchTui.self,
-                      BenchScale.self])
+                      BenchScale.self, BenchScaleSearch.self])
 }
 
 struct BenchImport: ParsableCommand {

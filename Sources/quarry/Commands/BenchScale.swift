@@ -66,6 +66,8 @@ struct BenchScale: ParsableCommand {
     @Option(help: "Comma-separated vector index types to build in turn.") var types = "hnsw,ivf_rabitq"
     @Option(name: .customLong("refine-type"), help: "IVF_RABITQ's refine: sq8, fp32 (the vector file, tiered) or none.") var refineType = "fp32"
     @Option(help: "Folder of the data set and database (default: a folder in the temporary directory per size).") var data: String?
+    @Option(help: "IVF's number of lists (default: about 4·√n).") var nlist: Int?
+    @Flag(name: .customLong("skip-bm25"), help: "Leave out the BM25 index and its queries.") var skipBM25 = false
     @Flag(help: "Keep the database after the run.") var keep = false
     @Flag(help: "Print JSON.") var json = false
 
@@ -93,26 +95,28 @@ struct BenchScale: ParsableCommand {
             }
             let imported = try step("import", ["import", set.corpus, "--collection", "synth", "--vectors", set.vectors])
             report.append(JSONMember("import", .object(imported.json)))
-            let bm25 = try step("bm25 index", ["index", "--collection", "synth", "--text", "title,text"])
-            report.append(JSONMember("bm25_index", .object(bm25.json)))
-
             let texts = try String(contentsOfFile: set.queryTexts, encoding: .utf8).split(separator: "\n").map(String.init)
-            // A new process's first BM25 query: the second of two runs (page cache warm).
             var cold: [JSONMember] = []
-            _ = try Child.run(["query", "--db", db, "SEARCH synth MATCH '\(texts[0])' LIMIT 10"])
-            let firstBM25 = try Child.run(["query", "--db", db, "SEARCH synth MATCH '\(texts[1])' LIMIT 10"])
-            say("new process, first BM25 query: \(Human.seconds(firstBM25.seconds)), peak RSS \(Human.bytes(firstBM25.maxRSSBytes))")
-            cold.append(JSONMember("bm25", .object(firstBM25.json)))
+            if !skipBM25 {
+                let bm25 = try step("bm25 index", ["index", "--collection", "synth", "--text", "title,text"])
+                report.append(JSONMember("bm25_index", .object(bm25.json)))
+                // A new process's first BM25 query: the second of two runs (page cache warm).
+                _ = try Child.run(["query", "--db", db, "SEARCH synth MATCH '\(texts[0])' LIMIT 10"])
+                let firstBM25 = try Child.run(["query", "--db", db, "SEARCH synth MATCH '\(texts[1])' LIMIT 10"])
+                say("new process, first BM25 query: \(Human.seconds(firstBM25.seconds)), peak RSS \(Human.bytes(firstBM25.maxRSSBytes))")
+                cold.append(JSONMember("bm25", .object(firstBM25.json)))
+            }
 
             say("exact ground truth (sgemm over blocks)")
             let truth = try ScaleBench.groundTruth(set) { _, _ in }
             let qv = try Fbin.read(path: set.queryVectors)
             let queryRows = (0..<(qv.vectors.count / qv.dimension)).map { Array(qv.vectors[($0 * qv.dimension)..<(($0 + 1) * qv.dimension)]) }
 
-            var builds: [JSONValue] = [], warm: [JSONValue] = []
+            var builds: [JSONValue] = [], warm: [JSONValue] = [], searchRSS: [JSONMember] = []
             for type in types.split(separator: ",").map(String.init) {
                 var args = ["index", "--collection", "synth", "--vector", "embedding", "--type", type]
                 if type == "ivf_rabitq" { args += ["--refine-type", refineType] }
+                if type.hasPrefix("ivf"), let nlist { args += ["--nlist", String(nlist)] }
                 let built = try step("\(type) index", args)
                 builds.append(.object([JSONMember("type", .string(type))] + built.json))
                 let literal = "[" + queryRows[2].map { String($0) }.joined(separator: ",") + "]"
@@ -120,21 +124,27 @@ struct BenchScale: ParsableCommand {
                 let first = try Child.run(["query", "--db", db, "SEARCH synth NEAR \(literal) LIMIT 10"])
                 say("new process, first \(type) query: \(Human.seconds(first.seconds)), peak RSS \(Human.bytes(first.maxRSSBytes))")
                 cold.append(JSONMember(type, .object(first.json)))
-                let wb = try Workbench(path: db, mustExist: true)
-                let settings: [(String, Double)] = type == "hnsw" ? [16, 32, 64, 128, 256].map { ("ef", $0) }
-                    : type.hasPrefix("ivf") ? [8, 16, 32, 64, 128].map { ("nprobe", $0) } : [("ef", 0)]
-                for row in try ScaleBench.warmVectorSearch(wb, collection: "synth", field: "embedding", queries: queryRows, truth: truth, settings: settings) {
+                // Warm search in a child of its own, so its peak RSS is the search's alone.
+                let search = try Child.run(["bench", "scale-search", "--db", db, "--data", folder, "--type", type])
+                guard search.status == 0, let result = try? JSONParser.parse(search.output), case let .array(rows)? = result["rows"] else {
+                    throw EngineError.unsupported("the warm search of \(type) failed with status \(search.status)")
+                }
+                for row in rows {
                     warm.append(row)
                     say("warm \(type) \(row["setting"]?.jsonText ?? ""): recall@10 \(String(format: "%.3f", row["recall@10"]?.doubleValue ?? 0)), p50 \(String(format: "%.3f", row["p50_ms"]?.doubleValue ?? 0)) ms")
                 }
+                searchRSS.append(JSONMember(type, .int(Int64(search.maxRSSBytes))))
+                say("warm \(type) search: peak RSS \(Human.bytes(search.maxRSSBytes))")
                 if type == types.split(separator: ",").last.map(String.init) {
-                    report.append(JSONMember("bm25_warm", try ScaleBench.warmLexicalSearch(wb, collection: "synth", queries: texts)))
+                    let wb = try Workbench(path: db, mustExist: true)
+                    if !skipBM25 { report.append(JSONMember("bm25_warm", try ScaleBench.warmLexicalSearch(wb, collection: "synth", queries: texts))) }
                     report.append(JSONMember("collections", .array(try wb.summaries().map(Collections.json))))
                 }
             }
             report.append(JSONMember("vector_index_builds", .array(builds)))
             report.append(JSONMember("first_query_new_process", .object(cold)))
             report.append(JSONMember("vector_warm", .array(warm)))
+            report.append(JSONMember("search_peak_rss_bytes", .object(searchRSS)))
             report.append(JSONMember("disk_bytes", .object([
                 JSONMember("database", .int(Int64(Self.size(db)))), JSONMember("segments", .int(Int64(Self.size(db + ".segments")))),
                 JSONMember("vectors_float32", .int(Int64(records * dim * 4))),
@@ -158,5 +168,36 @@ struct BenchScale: ParsableCommand {
         let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
             .first { $0.hasPrefix("model name") }.map { $0.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" } ?? ""
         return "\(ProcessInfo.processInfo.activeProcessorCount) cores (\(cpu ?? "")), \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+    }
+}
+
+/// The warm-search half of `quarry bench scale`, run as a child process so that its peak RSS
+/// is the search's own: every query of the data set at each setting, with recall@10 against
+/// the cached exact answers. Prints JSON.
+struct BenchScaleSearch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scale-search", abstract: "One index's warm searches for `quarry bench scale` (run by it).", shouldDisplay: false)
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The data set's folder.") var data: String
+    @Option(help: "The index type built (picks the settings swept).") var type: String
+
+    func run() throws {
+        try reportingErrors {
+            let fbin = data + "/queries.fbin"
+            let q = try Fbin.read(path: fbin)
+            let rows = (0..<(q.vectors.count / q.dimension)).map { Array(q.vectors[($0 * q.dimension)..<(($0 + 1) * q.dimension)]) }
+            let gt = try Data(contentsOf: URL(fileURLWithPath: data + "/groundtruth.ibin"))
+            let truth: [[UInt32]] = gt.withUnsafeBytes { raw in
+                let nq = Int(raw.loadUnaligned(fromByteOffset: 0, as: Int32.self)), k = Int(raw.loadUnaligned(fromByteOffset: 4, as: Int32.self))
+                let ids = UnsafeRawBufferPointer(rebasing: raw[8...]).bindMemory(to: UInt32.self)
+                return (0..<nq).map { Array(ids[($0 * k)..<(($0 + 1) * k)]) }
+            }
+            let wb = try Workbench(path: database.path, mustExist: true)
+            let settings: [(String, Double)] = type.hasPrefix("hnsw") ? [16, 32, 64, 128, 256].map { ("ef", $0) }
+                : type.hasPrefix("ivf") ? [8, 16, 32, 64, 128].map { ("nprobe", $0) } : [("ef", 0)]
+            let result = try ScaleBench.warmVectorSearch(wb, collection: "synth", field: "embedding", queries: rows, truth: truth, settings: settings)
+            printJSON(.object([JSONMember("rows", .array(result))]))
+        }
     }
 }

@@ -20,7 +20,7 @@ struct Index: ParsableCommand {
               quarry index --collection scifact --vector embedding --type hnsw --M 16 --ef-construction 200
               quarry index --collection scifact --vector embedding --type ivf_rabitq --nlist 64
               quarry index --collection debian --json-path metadata.maintainer
-            Vector index types (as Milvus's, any case): flat, hnsw, ivf_flat, ivf_sq8, ivf_rabitq.
+            Vector index types (as Milvus's, any case): flat, hnsw, hnsw_sq, ivf_flat, ivf_sq8, ivf_rabitq.
             Paths under metadata whose type is stable are indexed at import without asking;
             --json-path adds others.
             Analyzers: english (default: Lucene's 33 stopwords + Snowball English), standard,
@@ -33,7 +33,7 @@ struct Index: ParsableCommand {
     @Option(help: "The analyzer of the BM25 index.") var analyzer = "english"
     @Option(name: .customLong("json-path"), help: "Index this JSON path for filters (repeatable).") var jsonPath: [String] = []
     @Option(help: "A vector field to index.") var vector: String?
-    @Option(help: "Vector index type: flat, hnsw, ivf_flat, ivf_sq8, ivf_rabitq.") var type = "hnsw"
+    @Option(help: "Vector index type: flat, hnsw, hnsw_sq (graph on 8-bit codes, re-ranked on the float32 rows), ivf_flat, ivf_sq8, ivf_rabitq.") var type = "hnsw"
     @Option(name: .customLong("M"), help: "HNSW: neighbours per node.") var m: Int?
     @Option(name: .customLong("ef-construction"), help: "HNSW: candidate list while building.") var efConstruction: Int?
     @Option(help: "IVF: number of lists.") var nlist: Int?
