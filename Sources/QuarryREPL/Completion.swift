@@ -40,7 +40,7 @@ public struct Completer {
     public static let filterFunctions = ["json_contains", "json_contains_any", "json_contains_all", "array_contains",
                                          "array_contains_any", "array_contains_all", "array_length", "exists"]
     static let indexTypes = ["hnsw", "flat", "ivf_flat", "ivf_sq8", "ivf_rabitq"]
-    static let fusions = ["rrf", "weighted"]
+    static let fusions = ["rrf", "weighted", "auto"]
 
     /// Candidates for `word`, the word under the cursor, given `line`, the text before the cursor
     /// (ending with `word`).
@@ -138,6 +138,7 @@ public struct Completer {
         case "USING": return names(Self.indexTypes)
         case "FUSE": return names(Self.fusions)
         case "NORMALIZE": return names(Normalization.allCases.map(\.rawValue))
+        case "EXPAND": return names(QueryExpansion.Method.allCases.map(\.rawValue))
         default: break
         }
         if current.first == .symbol("(") || upper.first == "COMPARE", upper.last == "COMPARE" || last == .symbol("(") {
@@ -163,9 +164,9 @@ public struct Completer {
             return pathCandidates(collection, word: word) + names(Self.filterFunctions, note: "function") + (word.contains(".") ? [] : keywords(["NOT", "EXISTS"]))
         }
         if clause == nil && current.count == s + 2 || last == .string || lastWord.map({ $0.first?.isNumber ?? false }) == true || last == .symbol(")") {
-            return clause == "MATCH" && last == .string ? keywords(["IN"]) + nextClauses : clause == "NEAR" && last == .string ? keywords(["IN", "USING"]) + nextClauses : nextClauses
+            return clause == "MATCH" && last == .string ? keywords(["IN", "EXPAND"]) + nextClauses : clause == "NEAR" && last == .string ? keywords(["IN", "USING"]) + nextClauses : nextClauses
         }
-        if clause == "MATCH" || clause == "NEAR" { return nextClauses + (clause == "NEAR" ? keywords(["DOC", "USING", "IN"]) : keywords(["IN"])) }
+        if clause == "MATCH" || clause == "NEAR" { return nextClauses + (clause == "NEAR" ? keywords(["DOC", "USING", "IN"]) : keywords(["IN", "EXPAND"])) }
         return nextClauses
     }
 

@@ -86,13 +86,21 @@ struct Params: Sendable, Equatable {
     var refineK: Double = 40
     var k1: Double = 0.9
     var b: Double = 0.4
-    /// 0: RRF, 1: weighted sum of min-max normalised scores.
+    /// 0: auto (the collection's tuned fusion, RRF until there is one), 1: RRF, 2: weighted sum
+    /// of normalised scores (`normalize`).
     var fusion: Double = 0
     var rrfK: Double = 60
     /// Weight of the lexical branch in weighted fusion; the vector branch gets 1 − w.
     var weight: Double = 0.5
     /// Hits per column (LIMIT); recall@10 is measured on the first 10.
     var k: Double = 10
+    /// Weighted fusion's normalization: 0 min-max, 1 z-score, 2 DBSF.
+    var normalize: Double = 0
+    /// 1: RM3 pseudo-relevance feedback on the lexical and hybrid columns.
+    var rm3: Double = 0
+
+    static let fusionLabels = ["auto", "rrf", "weighted"]
+    static let normalizations: [Normalization] = [.minmax, .zscore, .dbsf]
 
     nonisolated(unsafe) static let definitions: [Definition] = [
         Definition(name: "ef", step: 2, range: 1...4096, multiplicative: true, help: "HNSW search breadth (at least k)", keyPath: \.ef),
@@ -100,11 +108,16 @@ struct Params: Sendable, Equatable {
         Definition(name: "refine_k", step: 2, range: 1...10000, multiplicative: true, help: "RaBitQ/SQ8 candidates re-ranked on full vectors", keyPath: \.refineK),
         Definition(name: "k1", step: 0.1, range: 0...5, multiplicative: false, help: "BM25 tf saturation", keyPath: \.k1),
         Definition(name: "b", step: 0.05, range: 0...1, multiplicative: false, help: "BM25 length norm", keyPath: \.b),
-        Definition(name: "fusion", step: 1, range: 0...1, multiplicative: false, help: "hybrid fusion: RRF or weighted sum (min-max)", keyPath: \.fusion,
-                   labels: ["rrf", "weighted"]),
+        Definition(name: "fusion", step: 1, range: 0...2, multiplicative: false,
+                   help: "hybrid fusion: auto (the tuned fusion, else RRF), RRF or weighted sum", keyPath: \.fusion, labels: fusionLabels),
         Definition(name: "rrf_k", step: 10, range: 1...1000, multiplicative: false, help: "RRF constant", keyPath: \.rrfK),
         Definition(name: "w_lex", step: 0.1, range: 0...1, multiplicative: false, help: "weighted fusion: lexical weight (vector: 1 − w)", keyPath: \.weight),
         Definition(name: "k", step: 10, range: 10...100, multiplicative: false, help: "hits per column (LIMIT)", keyPath: \.k),
+        Definition(name: "normalize", step: 1, range: 0...2, multiplicative: false,
+                   help: "weighted fusion's score normalization: min-max, z-score or DBSF (mean ± 3σ)", keyPath: \.normalize,
+                   labels: normalizations.map(\.rawValue)),
+        Definition(name: "rm3", step: 1, range: 0...1, multiplicative: false,
+                   help: "RM3 pseudo-relevance feedback on MATCH (10 docs, 10 terms, original weight 0.5)", keyPath: \.rm3, labels: ["off", "on"]),
     ]
 
     static func index(of name: String) -> Int? { definitions.firstIndex { $0.name == name } }
@@ -142,15 +155,31 @@ struct Params: Sendable, Equatable {
 
     /// The statement's `WITH` overrides.
     var with: [String: ParamValue] {
-        ["ef": .number(ef), "nprobe": .number(nprobe), "refine_k": .number(refineK), "k1": .number(k1), "b": .number(b)]
+        ["ef": .number(ef), "nprobe": .number(nprobe), "refine_k": .number(refineK), "k1": .number(k1), "b": .number(b),
+         "rrf_k": .number(rrfK), "rm3": .bool(rm3 == 1)]
     }
+
+    var normalization: Normalization { Self.normalizations[min(Self.normalizations.count - 1, max(0, Int(normalize)))] }
 
     var fusionSpec: FusionSpec {
-        fusion == 0 ? .rrf(k: rrfK) : .weighted(weights: [weight, 1 - weight], normalize: .minmax)
+        switch Int(fusion) {
+        case 0: return .auto
+        case 1: return .rrf(k: rrfK)
+        default: return .weighted(weights: [weight, 1 - weight], normalize: normalization)
+        }
     }
 
-    var fusionLabel: String {
-        fusion == 0 ? "RRF k=\(Self.text(rrfK))" : "weighted \(Self.text(weight))/\(Self.text(((1 - weight) * 1000).rounded() / 1000))"
+    var fusionLabel: String { Self.label(fusionSpec) }
+
+    /// `RRF k=60`, `weighted 0.3/0.7` (min-max), `weighted 0.3/0.7 dbsf`; auto says so.
+    static func label(_ spec: FusionSpec) -> String {
+        switch spec {
+        case .auto: return "auto"
+        case let .rrf(k): return "RRF k=\(text(k))"
+        case let .weighted(w, n):
+            let lexical = w.first ?? 0.5
+            return "weighted \(text(lexical))/\(text(((1 - lexical) * 1000).rounded() / 1000))" + (n == .minmax ? "" : " \(n.rawValue)")
+        }
     }
 }
 

@@ -104,7 +104,8 @@ final class Runner: @unchecked Sendable {
                 request.ef = Int(p.ef)
                 request.nprobe = Int(p.nprobe)
                 request.refineK = Int(p.refineK)
-                request.fusion = parameter == "w_lex" ? .weighted(weights: [p.weight, 1 - p.weight], normalize: .minmax) : p.fusionSpec
+                request.fusion = parameter == "w_lex" ? .weighted(weights: [p.weight, 1 - p.weight], normalize: p.normalization) : p.fusionSpec
+                if p.rm3 == 1 { request.settings["rm3"] = .bool(true) }
                 request.warmup = i == 0 ? 10 : 0
                 do {
                     let report = try workbench.evaluate(request)
@@ -143,7 +144,11 @@ final class Runner: @unchecked Sendable {
 
         var branches: [BranchOutcome] = self.branches.map { BranchOutcome(title: $0.name) }
         branches[1].title = "vector ef=\(Params.text(params.ef))"
+        branches[0].title = params.rm3 == 1 ? "lexical +RM3" : "lexical"
         branches[2].title = "hybrid " + params.fusionLabel
+        if params.fusionSpec == .auto, let resolved = try? workbench.resolveFusion(.auto, collection: collection, with: params.with) {
+            branches[2].title = "hybrid auto: " + Params.label(resolved.spec) + (resolved.tuned ? " (tuned)" : "")
+        }
         var plan: PlanNode?
         var footer: [String] = []
 
@@ -272,6 +277,7 @@ final class Runner: @unchecked Sendable {
         var request = LexicalRequest(collection: collection, text: query)
         request.k1 = Float(params.k1)
         request.b = Float(params.b)
+        if params.rm3 == 1 { request.rm3 = RM3Parameters() }
         let explanation: [String]
         do { explanation = try workbench.explainLexical(request, ordinal: ordinal) }
         catch { explanation = ["(no BM25 explanation: \(Self.words(error)))"] }

@@ -18,7 +18,11 @@ public struct EvalRequest: Sendable {
     public var ef: Int?
     public var nprobe: Int?
     public var refineK: Int?
-    public var fusion: FusionSpec = .rrf(k: 60)
+    /// The hybrid mode's fusion; `.auto` (the default) is the collection's tuned fusion, RRF
+    /// until `quarry tune --mode hybrid` stores one.
+    public var fusion: FusionSpec = .auto
+    /// Settings for every statement of the evaluation (`--set rm3=on`), as `WITH (…)` gives them.
+    public var settings: [String: ParamValue] = [:]
     public var vectorField: String?
     public var warmup = 20
     /// Where to write the run in TREC format, if anywhere.
@@ -66,6 +70,11 @@ extension Workbench {
         if let ef = request.ef { with["ef"] = .number(Double(ef)) }
         if let n = request.nprobe { with["nprobe"] = .number(Double(n)) }
         if let r = request.refineK { with["refine_k"] = .number(Double(r)) }
+        for (name, value) in request.settings {
+            var check = Settings()
+            try check.set(name, value)   // an unknown name or a wrong kind fails before any query runs
+            with[name] = value
+        }
 
         func near(_ q: StoredQuery) -> NearClause {
             NearClause(target: queryVectors[q.id].map { .vector($0) } ?? .text(q.text), field: field)
@@ -147,10 +156,17 @@ extension Workbench {
             }
         }
         if let f = request.lexical.fields { params.append(JSONMember("fields", .string(f))) }
-        switch request.fusion {
-        case let .rrf(k) where request.mode == .hybrid && request.statement == nil: params.append(JSONMember("rrf_k", .double(k)))
-        case let .weighted(w, _) where request.mode == .hybrid && request.statement == nil: params.append(JSONMember("weight", .double(w.first ?? 0.5)))
-        default: break
+        if request.mode == .hybrid && request.statement == nil {
+            let resolved = try resolveFusion(request.fusion, collection: request.collection, with: with)
+            switch resolved.spec {
+            case let .rrf(k): params.append(JSONMember("rrf_k", .double(k)))
+            case let .weighted(w, n):
+                params.append(JSONMember("weight", .double(w.first ?? 0.5)))
+                params.append(JSONMember("normalize", .string(n.rawValue)))
+            case .auto: break
+            }
+            params.append(JSONMember("fusion", .string(request.fusion == .auto ? "auto" : resolved.spec.name)))
+            if request.fusion == .auto { params.append(JSONMember("fusion_source", .string(resolved.source))) }
         }
         if request.threads > 1 { params.append(JSONMember("threads", .int(Int64(request.threads)))) }
         let label = request.statement ?? "eval --mode \(request.mode.rawValue)"

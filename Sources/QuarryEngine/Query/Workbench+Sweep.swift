@@ -19,12 +19,16 @@ extension Workbench {
         ("ef", "HNSW search breadth"), ("nprobe", "IVF lists probed"), ("refine_k", "IVF_RABITQ candidates re-ranked"),
         ("k1", "BM25 term-frequency saturation"), ("b", "BM25 length normalisation"),
         ("rrf_k", "RRF constant (hybrid)"), ("weight", "weight of the lexical branch in weighted fusion (hybrid; vector gets 1 − w)"),
+        ("normalize", "score normalization of weighted fusion: minmax, zscore, dbsf, arctan or none (hybrid)"),
         ("mode", "bm25, vector or hybrid"), ("algorithm", "BM25 top-k algorithm"),
+        ("<setting>", "any setting SHOW lists, e.g. rm3=off,on or bm25_query_tf=count,distinct"),
     ]
 
     /// `request` with one setting applied.
     public static func applying(_ setting: SweepSetting, to request: EvalRequest) throws -> EvalRequest {
         var r = request
+        // weight and normalize make one weighted fusion, whichever comes first.
+        var weight: Double?, normalize: Normalization?
         for p in setting.parameters {
             func number() throws -> Double {
                 switch p.value {
@@ -48,18 +52,29 @@ extension Workbench {
             case "weight":
                 let w = try number()
                 guard (0...1).contains(w) else { throw EngineError.badParameter("weight must be between 0 and 1, not \(w)") }
-                r.fusion = .weighted(weights: [w, 1 - w], normalize: .minmax)
+                weight = w
+            case "normalize":
+                guard let n = Normalization(rawValue: p.value.description.lowercased()) else {
+                    throw EngineError.badParameter("unknown normalize '\(p.value)' (expected \(Normalization.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                normalize = n
             case "mode":
                 guard let m = EvalRequest.Mode(rawValue: p.value.description) else {
                     throw EngineError.badParameter("unknown mode '\(p.value)' (expected bm25, vector or hybrid)")
                 }
                 r.mode = m
             case "algorithm": r.lexical.algorithm = p.value.description
+            case let name where Settings.definitions.contains(where: { $0.name == name }):
+                r.settings[name] = try Settings.value(name, text: p.value.description)
             default:
-                let names = sweepParameters.map(\.name)
+                let names = sweepParameters.map(\.name).filter { $0 != "<setting>" } + Settings.definitions.map(\.name)
                 let hint = Suggest.nearest(to: p.name, in: names).map { "; did you mean \($0)?" } ?? ""
                 throw EngineError.badParameter("cannot sweep '\(p.name)'\(hint) (parameters: \(names.joined(separator: ", ")))")
             }
+        }
+        if weight != nil || normalize != nil {
+            let w = weight ?? 0.5
+            r.fusion = .weighted(weights: [w, 1 - w], normalize: normalize ?? .minmax)
         }
         return r
     }
@@ -167,8 +182,13 @@ extension Workbench {
         }
         let result = TuneReport(target: target, tuneSplit: tuneSplit, checkSplit: checkSplit, rows: rows, decision: decision,
                                 check: check, checkP50Ms: report.summary.latency?.p50Ms ?? .nan, checkMet: checkMet, checkBest: checkBest)
-        try database.saveRecommendation(collection: base.collection, metric: target.metric, target: target.description,
-                                        params: decision.row.setting.json, report: result.json)
+        // A choice of fusion is kept apart from the other recommendations of the metric (a later
+        // BM25 tuning must not replace it); FUSE auto reads it.
+        let choosesFusion = grid.axes.contains { Self.fusionParameters.contains($0.name) }
+        try database.saveRecommendation(collection: base.collection,
+                                        metric: choosesFusion ? Self.fusionRecommendationKey(metric: target.metric) : target.metric,
+                                        target: target.description, params: decision.row.setting.json, report: result.json)
+        cache.recommendations[base.collection] = nil
         return result
     }
 }

@@ -21,6 +21,8 @@ public final class Workbench: @unchecked Sendable {
         var vectors: [String: any VectorIndex] = [:]
         var flats: [String: any VectorIndex] = [:]
         var embedder: Embedder?
+        /// `quarry tune`'s recommendations, for `FUSE auto`.
+        var recommendations: [String: [StoredRecommendation]] = [:]
 
         func removeAll() {
             lexical.removeAll()
@@ -30,6 +32,7 @@ public final class Workbench: @unchecked Sendable {
             paths.removeAll()
             vectors.removeAll()
             flats.removeAll()
+            recommendations.removeAll()
         }
     }
     let cache = Cache()
