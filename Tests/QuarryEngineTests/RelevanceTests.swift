@@ -84,7 +84,7 @@ import Testing
         let rm3 = try #require(bm25.children.first { $0.title.hasPrefix("RM3 Expansion") })
         #expect(rm3.title == "RM3 Expansion  (fb_docs=10, fb_terms=10, original_query_weight=0.5)")
         let terms = try #require(Self.detail(rm3, "Expansion terms"))
-        #expect(terms.hasPrefix("apple 0.") || terms.hasPrefix("pie 0."), "\(terms)")
+        #expect(terms.hasPrefix("appl 0.") || terms.hasPrefix("pie 0."), "the query's own terms weigh most: \(terms)")
         #expect(terms.contains("crust 0.") && terms.contains("cinnamon 0."), "\(terms)")
         #expect(!terms.contains("notes"), "a word of most records is not a feedback term: \(terms)")
         #expect(Self.detail(rm3, "Feedback documents")?.hasPrefix("4 (") == true)
@@ -128,7 +128,7 @@ import Testing
         let vector = [ScoredID(id: 3, score: 0.9), ScoredID(id: 2, score: 0.89), ScoredID(id: 1, score: 0.2)]
         let dbsf = Fusion.fuse([lexical, vector], spec: .weighted(weights: [0.5, 0.5], normalize: .dbsf))
         let want1 = 0.5 * Fusion.normalize([9, 1.1, 1], .dbsf)[0] + 0.5 * Fusion.normalize([0.9, 0.89, 0.2], .dbsf)[2]
-        #expect(abs((dbsf.first { $0.id == 1 }?.score ?? 0) - want1) < 1e-12)
+        #expect(abs((dbsf.first { $0.id == 1 }?.score ?? 0) - want1) < 1e-9)
     }
 
     @Test func fuseAutoIsRRFUntilATunedRecommendationAndThenThatFusion() throws {

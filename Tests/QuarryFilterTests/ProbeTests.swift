@@ -90,11 +90,11 @@ metadata.section is null
     }
 
     @Test(arguments: [
-        (#"metadata["k"] == 1"#, "line 1, column 1: no record has the path metadata.k"),
+        (#"metadata["k"] == 1"#, "line 1, column 1: no record has the path metadata.k; did you mean metadata?"),
         ("metadata.sectoin == 'utils'", "line 1, column 1: no record has the path metadata.sectoin; did you mean metadata.section?"),
         ("metadata.sectoin is null and metadata.sectoin > 'a'", "line 1, column 30: no record has the path metadata.sectoin; did you mean metadata.section?"),
         ("array_length(metadata.tagz) > 1", "line 1, column 14: no record has the path metadata.tagz"),
-        ("metadata.k + 1 is null", "line 1, column 1: no record has the path metadata.k"),
+        ("metadata.k + 1 is null", "line 1, column 1: no record has the path metadata.k; did you mean metadata?"),
     ])
     func comparisonsOnUnknownPathsKeepTheirError(filter: String, message: String) {
         let records = sqliteFixtureRecords()

@@ -52,7 +52,7 @@ extension Workbench {
     /// The RM3 node of a plan: parameters, feedback documents and the expanded query's terms
     /// with their weights (when it ran).
     static func rm3Node(_ p: RM3Parameters, expansion: RM3Expansion?, ids: [String?]) -> PlanNode {
-        var node = PlanNode("RM3 Expansion  (fb_docs=\(p.feedbackDocuments), fb_terms=\(p.feedbackTerms), original_query_weight=\(JSONValue.format(Double(p.originalQueryWeight))))",
+        var node = PlanNode("RM3 Expansion  (fb_docs=\(p.feedbackDocuments), fb_terms=\(p.feedbackTerms), original_query_weight=\(p.originalQueryWeight))",
                             estimatedRows: p.feedbackDocuments)
         guard let e = expansion else {
             node.detail("Expansion terms", "chosen when it runs (EXPLAIN ANALYZE lists them)")
@@ -64,6 +64,11 @@ extension Workbench {
         node.detail("Feedback documents", "\(e.feedback.count)" + (shown.isEmpty ? "" : " (\(shown.joined(separator: ", ")))"))
         func list(_ terms: [WeightedTerm]) -> String {
             terms.isEmpty ? "(none)" : terms.map { "\($0.term) \(String(format: "%.4f", Double($0.weight)))" }.joined(separator: ", ")
+        }
+        guard !e.relevanceModel.isEmpty else {
+            node.detail("Expansion terms", "none: no feedback term passed the filters (2–20 letters or digits, in at most "
+                        + "\(Int((e.parameters.maxDocumentFrequencyRatio * 100).rounded())) % of the records); the query runs as written")
+            return node
         }
         node.detail("Relevance model", list(e.relevanceModel))
         node.detail("Expansion terms", list(e.terms))
