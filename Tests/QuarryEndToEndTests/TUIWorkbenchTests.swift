@@ -242,6 +242,11 @@ struct TUIWorkbenchTests {
         for _ in 0..<4 { try tmux.press("Up") }
         try tmux.press("Right")
         try expectScreen(tmux, "nprobe 32") { ls in ls.contains { $0.contains("nprobe") && $0.contains("32") } }
+        // rm3, the last parameter: → turns RM3 feedback on for the lexical and hybrid columns.
+        for _ in 0..<12 { try tmux.press("Down") }
+        try tmux.press("Right")
+        lines = try expectScreen(tmux, "RM3 on") { ls in ls.contains { $0.contains("lexical +RM3") } && !ls.contains { $0.contains("running…") } }
+        #expect(lines.contains { $0.contains("rm3") && $0.contains("on") }, "\(lines.joined(separator: "\n"))")
 
         try tmux.press("C-c")
         #expect(TUITests.waitForExit(s) == "0")
