@@ -12,7 +12,9 @@ import QuarryEval
 ///   - `zscore`: (s − mean) / sd with the population sd, 0 when sd = 0;
 ///   - `dbsf`: Qdrant's distribution-based score fusion (Qdrant 1.11, `score_fusion.rs`):
 ///     min-max between mean − 3σ and mean + 3σ, σ the sample standard deviation (n − 1);
-///     0.5 when there is one score or σ = 0;
+///     0.5 when there is one score or σ = 0. That is 0.5 + z/6: it orders a branch's hits as
+///     z-score does, and differs in what a document absent from the branch gets (0, three
+///     standard deviations below the mean, where z-score's 0 is the mean);
 ///   - `arctan`: 2/π · atan(s) (what Milvus's WeightedRanker does to BM25 and IP scores);
 ///   - `none`: the raw scores.
 /// - Auto (`FusionSpec.auto`) is resolved by the planner into one of the above
