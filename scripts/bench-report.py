@@ -137,6 +137,17 @@ def relevance_section():
               f"(train nDCG@10 {t['tune']['metrics'].get('ndcg@10', 0):.4f}); on {t['check_split']}: {t['check']['metrics'].get('ndcg@10', 0):.4f} "
               f"(best of the grid on {t['check_split']}: {t['check']['best'] or 0:.4f}). The choice is stored as the collection's recommendation "
               "and FUSE auto uses it.")
+    debian = [(label, load(f)) for label, f in [("BM25 (default), qtf counted", "relevance-debian-bm25.json"),
+                                                 ("BM25, `bm25_query_tf = distinct`", "relevance-debian-bm25-distinct.json"),
+                                                 ("BM25 + RM3", "relevance-debian-bm25-rm3.json")]]
+    if any(r for _, r in debian):
+        print("\nDebian sample, 1,000 known-item queries (a package's one-line summary finds that package; "
+              "`scripts/make-debian-queries.py`, seed 42):\n")
+        print("| run | nDCG@10 | MRR@10 | Recall@100 | p50 ms |")
+        print("|---|---|---|---|---|")
+        for label, r in debian:
+            if r:
+                print(f"| {label} | {r['ndcg@10']:.4f} | {r['mrr@10']:.4f} | {r['recall@100']:.4f} | {r['latency_ms']['p50']:.3f} |")
     print("\nCommands: `quarry eval --collection scifact --mode bm25 [--k1 1.2 --b 0.75] [--set bm25_query_tf=distinct] [--set rm3=on] --json`, "
           "`quarry eval --mode hybrid --ef 64 --fuse 'weighted(0.5) NORMALIZE dbsf'`, "
           "`quarry tune --collection scifact --mode hybrid --ef 64 --grid weight=0.1,…,0.9 --grid normalize=minmax,zscore,dbsf --target ndcg@10=max`, "

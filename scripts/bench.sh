@@ -54,6 +54,15 @@ done
     --grid normalize=minmax,zscore,dbsf --target ndcg@10=max --json > "$OUT/relevance-tune-hybrid.json"
 "$Q" eval --collection scifact --db "$DB" --mode hybrid --ef 64 --json > "$OUT/relevance-hybrid-auto.json"
 
+echo "bench: Debian sample, known-item queries (each package's summary line), with and without RM3" >&2
+DEB="$OUT/debian-known-item"; DDB="$OUT/debian.db"; rm -rf "$DEB"; rm -f "$DDB" "$DDB-wal" "$DDB-shm"
+python3 scripts/make-debian-queries.py Samples/debian/packages.jsonl.gz "$DEB" 1000
+"$Q" import "$DEB" --collection debian --db "$DDB" --json > /dev/null
+"$Q" index --collection debian --db "$DDB" --text title,text --json > /dev/null
+"$Q" eval --collection debian --db "$DDB" --mode bm25 --json > "$OUT/relevance-debian-bm25.json"
+"$Q" eval --collection debian --db "$DDB" --mode bm25 --set bm25_query_tf=distinct --json > "$OUT/relevance-debian-bm25-distinct.json"
+"$Q" eval --collection debian --db "$DDB" --mode bm25 --set rm3=on --json > "$OUT/relevance-debian-bm25-rm3.json"
+
 "$Q" bench planning --collection scifact --db "$DB" --json > "$OUT/planning.json"
 
 echo "bench: TUI keystroke to redraw (100k synthetic records, 80x24 and 200x60)" >&2

@@ -24,7 +24,7 @@ public struct Settings: Sendable {
         Definition(name: "refine_k", defaultValue: .number(40), help: "RaBitQ/SQ8 candidates re-ranked on full vectors"),
         Definition(name: "filter_strategy", defaultValue: .string("auto"), help: "auto, in_graph, exact_scan or post_filter"),
         Definition(name: "window", defaultValue: .number(100), help: "hits each branch hands to fusion"),
-        Definition(name: "rrf_k", defaultValue: .number(60), help: "RRF constant when FUSE rrf gives none"),
+        Definition(name: "rrf_k", defaultValue: .number(60), help: "RRF constant when FUSE rrf gives none, and of FUSE auto before a tuning"),
         Definition(name: "recall", defaultValue: .bool(true), help: "EXPLAIN ANALYZE computes recall against the exact answer"),
     ]
 
