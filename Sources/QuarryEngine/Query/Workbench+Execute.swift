@@ -65,12 +65,18 @@ extension Workbench {
         }
     }
 
-    /// EXPLAIN without running: the plan with estimates.
+    /// EXPLAIN without running: the plan with estimates, and the terms the MATCH binds to with
+    /// their weights (a search binds them when it runs, so planning does not).
     func plan(_ s: SearchStatement) throws -> SearchResult {
         if let backend, backend.handles(s) { return try backend.plan(s, workbench: self) }
         try warm(s)
         let started = monotonic()
-        let root = try buildPlan(s, analyze: false).root
+        var (root, steps) = try buildPlan(s, analyze: false)
+        if let r = steps.lexical {
+            let planned = try lexicalIndex(collection: s.collection).queryTerms(try matchQuery(r), options: try lexicalOptions(r))
+            let text = PlanSteps.termsText(planned.map(\.term), planned.map(\.weight)) + (r.rm3 == nil ? "" : " (before RM3)")
+            root.updateFirst(titled: steps.lexicalTitle) { $0.details.insert(("Terms", text), at: 0) }
+        }
         return SearchResult(statement: s, hits: [], plan: root, planningMs: ms(since: started), executionMs: 0)
     }
 
@@ -174,7 +180,11 @@ struct PlanSteps {
             var node = PlanNode(lexicalTitle, estimatedRows: window)
             if let e = response.expansion {
                 node.detail("Terms", "\(response.terms.count) weighted terms of the RM3 expansion (below)")
-                node.children.append(Workbench.rm3Node(e.parameters, expansion: e, ids: try workbench.idMap(collection: s.collection)))
+                // The first pass, the feedback records' analysis and the relevance model, before the search above.
+                var rm3 = Workbench.rm3Node(e.parameters, expansion: e, ids: try workbench.idMap(collection: s.collection))
+                rm3.actualStartMs = t0
+                rm3.actualEndMs = t0 + Double(response.feedbackNanoseconds) / 1e6
+                node.children.append(rm3)
             } else {
                 node.detail("Terms", Self.termsText(response.terms, response.termWeights))
             }
@@ -334,9 +344,6 @@ extension Workbench {
             steps.lexical = r
             steps.lexicalTitle = "BM25 Top-K on \(r.fields ?? schema.textFields.joined(separator: ", "))"
             var node = PlanNode(steps.lexicalTitle, estimatedRows: window)
-            let index = try lexicalIndex(collection: s.collection)
-            let planned = try index.queryTerms(try matchQuery(r), options: try lexicalOptions(r))
-            node.detail("Terms", PlanSteps.termsText(planned.map(\.term), planned.map(\.weight)) + (r.rm3 == nil ? "" : " (before RM3)"))
             node.detail("Algorithm", r.algorithm == "auto" ? "chosen by query shape (block-max WAND for short queries, MaxScore for long)" : PlanSteps.algorithmName(r.algorithm))
             if let p = r.rm3 { node.children.append(Self.rm3Node(p, expansion: nil, ids: [])) }
             if let f = filterNode { node.detail("Filter", "pushed down as bitmap"); node.children.append(f) }

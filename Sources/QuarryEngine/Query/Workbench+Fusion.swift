@@ -12,6 +12,11 @@ extension FusionSpec {
     }
 }
 
+/// A value in a dictionary where "looked up, found nothing" differs from "not looked up".
+struct Box<Value> {
+    var value: Value
+}
+
 /// A hybrid statement's fusion as the planner decided it, and where the decision came from.
 public struct ResolvedFusion: Sendable, Equatable {
     public var spec: FusionSpec
@@ -46,25 +51,24 @@ extension Workbench {
         case .auto?, nil:
             break
         }
-        let rrf = FusionSpec.rrf(k: settings.number("rrf_k", with))
-        guard let rec = try fusionRecommendation(collection: collection), let tuned = Self.fusion(from: rec.params) else {
-            return ResolvedFusion(spec: rrf, source: "auto: RRF (no tuned fusion for '\(collection)'; quarry tune --mode hybrid --grid weight=… stores one)",
-                                  tuned: false)
-        }
-        return ResolvedFusion(spec: tuned, source: "auto: " + Self.describe(rec), tuned: true)
+        if let tuned = try tunedFusion(collection: collection) { return tuned }
+        return ResolvedFusion(spec: .rrf(k: settings.number("rrf_k", with)),
+                              source: "auto: RRF (no tuned fusion for '\(collection)'; quarry tune --mode hybrid --grid weight=… stores one)",
+                              tuned: false)
     }
 
-    /// The newest recommendation of `collection` whose setting chooses a fusion.
-    func fusionRecommendation(collection: String) throws -> StoredRecommendation? {
-        let all: [StoredRecommendation]
-        if let cached = cache.recommendations[collection] {
-            all = cached
-        } else {
-            all = try database.recommendations(collection: collection)
-            cache.recommendations[collection] = all
-        }
-        return all.filter { Self.fusion(from: $0.params) != nil }
+    /// The fusion of the newest recommendation of `collection` whose setting chooses one, read
+    /// once per workbench (`invalidate()` and `tune` forget it).
+    func tunedFusion(collection: String) throws -> ResolvedFusion? {
+        if let cached = cache.tunedFusion[collection] { return cached.value }
+        let newest = try database.recommendations(collection: collection)
+            .filter { Self.fusion(from: $0.params) != nil }
             .max { ($0.createdAt, $1.metric) < ($1.createdAt, $0.metric) }
+        let resolved = newest.flatMap { rec in
+            Self.fusion(from: rec.params).map { ResolvedFusion(spec: $0, source: "auto: " + Self.describe(rec), tuned: true) }
+        }
+        cache.tunedFusion[collection] = .init(value: resolved)
+        return resolved
     }
 
     /// The fusion a tuned setting names: `weight` (and `normalize`) → weighted, `normalize`

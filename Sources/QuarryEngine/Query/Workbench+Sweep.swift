@@ -188,7 +188,7 @@ extension Workbench {
         try database.saveRecommendation(collection: base.collection,
                                         metric: choosesFusion ? Self.fusionRecommendationKey(metric: target.metric) : target.metric,
                                         target: target.description, params: decision.row.setting.json, report: result.json)
-        cache.recommendations[base.collection] = nil
+        cache.tunedFusion[base.collection] = nil
         return result
     }
 }

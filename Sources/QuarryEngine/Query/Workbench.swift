@@ -21,8 +21,8 @@ public final class Workbench: @unchecked Sendable {
         var vectors: [String: any VectorIndex] = [:]
         var flats: [String: any VectorIndex] = [:]
         var embedder: Embedder?
-        /// `quarry tune`'s recommendations, for `FUSE auto`.
-        var recommendations: [String: [StoredRecommendation]] = [:]
+        /// The tuned fusion of `FUSE auto` per collection (a nil value: none is stored).
+        var tunedFusion: [String: Box<ResolvedFusion?>] = [:]
 
         func removeAll() {
             lexical.removeAll()
@@ -32,7 +32,7 @@ public final class Workbench: @unchecked Sendable {
             paths.removeAll()
             vectors.removeAll()
             flats.removeAll()
-            recommendations.removeAll()
+            tunedFusion.removeAll()
         }
     }
     let cache = Cache()
