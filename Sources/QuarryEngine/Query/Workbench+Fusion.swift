@@ -13,7 +13,7 @@ extension FusionSpec {
 }
 
 /// A value in a dictionary where "looked up, found nothing" differs from "not looked up".
-struct Box<Value> {
+struct CachedLookup<Value> {
     var value: Value
 }
 
@@ -67,7 +67,7 @@ extension Workbench {
         let resolved = newest.flatMap { rec in
             Self.fusion(from: rec.params).map { ResolvedFusion(spec: $0, source: "auto: " + Self.describe(rec), tuned: true) }
         }
-        cache.tunedFusion[collection] = .init(value: resolved)
+        cache.tunedFusion[collection] = CachedLookup(value: resolved)
         return resolved
     }
 

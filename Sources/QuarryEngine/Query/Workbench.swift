@@ -22,7 +22,7 @@ public final class Workbench: @unchecked Sendable {
         var flats: [String: any VectorIndex] = [:]
         var embedder: Embedder?
         /// The tuned fusion of `FUSE auto` per collection (a nil value: none is stored).
-        var tunedFusion: [String: Box<ResolvedFusion?>] = [:]
+        var tunedFusion: [String: CachedLookup<ResolvedFusion?>] = [:]
 
         func removeAll() {
             lexical.removeAll()
