@@ -178,15 +178,17 @@ struct PlanSteps {
             let t1 = now()
             terms = response.terms
             var node = PlanNode(lexicalTitle, estimatedRows: window)
-            if let e = response.expansion {
+            if let e = response.expansion, !e.relevanceModel.isEmpty {
                 node.detail("Terms", "\(response.terms.count) weighted terms of the RM3 expansion (below)")
+            } else {
+                node.detail("Terms", Self.termsText(response.terms, response.termWeights))
+            }
+            if let e = response.expansion {
                 // The first pass, the feedback records' analysis and the relevance model, before the search above.
                 var rm3 = Workbench.rm3Node(e.parameters, expansion: e, ids: try workbench.idMap(collection: s.collection))
                 rm3.actualStartMs = t0
                 rm3.actualEndMs = t0 + Double(response.feedbackNanoseconds) / 1e6
                 node.children.append(rm3)
-            } else {
-                node.detail("Terms", Self.termsText(response.terms, response.termWeights))
             }
             node.detail("Algorithm", "\(Self.algorithmName(response.algorithm))   Postings scored: \(response.postingsScored)   Blocks skipped: \(response.blocksSkipped)   Docs evaluated: \(response.documentsEvaluated)")
             node.detail("Parameters", Self.parametersText(lexical))
