@@ -19,6 +19,7 @@ help:
 	@echo "make deps     install missing Debian packages (as root or through sudo)"
 	@echo "make model    fetch the all-MiniLM-L6-v2 weights into the cache (outside the repo)"
 	@echo "make bench    benchmarks; writes BENCHMARKS.md"
+	@echo "make bench-large  the same at 1M records (import, filters, quarry bench scale at 1M x 384)"
 	@echo "make bench-embedded  HNSW against the peers on Debian descriptions embedded by Quarry (~20 min)"
 	@echo "make bench-synth     HNSW against the peers on 1M synthetic vectors (~2 h; make_synth.py once)"
 	@echo "make clean    remove build folders"
@@ -61,7 +62,7 @@ bench: release model
 	@bash scripts/bench.sh
 
 bench-large: release model
-	@FILTER_RECORDS=1000000 IMPORT_RECORDS=1000000 bash scripts/bench.sh
+	@FILTER_RECORDS=1000000 IMPORT_RECORDS=1000000 SCALE_RECORDS=1000000 bash scripts/bench.sh
 
 bench-embedded: release model
 	@QUARRY_BIN=$(RELEASE_BIN) bash scripts/bench-embedded.sh

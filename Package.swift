@@ -55,7 +55,7 @@ let package = Package(
         // MARK: - Engine (no terminal code)
         .target(
             name: "QuarryBase",
-            dependencies: ["CRoaring"],
+            dependencies: ["CRoaring", "CZlib"],
             path: "Sources/QuarryEngine/Base"),
         .target(
             name: "QuarryStorage",
@@ -126,7 +126,10 @@ let package = Package(
             dependencies: ["QuarryFilter", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "QuarryEmbedTests", dependencies: ["QuarryEmbed"]),
         .testTarget(name: "QuarryEvalTests", dependencies: ["QuarryEval"]),
-        .testTarget(name: "QuarryEngineTests", dependencies: ["QuarryEngine"]),
+        .testTarget(
+            name: "QuarryEngineTests",
+            dependencies: ["QuarryEngine", "QuarryStorage", "QuarryLexical", "QuarryVector", "QuarryFilter",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "QuarryREPLTests", dependencies: ["QuarryREPL"]),
         .testTarget(name: "QuarryTUITests", dependencies: ["QuarryTUI", "QuarryEngine"]),
         .testTarget(name: "QuarryMilvusTests", dependencies: ["QuarryMilvus", "QuarryEngine", "QuarryFilter"]),

@@ -232,3 +232,37 @@ if e:
         qratio = f", {q['p50_ms'] / r['short_query_p50_ms']:.2f}x query p50" if r["threads"] == 1 and r["short_query_p50_ms"] else ""
         print(f"| numpy reference ({r['numpy']}, float32): short queries, then {p['count']} passages of {r['passage_tokens']} tokens | 1, then 32 | {r['threads']} | {r['short_query_p50_ms']:.2f} | {r['short_query_p95_ms']:.2f} | | {r['passages_per_s']:.2f} passages/s{ratio}{qratio} |")
     print("\nCommand: `quarry bench embed --db DB --collection scifact --json`; the reference: `scripts/bench-embed-reference.py --threads N` (../shared/fixtures/minilm/reference.py in numpy). The embeddings equal the reference model's within 1e-5 (tests against the golden outputs).\n")
+for name in ["scale-1m.json", "scale.json", "scale-10m.json"]:
+    sc = load(name)
+    if not sc:
+        continue
+    n, d = sc["records"], sc["dimension"]
+    print(f"## Scale: {n:,} records x {d} dimensions (`quarry bench scale`)\n")
+    print("Synthetic records (Zipfian text, metadata) and low-rank vectors (latent dimension 24, 1,000 topics) made in Swift")
+    print(f"with seed 42; {sc['queries']:,} queries drawn apart from the corpus. Import, each build and each first query run")
+    print("as child processes (wall time and peak RSS from wait4); the first query is the second of two new processes (page cache warm).\n")
+    print("| step | wall | peak RSS |")
+    print("|---|---|---|")
+    print(f"| import (records + vectors) | {sc['import']['seconds']:.1f} s | {sc['import']['peak_rss_bytes'] / 2**20:,.0f} MiB |")
+    print(f"| BM25 index (title, text) | {sc['bm25_index']['seconds']:.1f} s | {sc['bm25_index']['peak_rss_bytes'] / 2**20:,.0f} MiB |")
+    for b in sc["vector_index_builds"]:
+        print(f"| {b['type'].upper()} index | {b['seconds']:.1f} s | {b['peak_rss_bytes'] / 2**20:,.0f} MiB |")
+    for kind, c in sc["first_query_new_process"].items():
+        print(f"| new process: open + first {kind.upper() if kind != 'bm25' else 'BM25'} query | {1000 * c['seconds']:.0f} ms | {c['peak_rss_bytes'] / 2**20:,.0f} MiB |")
+    print()
+    bw = sc.get("bm25_warm")
+    if bw:
+        print(f"Warm BM25 (k1 {bw['k1']}, b {bw['b']}, {bw['queries']} four-word queries, k = 10): p50 {bw['p50_ms']:.3f} ms, p95 {bw['p95_ms']:.3f} ms.\n")
+    print("| index | setting | recall@10 | p50 ms | p95 ms | QPS | float32 bytes read per query |")
+    print("|---|---|---|---|---|---|---|")
+    for r in sc["vector_warm"]:
+        s = ", ".join(f"{k} {v}" for k, v in r["setting"].items())
+        print(f"| {r['index']} | {s} | {r['recall@10']:.3f} | {r['p50_ms']:.3f} | {r['p95_ms']:.3f} | {r['qps']:,.0f} | {r['full_vector_bytes_per_query']:,.0f} |")
+    db = sc["disk_bytes"]
+    print(f"\nDisk: database {db['database'] / 2**20:,.0f} MiB, segment files {db['segments'] / 2**20:,.0f} MiB (the float32 vectors alone: {db['vectors_float32'] / 2**20:,.0f} MiB).")
+    for c in sc.get("collections", []):
+        for i in c["indexes"]:
+            res = i.get("resident_bytes")
+            if res is not None:
+                print(f"Index `{i['name']}` ({i['kind']}): {i['bytes'] / 2**20:,.1f} MiB on disk, {res / 2**20:,.1f} MiB resident when searching.")
+    print(f"\nCommand: `quarry bench scale --records {n} --dim {d} --json` ({sc['machine']}).\n")

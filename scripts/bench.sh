@@ -30,6 +30,11 @@ echo "bench: import" >&2
 echo "bench: filters (100k records; make bench-large for 1M)" >&2
 "$Q" bench filter --records "${FILTER_RECORDS:-100000}" --json > "$OUT/filter.json"
 
+SCALE_RECORDS="${SCALE_RECORDS:-100000}"
+echo "bench: scale ($SCALE_RECORDS synthetic records x 384; make bench-large for 1M)" >&2
+SCALE_OUT="$OUT/scale.json"; [ "$SCALE_RECORDS" -ge 1000000 ] && SCALE_OUT="$OUT/scale-1m.json"
+"$Q" bench scale --records "$SCALE_RECORDS" --dim 384 --types hnsw,ivf_rabitq --json > "$SCALE_OUT"
+
 echo "bench: SciFact BM25 / vector / hybrid" >&2
 DB="$OUT/scifact.db"; rm -f "$DB" "$DB-wal" "$DB-shm"
 "$Q" import Samples/scifact --collection scifact --db "$DB" --vectors Samples/scifact/corpus.fbin \

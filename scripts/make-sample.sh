@@ -7,11 +7,11 @@
 set -euo pipefail
 Q="$1"; DB="$2"
 cd "$(dirname "$0")/.."
-trap 'rm -f "$DB" "$DB-wal" "$DB-shm"' ERR
+trap 'rm -rf "$DB" "$DB-wal" "$DB-shm" "$DB.segments"' ERR
 "$Q" import Samples/scifact --collection scifact --db "$DB" \
   --vectors Samples/scifact/corpus.fbin --query-vectors Samples/scifact/queries.fbin \
   --vector-model all-MiniLM-L6-v2
 "$Q" index --collection scifact --text title,text --db "$DB"
-"$Q" index --collection scifact --vector embedding --type hnsw --db "$DB"
+"$Q" index --collection scifact --vector embedding --type hnsw --threads 1 --db "$DB"  # one thread: the same graph every time
 "$Q" import Samples/debian/packages.jsonl.gz --collection debian --db "$DB"
 "$Q" index --collection debian --text title,text --db "$DB"

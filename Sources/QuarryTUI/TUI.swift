@@ -38,7 +38,7 @@ public struct TUI {
             guard let first = try workbench.database.collections().first?.name else { throw Failure.noCollection }
             name = first
         }
-        let records = try workbench.database.idMap(collection: name).live
+        let records = try workbench.database.liveCount(collection: name)
         let workspace = Workspace(runner: Runner(workbench: workbench, collection: name, remote: remote), recordCount: records)
         TerminalSession.start()
         defer { TerminalSession.restore() }

@@ -32,7 +32,7 @@ public enum TUIBench {
     /// Runs the key script on `collection` and returns the figures as JSON (milliseconds).
     public static func run(workbench: Workbench, collection: String, options: Options = Options()) throws -> JSONValue {
         let name = try workbench.database.collection(named: collection).name
-        let records = try workbench.database.idMap(collection: name).live
+        let records = try workbench.database.liveCount(collection: name)
         let queries = try queryTexts(workbench, collection: name, count: max(1, options.rounds))
         guard !queries.isEmpty else { throw Failure.noWords }
 

@@ -178,9 +178,13 @@ import Testing
         defer { try? q.close() }
         return try q.read { d in
             var out = ""
-            for table in ["meta", "collections", "records", "vectors", "queries", "query_vectors", "qrels", "index_snapshots"] {
+            for table in ["meta", "collections", "records", "deleted", "segments", "indexes", "queries", "query_vectors", "qrels", "index_snapshots"] {
                 for row in try Row.fetchAll(d, sql: "SELECT * FROM \(table) ORDER BY 1, 2") { out += table + " " + row.description + "\n" }
             }
+            // The segment files, after a command has opened the database (which removes what a
+            // killed writer left behind).
+            _ = try? Binary.run(["collections", "--db", path])
+            for f in ((try? FileManager.default.contentsOfDirectory(atPath: path + ".segments")) ?? []).sorted() { out += "file \(f)\n" }
             return out
         }
     }

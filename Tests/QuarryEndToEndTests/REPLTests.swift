@@ -60,8 +60,8 @@ import Testing
 
             """)
         let expected = """
-            name  records  text fields  vector fields  queries  indexes                        size
-            ────  ───────  ───────────  ─────────────  ───────  ──────────────────────────  ───────
+            name  records  text fields  vector fields  queries  indexes                         size
+            ────  ───────  ───────────  ─────────────  ───────  ──────────────────────────  ────────
             tiny        4  title, text                       2  bm25:bm25, paths:json_path  #
             #  id   score  title
             ─  ──  ──────  ─────────────────────────────────────────────────────────────────────────────────────

@@ -28,16 +28,22 @@ final class TempDir {
     func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 }
 
-/// Every row of every table, as text: equal dumps mean an unchanged database.
+/// Every row of every table and the names and bytes of the segment files, as text: equal
+/// dumps mean an unchanged database.
 func dump(_ db: QuarryDatabase) throws -> String {
-    try db.read { d in
+    var out = try db.read { d in
         var out = ""
-        for table in ["meta", "collections", "records", "vectors", "queries", "query_vectors", "qrels", "index_snapshots", "runs"] {
+        for table in ["meta", "collections", "records", "deleted", "segments", "indexes", "queries", "query_vectors", "qrels", "index_snapshots", "runs"] {
             out += "## \(table)\n"
             for row in try Row.fetchAll(d, sql: "SELECT * FROM \(table) ORDER BY 1, 2") { out += row.description + "\n" }
         }
         return out
     }
+    out += "## files\n"
+    for name in ((try? FileManager.default.contentsOfDirectory(atPath: db.segmentFolder)) ?? []).sorted() {
+        out += name + " " + String(describing: try? Data(contentsOf: URL(fileURLWithPath: db.segmentFolder + "/" + name)).hashValue) + "\n"
+    }
+    return out
 }
 
 func fbin(_ rows: [[Float]]) -> Data {

@@ -1,6 +1,17 @@
 /// Numbers as short fixed-point text, without Foundation's `String(format:)`.
 public enum NumberText {
     /// A short tick label: 3 significant figures, at most 3 decimals, no trailing zeros.
+    /// An integer with thousands separators: 1,000,000.
+    public static func grouped(_ n: Int) -> String {
+        let digits = Array(String(n.magnitude))
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
     public static func tick(_ v: Double) -> String {
         guard v.isFinite else { return "?" }
         let a = abs(v)

@@ -74,7 +74,7 @@ struct ExhaustiveScorer: TopKCollector {
 
     /// Offers every document with a score above 0 (mapped through `ordinals`), eight at a time:
     /// a group whose largest score cannot enter the top-k is skipped after one comparison.
-    private static func select(_ acc: [Float], ordinals: [UInt32], into topK: inout TopK) {
+    private static func select(_ acc: [Float], ordinals: Column<UInt32>, into topK: inout TopK) {
         // A score below `floor` cannot enter the top-k (equal can, on a smaller id); scores are ≥ 0.
         var floor = max(topK.threshold ?? 0, .leastNonzeroMagnitude)
         acc.withUnsafeBufferPointer { a in

@@ -13,6 +13,7 @@ public enum LexicalError: Error, Equatable, CustomStringConvertible {
     case analyzer(AnalyzerError)
     case parse(MatchParseError)
     case snapshot(BinaryError)
+    case segment(SegmentError)
 
     public var description: String {
         switch self {
@@ -36,6 +37,8 @@ public enum LexicalError: Error, Equatable, CustomStringConvertible {
         case let .parse(error):
             return "MATCH query: \(error.description)"
         case let .snapshot(error):
+            return error.description
+        case let .segment(error):
             return error.description
         }
     }

@@ -32,20 +32,20 @@ extension LexicalIndex {
         for (seg, del) in zip(segments, deleted) {
             w.write(header: Self.segmentHeader)
             w.write(UInt32(seg.fieldCount))
-            w.write(array: seg.ordinals)
-            w.write(array: seg.lengths)
-            w.write(blob: seg.termBytes)
-            w.write(array: seg.termOffsets)
-            w.write(array: seg.termDocFreq)
-            w.write(array: seg.termFieldDocFreq)
-            w.write(array: seg.termBlockStart)
-            w.write(array: seg.blockLastDoc)
-            w.write(array: seg.blockDocOffset)
-            w.write(array: seg.blockPosOffset)
-            w.write(array: seg.blockMaxTf)
-            w.write(array: seg.blockMinLength)
-            w.write(blob: seg.postings)
-            w.write(blob: seg.positionData)
+            w.write(array: Array(seg.ordinals))
+            w.write(array: Array(seg.lengths))
+            w.write(blob: Array(seg.termBytes))
+            w.write(array: Array(seg.termOffsets))
+            w.write(array: Array(seg.termDocFreq))
+            w.write(array: Array(seg.termFieldDocFreq))
+            w.write(array: Array(seg.termBlockStart))
+            w.write(array: Array(seg.blockLastDoc))
+            w.write(array: Array(seg.blockDocOffset))
+            w.write(array: Array(seg.blockPosOffset))
+            w.write(array: Array(seg.blockMaxTf))
+            w.write(array: Array(seg.blockMinLength))
+            w.write(blob: Array(seg.postings))
+            w.write(blob: Array(seg.positionData))
             w.write(blob: del.serialized())
         }
         return w.bytes
@@ -93,5 +93,146 @@ extension LexicalIndex {
         } catch {
             throw .snapshot(.corrupt("\(error)"))
         }
+    }
+}
+
+// MARK: - Segment files (format 2: one file per segment, read in place)
+
+extension LexicalIndex {
+    public static let segmentKind = "QLXS"
+    public static let segmentVersion: UInt32 = 1
+
+    /// The analyzer and fields, as every segment file of the index carries them.
+    func describe(into w: inout ByteWriter) {
+        w.write(analyzer.name)
+        w.write(analyzer.stemmer ?? "")
+        w.write(UInt32(analyzer.stopwords.count))
+        for s in analyzer.stopwords { w.write(s) }
+        w.write(analyzer.asciiFolding)
+        w.write(analyzer.cjkBigrams)
+        w.write(analyzer.keepNumbers)
+        w.write(UInt32(analyzer.maxTokenLength))
+        w.write(UInt32(fields.count))
+        for f in fields { w.write(f) }
+    }
+
+    static func readDescription(_ r: inout ByteReader) throws -> (AnalyzerConfig, [String]) {
+        let name = try r.readString()
+        let stemmer = try r.readString()
+        var stopwords: [String] = []
+        let ns = try r.read(UInt32.self)
+        guard ns <= 100_000 else { throw BinaryError.corrupt("\(ns) stop words") }
+        for _ in 0..<ns { stopwords.append(try r.readString()) }
+        let config = AnalyzerConfig(name: name, stemmer: stemmer.isEmpty ? nil : stemmer, stopwords: stopwords,
+                                    asciiFolding: try r.readBool(), cjkBigrams: try r.readBool(),
+                                    keepNumbers: try r.readBool(), maxTokenLength: Int(try r.read(UInt32.self)))
+        var fields: [String] = []
+        let nf = try r.read(UInt32.self)
+        guard nf >= 1, nf <= 1024 else { throw BinaryError.corrupt("\(nf) fields") }
+        for _ in 0..<nf { fields.append(try r.readString()) }
+        return (config, fields)
+    }
+
+    /// The number of the segment `add` wrote last.
+    public var lastSegment: Int { segments.count - 1 }
+
+    /// The ordinals segment `i` holds: its smallest and one past its largest.
+    public func ordinalRange(ofSegment i: Int) -> Range<UInt32> {
+        let o = segments[i].ordinals
+        return o.isEmpty ? 0..<0 : o[0]..<(o[o.count - 1] + 1)
+    }
+
+    /// Writes segment `i` (its arrays, statistics, and the index's analyzer and fields).
+    public func writeSegment(_ i: Int, to w: SegmentWriter) throws(SegmentError) {
+        let seg = segments[i]
+        var m = ByteWriter()
+        describe(into: &m)
+        m.write(UInt32(seg.fieldCount))
+        m.write(UInt64(seg.documentCount))
+        m.write(UInt64(seg.termCount))
+        for t in seg.totalLengths { m.write(t) }
+        for c in seg.fieldDocCounts { m.write(c) }
+        w.metadata = m.bytes
+        try w.section("ordinals", seg.ordinals.bytes)
+        try w.section("lengths", seg.lengths.bytes)
+        try w.section("term_bytes", seg.termBytes.bytes)
+        try w.section("term_offsets", seg.termOffsets.bytes)
+        try w.section("term_doc_freq", seg.termDocFreq.bytes)
+        try w.section("term_field_doc_freq", seg.termFieldDocFreq.bytes)
+        try w.section("term_block_start", seg.termBlockStart.bytes)
+        try w.section("block_last_doc", seg.blockLastDoc.bytes)
+        try w.section("block_doc_offset", seg.blockDocOffset.bytes)
+        try w.section("block_pos_offset", seg.blockPosOffset.bytes)
+        try w.section("block_max_tf", seg.blockMaxTf.bytes)
+        try w.section("block_min_length", seg.blockMinLength.bytes)
+        try w.section("postings", seg.postings.bytes)
+        try w.section("positions", seg.positionData.bytes)
+    }
+
+    /// An index over mapped segment files, read in place; `deleted` ordinals are tombstoned.
+    /// Sizes are checked against each other here; offsets inside the postings are checked as
+    /// they are decoded, so a damaged file gives an error, never a crash.
+    public init(segmentFiles files: [SegmentFile], deleted: Bitmap) throws(LexicalError) {
+        guard let first = files.first else { throw .snapshot(.corrupt("a BM25 index without segments")) }
+        var description: (AnalyzerConfig, [String])?
+        var segments: [Segment] = []
+        do {
+            for file in files {
+                var r = ByteReader(file.metadata, what: file.name)
+                let (config, fields) = try Self.readDescription(&r)
+                if let d = description {
+                    guard d.0 == config, d.1 == fields else { throw BinaryError.corrupt("\(file.name) was built with another analyzer or fields than \(first.name)") }
+                } else {
+                    description = (config, fields)
+                }
+                let fc = Int(try r.read(UInt32.self))
+                let docs = Int(try r.read(UInt64.self)), terms = Int(try r.read(UInt64.self))
+                guard fc == fields.count, docs <= Int(UInt32.max), terms <= Int(UInt32.max) else {
+                    throw BinaryError.corrupt("\(file.name): \(fc) fields, \(docs) documents, \(terms) terms")
+                }
+                var totals: [UInt64] = [], counts: [UInt32] = []
+                for _ in 0..<fc { totals.append(try r.read(UInt64.self)) }
+                for _ in 0..<fc { counts.append(try r.read(UInt32.self)) }
+                func col<T: BitwiseCopyable>(_ name: String, _ n: Int? = nil) throws -> Column<T> {
+                    Column(mapped: try file.array(name, as: T.self, count: n), owner: file)
+                }
+                let termOffsets: Column<UInt32> = try col("term_offsets", terms + 1)
+                let blockLastDoc: Column<UInt32> = try col("block_last_doc")
+                let blocks = blockLastDoc.count
+                let termBlockStart: Column<UInt32> = try col("term_block_start", terms + 1)
+                let termBytes: Column<UInt8> = try col("term_bytes")
+                let postings: Column<UInt8> = try col("postings")
+                let positions: Column<UInt8> = try col("positions")
+                let blockDocOffset: Column<UInt32> = try col("block_doc_offset", blocks)
+                let blockPosOffset: Column<UInt32> = try col("block_pos_offset", blocks)
+                // The bounds every lookup and cursor relies on (one value each, not the arrays).
+                guard terms == 0 || (Int(termOffsets[terms]) <= termBytes.count && Int(termBlockStart[terms]) <= blocks),
+                      blocks == 0 || (Int(blockDocOffset[blocks - 1]) <= postings.count && Int(blockPosOffset[blocks - 1]) <= positions.count)
+                else { throw BinaryError.corrupt("\(file.name): offsets point past the data") }
+                let seg = Segment(
+                    fieldCount: fc, ordinals: try col("ordinals", docs), lengths: try col("lengths", docs * fc), termBytes: termBytes,
+                    termOffsets: termOffsets, termDocFreq: try col("term_doc_freq", terms), termFieldDocFreq: try col("term_field_doc_freq", terms * fc),
+                    termBlockStart: termBlockStart, blockLastDoc: blockLastDoc, blockDocOffset: blockDocOffset, blockPosOffset: blockPosOffset,
+                    blockMaxTf: try col("block_max_tf", blocks * fc), blockMinLength: try col("block_min_length", blocks * fc),
+                    postings: postings, positionData: positions, totalLengths: totals, fieldDocCounts: counts)
+                segments.append(seg)
+            }
+        } catch let e as SegmentError {
+            throw .segment(e)
+        } catch let e as BinaryError {
+            throw .snapshot(e)
+        } catch {
+            throw .snapshot(.corrupt("\(error)"))
+        }
+        let (config, fields) = description!
+        do { _ = try Analyzer(config) } catch { throw .analyzer(error) }
+        var tombstones = segments.map { _ in Bitmap() }
+        deleted.forEach { o in
+            for (s, seg) in segments.enumerated() {
+                if let local = seg.local(of: o) { tombstones[s].insert(UInt32(local)); break }
+            }
+            return true
+        }
+        self.init(fields: fields, analyzer: config, segments: segments, deleted: tombstones)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import QuarryBase
 
 /// An immutable piece of the inverted index: the documents of one build or one batch of
 /// imports. Segments are never changed after they are written (Lucene's design): deletes are
@@ -24,30 +25,52 @@ final class Segment: @unchecked Sendable {
     static let blockSize = 128
 
     let fieldCount: Int
-    let ordinals: [UInt32]
-    let lengths: [UInt32]
-    let termBytes: [UInt8]
-    let termOffsets: [UInt32]
-    let termDocFreq: [UInt32]
-    let termFieldDocFreq: [UInt32]
-    let termBlockStart: [UInt32]
-    let blockLastDoc: [UInt32]
-    let blockDocOffset: [UInt32]
-    let blockPosOffset: [UInt32]
-    let blockMaxTf: [UInt32]
-    let blockMinLength: [UInt32]
-    let postings: [UInt8]
-    let positionData: [UInt8]
+    let ordinals: Column<UInt32>
+    let lengths: Column<UInt32>
+    let termBytes: Column<UInt8>
+    let termOffsets: Column<UInt32>
+    let termDocFreq: Column<UInt32>
+    let termFieldDocFreq: Column<UInt32>
+    let termBlockStart: Column<UInt32>
+    let blockLastDoc: Column<UInt32>
+    let blockDocOffset: Column<UInt32>
+    let blockPosOffset: Column<UInt32>
+    let blockMaxTf: Column<UInt32>
+    let blockMinLength: Column<UInt32>
+    let postings: Column<UInt8>
+    let positionData: Column<UInt8>
     /// Per field: the sum of lengths and the number of documents where the field is not empty.
     let totalLengths: [UInt64]
     let fieldDocCounts: [UInt32]
     /// Per-document BM25 norms of the query parameters seen last (see `norms(for:)`).
     private let normCache = NormCache()
 
-    init(fieldCount: Int, ordinals: [UInt32], lengths: [UInt32], termBytes: [UInt8], termOffsets: [UInt32],
-         termDocFreq: [UInt32], termFieldDocFreq: [UInt32], termBlockStart: [UInt32], blockLastDoc: [UInt32],
-         blockDocOffset: [UInt32], blockPosOffset: [UInt32], blockMaxTf: [UInt32], blockMinLength: [UInt32],
-         postings: [UInt8], positionData: [UInt8]) {
+    /// A segment just built (its arrays are copied into columns of its own).
+    convenience init(fieldCount: Int, ordinals: [UInt32], lengths: [UInt32], termBytes: [UInt8], termOffsets: [UInt32],
+                     termDocFreq: [UInt32], termFieldDocFreq: [UInt32], termBlockStart: [UInt32], blockLastDoc: [UInt32],
+                     blockDocOffset: [UInt32], blockPosOffset: [UInt32], blockMaxTf: [UInt32], blockMinLength: [UInt32],
+                     postings: [UInt8], positionData: [UInt8]) {
+        var totals = [UInt64](repeating: 0, count: fieldCount)
+        var counts = [UInt32](repeating: 0, count: fieldCount)
+        for d in 0..<ordinals.count {
+            for f in 0..<fieldCount {
+                let l = lengths[d * fieldCount + f]
+                totals[f] += UInt64(l)
+                if l > 0 { counts[f] += 1 }
+            }
+        }
+        self.init(fieldCount: fieldCount, ordinals: Column(ordinals), lengths: Column(lengths), termBytes: Column(termBytes),
+                  termOffsets: Column(termOffsets), termDocFreq: Column(termDocFreq), termFieldDocFreq: Column(termFieldDocFreq),
+                  termBlockStart: Column(termBlockStart), blockLastDoc: Column(blockLastDoc), blockDocOffset: Column(blockDocOffset),
+                  blockPosOffset: Column(blockPosOffset), blockMaxTf: Column(blockMaxTf), blockMinLength: Column(blockMinLength),
+                  postings: Column(postings), positionData: Column(positionData), totalLengths: totals, fieldDocCounts: counts)
+    }
+
+    /// A segment over columns (built, or mapped from a segment file), with its field statistics.
+    init(fieldCount: Int, ordinals: Column<UInt32>, lengths: Column<UInt32>, termBytes: Column<UInt8>, termOffsets: Column<UInt32>,
+         termDocFreq: Column<UInt32>, termFieldDocFreq: Column<UInt32>, termBlockStart: Column<UInt32>, blockLastDoc: Column<UInt32>,
+         blockDocOffset: Column<UInt32>, blockPosOffset: Column<UInt32>, blockMaxTf: Column<UInt32>, blockMinLength: Column<UInt32>,
+         postings: Column<UInt8>, positionData: Column<UInt8>, totalLengths: [UInt64], fieldDocCounts: [UInt32]) {
         self.fieldCount = fieldCount
         self.ordinals = ordinals
         self.lengths = lengths
@@ -63,17 +86,8 @@ final class Segment: @unchecked Sendable {
         self.blockMinLength = blockMinLength
         self.postings = postings
         self.positionData = positionData
-        var totals = [UInt64](repeating: 0, count: fieldCount)
-        var counts = [UInt32](repeating: 0, count: fieldCount)
-        for d in 0..<ordinals.count {
-            for f in 0..<fieldCount {
-                let l = lengths[d * fieldCount + f]
-                totals[f] += UInt64(l)
-                if l > 0 { counts[f] += 1 }
-            }
-        }
-        totalLengths = totals
-        fieldDocCounts = counts
+        self.totalLengths = totalLengths
+        self.fieldDocCounts = fieldDocCounts
     }
 
     var documentCount: Int { ordinals.count }

@@ -56,7 +56,7 @@ struct SegmentBuilder {
 
     /// Adds a document read back from another segment (for merges): its lengths only; the
     /// postings come through `addPosting`.
-    mutating func addDocument(ordinal: UInt32, lengths documentLengths: ArraySlice<UInt32>) -> UInt32 {
+    mutating func addDocument<C: Collection>(ordinal: UInt32, lengths documentLengths: C) -> UInt32 where C.Element == UInt32 {
         let local = UInt32(ordinals.count)
         ordinals.append(ordinal)
         lengths.append(contentsOf: documentLengths)

@@ -103,9 +103,7 @@ extension Workbench {
         if s.filter != nil { _ = try pathIndex(collection: s.collection) }
         if s.match != nil { _ = try lexicalIndex(collection: s.collection) }
         if let near = s.near {
-            let field = try near.field ?? defaultVectorField(s.collection)
-            _ = try flatIndex(collection: s.collection, field: field)
-            if near.index != "flat" { _ = try vectorIndex(collection: s.collection, field: field) }
+            _ = try fieldVectors(collection: s.collection, field: try near.field ?? defaultVectorField(s.collection))
         }
     }
 
@@ -347,7 +345,7 @@ extension Workbench {
             steps.lexicalTitle = "BM25 Top-K on \(r.fields ?? schema.textFields.joined(separator: ", "))"
             var node = PlanNode(steps.lexicalTitle, estimatedRows: window)
             node.detail("Algorithm", r.algorithm == "auto" ? "chosen by query shape (block-max WAND for short queries, MaxScore for long)" : PlanSteps.algorithmName(r.algorithm))
-            if let p = r.rm3 { node.children.append(Self.rm3Node(p, expansion: nil, ids: [])) }
+            if let p = r.rm3 { node.children.append(Self.rm3Node(p, expansion: nil, ids: nil)) }
             if let f = filterNode { node.detail("Filter", "pushed down as bitmap"); node.children.append(f) }
             children.append(node)
         }

@@ -16,31 +16,39 @@ extension Workbench {
     }
 
     /// Every record as the filter sees it (`{"id", text fields…, "metadata"}`), by ordinal;
-    /// deleted ordinals are `null`.
-    func rows(collection: String) throws -> [JSONValue] {
+    /// deleted ordinals are `null`. Read only when a filter needs a residual scan or a path
+    /// index is built.
+    func rows(collection: String) throws -> RecordRows {
         if let r = cache.rows[collection] { return r }
-        let ids = try idMap(collection: collection)
-        var rows = [JSONValue](repeating: .null, count: ids.count)
-        try database.forEachRecord(collection: collection) { rows[Int($0.ordinal)] = $0.row }
+        let rows = RecordRows(database: database, collection: collection, count: try ordinalCount(collection: collection))
         cache.rows[collection] = rows
         return rows
     }
 
+    /// The ordinals of live records: every ordinal given out, minus the deleted ones.
     func liveOrdinals(collection: String) throws -> Bitmap {
-        let ids = try idMap(collection: collection)
-        var live = Bitmap()
-        for (o, id) in ids.enumerated() where id != nil { live.insert(UInt32(o)) }
+        var live = Bitmap(range: 0..<UInt32(try ordinalCount(collection: collection)))
+        live.subtract(try deletedOrdinals(collection: collection))
         return live
     }
+
+    static let pathSegmentKind = "QPIX"
 
     /// The path index, loaded or built (and saved) on first use; rebuilt when records changed.
     public func pathIndex(collection: String) throws -> PathIndex {
         if let p = cache.paths[collection] { return p }
-        let rows = try rows(collection: collection)
-        if let (_, data) = try database.loadIndex(collection: collection, name: Self.pathSnapshotName),
-           let index = try? PathIndex(serialized: data), index.count == rows.count {
-            cache.paths[collection] = index
-            return index
+        let n = try ordinalCount(collection: collection)
+        if let (_, segments) = try database.index(collection: collection, name: Self.pathSnapshotName), let entry = segments.first {
+            // Read whole (its columns are decoded into memory), so its checksum is checked too.
+            let index: PathIndex? = try? {
+                let file = try database.open(entry, kind: Self.pathSegmentKind, version: 1, name: "the JSON path index of '\(collection)'")
+                try file.verify()
+                return try PathIndex(serialized: Array(try file.bytes("data")))
+            }()
+            if let index, index.count == n {
+                cache.paths[collection] = index
+                return index
+            }
         }
         return try buildPathIndex(collection: collection, extraPaths: [])
     }
@@ -55,16 +63,29 @@ extension Workbench {
             paths.append(path)
         }
         // Keep paths indexed on request earlier.
-        if let (info, _) = try database.loadIndex(collection: collection, name: Self.pathSnapshotName), case let .array(old)? = info.params["requested"] {
+        if let (info, _) = try database.index(collection: collection, name: Self.pathSnapshotName), case let .array(old)? = info.params["requested"] {
             for case let .string(s) in old { if let p = FilterPath(dotted: s), !paths.contains(p) { paths.append(p) } }
         }
         var options = PathIndexOptions()
         options.paths = paths
         let index = PathIndex.build(count: rows.count, options: options) { rows[Int($0)] }
-        try database.saveIndex(collection: collection, name: Self.pathSnapshotName, kind: "json_path", field: "metadata",
-                               params: .object([JSONMember("paths", .array(index.indexedPaths.map { .string($0.description) })),
-                                                JSONMember("requested", .array(paths.map { .string($0.description) }))]),
-                               data: index.serialized())
+        let writer = try database.segmentWriter(collection: collection, owner: Self.pathSnapshotName, kind: Self.pathSegmentKind, version: 1)
+        let done: FinishedSegment
+        do {
+            try writer.section("data", index.serialized(), alignment: 8)
+            done = try writer.finish()
+        } catch {
+            writer.abort()
+            throw StorageError.segment(error)
+        }
+        var changes = SegmentChanges()
+        changes.removeOwners = [Self.pathSnapshotName]
+        changes.additions = [.init(owner: Self.pathSnapshotName, seq: 0, segment: done, kind: Self.pathSegmentKind, firstOrdinal: 0, rows: rows.count)]
+        // A read-only database keeps the index in memory only.
+        try? database.saveIndex(collection: collection, name: Self.pathSnapshotName, kind: "json_path", field: "metadata",
+                                params: .object([JSONMember("paths", .array(index.indexedPaths.map { .string($0.description) })),
+                                                 JSONMember("requested", .array(paths.map { .string($0.description) }))]),
+                                changes: changes)
         cache.paths[collection] = index
         return index
     }
@@ -122,5 +143,40 @@ func measureNanoseconds<T>(_ body: () throws -> T) rethrows -> (T, UInt64) {
 public enum FilterBench {
     public static func run(records: Int, repeats: Int) -> JSONValue {
         FilterBenchmark.run(count: records, repeats: repeats).jsonValue
+    }
+}
+
+/// Records as the filter sees them, by ordinal (`null` for deleted ones): read whole on first
+/// use for a collection of up to `RecordIDs.wholeLimit` records, fetched one at a time (and
+/// kept, up to a bound) for a larger one, whose filters the path index mostly answers.
+public final class RecordRows: @unchecked Sendable {
+    let database: QuarryDatabase
+    let collection: String
+    public let count: Int
+    private let lock = NSLock()
+    private var all: [JSONValue]?
+    private var some: [UInt32: JSONValue] = [:]
+
+    init(database: QuarryDatabase, collection: String, count: Int) {
+        self.database = database
+        self.collection = collection
+        self.count = count
+    }
+
+    public subscript(ordinal: Int) -> JSONValue {
+        lock.lock()
+        defer { lock.unlock() }
+        if all == nil && count <= RecordIDs.wholeLimit {
+            // A residual scan reads most rows: read them all at once.
+            var rows = [JSONValue](repeating: .null, count: count)
+            try? database.forEachRecord(collection: collection) { if Int($0.ordinal) < rows.count { rows[Int($0.ordinal)] = $0.row } }
+            all = rows
+        }
+        if let all { return ordinal < all.count ? all[ordinal] : .null }
+        if let known = some[UInt32(ordinal)] { return known }
+        let row = (try? database.record(collection: collection, ordinal: UInt32(ordinal)))??.row ?? .null
+        if some.count > 100_000 { some.removeAll() }
+        some[UInt32(ordinal)] = row
+        return row
     }
 }

@@ -51,7 +51,7 @@ extension Workbench {
 
     /// The RM3 node of a plan: parameters, feedback documents and the expanded query's terms
     /// with their weights (when it ran).
-    static func rm3Node(_ p: RM3Parameters, expansion: RM3Expansion?, ids: [String?]) -> PlanNode {
+    static func rm3Node(_ p: RM3Parameters, expansion: RM3Expansion?, ids: RecordIDs?) -> PlanNode {
         var node = PlanNode("RM3 Expansion  (fb_docs=\(p.feedbackDocuments), fb_terms=\(p.feedbackTerms), original_query_weight=\(p.originalQueryWeight))",
                             estimatedRows: p.feedbackDocuments)
         guard let e = expansion else {
@@ -60,7 +60,7 @@ extension Workbench {
         }
         node.executed = true
         node.actualRows = e.feedback.count
-        let shown = e.feedback.map { ids[Int($0.ordinal)] ?? "?" }
+        let shown = e.feedback.map { ids?[Int($0.ordinal)] ?? "?" }
         node.detail("Feedback documents", "\(e.feedback.count)" + (shown.isEmpty ? "" : " (\(shown.joined(separator: ", ")))"))
         func list(_ terms: [WeightedTerm]) -> String {
             terms.isEmpty ? "(none)" : terms.map { "\($0.term) \(String(format: "%.4f", Double($0.weight)))" }.joined(separator: ", ")

@@ -115,11 +115,73 @@ extension Workbench {
         return lines
     }
 
-    /// Ordinal → id, cached per collection.
-    public func idMap(collection: String) throws -> [String?] {
+    /// Ordinal → id of a collection, cached per collection: looked up as hits need them (a
+    /// query never reads every id), or read whole for a small collection.
+    public func idMap(collection: String) throws -> RecordIDs {
         if let m = cache.ids[collection] { return m }
-        let m = try database.idMap(collection: collection).ids
+        let m = RecordIDs(database: database, collection: collection, count: try database.ordinalCount(collection: collection))
         cache.ids[collection] = m
         return m
+    }
+
+    /// The size of a collection's ordinal space (every ordinal ever given, deleted ones too).
+    public func ordinalCount(collection: String) throws -> Int { try idMap(collection: collection).count }
+}
+
+/// The ids of a collection's ordinals, as a collection indexed by ordinal (nil: deleted).
+///
+/// Reading every id costs time in proportion to the collection, so ids are looked up one
+/// ordinal at a time (and kept), which is what a query needs: the ids of its hits. Once a
+/// process has asked for many (an evaluation over a query set), a collection of up to
+/// `wholeLimit` records is read whole.
+public final class RecordIDs: RandomAccessCollection, @unchecked Sendable {
+    public static let wholeLimit = 200_000
+    /// Point lookups before a small collection is read whole.
+    static let lookupsBeforeWhole = 2_000
+    private var lookups = 0
+    let database: QuarryDatabase
+    let collection: String
+    public let count: Int
+    private let lock = NSLock()
+    private var all: [String?]?
+    private var some: [UInt32: String?] = [:]
+
+    init(database: QuarryDatabase, collection: String, count: Int) {
+        self.database = database
+        self.collection = collection
+        self.count = count
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+
+    public subscript(ordinal: Int) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let all { return ordinal < all.count ? all[ordinal] : nil }
+        if let known = some[UInt32(ordinal)] { return known }
+        lookups += 1
+        if lookups > Self.lookupsBeforeWhole && count <= Self.wholeLimit {
+            loadAll()
+            return ordinal < all!.count ? all![ordinal] : nil
+        }
+        let found = (try? database.ids(collection: collection, ordinals: [UInt32(ordinal)]))?[UInt32(ordinal)]
+        if some.count > 1_000_000 { some.removeAll() }
+        some[UInt32(ordinal)] = found
+        return found
+    }
+
+    /// Reads every id (for commands that walk the whole collection).
+    public func makeIterator() -> IndexingIterator<[String?]> {
+        lock.lock()
+        defer { lock.unlock() }
+        if all == nil { loadAll() }
+        return all!.makeIterator()
+    }
+
+    private func loadAll() {
+        var ids = (try? database.idMap(collection: collection).ids) ?? []
+        if ids.count < count { ids += [String?](repeating: nil, count: count - ids.count) }
+        all = ids
     }
 }

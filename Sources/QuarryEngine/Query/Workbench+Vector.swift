@@ -1,9 +1,11 @@
 import Foundation
 import QuarryEmbed
+import QuarryEval
 import QuarryVector
 
-/// Vector indexes: one approximate index per vector field (snapshot `vector:FIELD`), and the
-/// exact FLAT oracle built in memory from the stored vectors, behind the same protocol.
+/// Vector indexes: one approximate index per vector field (catalog row `vector:FIELD`, its
+/// segment beside the field's vector chunks), and the exact FLAT oracle over the chunks
+/// themselves, behind the same protocol. Everything is read in place from mapped files.
 extension Workbench {
     static func vectorSnapshotName(_ field: String) -> String { "vector:\(field)" }
 
@@ -17,69 +19,163 @@ extension Workbench {
         public var seconds: Double
     }
 
-    /// The stored vectors of a field laid out by ordinal (0..<maxOrdinal+1); ordinals without a
-    /// vector (deleted records) are zero rows, returned as `missing` to be tombstoned.
-    func denseVectors(collection: String, field: String) throws -> (flat: [Float], dimension: Int, metric: VectorMetric, missing: [UInt32]) {
+    func vectorField(_ collection: String, _ field: String) throws -> VectorFieldSchema {
         let schema = try schema(collection)
         guard let vf = schema.vectorField(field) else {
             throw EngineError.badParameter("collection '\(collection)' has no vector field '\(field)'"
                 + (schema.vectorFields.isEmpty ? " (import vectors with --vectors FILE, or embed the text with quarry embed --collection \(collection))"
                     : " (vector fields: \(schema.vectorFields.map(\.name).joined(separator: ", ")))"))
         }
-        let stored = try database.vectors(collection: collection, field: field)
-        let n = try idMap(collection: collection).count
-        let d = stored.dimension
-        var flat = [Float](repeating: 0, count: n * d)
-        var present = [Bool](repeating: false, count: n)
-        for (i, o) in stored.ordinals.enumerated() where Int(o) < n {
-            flat.replaceSubrange(Int(o) * d..<(Int(o) + 1) * d, with: stored.flat[i * d..<(i + 1) * d])
-            present[Int(o)] = true
+        return vf
+    }
+
+    func openChunks(collection: String, field: String) throws -> (entries: [SegmentEntry], chunks: [VectorChunk]) {
+        let entries = try database.vectorChunks(collection: collection, field: field)
+        let chunks = try entries.map { e in
+            do {
+                return try VectorChunk(file: try database.open(e, kind: VectorChunk.kind, version: VectorChunk.version,
+                                                               name: "the vectors of '\(field)' in '\(collection)'"))
+            } catch let error as SegmentError { throw StorageError.segment(error) }
         }
-        let missing = present.indices.filter { !present[$0] }.map { UInt32($0) }
-        return (flat, d, VectorMetric(name: vf.metric.rawValue) ?? .cosine, missing)
+        return (entries, chunks)
     }
 
+    /// The sealed chunk an index is built over: the field's vectors as one chunk from ordinal 0.
+    /// When imports left several chunks, they are merged into a new one that is not yet
+    /// published: the caller commits it with the index, in one transaction, so a kill at any
+    /// moment leaves the old chunks and the old index as they were.
+    struct SealedChunk {
+        var chunk: VectorChunk
+        /// The file name the catalog will know the chunk by.
+        var fileName: String
+        /// The merged chunk to publish with the index, and the catalog changes that swap it in.
+        var pending: FinishedSegment?
+        var rows: Int
+    }
+
+    func sealVectors(collection: String, field: String) throws -> SealedChunk {
+        let vf = try vectorField(collection, field)
+        let (entries, chunks) = try openChunks(collection: collection, field: field)
+        guard !chunks.isEmpty else {
+            throw EngineError.badParameter("field '\(field)' of '\(collection)' holds no vectors yet")
+        }
+        if chunks.count == 1 && chunks[0].firstOrdinal == 0 {
+            return SealedChunk(chunk: chunks[0], fileName: entries[0].files.first ?? "", pending: nil, rows: chunks[0].count)
+        }
+        let end = chunks.map { Int($0.firstOrdinal) + $0.count }.max()!
+        // Rows are copied as stored (already normalised for a cosine field), with their lengths.
+        let writer = VectorChunkWriter(writer: try database.segmentWriter(collection: collection, owner: "vectors:\(field)", kind: VectorChunk.kind, version: VectorChunk.version),
+                                       dimension: vf.dimension, firstOrdinal: 0, normalize: vf.metric == .cosine)
+        var c = 0
+        do {
+            for o in 0..<UInt32(end) {
+                while c < chunks.count && chunks[c].ordinals.upperBound <= o { c += 1 }
+                if c < chunks.count && chunks[c].ordinals.contains(o) && !chunks[c].isMissing(o) {
+                    let ch = chunks[c]
+                    try writer.appendStored(ch.row(o), length: ch.norms.map { $0[Int(o - ch.firstOrdinal)] } ?? 1)
+                } else {
+                    try writer.appendMissing()
+                }
+            }
+            let done = try writer.finish()
+            let file = try SegmentFile(paths: done.temporaryPaths, kind: VectorChunk.kind, version: VectorChunk.version,
+                                       name: "the vectors of '\(field)' in '\(collection)'")
+            return SealedChunk(chunk: try VectorChunk(file: file), fileName: SegmentFile.fileName(done.files[0].path), pending: done, rows: end)
+        } catch {
+            writer.abort()
+            throw StorageError.segment(error)
+        }
+    }
+
+    /// Builds the field's ANN index over its sealed vectors (merging imported chunks first) and
+    /// saves the merged chunk, the index's segment and its catalog row in one transaction.
+    /// `progress(done, total)` follows the build.
     @discardableResult
-    public func buildVectorIndex(collection: String, field: String, type: String, parameters: [String: String]) throws -> VectorBuildReport {
+    public func buildVectorIndex(collection: String, field: String, type: String, parameters: [String: String],
+                                 threads: Int? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> VectorBuildReport {
         let started = Date()
-        let (flat, d, metric, missing) = try denseVectors(collection: collection, field: field)
-        let index = try VectorIndexes.make(type: type, dimension: d, metric: metric, parameters: parameters)
-        try index.build(flat)
-        for o in missing { try index.delete(o) }
-        let bytes = index.serialized()
-        try database.saveIndex(collection: collection, name: Self.vectorSnapshotName(field), kind: index.kind.rawValue, field: field,
-                               params: .object(index.parameters.map { JSONMember($0.name, .string($0.value)) }), data: bytes)
-        cache.vectors["\(collection)/\(field)"] = index
-        return VectorBuildReport(field: field, type: index.kind.rawValue, vectors: index.count - index.deletedCount, parameters: index.parameters,
-                                 memoryBytes: index.memoryBytes, snapshotBytes: bytes.count, seconds: Date().timeIntervalSince(started))
+        let vf = try vectorField(collection, field)
+        let metric = VectorMetric(name: vf.metric.rawValue) ?? .cosine
+        let sealed = try sealVectors(collection: collection, field: field)
+        let index = try VectorSegments.build(type: type, parameters: parameters, chunk: sealed.chunk, metric: metric,
+                                             threads: threads, progress: progress)
+        let name = Self.vectorSnapshotName(field)
+        var changes = SegmentChanges()
+        changes.removeOwners = [name]
+        if let pending = sealed.pending {
+            changes.removeOwners.append("vectors:\(field)")
+            changes.additions.append(.init(owner: "vectors:\(field)", seq: 0, segment: pending, kind: VectorChunk.kind, firstOrdinal: 0, rows: sealed.rows))
+        }
+        var segmentBytes = 0
+        if let (kind, version) = VectorSegments.segmentKind(of: index.kind) {
+            let writer = try database.segmentWriter(collection: collection, owner: name, kind: kind, version: version)
+            do {
+                try VectorSegments.write(index, to: writer)
+            } catch {
+                writer.abort()
+                throw StorageError.segment(error)
+            }
+            let done: FinishedSegment
+            do { done = try writer.finish() } catch { throw StorageError.segment(error) }
+            segmentBytes = done.totalBytes
+            changes.additions.append(.init(owner: name, seq: 0, segment: done, kind: kind, firstOrdinal: 0, rows: index.count))
+        }
+        let params = index.parameters.map { JSONMember($0.name, .string($0.value)) }
+        try database.saveIndex(collection: collection, name: name, kind: index.kind.rawValue, field: field, params: .object(params),
+                               state: .object([JSONMember("chunk", .string(sealed.fileName))]), changes: changes)
+        invalidate()
+        let live = index.count - index.deletedCount
+        return VectorBuildReport(field: field, type: index.kind.rawValue, vectors: live, parameters: index.parameters,
+                                 memoryBytes: VectorSegments.residentBytes(index), snapshotBytes: segmentBytes,
+                                 seconds: Date().timeIntervalSince(started))
     }
 
-    /// The field's approximate index (loaded from its snapshot), or nil when none was built.
-    func vectorIndex(collection: String, field: String) throws -> (any VectorIndex)? {
+    /// The field's vectors: mapped chunks, its sealed index (when one was built over the current
+    /// chunk), and FLAT over the growing chunks. Loaded once per workbench.
+    func fieldVectors(collection: String, field: String) throws -> FieldVectors {
         let key = "\(collection)/\(field)"
         if let v = cache.vectors[key] { return v }
-        guard let (_, data) = try database.loadIndex(collection: collection, name: Self.vectorSnapshotName(field)) else { return nil }
-        let index = try VectorIndexes.load(data)
-        // Records deleted since the build are tombstoned; records added since need a rebuild.
-        let ids = try idMap(collection: collection)
-        for o in 0..<min(index.count, ids.count) where ids[o] == nil && !index.deleted.contains(UInt32(o)) { try index.delete(UInt32(o)) }
-        if ids.count > index.count {
-            throw EngineError.badParameter("the \(index.kind.rawValue) index of '\(field)' predates \(ids.count - index.count) new records; rebuild it with: quarry index --collection \(collection) --vector \(field) --type \(index.kind.rawValue)")
+        let vf = try vectorField(collection, field)
+        let metric = VectorMetric(name: vf.metric.rawValue) ?? .cosine
+        let (entries, chunks) = try openChunks(collection: collection, field: field)
+        let deleted = try deletedOrdinals(collection: collection)
+        var sealed: (any VectorIndex)?
+        if let (info, segments) = try database.index(collection: collection, name: Self.vectorSnapshotName(field)) {
+            guard let kind = VectorIndexKind(name: info.kind) else {
+                throw EngineError.badParameter("the index of '\(field)' has an unknown kind '\(info.kind)'; rebuild it with: quarry index --collection \(collection) --vector \(field) --type hnsw")
+            }
+            let rebuild = "quarry index --collection \(collection) --vector \(field) --type \(kind.rawValue)"
+            guard let first = entries.first, let chunk = chunks.first, first.files.first == info.state["chunk"]?.stringValue else {
+                throw EngineError.badParameter("the \(kind.rawValue) index of '\(field)' was built over vectors that have since been replaced; rebuild it with: \(rebuild)")
+            }
+            do {
+                let file = try segments.first.map { e in
+                    try database.open(e, kind: e.kind, version: VectorSegments.segmentKind(of: kind)?.version ?? 1,
+                                      name: "the \(kind.rawValue) index of '\(field)' in '\(collection)'")
+                }
+                sealed = try VectorSegments.open(kind: kind, file: file, chunk: chunk, metric: metric, deleted: deleted)
+            } catch let e as SegmentError {
+                throw EngineError.damaged(what: "the \(kind.rawValue) index of '\(field)' in '\(collection)'", reason: e.description, rebuild: rebuild)
+            } catch let e as StorageError {
+                throw EngineError.damaged(what: "the \(kind.rawValue) index of '\(field)' in '\(collection)'", reason: e.description, rebuild: rebuild)
+            }
         }
-        cache.vectors[key] = index
-        return index
+        let v = FieldVectors(field: vf, chunks: chunks, sealed: sealed, deleted: deleted)
+        cache.vectors[key] = v
+        return v
     }
 
-    /// The exact oracle: FLAT over the stored vectors.
-    func flatIndex(collection: String, field: String) throws -> any VectorIndex {
-        let key = "\(collection)/\(field)"
-        if let v = cache.flats[key] { return v }
-        let (flat, d, metric, missing) = try denseVectors(collection: collection, field: field)
-        let index = try VectorIndexes.make(type: "flat", dimension: d, metric: metric)
-        try index.build(flat)
-        for o in missing { try index.delete(o) }
-        cache.flats[key] = index
-        return index
+    /// The field's approximate index, or nil when none was built.
+    func vectorIndex(collection: String, field: String) throws -> (any VectorIndex)? {
+        try fieldVectors(collection: collection, field: field).sealed
+    }
+
+    /// The ordinals deleted from a collection (tombstones for every index), cached.
+    func deletedOrdinals(collection: String) throws -> Bitmap {
+        if let d = cache.deleted[collection] { return d }
+        let d = try database.deletedOrdinals(collection: collection)
+        cache.deleted[collection] = d
+        return d
     }
 
     func defaultVectorField(_ collection: String) throws -> String {
@@ -101,8 +197,10 @@ extension Workbench {
             }
             return v
         case let .document(id):
-            let record = try database.record(collection: collection, id: id)
-            guard let v = try database.vector(collection: collection, field: field, ordinal: record.ordinal) else {
+            guard let ordinal = try database.ordinal(collection: collection, id: id) else {
+                throw StorageError.noSuchRecord(collection: collection, id: id)
+            }
+            guard let v = try fieldVectors(collection: collection, field: field).row(ordinal) else {
                 throw EngineError.badParameter("record '\(id)' has no vector in field '\(field)'")
             }
             return v
@@ -132,7 +230,8 @@ extension Workbench {
         let params = VectorSearchParams(ef: Int(settings.number("ef", overrides)), nprobe: Int(settings.number("nprobe", overrides)),
                                         refineK: Int(settings.number("refine_k", overrides)))
         let wantsFlat = near.index == "flat"
-        let index = wantsFlat ? nil : try vectorIndex(collection: s.collection, field: field)
+        let vectors = try fieldVectors(collection: s.collection, field: field)
+        let index = wantsFlat ? nil : vectors.sealed
         if let requested = near.index, !wantsFlat, let index, requested != index.kind.rawValue {
             throw EngineError.badParameter("field '\(field)' has a \(index.kind.rawValue) index, not \(requested); build it with: quarry index --collection \(s.collection) --vector \(field) --type \(requested)")
         }
@@ -156,10 +255,14 @@ extension Workbench {
         if kind == "ivf_rabitq" { p.append("refine_k=\(params.refineK ?? 10 * window)") }
         p.append(try schema(s.collection).vectorField(field)!.metric.rawValue)
         node.detail("Parameters", p.joined(separator: ", "))
+        if index != nil && vectors.growingRows > 0 {
+            node.detail("Segments", "sealed \(NumberText.grouped(vectors.sealedRows)) rows (\(kind.uppercased())) + growing \(NumberText.grouped(vectors.growingRows)) rows in \(vectors.growing.count) chunk(s) (exact scan), merged by score")
+        }
         if let est = filterEstimate, let index {
-            let n = try idMap(collection: s.collection).count
+            let n = try ordinalCount(collection: s.collection)
             let picked = strategy.map { ($0, "forced by SET filter_strategy") }
-                ?? FilterPlanner.pick(index: index, allowedCount: Int(est * Double(n)), k: window, params: params)
+                ?? FilterPlanner.pick(kind: index.kind, allowedCount: Int(est * Double(n)), total: max(1, index.count - index.deletedCount),
+                                      estimatedIndexCost: index.estimatedSearchCost(k: window, params: params))
             node.detail("Filter strategy", "\(picked.0.rawValue) — \(picked.1) (estimated)")
         }
         return VectorPlan(node: node, collection: s.collection, field: field, query: query, k: window, params: params,
@@ -167,25 +270,28 @@ extension Workbench {
     }
 
     func runVectorBranch(_ plan: VectorPlan, allowed: Bitmap?, filterNode: PlanNode?, clock: () -> Double, analyze: Bool) throws -> BranchOutcome {
-        let flat = try flatIndex(collection: plan.collection, field: plan.field)
-        let index = plan.exactOnly ? flat : try vectorIndex(collection: plan.collection, field: plan.field)!
+        let vectors = try fieldVectors(collection: plan.collection, field: plan.field)
         let filter = allowed.map { VectorFilter(allowed: $0, strategy: plan.strategy) } ?? .none
         var node = plan.node
         node.details.removeAll { $0.0 == "Filter strategy" }
         let t0 = clock()
-        let result = try index.search(query: plan.query, k: plan.k, params: plan.params, filter: filter)
+        let result = plan.exactOnly
+            ? try vectors.exactSearch(query: plan.query, k: plan.k, allowed: allowed)
+            : try vectors.search(query: plan.query, k: plan.k, params: plan.params, filter: filter)
         let t1 = clock()
         if let s = result.strategy { node.detail("Filter strategy", "\(s.rawValue) — \(result.reason ?? "")") }
         node.detail("Distance computations", "\(result.counters.distanceComputations)   Nodes visited: \(result.counters.nodesVisited)   Hops: \(result.counters.hops)"
             + (result.counters.refined > 0 ? "   Refined: \(result.counters.refined)" : ""))
+        if result.counters.fullVectorBytes > 0 {
+            node.detail("Full vectors read", "\(NumberText.grouped(result.counters.fullVectorBytes)) bytes (\(result.counters.refined) rows re-ranked from the vector file)")
+        }
         node.executed = true
         node.actualStartMs = t0
         node.actualEndMs = t1
         node.actualRows = result.hits.count
         var recall: Double?
         if analyze && !plan.exactOnly && settings.value("recall") == .bool(true) {
-            let exactFilter = allowed.map { VectorFilter(allowed: $0, strategy: .exactScan) } ?? .none
-            let (exact, ns) = try measureNanoseconds { try flat.search(query: plan.query, k: plan.k, params: .init(), filter: exactFilter) }
+            let (exact, ns) = try measureNanoseconds { try exactAnswer(vectors, plan: plan, allowed: allowed) }
             let k = min(10, exact.hits.count)
             let want = exact.hits.prefix(k).map(\.id)
             let got = Set(result.hits.prefix(k).map(\.id))
@@ -194,6 +300,18 @@ extension Workbench {
         }
         if let filterNode { node.children.append(filterNode) }
         return BranchOutcome(name: "vector", hits: result.hits, node: node, recall: recall)
+    }
+
+    /// The exact answer of a vector branch, computed once per query, k and filter (cached until
+    /// the collection changes).
+    func exactAnswer(_ vectors: FieldVectors, plan: VectorPlan, allowed: Bitmap?) throws -> VectorSearchResult {
+        let key = ExactKey(collection: plan.collection, field: plan.field, k: plan.k, query: plan.query.map(\.bitPattern),
+                                 filter: allowed?.serialized())
+        if let hit = cache.exact[key] { return hit }
+        let exact = try vectors.exactSearch(query: plan.query, k: plan.k, allowed: allowed)
+        if cache.exact.count > 10_000 { cache.exact.removeAll() }
+        cache.exact[key] = exact
+        return exact
     }
 
     /// Embeds query text for a field; the field's vectors must come from the built-in model.

@@ -11,15 +11,19 @@ import QuarryVector
 public final class Workbench: @unchecked Sendable {
     public private(set) var database: QuarryDatabase
 
-    /// Indexes loaded from their snapshots, by collection.
+    /// What was opened of each collection: indexes (mapped segments), vectors, ids, rows.
     final class Cache {
         var lexical: [String: LexicalIndex] = [:]
-        var ids: [String: [String?]] = [:]
+        var ids: [String: RecordIDs] = [:]
         var schemas: [String: CollectionSchema] = [:]
-        var rows: [String: [JSONValue]] = [:]
+        var rows: [String: RecordRows] = [:]
         var paths: [String: PathIndex] = [:]
-        var vectors: [String: any VectorIndex] = [:]
-        var flats: [String: any VectorIndex] = [:]
+        /// By "collection/field".
+        var vectors: [String: FieldVectors] = [:]
+        var deleted: [String: Bitmap] = [:]
+        /// Exact answers (the oracle of recall@k), by collection, field, k, query and filter: they
+        /// do not depend on search parameters, so a sweep computes each once.
+        var exact: [ExactKey: VectorSearchResult] = [:]
         var embedder: Embedder?
         /// The tuned fusion of `FUSE auto` per collection (a nil value: none is stored).
         var tunedFusion: [String: CachedLookup<ResolvedFusion?>] = [:]
@@ -31,9 +35,18 @@ public final class Workbench: @unchecked Sendable {
             rows.removeAll()
             paths.removeAll()
             vectors.removeAll()
-            flats.removeAll()
+            deleted.removeAll()
+            exact.removeAll()
             tunedFusion.removeAll()
         }
+    }
+
+    struct ExactKey: Hashable {
+        var collection: String
+        var field: String
+        var k: Int
+        var query: [UInt32]
+        var filter: [UInt8]?
     }
     let cache = Cache()
 
@@ -45,12 +58,14 @@ public final class Workbench: @unchecked Sendable {
 
     public init(path: String, mustExist: Bool = false) throws(StorageError) {
         database = try QuarryDatabase(path: path, mustExist: mustExist)
+        try migrateLegacyIndexes()
     }
 
     /// Switches to another database file.
     public func open(path: String) throws(StorageError) {
         database = try QuarryDatabase(path: path)
         cache.removeAll()
+        try migrateLegacyIndexes()
     }
 
     /// The collection's schema, cached for the statements of this workbench.
@@ -64,7 +79,22 @@ public final class Workbench: @unchecked Sendable {
     /// Forgets what was loaded, after the database changed underneath (an import, a new index).
     public func invalidate() { cache.removeAll() }
 
+    /// Every collection's sizes, with what each index keeps resident when searching.
     public func summaries() throws(StorageError) -> [CollectionSummary] {
-        try database.collections().map { s throws(StorageError) in try database.summary(of: s.name) }
+        try database.collections().map { s throws(StorageError) in
+            var summary = try database.summary(of: s.name)
+            for i in summary.indexes.indices { summary.indexes[i].residentBytes = residentBytes(of: summary.indexes[i], collection: s.name) }
+            return summary
+        }
+    }
+
+    /// The bytes an index keeps hot (see `IndexSnapshotInfo.residentBytes`); nil when it does not open.
+    func residentBytes(of info: IndexSnapshotInfo, collection: String) -> Int? {
+        if info.name == Self.lexicalSnapshotName { return try? lexicalIndex(collection: collection).memoryBytes }
+        if info.name == Self.pathSnapshotName { return info.bytes }
+        if info.name.hasPrefix("vector:"), let v = try? fieldVectors(collection: collection, field: info.field) {
+            return v.sealed.map { VectorSegments.residentBytes($0) }
+        }
+        return nil
     }
 }

@@ -1,6 +1,9 @@
 import Foundation
 import GRDB
 import QuarryBase
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // MARK: - Collections
 
@@ -60,9 +63,40 @@ extension QuarryDatabase {
 
     /// Removes a collection and everything it holds.
     public func drop(collection name: String) throws(StorageError) {
-        try write { db in
+        let files = try write { db -> [String] in
             let cid = try collectionID(db, name)
+            let files = try Row.fetchAll(db, sql: "SELECT * FROM segments WHERE collection_id = ?", arguments: [cid]).flatMap { Self.entry(from: $0).files }
             try db.execute(sql: "DELETE FROM collections WHERE id = ?", arguments: [cid])
+            return files
+        }
+        for f in files { unlink(segmentFolder + "/" + f) }
+    }
+
+    /// The size of a collection's ordinal space: ordinals `0..<n` were given out (some deleted).
+    public func ordinalCount(collection: String) throws(StorageError) -> Int {
+        try read { db in
+            let cid = try collectionID(db, collection)
+            return try Int.fetchOne(db, sql: "SELECT next_ordinal FROM collections WHERE id = ?", arguments: [cid]) ?? 0
+        }
+    }
+
+    /// The number of live records, without reading them.
+    public func liveCount(collection: String) throws(StorageError) -> Int {
+        try read { db in
+            let cid = try collectionID(db, collection)
+            let n = try Int.fetchOne(db, sql: "SELECT next_ordinal FROM collections WHERE id = ?", arguments: [cid]) ?? 0
+            return n - (try Int.fetchOne(db, sql: "SELECT count(*) FROM deleted WHERE collection_id = ?", arguments: [cid]) ?? 0)
+        }
+    }
+
+    /// The ordinals below `ordinalCount` whose record was deleted.
+    public func deletedOrdinals(collection: String) throws(StorageError) -> Bitmap {
+        try read { db in
+            let cid = try collectionID(db, collection)
+            var b = Bitmap()
+            let cursor = try Int64.fetchCursor(db, sql: "SELECT ordinal FROM deleted WHERE collection_id = ?", arguments: [cid])
+            while let o = try cursor.next() { b.insert(UInt32(o)) }
+            return b
         }
     }
 
@@ -70,15 +104,16 @@ extension QuarryDatabase {
         let schema = try collection(named: name)
         return try read { db in
             let cid = try collectionID(db, name)
-            let records = try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE collection_id = ?", arguments: [cid]) ?? 0
+            let records = (try Int.fetchOne(db, sql: "SELECT next_ordinal FROM collections WHERE id = ?", arguments: [cid]) ?? 0)
+                - (try Int.fetchOne(db, sql: "SELECT count(*) FROM deleted WHERE collection_id = ?", arguments: [cid]) ?? 0)
             let queries = try Int.fetchOne(db, sql: "SELECT count(*) FROM queries WHERE collection_id = ?", arguments: [cid]) ?? 0
             var splits: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT split, count(DISTINCT query_id) AS n FROM qrels WHERE collection_id = ? GROUP BY split", arguments: [cid]) {
                 splits[row["split"]] = row["n"]
             }
             let bytes = try Int.fetchOne(db, sql: """
-                SELECT (SELECT coalesce(sum(length(doc_id) + length(fields) + length(metadata)), 0) FROM records WHERE collection_id = ?1)
-                     + (SELECT coalesce(sum(length(vector)), 0) FROM vectors WHERE collection_id = ?1)
+                SELECT (SELECT record_bytes FROM collections WHERE id = ?1)
+                     + (SELECT coalesce(sum(bytes), 0) FROM segments WHERE collection_id = ?1)
                      + (SELECT coalesce(sum(length(data)), 0) FROM index_snapshots WHERE collection_id = ?1)
                 """, arguments: [cid]) ?? 0
             let indexes = try Self.indexInfos(db, cid)
@@ -131,23 +166,55 @@ extension QuarryDatabase {
         return out
     }
 
-    /// Ordinal → id for every live record, and the size of the ordinal space (max ordinal + 1).
+    /// Ordinal → id for every live record (the size of the ordinal space). Reads every record:
+    /// for commands that walk a whole collection, not for answering a query.
     public func idMap(collection: String) throws(StorageError) -> (ids: [String?], live: Int) {
         try read { db in
             let cid = try collectionID(db, collection)
-            let maxOrdinal = try Int.fetchOne(db, sql: "SELECT max(ordinal) FROM records WHERE collection_id = ?", arguments: [cid]) ?? -1
-            var ids = [String?](repeating: nil, count: maxOrdinal + 1)
+            let n = try Int.fetchOne(db, sql: "SELECT next_ordinal FROM collections WHERE id = ?", arguments: [cid]) ?? 0
+            var ids = [String?](repeating: nil, count: n)
             var live = 0
             let cursor = try Row.fetchCursor(db, sql: "SELECT ordinal, doc_id FROM records WHERE collection_id = ?", arguments: [cid])
             while let row = try cursor.next() {
-                ids[Int(row[0] as Int64)] = row[1]
+                let o = Int(row[0] as Int64)
+                if o < n { ids[o] = row[1] }
                 live += 1
             }
             return (ids, live)
         }
     }
 
-    /// Deletes records by id in one transaction; returns the ids that were not found.
+    /// The ids of some ordinals (absent for deleted ones), by point lookups.
+    public func ids(collection: String, ordinals: [UInt32]) throws(StorageError) -> [UInt32: String] {
+        try read { db in
+            let cid = try collectionID(db, collection)
+            let stmt = try db.cachedStatement(sql: "SELECT doc_id FROM records WHERE collection_id = ? AND ordinal = ?")
+            var out: [UInt32: String] = [:]
+            for o in ordinals { if let id = try String.fetchOne(stmt, arguments: [cid, Int64(o)]) { out[o] = id } }
+            return out
+        }
+    }
+
+    /// The ordinal of a record id, or nil.
+    public func ordinal(collection: String, id: String) throws(StorageError) -> UInt32? {
+        try read { db in
+            let cid = try collectionID(db, collection)
+            return try Int64.fetchOne(db, sql: "SELECT ordinal FROM records WHERE collection_id = ? AND doc_id = ?", arguments: [cid, id]).map { UInt32($0) }
+        }
+    }
+
+    /// Records with ordinals in `range`, in ordinal order.
+    public func forEachRecord(collection: String, ordinals range: Range<Int>, _ body: (Record) throws -> Void) throws(StorageError) {
+        try read { db in
+            let cid = try collectionID(db, collection)
+            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM records WHERE collection_id = ? AND ordinal >= ? AND ordinal < ? ORDER BY ordinal",
+                                             arguments: [cid, range.lowerBound, range.upperBound])
+            while let row = try cursor.next() { try body(Self.record(from: row)) }
+        }
+    }
+
+    /// Deletes records by id in one transaction (their ordinals become tombstones every index
+    /// honours); returns the ids that were not found.
     @discardableResult
     public func delete(collection: String, ids: [String]) throws(StorageError) -> [String] {
         try write { db in
@@ -158,60 +225,121 @@ extension QuarryDatabase {
                     missing.append(id)
                     continue
                 }
-                try db.execute(sql: "DELETE FROM records WHERE collection_id = ? AND ordinal = ?", arguments: [cid, ordinal])
-                try db.execute(sql: "DELETE FROM vectors WHERE collection_id = ? AND ordinal = ?", arguments: [cid, ordinal])
+                try Self.tombstone(db, collectionID: cid, ordinal: ordinal)
             }
             return missing
         }
+    }
+
+    /// Removes a record and remembers its ordinal as deleted.
+    static func tombstone(_ db: Database, collectionID cid: Int64, ordinal: Int64) throws {
+        try db.execute(sql: """
+            UPDATE collections SET record_bytes = record_bytes - coalesce((SELECT length(CAST(doc_id AS BLOB)) + length(CAST(fields AS BLOB)) + length(CAST(metadata AS BLOB))
+                FROM records WHERE collection_id = ?1 AND ordinal = ?2), 0) WHERE id = ?1
+            """, arguments: [cid, ordinal])
+        try db.execute(sql: "DELETE FROM records WHERE collection_id = ? AND ordinal = ?", arguments: [cid, ordinal])
+        try db.execute(sql: "INSERT OR IGNORE INTO deleted (collection_id, ordinal) VALUES (?, ?)", arguments: [cid, ordinal])
     }
 }
 
 // MARK: - Vectors
 
 extension QuarryDatabase {
-    /// All vectors of a field as one flat array in ordinal order, with their ordinals.
+    static func vectorsOwner(_ field: String) -> String { "vectors:\(field)" }
+
+    /// The chunks holding a vector field's rows, by first ordinal (they never overlap).
+    public func vectorChunks(collection: String, field: String) throws(StorageError) -> [SegmentEntry] {
+        try segments(collection: collection, owner: Self.vectorsOwner(field)).sorted { ($0.firstOrdinal ?? 0) < ($1.firstOrdinal ?? 0) }
+    }
+
+    /// Every stored vector of a field as imported (ordinals ascending, deleted records left
+    /// out), copied out of its chunks: for export and push, which need them all, not for search.
     public func vectors(collection: String, field: String) throws(StorageError) -> (ordinals: [UInt32], flat: [Float], dimension: Int) {
         let schema = try self.collection(named: collection)
         guard let vf = schema.vectorField(field) else {
             throw .invalidArgument("collection '\(collection)' has no vector field '\(field)'"
                 + (Suggest.nearest(to: field, in: schema.vectorFields.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""))
         }
-        return try read { db in
-            let cid = try collectionID(db, collection)
-            var ordinals: [UInt32] = []
-            var flat: [Float] = []
-            let cursor = try Row.fetchCursor(db, sql: "SELECT ordinal, vector FROM vectors WHERE collection_id = ? AND field = ? ORDER BY ordinal", arguments: [cid, field])
-            while let row = try cursor.next() {
-                ordinals.append(UInt32(row[0] as Int64))
-                let data: Data = row[1]
-                data.withUnsafeBytes { flat.append(contentsOf: $0.bindMemory(to: Float.self)) }
+        let deleted = try deletedOrdinals(collection: collection)
+        var ordinals: [UInt32] = []
+        var flat: [Float] = []
+        for e in try vectorChunks(collection: collection, field: field) {
+            let file = try open(e, kind: VectorChunk.kind, version: VectorChunk.version, name: "the vectors of '\(field)' in '\(collection)'")
+            let chunk: VectorChunk
+            do { chunk = try VectorChunk(file: file) } catch { throw .segment(error) }
+            for o in chunk.ordinals where !chunk.isMissing(o) && !deleted.contains(o) {
+                ordinals.append(o)
+                flat.append(contentsOf: chunk.original(o))
             }
-            return (ordinals, flat, vf.dimension)
         }
+        return (ordinals, flat, vf.dimension)
     }
 
+    /// One record's vector as imported, or nil when it has none.
     public func vector(collection: String, field: String, ordinal: UInt32) throws(StorageError) -> [Float]? {
-        try read { db in
-            let cid = try collectionID(db, collection)
-            let data = try Data.fetchOne(db, sql: "SELECT vector FROM vectors WHERE collection_id = ? AND field = ? AND ordinal = ?", arguments: [cid, field, Int64(ordinal)])
-            return data.map { d in d.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } }
+        for e in try vectorChunks(collection: collection, field: field) {
+            guard let first = e.firstOrdinal, let rows = e.rows, Int(ordinal) >= first, Int(ordinal) < first + rows else { continue }
+            let file = try open(e, kind: VectorChunk.kind, version: VectorChunk.version, name: "the vectors of '\(field)' in '\(collection)'")
+            let chunk: VectorChunk
+            do { chunk = try VectorChunk(file: file) } catch { throw .segment(error) }
+            return chunk.isMissing(ordinal) ? nil : chunk.original(ordinal)
         }
+        return nil
     }
 
-    /// Stores vectors for records by ordinal (replacing existing ones) in one transaction.
+    /// Stores vectors for records by ordinal as one new chunk covering them all (rows between
+    /// them that have no vector are marked missing). When they fit after the field's existing
+    /// chunks the chunk is added; otherwise the field's vectors are rewritten as one chunk,
+    /// keeping rows the new ones do not replace. Sets the field's schema.
     public func putVectors(collection: String, field: VectorFieldSchema, ordinals: [UInt32], flat: [Float]) throws(StorageError) {
         precondition(flat.count == ordinals.count * field.dimension)
-        try write { db in
+        let d = field.dimension
+        var rows: [UInt32: Int] = [:]
+        for (i, o) in ordinals.enumerated() { rows[o] = i }
+        let existing = try vectorChunks(collection: collection, field: field.name)
+        let coveredUntil = existing.map { ($0.firstOrdinal ?? 0) + ($0.rows ?? 0) }.max() ?? 0
+        let sameShape = (try self.collection(named: collection)).vectorField(field.name).map { $0.dimension == d && $0.metric == field.metric } ?? true
+        let appendOnly = sameShape && (ordinals.min().map { Int($0) >= coveredUntil } ?? true)
+        guard let last = ordinals.max() else { return }
+        let first: UInt32 = appendOnly ? ordinals.min()! : 0
+        var old: [VectorChunk] = []
+        if !appendOnly && sameShape {
+            for e in existing {
+                let file = try open(e, kind: VectorChunk.kind, version: VectorChunk.version, name: "vectors of '\(field.name)'")
+                do { old.append(try VectorChunk(file: file)) } catch { throw .segment(error) }
+            }
+        }
+        let writer = VectorChunkWriter(writer: try segmentWriter(collection: collection, owner: Self.vectorsOwner(field.name), kind: VectorChunk.kind, version: VectorChunk.version),
+                                       dimension: d, firstOrdinal: first, normalize: field.metric == .cosine)
+        do {
+            try flat.withUnsafeBufferPointer { p throws(SegmentError) in
+                for o in first...last {
+                    if let i = rows[o] {
+                        try writer.append(p.baseAddress! + i * d)
+                    } else if let c = old.first(where: { $0.ordinals.contains(o) }), !c.isMissing(o) {
+                        try writer.append(c.original(o))
+                    } else {
+                        try writer.appendMissing()
+                    }
+                }
+            }
+        } catch {
+            writer.abort()
+            throw .segment(error)
+        }
+        let done: FinishedSegment
+        do { done = try writer.finish() } catch { throw .segment(error) }
+        var changes = SegmentChanges()
+        if !appendOnly { changes.removeOwners.append(Self.vectorsOwner(field.name)) }
+        let seq = appendOnly ? try nextSegmentSeq(collection: collection, owner: Self.vectorsOwner(field.name)) : 0
+        changes.additions.append(.init(owner: Self.vectorsOwner(field.name), seq: seq, segment: done, kind: VectorChunk.kind,
+                                       firstOrdinal: Int(first), rows: writer.count))
+        try commit(collection: collection, changes) { db in
             let cid = try collectionID(db, collection)
             var schema = Self.schema(from: try Row.fetchOne(db, sql: "SELECT * FROM collections WHERE id = ?", arguments: [cid])!)
             schema.vectorFields.removeAll { $0.name == field.name }
             schema.vectorFields.append(field)
             try Self.updateVectorFields(db, collectionID: cid, schema.vectorFields)
-            let stmt = try db.makeStatement(sql: "INSERT OR REPLACE INTO vectors (collection_id, field, ordinal, vector) VALUES (?, ?, ?, ?)")
-            for (i, ordinal) in ordinals.enumerated() {
-                let blob = flat[(i * field.dimension)..<((i + 1) * field.dimension)].withUnsafeBytes { Data($0) }
-                try stmt.execute(arguments: [cid, field.name, Int64(ordinal), blob])
-            }
         }
     }
 
@@ -266,29 +394,74 @@ extension QuarryDatabase {
     }
 }
 
-// MARK: - Index snapshots
+// MARK: - Indexes
 
 extension QuarryDatabase {
     static func indexInfos(_ db: Database, _ cid: Int64) throws -> [IndexSnapshotInfo] {
-        try Row.fetchAll(db, sql: "SELECT name, kind, field, params, length(data) AS bytes, built_at FROM index_snapshots WHERE collection_id = ? ORDER BY name", arguments: [cid]).map {
+        var infos = try Row.fetchAll(db, sql: """
+            SELECT i.name, i.kind, i.field, i.params, i.state, i.built_at,
+                   (SELECT coalesce(sum(bytes), 0) FROM segments s WHERE s.collection_id = i.collection_id AND s.owner = i.name) AS bytes
+            FROM indexes i WHERE i.collection_id = ? ORDER BY i.name
+            """, arguments: [cid]).map {
+            IndexSnapshotInfo(name: $0["name"], kind: $0["kind"], field: $0["field"],
+                              params: (try? JSONParser.parse($0["params"] as String)) ?? .object([]), bytes: $0["bytes"], builtAt: $0["built_at"],
+                              state: (try? JSONParser.parse($0["state"] as String)) ?? .object([]))
+        }
+        // Snapshots of an older format, until the engine converts them.
+        infos += try Row.fetchAll(db, sql: "SELECT name, kind, field, params, length(data) AS bytes, built_at FROM index_snapshots WHERE collection_id = ? ORDER BY name", arguments: [cid]).map {
             IndexSnapshotInfo(name: $0["name"], kind: $0["kind"], field: $0["field"],
                               params: (try? JSONParser.parse($0["params"] as String)) ?? .object([]), bytes: $0["bytes"], builtAt: $0["built_at"])
         }
+        return infos
     }
 
     public func indexes(collection: String) throws(StorageError) -> [IndexSnapshotInfo] {
         try read { db in try Self.indexInfos(db, try collectionID(db, collection)) }
     }
 
-    public func saveIndex(collection: String, name: String, kind: String, field: String, params: JSONValue, data: [UInt8]) throws(StorageError) {
-        try write { db in
+    /// An index's catalog row and its segments, or nil when it was never built.
+    public func index(collection: String, name: String) throws(StorageError) -> (info: IndexSnapshotInfo, segments: [SegmentEntry])? {
+        try read { db in
             let cid = try collectionID(db, collection)
-            try db.execute(sql: "INSERT OR REPLACE INTO index_snapshots (collection_id, name, kind, field, params, data) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [cid, name, kind, field, params.jsonText, Data(data)])
+            guard let info = try Self.indexInfos(db, cid).first(where: { $0.name == name }),
+                  try Row.fetchOne(db, sql: "SELECT 1 FROM indexes WHERE collection_id = ? AND name = ?", arguments: [cid, name]) != nil
+            else { return nil }
+            let segments = try Row.fetchAll(db, sql: "SELECT * FROM segments WHERE collection_id = ? AND owner = ? ORDER BY seq", arguments: [cid, name])
+                .map(Self.entry(from:))
+            return (info, segments)
         }
     }
 
-    public func loadIndex(collection: String, name: String) throws(StorageError) -> (info: IndexSnapshotInfo, data: [UInt8])? {
+    /// Stores an index: its catalog row (replacing the old one) and its segment changes, in one
+    /// transaction with `body`.
+    public func saveIndex(collection: String, name: String, kind: String, field: String, params: JSONValue, state: JSONValue = .object([]),
+                          changes: SegmentChanges, _ body: (Database) throws -> Void = { _ in }) throws(StorageError) {
+        try commit(collection: collection, changes) { db in
+            let cid = try collectionID(db, collection)
+            try db.execute(sql: "INSERT OR REPLACE INTO indexes (collection_id, name, kind, field, params, state) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [cid, name, kind, field, params.jsonText, state.jsonText])
+            try db.execute(sql: "DELETE FROM index_snapshots WHERE collection_id = ? AND name = ?", arguments: [cid, name])
+            try body(db)
+        }
+    }
+
+    /// (collection, index name) of every index still stored as a format-1 blob.
+    public func legacySnapshotNames() throws(StorageError) -> [(String, String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT c.name, s.name FROM index_snapshots s JOIN collections c ON c.id = s.collection_id ORDER BY c.name, s.name")
+                .map { ($0[0], $0[1]) }
+        }
+    }
+
+    public func dropLegacySnapshot(collection: String, name: String) throws(StorageError) {
+        try write { db in
+            let cid = try collectionID(db, collection)
+            try db.execute(sql: "DELETE FROM index_snapshots WHERE collection_id = ? AND name = ?", arguments: [cid, name])
+        }
+    }
+
+    /// An index snapshot of format 1 (one blob), as the engine converts it.
+    public func legacySnapshot(collection: String, name: String) throws(StorageError) -> (info: IndexSnapshotInfo, data: [UInt8])? {
         try read { db in
             let cid = try collectionID(db, collection)
             guard let row = try Row.fetchOne(db, sql: "SELECT name, kind, field, params, data, length(data) AS bytes, built_at FROM index_snapshots WHERE collection_id = ? AND name = ?", arguments: [cid, name]) else { return nil }
@@ -296,14 +469,6 @@ extension QuarryDatabase {
                                          params: (try? JSONParser.parse(row["params"] as String)) ?? .object([]), bytes: row["bytes"], builtAt: row["built_at"])
             let data: Data = row["data"]
             return (info, [UInt8](data))
-        }
-    }
-
-    public func dropIndex(collection: String, name: String) throws(StorageError) -> Bool {
-        try write { db in
-            let cid = try collectionID(db, collection)
-            try db.execute(sql: "DELETE FROM index_snapshots WHERE collection_id = ? AND name = ?", arguments: [cid, name])
-            return db.changesCount > 0
         }
     }
 }

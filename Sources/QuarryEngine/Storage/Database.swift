@@ -11,7 +11,7 @@ import QuarryBase
 /// file as it was before the last committed statement.
 public final class QuarryDatabase: @unchecked Sendable {
     /// The format this build writes and the newest it reads.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     public let path: String
     let queue: DatabaseQueue
@@ -35,6 +35,7 @@ public final class QuarryDatabase: @unchecked Sendable {
             throw Self.translate(error, path: path)
         }
         try checkFormatAndMigrate()
+        try removeOrphanSegments()
     }
 
     private func checkFormatAndMigrate() throws(StorageError) {
@@ -46,7 +47,7 @@ public final class QuarryDatabase: @unchecked Sendable {
             if let found, found > Self.formatVersion {
                 throw StorageError.newerFormat(path: path, found: found, supported: Self.formatVersion)
             }
-            try Self.migrator.migrate(queue)
+            try Self.migrator(segmentFolder: segmentFolder).migrate(queue)
         } catch let error as StorageError {
             throw error
         } catch {

@@ -116,4 +116,22 @@ public struct IndexSnapshotInfo: Sendable, Equatable {
     public var params: JSONValue
     public var bytes: Int
     public var builtAt: String
+    /// Bytes the index keeps in memory to search (graph, codes, lists; the rows scored on every
+    /// search), filled in by the engine; full-precision rows read only to re-rank stay on disk.
+    public var residentBytes: Int?
+    /// What the engine keeps about the index beside its parameters (records covered, the vector
+    /// chunk it was built over).
+    public var state: JSONValue
+
+    public init(name: String, kind: String, field: String, params: JSONValue, bytes: Int, builtAt: String, residentBytes: Int? = nil,
+                state: JSONValue = .object([])) {
+        self.name = name
+        self.kind = kind
+        self.field = field
+        self.params = params
+        self.bytes = bytes
+        self.builtAt = builtAt
+        self.residentBytes = residentBytes
+        self.state = state
+    }
 }

@@ -1,3 +1,5 @@
+import QuarryBase
+
 /// Every error the storage layer and the importers report, turned into words in one place.
 ///
 /// Data errors name the file and line (`corpus.jsonl:1207: expected ',' or '}'`); database
@@ -16,6 +18,7 @@ public enum StorageError: Error, Equatable, Sendable {
     case vectorCount(file: String, expected: Int, found: Int, what: String)
     case vectorDimension(file: String, expected: Int, found: Int, field: String)
     case badVectorFile(file: String, message: String)
+    case nonFiniteVector(file: String, row: Int, column: Int)
     case noTextFields(file: String, available: [String])
     case textFieldMissing(field: String, available: [String])
     case collectionExists(String)
@@ -27,6 +30,8 @@ public enum StorageError: Error, Equatable, Sendable {
     case sqlite(String)
     case invalidArgument(String)
     case interrupted
+    /// A segment file is damaged, missing or unreadable.
+    case segment(SegmentError)
 
     public var message: String {
         switch self {
@@ -57,6 +62,8 @@ public enum StorageError: Error, Equatable, Sendable {
             return "\(file): expected dimension \(expected) (vector field '\(field)'), found \(found)"
         case let .badVectorFile(file, message):
             return "\(file): \(message)"
+        case let .nonFiniteVector(file, row, column):
+            return "\(file):\(row): component \(column) is NaN or infinite; vectors must be finite numbers"
         case let .noTextFields(file, available):
             return "\(file): no text fields: name them with --text-fields (fields seen: \(available.joined(separator: ", ")))"
         case let .textFieldMissing(field, available):
@@ -77,6 +84,8 @@ public enum StorageError: Error, Equatable, Sendable {
             return "SQLite error: \(message)"
         case let .invalidArgument(message):
             return message
+        case let .segment(error):
+            return error.description
         case .interrupted:
             return "interrupted; nothing was changed"
         }

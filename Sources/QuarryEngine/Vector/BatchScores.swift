@@ -87,4 +87,41 @@ public enum ExactSearch {
         }
         return tops.map { $0.sorted() }
     }
+
+    /// The exact top-k by inner product of each query over `count` rows in place (a mapped
+    /// file; rows already normalised for cosine), in blocks through sgemm, so memory stays at a
+    /// block of scores whatever the base's size. `progress(done, total)` follows the base.
+    public static func topK(base: UnsafePointer<Float>, count nb: Int, queries: [Float], dimension d: Int, k: Int,
+                            firstOrdinal: UInt32 = 0, excluded: Bitmap? = nil,
+                            progress: (Int, Int) -> Void = { _, _ in }) -> [[ScoredID]] {
+        precondition(d > 0 && queries.count % d == 0)
+        let nq = queries.count / d
+        var tops = (0..<nq).map { _ in TopK(k: k) }
+        let block = max(1, min(nb, (1 << 24) / max(nq, 1)))
+        var scores = [Float](repeating: 0, count: block * nq)
+        var start = 0
+        while start < nb {
+            let m = min(block, nb - start)
+            queries.withUnsafeBufferPointer { q in
+                scores.withUnsafeMutableBufferPointer { s in
+                    BatchScores.innerProducts(q.baseAddress!, nq, base + start * d, m, d, into: s.baseAddress!)
+                }
+            }
+            scores.withUnsafeBufferPointer { s in
+                for qi in 0..<nq {
+                    let row = s.baseAddress! + qi * m
+                    for j in 0..<m {
+                        let v = row[j]
+                        if let t = tops[qi].threshold, v < t { continue }
+                        let id = firstOrdinal + UInt32(start + j)
+                        if let excluded, excluded.contains(id) { continue }
+                        tops[qi].push(id: id, score: v)
+                    }
+                }
+            }
+            start += m
+            progress(start, nb)
+        }
+        return tops.map { $0.sorted() }
+    }
 }

@@ -17,7 +17,21 @@ public final class FlatIndex: IndexCore {
         vectors = VectorStore(dimension: dimension)
     }
 
-    public var count: Int { vectors.count }
+    /// FLAT over a chunk of a field's mapped vectors, read in place: ordinals below the chunk
+    /// and its rows without a vector are tombstones, so ids stay the collection's ordinals.
+    public init(chunk: VectorChunk, metric: VectorMetric) {
+        dimension = chunk.dimension
+        self.metric = metric
+        vectors = VectorStore(chunk: chunk)
+        tombstones.delete(range: 0..<Int(chunk.firstOrdinal))
+        tombstones.grow(to: count)
+        for o in chunk.missing { tombstones.delete(o) }
+    }
+
+    /// The ordinal space held: rows start at the store's base ordinal.
+    public var count: Int { Int(vectors.base) + vectors.count }
+    /// The first ordinal with a row.
+    public var base: Int { Int(vectors.base) }
     public var deleted: Bitmap { tombstones.bitmap }
     public var deletedCount: Int { tombstones.deletedCount }
     public var parameters: [(name: String, value: String)] { [("metric", metric.rawValue)] }
@@ -32,6 +46,7 @@ public final class FlatIndex: IndexCore {
     public func insert(_ data: [Float]) throws -> Range<UInt32> {
         let m = try rows(in: data)
         let first = UInt32(count)
+        vectors.data.makeOwned()
         data.withUnsafeBufferPointer { vectors.append($0, normalize: metric == .cosine) }
         tombstones.grow(to: count)
         return first..<first + UInt32(m)
@@ -49,13 +64,13 @@ public final class FlatIndex: IndexCore {
         if let allowed { return exactScan(query: query, k: k, allowed: allowed, counters: &counters) }
         var top = TopK(k: k)
         let n = count
-        for i in 0..<n where !tombstones.isDeleted(UInt32(i)) {
+        for i in base..<n where !tombstones.isDeleted(UInt32(i)) {
             let s = metric.score(query, vectors.row(i), dimension)
             if let t = top.threshold, s < t { continue }
             top.push(id: UInt32(i), score: s)
         }
-        counters.distanceComputations += n
-        counters.nodesVisited += n
+        counters.distanceComputations += n - base
+        counters.nodesVisited += n - base
         return top.sorted()
     }
 
@@ -63,7 +78,7 @@ public final class FlatIndex: IndexCore {
         metric.score(query, vectors.row(Int(i)), dimension)
     }
 
-    public func estimatedSearchCost(k: Int, params: VectorSearchParams) -> Double { Double(count) }
+    public func estimatedSearchCost(k: Int, params: VectorSearchParams) -> Double { Double(count - base) }
 
     // MARK: - Persistence
 

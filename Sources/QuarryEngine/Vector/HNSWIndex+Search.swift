@@ -3,21 +3,27 @@ import QuarryBase
 extension HNSWIndex {
     // MARK: - Search (algorithms 2 and 5)
 
-    /// Greedy descent (ef = 1) through the upper layers, from `maxLevel` down to `target`.
+    /// Greedy descent (ef = 1) through the upper layers, from `top` down to `target`.
     @inline(__always)
-    func greedy(_ q: UnsafePointer<Float>, from cur: inout UInt32, score curScore: inout Float, downTo target: Int,
-                counters: inout VectorSearchCounters)
+    func greedy(_ q: UnsafePointer<Float>, from cur: inout UInt32, score curScore: inout Float, downTo target: Int, top: Int,
+                counters: inout VectorSearchCounters, scratch: HNSWScratch, locks: NodeLocks?)
     {
         var distances = 0, hops = 0
-        var level = maxLevel
+        var level = top
+        let nodes = levels.count
+        let neighbours = scratch.batchBuffer.pointer
         while level >= target {
             var changed = true
             while changed {
                 changed = false
-                let p = links(cur, level)
-                let n = Int(p[0])
+                locks?.lock(cur)
+                guard let p = checkedLinks(cur, level) else { locks?.unlock(cur); break }
+                let n = min(Int(p[0]), M)
+                for j in 0..<n { neighbours[j] = p[1 &+ j] }
+                locks?.unlock(cur)
                 for j in 0..<n {
-                    let e = p[1 &+ j]
+                    let e = neighbours[j]
+                    if UInt(e) >= UInt(nodes) { continue }  // damaged file: never followed
                     let s = score(q, e)
                     distances &+= 1
                     if s > curScore {
@@ -34,12 +40,15 @@ extension HNSWIndex {
         counters.hops += hops
     }
 
-    /// Best-first search of one layer; leaves up to `ef` results in `results` (worst on top).
-    /// With `filtering`, nodes that are deleted or not allowed are walked through but not kept
-    /// (hnswlib's filtered search), and the search goes on until `ef` kept nodes are found.
+    /// Best-first search of one layer; leaves up to `ef` results in `scratch.results` (worst on
+    /// top). With `filtering`, nodes that are deleted or not allowed are walked through but not
+    /// kept (hnswlib's filtered search), and the search goes on until `ef` kept nodes are found.
+    /// With `locks` (a parallel build), each node's links are copied under its lock.
     func searchLayer(_ q: UnsafePointer<Float>, entry: UInt32, entryScore: Float, ef: Int, level: Int,
-                     allowed: Bitmap?, filtering: Bool, counters: inout VectorSearchCounters)
+                     allowed: Bitmap?, filtering: Bool, counters: inout VectorSearchCounters,
+                     scratch: HNSWScratch, locks: NodeLocks? = nil)
     {
+        let visited = scratch.visited, candidates = scratch.candidates, results = scratch.results
         visited.reset()
         candidates.removeAll()
         results.removeAll()
@@ -52,24 +61,32 @@ extension HNSWIndex {
         candidates.push(entryScore, entry)
         var distances = 0, expanded = 0
         var touch: UInt32 = 0
-        let row0 = vectors.data.pointer
+        let row0 = vectors.data.pointer - Int(vectors.base) &* dimension
         let d = dimension
         let stride = level == 0 ? stride0 : 0
         let isL2 = metric == .l2
-        let batch = batchBuffer.pointer
+        let batch = scratch.batchBuffer.pointer
+        let nodes = levels.count
+        let maxLinks = level == 0 ? maxM0 : M
         while !candidates.isEmpty {
             let c = candidates.top
             if c.score < lowerBound && (results.count >= ef || !filtering) { break }
             candidates.pop()
             expanded &+= 1
-            let p = level == 0 ? level0.pointer + Int(c.id) &* stride : links(c.id, level)
-            let n = Int(p[0])
-            // Gather the unvisited neighbours, then score them four at a time.
+            locks?.lock(c.id)
+            guard let p = level == 0 ? level0.pointer + Int(c.id) &* stride : checkedLinks(c.id, level) else {
+                locks?.unlock(c.id)
+                continue
+            }
+            let n = min(Int(p[0]), maxLinks)
+            // Gather the unvisited neighbours, then score them four at a time. An id past the
+            // node count (a damaged file) is never followed.
             var m = 0
             for j in 0..<n {
                 let e = p[1 &+ j]
-                if visited.insert(e) { batch[m] = e; m &+= 1 }
+                if UInt(e) < UInt(nodes) && visited.insert(e) { batch[m] = e; m &+= 1 }
             }
+            locks?.unlock(c.id)
             distances &+= m
             var j = 0
             while j < m {
@@ -105,7 +122,7 @@ extension HNSWIndex {
         counters.distanceComputations += distances
         counters.nodesVisited += expanded
         counters.hops += expanded
-        touchSink ^= touch
+        scratch.touchSink ^= touch
     }
 
     @inline(__always)
@@ -123,10 +140,11 @@ extension HNSWIndex {
         var cur = entryPoint
         var curScore = score(q, cur)
         counters.distanceComputations += 1
-        if maxLevel > 0 { greedy(q, from: &cur, score: &curScore, downTo: 1, counters: &counters) }
+        if maxLevel > 0 { greedy(q, from: &cur, score: &curScore, downTo: 1, top: maxLevel, counters: &counters, scratch: scratch, locks: nil) }
         let filtering = allowed != nil || tombstones.deletedCount > 0
         searchLayer(q, entry: cur, entryScore: curScore, ef: ef, level: 0, allowed: allowed,
-                    filtering: filtering, counters: &counters)
+                    filtering: filtering, counters: &counters, scratch: scratch)
+        let results = scratch.results
         while results.count > k { results.pop() }
         var hits = [ScoredID](repeating: ScoredID(id: 0, score: 0), count: results.count)
         var j = results.count - 1

@@ -43,18 +43,18 @@ public final class HNSWIndex: IndexCore {
     var entryPoint: UInt32 = 0
     var maxLevel = -1
 
-    // Per-search scratch (no allocation per query).
-    let visited = VisitedList(capacity: 0)
-    let candidates = ScoreHeap(maxOnTop: true)
-    let results = ScoreHeap(maxOnTop: false)
-    var selectScratch: [ScoredIDPair] = []
-    let batchBuffer: RawBuffer<UInt32>
-    /// Keeps the prefetching loads of `searchLayer` from being optimised away.
-    @exclusivity(unchecked) var touchSink: UInt32 = 0
+    /// Per-search scratch of the calling thread (no allocation per query); a parallel build
+    /// gives each of its threads one of its own.
+    let scratch: HNSWScratch
 
     public static let defaultEf = 64
 
-    public init(dimension: Int, metric: VectorMetric = .cosine, M: Int = 16, efConstruction: Int = 200, seed: UInt64 = 100) {
+    public convenience init(dimension: Int, metric: VectorMetric = .cosine, M: Int = 16, efConstruction: Int = 200, seed: UInt64 = 100) {
+        self.init(dimension: dimension, metric: metric, M: M, efConstruction: efConstruction, seed: seed, vectors: VectorStore(dimension: dimension))
+    }
+
+    /// An index over `vectors` (held in memory, or a mapped chunk searched in place).
+    init(dimension: Int, metric: VectorMetric, M: Int, efConstruction: Int, seed: UInt64, vectors: VectorStore) {
         precondition(dimension > 0, "dimension must be positive")
         precondition(M >= 2, "M must be at least 2")
         self.dimension = dimension
@@ -65,8 +65,8 @@ public final class HNSWIndex: IndexCore {
         levelMultiplier = 1 / log(Double(M))
         self.seed = seed
         rng = SplitMix64(seed: seed)
-        vectors = VectorStore(dimension: dimension)
-        batchBuffer = RawBuffer(capacity: 2 * M + 1)
+        self.vectors = vectors
+        scratch = HNSWScratch(M: M)
     }
 
     public var count: Int { vectors.count }
@@ -78,7 +78,7 @@ public final class HNSWIndex: IndexCore {
 
     public var memoryBytes: Int {
         vectors.bytes + level0.bytes + upperLinks.bytes + upperOffset.bytes + levels.bytes
-            + tombstones.flags.bytes + visited.bytes
+            + tombstones.flags.bytes + scratch.visited.bytes
     }
 
     public func build(_ data: [Float]) throws {
@@ -90,15 +90,23 @@ public final class HNSWIndex: IndexCore {
     public func insert(_ data: [Float]) throws -> Range<UInt32> {
         let m = try rows(in: data)
         let first = count
+        makeWritable()
         data.withUnsafeBufferPointer { vectors.append($0, normalize: metric == .cosine) }
         tombstones.grow(to: count)
-        visited.grow(to: count)
+        scratch.visited.grow(to: count)
         level0.reserve(count * stride0)
         for i in first..<count { insertNode(UInt32(i)) }
         return UInt32(first)..<UInt32(first + m)
     }
 
     public func delete(_ ordinal: UInt32) throws { try checkDelete(ordinal) }
+
+    /// Copies whatever is a view of a mapped file into memory, before the graph changes.
+    func makeWritable() {
+        for b in [level0, upperLinks, upperOffset] { b.makeOwned() }
+        levels.makeOwned()
+        vectors.data.makeOwned()
+    }
 
     public func search(query: [Float], k: Int, params: VectorSearchParams, filter: VectorFilter) throws -> VectorSearchResult {
         try runSearch(query: query, k: k, params: params, filter: filter)
@@ -110,6 +118,17 @@ public final class HNSWIndex: IndexCore {
     func links(_ i: UInt32, _ level: Int) -> UnsafeMutablePointer<UInt32> {
         if level == 0 { return level0.pointer + Int(i) &* stride0 }
         let offset: Int = Int(upperOffset[Int(i)]) &+ (level &- 1) &* strideUpper
+        return upperLinks.pointer + offset
+    }
+
+    /// The links of node i at an upper level, or nil when the node has no such level or its
+    /// offset lies outside the links (only a damaged file has either).
+    @inline(__always)
+    func checkedLinks(_ i: UInt32, _ level: Int) -> UnsafeMutablePointer<UInt32>? {
+        guard level > 0 else { return level0.pointer + Int(i) &* stride0 }
+        guard Int(levels.pointer[Int(i)]) >= level else { return nil }
+        let offset = Int(upperOffset.pointer[Int(i)]) &+ (level &- 1) &* strideUpper
+        guard offset >= 0, offset &+ strideUpper <= upperLinks.count else { return nil }
         return upperLinks.pointer + offset
     }
 
@@ -126,48 +145,68 @@ public final class HNSWIndex: IndexCore {
 
     // MARK: - Insert (algorithm 1)
 
+    /// Appends node i's storage (level drawn from the seeded generator) and links it.
     func insertNode(_ i: UInt32) {
         let level = randomLevel()
         levels.append(repeating: UInt8(level), count: 1)
         level0.append(repeating: 0, count: stride0)
         upperOffset.append(repeating: UInt32(upperLinks.count), count: 1)
         if level > 0 { upperLinks.append(repeating: 0, count: level * strideUpper) }
+        link(i, scratch: scratch, locks: nil)
+    }
 
-        guard maxLevel >= 0 else {
+    /// Links node i (whose storage exists) into the graph: greedy descent to its level, then
+    /// at each level down to 0 a best-first search, the heuristic's neighbours, and the links
+    /// back. With `locks` (a parallel build), a node's links are read and written under its
+    /// lock, and the entry point under the global one, as hnswlib does.
+    func link(_ i: UInt32, scratch: HNSWScratch, locks: NodeLocks?) {
+        let level = Int(levels.pointer[Int(i)])
+        locks?.lockGlobal()
+        let top = maxLevel
+        var cur = entryPoint
+        let raisesTop = level > top
+        if !raisesTop { locks?.unlockGlobal() }
+        guard top >= 0 else {
             entryPoint = i
             maxLevel = level
+            if raisesTop { locks?.unlockGlobal() }
             return
         }
         let q = UnsafePointer(vectors.row(Int(i)))
         var counters = VectorSearchCounters()
-        var cur = entryPoint
         var curScore = score(q, cur)
-        if level < maxLevel {
-            greedy(q, from: &cur, score: &curScore, downTo: level + 1, counters: &counters)
+        if level < top {
+            greedy(q, from: &cur, score: &curScore, downTo: level + 1, top: top, counters: &counters, scratch: scratch, locks: locks)
         }
-        for l in stride(from: min(level, maxLevel), through: 0, by: -1) {
+        for l in stride(from: min(level, top), through: 0, by: -1) {
             searchLayer(q, entry: cur, entryScore: curScore, ef: efConstruction, level: l,
-                        allowed: nil, filtering: false, counters: &counters)
-            selectScratch.removeAll(keepingCapacity: true)
+                        allowed: nil, filtering: false, counters: &counters, scratch: scratch, locks: locks)
+            var pool = scratch.selectScratch
+            pool.removeAll(keepingCapacity: true)
+            let results = scratch.results
             while !results.isEmpty {
                 let e = results.pop()
-                if e.id != i { selectScratch.append(ScoredIDPair(score: e.score, id: e.id)) }
+                if e.id != i { pool.append(ScoredIDPair(score: e.score, id: e.id)) }
             }
-            selectScratch.reverse()  // best first
+            pool.reverse()  // best first
+            scratch.selectScratch = pool
             let maxLinks = l == 0 ? maxM0 : M
-            let chosen = selectNeighbors(selectScratch, limit: M)
+            let chosen = selectNeighbors(pool, limit: M)
+            locks?.lock(i)
             let own = links(i, l)
             own[0] = UInt32(chosen.count)
             for (j, e) in chosen.enumerated() { own[1 + j] = e.id }
-            for e in chosen { connect(e.id, to: i, level: l, maxLinks: maxLinks) }
+            locks?.unlock(i)
+            for e in chosen { connect(e.id, to: i, level: l, maxLinks: maxLinks, locks: locks) }
             if let best = chosen.first {
                 cur = best.id
                 curScore = best.score
             }
         }
-        if level > maxLevel {
+        if raisesTop {
             entryPoint = i
             maxLevel = level
+            locks?.unlockGlobal()
         }
     }
 
@@ -193,7 +232,9 @@ public final class HNSWIndex: IndexCore {
     }
 
     /// Adds the link e → i at `level`, re-selecting e's links with the heuristic when full.
-    func connect(_ e: UInt32, to i: UInt32, level: Int, maxLinks: Int) {
+    func connect(_ e: UInt32, to i: UInt32, level: Int, maxLinks: Int, locks: NodeLocks?) {
+        locks?.lock(e)
+        defer { locks?.unlock(e) }
         let p = links(e, level)
         let n = Int(p[0])
         if n < maxLinks {

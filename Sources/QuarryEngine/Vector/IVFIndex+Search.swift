@@ -36,11 +36,13 @@ extension IVFIndex {
         }
         if kind == .ivfSQ8 { weightsBias = sq8!.prepare(q, metric: metric, into: weights.pointer) }
         let d = dimension
+        let total = UInt32(count)
         for p in probed {
             let list = lists[Int(p.id)]
             let n = list.ids.count
             for j in 0..<n {
                 let id = list.ids[j]
+                if id >= total { continue }  // a damaged file: never scored
                 if filtering && !passes(id, allowed) { continue }
                 let s: Float
                 if kind == .ivfFlat {
@@ -97,6 +99,7 @@ extension IVFIndex {
         candidates.removeAll()
         candidateInfo.count = 0
         let l2 = metric == .l2
+        let total = UInt32(count)
         for p in probed {
             let li = Int(p.id)
             let list = lists[li]
@@ -107,6 +110,7 @@ extension IVFIndex {
             let f = list.factors.pointer
             for j in 0..<n {
                 let id = list.ids[j]
+                if id >= total { continue }  // a damaged file: never scored
                 if filtering && !passes(id, allowed) { continue }
                 let norm = f[3 &* j], dotXO = f[3 &* j &+ 1], rc = f[3 &* j &+ 2]
                 let est = prepared!.dotCode(list.words.pointer + j &* r.words) / dotXO
@@ -146,6 +150,7 @@ extension IVFIndex {
                 continue
             }
             counters.refined += 1
+            if refine == .flat { counters.fullVectorBytes += dimension * 4 }
             keep(exactScore(query: q, ordinal: info.id), info.id, k)
         }
         return drainResults()
@@ -172,6 +177,7 @@ extension IVFIndex {
         let d = dimension
         let loc = location[Int(i)]
         let li = Int(loc >> 32), slot = Int(loc & 0xFFFF_FFFF)
+        guard li < lists.count, slot < lists[li].ids.count else { return -.infinity }  // a damaged file
         switch kind {
         case .ivfFlat:
             return metric.score(q, lists[li].floats.pointer + slot * d, d)

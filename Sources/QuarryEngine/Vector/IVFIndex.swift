@@ -56,6 +56,8 @@ public final class IVFIndex: IndexCore {
     var refineSQ8: SQ8?
     let refineCodes = RawBuffer<UInt8>()
     var refineVectors: VectorStore?
+    /// The float32 refine rows are the field's vector chunk (not a copy held by the index).
+    var refineShared = false
 
     let tombstones = Tombstones()
     let queryBuffer = RawBuffer<Float>()
@@ -123,6 +125,11 @@ public final class IVFIndex: IndexCore {
         let m = try rows(in: data)
         let first = UInt32(count)
         guard m > 0 else { return first..<first }
+        if refineShared {
+            // Rows are added to the refine store: it becomes the index's own copy.
+            refineVectors?.data.makeOwned()
+            refineShared = false
+        }
         var x = data
         if metric == .cosine {
             x.withUnsafeMutableBufferPointer { p in for i in 0..<m { Kernels.normalize(p.baseAddress! + i * dimension, dimension) } }
@@ -137,6 +144,31 @@ public final class IVFIndex: IndexCore {
 
     public func delete(_ ordinal: UInt32) throws { try checkDelete(ordinal) }
 
+    /// Builds over the rows of `store` (a mapped chunk, already normalised for cosine): trains
+    /// on a sample, then assigns and encodes the rows in batches, so memory stays bounded
+    /// whatever their number. A float32 refine re-ranks on `store` itself.
+    func buildOverStoredRows(_ store: VectorStore, progress: ((Int, Int) -> Void)? = nil) throws {
+        guard count == 0, !isTrained else { throw VectorIndexError.notEmpty }
+        guard store.dimension == dimension, store.base == 0 else { throw VectorIndexError.dimensionMismatch(expected: dimension, found: store.dimension) }
+        let n = store.count
+        guard n > 0 else { return }
+        let rows = UnsafePointer(store.data.pointer)
+        train(rows, n)
+        if refine == .flat {
+            refineVectors = store
+            refineShared = true
+        }
+        let batch = 1 << 16
+        var start = 0
+        while start < n {
+            let m = min(batch, n - start)
+            add(rows + start * dimension, m)
+            start += m
+            progress?(start, n)
+        }
+        tombstones.grow(to: count)
+    }
+
     public func search(query: [Float], k: Int, params: VectorSearchParams, filter: VectorFilter) throws -> VectorSearchResult {
         try runSearch(query: query, k: k, params: params, filter: filter)
     }
@@ -145,7 +177,9 @@ public final class IVFIndex: IndexCore {
 
     func train(_ x: UnsafePointer<Float>, _ n: Int) {
         let k = min(nlist, n)
-        var c = KMeans.train(x, n: n, d: dimension, k: k, seed: seed)
+        // A sample of 128 rows per list (64 above 1,024 lists: the sample's Lloyd passes are
+        // what training costs, and 64 per centroid is within faiss's 39–256).
+        var c = KMeans.train(x, n: n, d: dimension, k: k, samplePerCentroid: k > 1024 ? 64 : 128, seed: seed)
         if let r = rabitq {
             var rc = [Float](repeating: 0, count: k * r.paddedDimension)
             c.withUnsafeBufferPointer { src in
@@ -200,7 +234,7 @@ public final class IVFIndex: IndexCore {
                         refineCodes.append(repeating: 0, count: d)
                         s.encode(row, into: refineCodes.pointer + Int(ordinal) * d)
                     }
-                    refineVectors?.append(UnsafeBufferPointer(start: row, count: d), normalize: false)
+                    if !refineShared { refineVectors?.append(UnsafeBufferPointer(start: row, count: d), normalize: false) }
                 }
             }
         }

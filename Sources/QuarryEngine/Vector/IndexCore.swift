@@ -13,6 +13,12 @@ final class Tombstones {
         if flags[Int(i)] == 0 { flags[Int(i)] = 1; deletedCount += 1 }
     }
 
+    /// Marks a range deleted (ordinals a chunk's index does not hold).
+    func delete(range: Range<Int>) {
+        grow(to: range.upperBound)
+        for i in range where flags[i] == 0 { flags[i] = 1; deletedCount += 1 }
+    }
+
     var bitmap: Bitmap {
         var b = Bitmap()
         for i in 0..<flags.count where flags[i] != 0 { b.insert(UInt32(i)) }

@@ -1,6 +1,7 @@
 /// k-means for IVF coarse quantizers: k-means++ seeding (Arthur & Vassilvitskii, "k-means++:
 /// The Advantages of Careful Seeding", 2007) on a random sample, then Lloyd iterations whose
-/// assignment step runs through sgemm (`BatchScores.nearest`).
+/// assignment step runs through sgemm (`BatchScores.nearest`). Above 256 centroids the seeds
+/// are random sample rows (faiss's default) instead of k-means++, whose k passes would dominate.
 enum KMeans {
     /// `k` centroids (k×d, row-major) of the rows of `data`. Empty clusters are re-seeded with a
     /// random sample row. `samplePerCentroid` bounds the training sample (faiss uses 256).
@@ -22,7 +23,9 @@ enum KMeans {
         }
         return sample.withUnsafeBufferPointer { s in
             let base = s.baseAddress!
-            var centroids = seedPlusPlus(base, m, d, k, &rng)
+            // k-means++ costs k passes over the sample: for many centroids, seed them with
+            // distinct sample rows instead (faiss's default), which Lloyd's iterations then refine.
+            var centroids = k <= 256 ? seedPlusPlus(base, m, d, k, &rng) : [Float](UnsafeBufferPointer(start: base, count: k * d))
             for _ in 0..<iterations {
                 let assign = centroids.withUnsafeBufferPointer { BatchScores.nearest(base, m, $0.baseAddress!, k, d) }
                 var sums = [Float](repeating: 0, count: k * d)

@@ -1,3 +1,5 @@
+import QuarryBase
+
 /// Distance kernels: inner product and squared L2 in explicit SIMD.
 ///
 /// Every score handed to callers is "higher is better", so `TopK` and `ScoredID` from QuarryBase
@@ -38,31 +40,9 @@ public enum VectorMetric: String, Sendable, CaseIterable, Equatable {
 /// SIMD kernels over raw float pointers. Four SIMD8 accumulators hide the add latency; the tail
 /// (dimension not a multiple of 8) runs scalar.
 enum Kernels {
+    /// The inner product (the kernel lives in QuarryBase, where stored vectors are normalised).
     @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float {
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
-        var i = 0
-        while i &+ 32 <= d {
-            let o = i &* 4
-            s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            s1 += ra.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
-            s2 += ra.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Float>.self)
-            s3 += ra.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Float>.self)
-            i &+= 32
-        }
-        while i &+ 8 <= d {
-            let o = i &* 4
-            s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            i &+= 8
-        }
-        var sum = ((s0 + s1) + (s2 + s3)).sum()
-        while i < d {
-            sum += a[i] * b[i]
-            i &+= 1
-        }
-        return sum
-    }
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float { RowMath.dot(a, b, d) }
 
     @inline(__always)
     static func l2Squared(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float {
@@ -146,12 +126,7 @@ enum Kernels {
     }
 
     /// Scales `v` to unit length in place (left unchanged when its norm is zero).
-    static func normalize(_ v: UnsafeMutablePointer<Float>, _ d: Int) {
-        let n = dot(v, v, d).squareRoot()
-        guard n > 0 else { return }
-        let inv = 1 / n
-        for i in 0..<d { v[i] *= inv }
-    }
+    static func normalize(_ v: UnsafeMutablePointer<Float>, _ d: Int) { RowMath.normalize(v, d) }
 
     /// The scalar reference of `dot`, for tests.
     static func dotScalar(_ a: [Float], _ b: [Float]) -> Float {

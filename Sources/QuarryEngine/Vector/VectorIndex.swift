@@ -69,6 +69,9 @@ public struct VectorSearchCounters: Sendable, Equatable {
     /// IVF_RABITQ: candidates re-ranked on the refine vectors, and those skipped by the error bound.
     public var refined = 0
     public var prunedByBound = 0
+    /// Bytes of full-precision vectors read to re-rank (tiered search: codes in memory, the
+    /// float32 rows in the mapped vector file).
+    public var fullVectorBytes = 0
 
     public init() {}
 }
@@ -81,6 +84,13 @@ public struct VectorSearchResult: Sendable {
     public var strategy: FilterStrategy?
     /// Why that strategy (from `FilterPlanner`, or "chosen by the caller").
     public var reason: String?
+
+    public init(hits: [ScoredID], counters: VectorSearchCounters, strategy: FilterStrategy? = nil, reason: String? = nil) {
+        self.hits = hits
+        self.counters = counters
+        self.strategy = strategy
+        self.reason = reason
+    }
 }
 
 /// One protocol for every vector index (FLAT, HNSW, IVF_FLAT, IVF_SQ8, IVF_RABITQ).

@@ -12,7 +12,7 @@ struct Bench: ParsableCommand {
               quarry bench filter --records 1000000 --json
               quarry bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json
             """,
-        subcommands: [BenchImport.self, BenchFilter.self, BenchVectors.self, BenchEmbed.self, BenchPlanning.self, BenchTui.self])
+        subcommands: [BenchImport.self, BenchFilter.self, BenchVectors.self, BenchEmbed.self, BenchPlanning.self, BenchTui.self, BenchScale.self])
 }
 
 struct BenchImport: ParsableCommand {

@@ -44,7 +44,8 @@ struct Collections: ParsableCommand {
             JSONMember("splits", .object(s.splits.sorted { $0.key < $1.key }.map { JSONMember($0.key, .int(Int64($0.value))) })),
             JSONMember("indexes", .array(s.indexes.map {
                 .object([JSONMember("name", .string($0.name)), JSONMember("kind", .string($0.kind)), JSONMember("field", .string($0.field)),
-                         JSONMember("params", $0.params), JSONMember("bytes", .int(Int64($0.bytes)))])
+                         JSONMember("params", $0.params), JSONMember("bytes", .int(Int64($0.bytes))),
+                         JSONMember("resident_bytes", $0.residentBytes.map { .int(Int64($0)) } ?? .null)])
             })),
             JSONMember("bytes", .int(Int64(s.bytes))),
         ])

@@ -232,3 +232,41 @@ struct FileOutput {
         if handle !== FileHandle.standardOutput { try? handle.close() }
     }
 }
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify the database: SQLite's integrity check, every segment file's checksums, and counts.",
+        discussion: """
+            Reads every file through (opening a collection reads only headers): use it after a
+            crash, a disk error or a copy. A damaged index is named with the command that
+            rebuilds it; the exit status is 1 when anything is wrong.
+
+            Examples:
+              quarry check
+              quarry check --collection scifact --json
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Check only this collection.") var collection: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        var failed = false
+        try reportingErrors {
+            let wb = try Workbench(path: database.path, mustExist: true)
+            let bar = ProgressBar(label: "checking", unit: "steps", enabled: !json && Terminal.isTTY(STDERR_FILENO))
+            var steps = 0
+            let report = try wb.check(collection: collection) { _ in steps += 1; bar.update(done: steps, fraction: nil) }
+            bar.finish()
+            failed = !report.ok
+            if json { printJSON(report.json); return }
+            let color = Terminal.colorEnabled()
+            for f in report.findings {
+                let mark = f.ok ? Style.accent.apply("ok ", enabled: color) : Style.error.apply("BAD", enabled: color)
+                print("\(mark)  \(f.what): \(f.detail)")
+            }
+            print(report.ok ? "no problems found" : "\(report.findings.filter { !$0.ok }.count) problem(s) found")
+        }
+        if failed { throw ExitCode(1) }
+    }
+}

@@ -15,15 +15,20 @@ public struct SyntheticCorpus {
     static let categories = ["books", "music", "garden", "tools", "toys", "food", "health", "sports", "auto", "office"]
     static let countries = ["de", "fr", "jp", "us", "br", "in", "ng", "se"]
 
-    /// Writes `count` JSONL records to `path`.
-    public func writeJSONL(count: Int, to path: String) throws {
-        var rng = RNG(seed: seed)
-        let vocabulary = (0..<5000).map { i -> String in
+    /// 5,000 pseudo-words made of syllables, most frequent first.
+    static func vocabulary() -> [String] {
+        (0..<5000).map { i -> String in
             var w = ""
             var x = i
             repeat { w += Self.syllables[x % Self.syllables.count]; x /= Self.syllables.count } while x > 0
             return w
         }
+    }
+
+    /// Writes `count` JSONL records to `path`.
+    public func writeJSONL(count: Int, to path: String) throws {
+        var rng = RNG(seed: seed)
+        let vocabulary = Self.vocabulary()
         // Zipf-like: draw an index by inverting a power law.
         func word() -> String {
             let u = Double(rng.next() % 1_000_000) / 1_000_000

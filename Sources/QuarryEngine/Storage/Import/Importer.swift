@@ -1,6 +1,9 @@
 import Foundation
 import GRDB
 import QuarryBase
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What `quarry import` was asked to do.
 public struct ImportOptions: Sendable {
@@ -107,9 +110,18 @@ public struct Importer {
         if options.embedding != nil && (vectors != nil || queryVectors != nil) {
             throw .invalidArgument("--embed makes the vectors; give it without --vectors or --query-vectors")
         }
+        for (file, path) in [(vectors, options.vectors), (queryVectors, options.queryVectors)] {
+            if let file, let path, let bad = file.firstNonFinite() {
+                throw .nonFiniteVector(file: (path as NSString).lastPathComponent, row: bad.row, column: bad.column)
+            }
+        }
         var summary = ImportSummary(format: format.rawValue, created: false, records: 0, replaced: 0, queries: 0, qrels: [:], vectors: 0, queryVectors: 0, seconds: 0)
-        try db.write { database in
-            var job = ImportJob(db: database, options: options, format: format, progress: progress)
+        var removedFiles: [String] = []
+        var publishedFiles: [String] = []
+        defer { for f in removedFiles { unlink(db.segmentFolder + "/" + f) } }
+        do { try db.write { database in
+            var job = ImportJob(db: database, store: db, options: options, format: format, progress: progress)
+            defer { publishedFiles = job.published }
             try job.importRecords(corpusPath: corpusPath, vectors: vectors)
             if format == .beir {
                 try job.importBEIRQueries(folder: options.path, queryVectors: queryVectors)
@@ -124,6 +136,12 @@ public struct Importer {
             if let embedding = options.embedding {
                 (summary.vectors, summary.queryVectors) = try job.embed(embedding)
             }
+            removedFiles = job.removed
+        } } catch {
+            // The transaction rolled back: files it published are named by no catalog row.
+            removedFiles = []
+            for p in publishedFiles { unlink(p) }
+            throw error
         }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
@@ -136,7 +154,7 @@ extension ImportJob {
     /// Embeds the collection's records and queries that have no vector in the field yet (title +
     /// " " + text, as sentence-transformers users do for BEIR) and stores them with the field's
     /// schema. Returns the numbers of record and query vectors written.
-    func embed(_ embedding: ImportEmbedding) throws -> (Int, Int) {
+    mutating func embed(_ embedding: ImportEmbedding) throws -> (Int, Int) {
         let cid = try Int64.fetchOne(db, sql: "SELECT id FROM collections WHERE name = ?", arguments: [options.collection])!
         var schema = QuarryDatabase.schema(from: try Row.fetchOne(db, sql: "SELECT * FROM collections WHERE id = ?", arguments: [cid])!)
         let field = options.vectorField
@@ -148,11 +166,9 @@ extension ImportJob {
         try QuarryDatabase.updateVectorFields(db, collectionID: cid, schema.vectorFields)
 
         var ordinals: [Int64] = [], texts: [String] = []
-        for row in try Row.fetchAll(db, sql: """
-            SELECT ordinal, fields FROM records r WHERE collection_id = ?
-            AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.collection_id = r.collection_id AND v.field = ? AND v.ordinal = r.ordinal)
-            ORDER BY ordinal
-            """, arguments: [cid, field]) {
+        let covered = try Self.coveredOrdinals(db, collectionID: cid, field: field)
+        for row in try Row.fetchAll(db, sql: "SELECT ordinal, fields FROM records WHERE collection_id = ? AND ordinal >= ? ORDER BY ordinal",
+                                    arguments: [cid, covered]) {
             ordinals.append(row[0])
             let fields = (try? JSONParser.parse(row[1] as String)) ?? .object([])
             texts.append(schema.textFields.compactMap { fields[$0]?.stringValue }.joined(separator: " "))
@@ -160,9 +176,21 @@ extension ImportJob {
         let d = embedding.dimension
         let flat = try Self.embedding(embedding, texts, "records")
         guard flat.count == texts.count * d else { throw StorageError.invalidArgument("the embedder returned \(flat.count) floats for \(texts.count) texts") }
-        let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO vectors (collection_id, field, ordinal, vector) VALUES (?, ?, ?, ?)")
-        for (i, ordinal) in ordinals.enumerated() {
-            try insert.execute(arguments: [cid, field, ordinal, flat[(i * d)..<((i + 1) * d)].withUnsafeBytes { Data($0) }])
+        if let first = ordinals.first, let last = ordinals.last {
+            let writer = VectorChunkWriter(writer: try store.segmentWriter(collection: options.collection, owner: QuarryDatabase.vectorsOwner(field), kind: VectorChunk.kind, version: VectorChunk.version),
+                                           dimension: d, firstOrdinal: UInt32(first), normalize: true)
+            var next = 0
+            try flat.withUnsafeBufferPointer { p in
+                for o in first...last {
+                    if next < ordinals.count && ordinals[next] == o {
+                        try writer.append(p.baseAddress! + next * d)
+                        next += 1
+                    } else {
+                        try writer.appendMissing()
+                    }
+                }
+            }
+            try publish(writer, field: field, collectionID: cid)
         }
 
         let queries = try Row.fetchAll(db, sql: """
@@ -180,6 +208,23 @@ extension ImportJob {
         return (ordinals.count, queries.count)
     }
 
+    /// The first ordinal after the field's last vector chunk.
+    static func coveredOrdinals(_ db: Database, collectionID cid: Int64, field: String) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT max(first_ordinal + row_count) FROM segments WHERE collection_id = ? AND owner = ?",
+                           arguments: [cid, QuarryDatabase.vectorsOwner(field)]) ?? 0
+    }
+
+    /// Finishes a vector chunk and names it in the catalog, inside the import's transaction.
+    mutating func publish(_ writer: VectorChunkWriter, field: String, collectionID cid: Int64) throws {
+        let done = try writer.finish()
+        let owner = QuarryDatabase.vectorsOwner(field)
+        let seq = (try Int.fetchOne(db, sql: "SELECT max(seq) FROM segments WHERE collection_id = ? AND owner = ?", arguments: [cid, owner]) ?? -1) + 1
+        var changes = SegmentChanges()
+        changes.additions.append(.init(owner: owner, seq: seq, segment: done, kind: VectorChunk.kind,
+                                       firstOrdinal: Int(writer.firstOrdinal), rows: writer.count))
+        removed += try QuarryDatabase.apply(changes, db: db, collectionID: cid, folder: store.segmentFolder, published: &published)
+    }
+
     /// The embedder's errors keep their own words.
     static func embedding(_ e: ImportEmbedding, _ texts: [String], _ what: String) throws -> [Float] {
         do { return try e.embed(texts, what) } catch let error as StorageError { throw error } catch {
@@ -191,6 +236,7 @@ extension ImportJob {
 /// The state of one import inside its transaction.
 struct ImportJob {
     let db: Database
+    let store: QuarryDatabase
     let options: ImportOptions
     let format: Importer.Format
     let progress: (@Sendable (ImportProgress) -> Void)?
@@ -199,9 +245,13 @@ struct ImportJob {
     var replaced = 0
     var queryCount = 0
     var qrelCounts: [String: Int] = [:]
+    /// Segment files published inside the transaction, and files of segments it replaced.
+    var published: [String] = []
+    var removed: [String] = []
 
-    init(db: Database, options: ImportOptions, format: Importer.Format, progress: (@Sendable (ImportProgress) -> Void)?) {
+    init(db: Database, store: QuarryDatabase, options: ImportOptions, format: Importer.Format, progress: (@Sendable (ImportProgress) -> Void)?) {
         self.db = db
+        self.store = store
         self.options = options
         self.format = format
         self.progress = progress
@@ -272,11 +322,22 @@ struct ImportJob {
             }
         }
 
-        var nextOrdinal = (try Int64.fetchOne(db, sql: "SELECT max(ordinal) FROM records WHERE collection_id = ?", arguments: [cid]) ?? -1) + 1
+        var nextOrdinal = try Int64.fetchOne(db, sql: "SELECT next_ordinal FROM collections WHERE id = ?", arguments: [cid]) ?? 0
+        let firstOrdinal = nextOrdinal
         let insert = try db.makeStatement(sql: "INSERT INTO records (collection_id, ordinal, doc_id, fields, metadata) VALUES (?, ?, ?, ?, ?)")
-        let insertVector = try db.makeStatement(sql: "INSERT INTO vectors (collection_id, field, ordinal, vector) VALUES (?, ?, ?, ?)")
+        // The vectors of the imported records: one chunk, streamed from the (mapped) vector file.
+        var chunk: VectorChunkWriter?
+        if let vectors, let vectorField {
+            let covered = try Self.coveredOrdinals(db, collectionID: cid, field: vectorField.name)
+            guard covered <= firstOrdinal else {
+                throw StorageError.invalidArgument("vector field '\(vectorField.name)' has vectors past ordinal \(firstOrdinal); this database is damaged (quarry check)")
+            }
+            chunk = VectorChunkWriter(writer: try store.segmentWriter(collection: schema.name, owner: QuarryDatabase.vectorsOwner(vectorField.name), kind: VectorChunk.kind, version: VectorChunk.version),
+                                      dimension: vectors.dimension, firstOrdinal: UInt32(firstOrdinal), normalize: vectorField.metric == .cosine)
+        }
         let findExisting = try db.makeStatement(sql: "SELECT ordinal FROM records WHERE collection_id = ? AND doc_id = ?")
         let collectionHasRecords = nextOrdinal > 0
+        var recordBytes = 0
         var firstLine: [String: Int] = [:]
 
         while true {
@@ -289,15 +350,12 @@ struct ImportJob {
             firstLine[record.id] = line
             if collectionHasRecords, let old = try Int64.fetchOne(findExisting, arguments: [cid, record.id]) {
                 guard options.upsert else { throw StorageError.duplicateID(file: file, line: line, id: record.id, firstLine: nil) }
-                try db.execute(sql: "DELETE FROM records WHERE collection_id = ? AND ordinal = ?", arguments: [cid, old])
-                try db.execute(sql: "DELETE FROM vectors WHERE collection_id = ? AND ordinal = ?", arguments: [cid, old])
+                try QuarryDatabase.tombstone(db, collectionID: cid, ordinal: old)
                 replaced += 1
             }
-            try insert.execute(arguments: [cid, nextOrdinal, record.id, JSONValue.object(record.fields).jsonText, record.metadata.jsonText])
-            if let vectors, let vectorField, recordCount < vectors.count {
-                let blob = vectors.row(recordCount).withUnsafeBytes { Data($0) }
-                try insertVector.execute(arguments: [cid, vectorField.name, nextOrdinal, blob])
-            }
+            let fieldsText = JSONValue.object(record.fields).jsonText, metadataText = record.metadata.jsonText
+            try insert.execute(arguments: [cid, nextOrdinal, record.id, fieldsText, metadataText])
+            recordBytes += record.id.utf8.count + fieldsText.utf8.count + metadataText.utf8.count
             nextOrdinal += 1
             recordCount += 1
             if recordCount % 2000 == 0 {
@@ -307,8 +365,24 @@ struct ImportJob {
             current = next
         }
         progress?(ImportProgress(records: recordCount, bytesRead: lines.totalBytes, totalBytes: lines.totalBytes, phase: "records"))
+        try db.execute(sql: "UPDATE collections SET next_ordinal = ?, record_bytes = record_bytes + ? WHERE id = ?", arguments: [nextOrdinal, recordBytes, cid])
         if let vectors, vectors.count != recordCount {
+            chunk?.abort()
             throw StorageError.vectorCount(file: (options.vectors! as NSString).lastPathComponent, expected: recordCount, found: vectors.count, what: "record")
+        }
+        if let vectors, let chunk, let vectorField {
+            do {
+                try vectors.withRows { rows in
+                    for i in 0..<vectors.count {
+                        try chunk.append(rows.baseAddress! + i * vectors.dimension)
+                        if i % 20_000 == 0 { progress?(ImportProgress(records: i, bytesRead: i, totalBytes: vectors.count, phase: "vectors")) }
+                    }
+                }
+                try publish(chunk, field: vectorField.name, collectionID: cid)
+            } catch {
+                chunk.abort()
+                throw error
+            }
         }
     }
 
