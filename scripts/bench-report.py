@@ -104,6 +104,59 @@ print("\nCommands: `quarry eval --collection scifact --mode bm25 --k1 1.2 --b 0.
 peers_note = os.path.join(out, "peers-note.txt")
 if not peers and os.path.exists(peers_note):
     print(f"Peers {open(peers_note).read().strip()}: Quarry's columns only. `PEERS_DIR=path/to/harness make bench` runs them in the same run.\n")
+print("Stemmers: \"Snowball English\" is not one algorithm across systems. Quarry links libstemmer 2.2.0 (Debian 12's "
+      "libstemmer0d); bm25s stems with PyStemmer 3.1.0 and tantivy-py 0.27.0 with its built-in stemmer, which agree "
+      "with each other and not with libstemmer 2.2 on words such as university → univers (Quarry) / universiti (both "
+      "peers), organization → organ / organiz. SQLite FTS5 uses Porter (1980), not Snowball. Part of the gap between "
+      "systems on one dataset comes from there.\n")
+
+def relevance_section():
+    rows = [("BM25 k1 0.9 b 0.4 (default), qtf counted", "relevance-bm25-defaults.json"),
+            ("BM25 k1 0.9 b 0.4, `bm25_query_tf = distinct`", "relevance-bm25-defaults-distinct.json"),
+            ("BM25 k1 1.2 b 0.75, qtf counted", "scifact-bm25.json"),
+            ("BM25 k1 1.2 b 0.75, `bm25_query_tf = distinct`", "relevance-bm25-peers-distinct.json"),
+            ("BM25 k1 0.9 b 0.4 + RM3 (10 docs, 10 terms, 0.5)", "relevance-bm25-rm3.json"),
+            ("BM25 k1 1.2 b 0.75 + RM3", "relevance-bm25-peers-rm3.json"),
+            ("dense (HNSW ef 64)", "scifact-vector.json"),
+            ("hybrid, FUSE auto before tuning (= RRF k 60)", "scifact-hybrid.json"),
+            ("hybrid, RRF k 60, BM25 + RM3", "relevance-hybrid-rrf-rm3.json"),
+            ("hybrid, weighted 0.5/0.5 min-max", "relevance-hybrid-minmax.json"),
+            ("hybrid, weighted 0.5/0.5 z-score", "relevance-hybrid-zscore.json"),
+            ("hybrid, weighted 0.5/0.5 DBSF", "relevance-hybrid-dbsf.json"),
+            ("hybrid, FUSE auto after tuning on train", "relevance-hybrid-auto.json")]
+    found = [(label, load(f)) for label, f in rows]
+    if not any(r for _, r in found):
+        return
+    print("## SciFact relevance: query-term frequency, RM3, fusions (300 test queries)\n")
+    print("| run | nDCG@10 | Recall@100 | p50 ms |")
+    print("|---|---|---|---|")
+    for label, r in found:
+        if r:
+            print(f"| {label} | {r['ndcg@10']:.4f} | {r['recall@100']:.4f} | {r['latency_ms']['p50']:.3f} |")
+    t = load("relevance-tune-hybrid.json")
+    if t:
+        setting = " ".join(f"{k}={v}" for k, v in t["setting"].items())
+        print(f"\nTuned on the {t['tune_split']} split ({len(t['sweep'])} settings, target {t['target']}): chosen {setting} "
+              f"(train nDCG@10 {t['tune']['metrics'].get('ndcg@10', 0):.4f}); on {t['check_split']}: {t['check']['metrics'].get('ndcg@10', 0):.4f} "
+              f"(best of the grid on {t['check_split']}: {t['check']['best'] or 0:.4f}). The choice is stored as the collection's recommendation "
+              "and FUSE auto uses it.")
+    debian = [(label, load(f)) for label, f in [("BM25 (default), qtf counted", "relevance-debian-bm25.json"),
+                                                 ("BM25, `bm25_query_tf = distinct`", "relevance-debian-bm25-distinct.json"),
+                                                 ("BM25 + RM3", "relevance-debian-bm25-rm3.json")]]
+    if any(r for _, r in debian):
+        print("\nDebian sample, 1,000 known-item queries (a package's one-line summary finds that package; "
+              "`scripts/make-debian-queries.py`, seed 42):\n")
+        print("| run | nDCG@10 | MRR@10 | Recall@100 | p50 ms |")
+        print("|---|---|---|---|---|")
+        for label, r in debian:
+            if r:
+                print(f"| {label} | {r['ndcg@10']:.4f} | {r['mrr@10']:.4f} | {r['recall@100']:.4f} | {r['latency_ms']['p50']:.3f} |")
+    print("\nCommands: `quarry eval --collection scifact --mode bm25 [--k1 1.2 --b 0.75] [--set bm25_query_tf=distinct] [--set rm3=on] --json`, "
+          "`quarry eval --mode hybrid --ef 64 --fuse 'weighted(0.5) NORMALIZE dbsf'`, "
+          "`quarry tune --collection scifact --mode hybrid --ef 64 --grid weight=0.1,…,0.9 --grid normalize=minmax,zscore,dbsf --target ndcg@10=max`, "
+          "then `quarry eval --collection scifact --mode hybrid --ef 64` (FUSE auto).\n")
+relevance_section()
+
 pl = load("planning.json")
 if pl:
     print("## Planning and EXPLAIN ANALYZE overhead (SciFact, 100 queries x 4 rounds)\n")

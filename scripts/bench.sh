@@ -51,6 +51,29 @@ DB="$OUT/scifact.db"; rm -f "$DB" "$DB-wal" "$DB-shm"
 "$Q" eval --collection scifact --db "$DB" --mode vector --ef 64 --json > "$OUT/scifact-vector.json"
 "$Q" eval --collection scifact --db "$DB" --mode hybrid --ef 64 --json > "$OUT/scifact-hybrid.json"
 
+echo "bench: SciFact relevance (query-term frequency, RM3, fusions; hybrid fusion tuned on train)" >&2
+"$Q" eval --collection scifact --db "$DB" --mode bm25 --json > "$OUT/relevance-bm25-defaults.json"
+"$Q" eval --collection scifact --db "$DB" --mode bm25 --set bm25_query_tf=distinct --json > "$OUT/relevance-bm25-defaults-distinct.json"
+"$Q" eval --collection scifact --db "$DB" --mode bm25 --k1 1.2 --b 0.75 --set bm25_query_tf=distinct --json > "$OUT/relevance-bm25-peers-distinct.json"
+"$Q" eval --collection scifact --db "$DB" --mode bm25 --set rm3=on --json > "$OUT/relevance-bm25-rm3.json"
+"$Q" eval --collection scifact --db "$DB" --mode bm25 --k1 1.2 --b 0.75 --set rm3=on --json > "$OUT/relevance-bm25-peers-rm3.json"
+for n in minmax zscore dbsf; do
+  "$Q" eval --collection scifact --db "$DB" --mode hybrid --ef 64 --fuse "weighted(0.5) NORMALIZE $n" --json > "$OUT/relevance-hybrid-$n.json"
+done
+"$Q" eval --collection scifact --db "$DB" --mode hybrid --ef 64 --set rm3=on --json > "$OUT/relevance-hybrid-rrf-rm3.json"
+"$Q" tune --collection scifact --db "$DB" --mode hybrid --ef 64 --grid weight=0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9 \
+    --grid normalize=minmax,zscore,dbsf --target ndcg@10=max --json > "$OUT/relevance-tune-hybrid.json"
+"$Q" eval --collection scifact --db "$DB" --mode hybrid --ef 64 --json > "$OUT/relevance-hybrid-auto.json"
+
+echo "bench: Debian sample, known-item queries (each package's summary line), with and without RM3" >&2
+DEB="$OUT/debian-known-item"; DDB="$OUT/debian.db"; rm -rf "$DEB"; rm -f "$DDB" "$DDB-wal" "$DDB-shm"
+python3 scripts/make-debian-queries.py Samples/debian/packages.jsonl.gz "$DEB" 1000
+"$Q" import "$DEB" --collection debian --db "$DDB" --json > /dev/null
+"$Q" index --collection debian --db "$DDB" --text title,text --json > /dev/null
+"$Q" eval --collection debian --db "$DDB" --mode bm25 --json > "$OUT/relevance-debian-bm25.json"
+"$Q" eval --collection debian --db "$DDB" --mode bm25 --set bm25_query_tf=distinct --json > "$OUT/relevance-debian-bm25-distinct.json"
+"$Q" eval --collection debian --db "$DDB" --mode bm25 --set rm3=on --json > "$OUT/relevance-debian-bm25-rm3.json"
+
 "$Q" bench planning --collection scifact --db "$DB" --json > "$OUT/planning.json"
 
 echo "bench: TUI keystroke to redraw (100k synthetic records, 80x24 and 200x60)" >&2

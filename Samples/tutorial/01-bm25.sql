@@ -28,5 +28,14 @@ RESET k1;
 EXPLAIN ANALYZE SEARCH scifact MATCH 'stem cells in the bone marrow' LIMIT 10;
 EXPLAIN ANALYZE SEARCH scifact MATCH 'stem cells in the bone marrow' LIMIT 10 WITH (bm25_algorithm = 'exhaustive');
 
+-- A word typed twice weighs twice, as Lucene and Anserini count it: the Terms line
+-- says "bone (qtf=2)". SET bm25_query_tf = 'distinct' would count it once.
+EXPLAIN ANALYZE SEARCH scifact MATCH 'bone marrow stem cells in the bone' LIMIT 5;
+
+-- RM3 pseudo-relevance feedback (Lavrenko & Croft, 2001; as Anserini runs it): the top 10
+-- abstracts of a first pass lend their most telling words to the query. The RM3 node lists
+-- the expanded query's terms with their weights; SET rm3 = on expands every MATCH.
+EXPLAIN ANALYZE SEARCH scifact MATCH 'stem cells in the bone marrow' EXPAND rm3 LIMIT 5;
+
 -- The same index serves the Debian packages. Field names complete with Tab.
 SEARCH debian MATCH 'tiling window manager' IN title^3, text LIMIT 5;

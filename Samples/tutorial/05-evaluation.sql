@@ -8,7 +8,8 @@
 -- The same queries through the vector index (the query vectors were imported).
 .eval scifact vector
 
--- And both, fused with RRF. Is hybrid better than either alone?
+-- And both, fused by FUSE auto (RRF until quarry tune stores a fusion). Is hybrid
+-- better than either alone?
 .eval scifact hybrid
 
 -- A sweep evaluates one parameter at several values. Look where nDCG@10 stops

@@ -147,6 +147,9 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
 
         var subs: [(request: Milvus_Proto_Milvus_SearchRequest, node: PlanNode, branch: String)] = []
         if let m = s.match {
+            if m.expansion != nil || workbench.setting("rm3", in: s) == .bool(true) {
+                throw MilvusError.unsupportedStatement("EXPAND rm3 on Milvus: pseudo-relevance feedback runs in the embedded engine only; drop EXPAND (or SET rm3 = off)")
+            }
             if !m.fields.isEmpty && (Set(m.fields.map(\.field)) != Set(local.textFields) || m.fields.contains { $0.boost != 1 }) {
                 throw MilvusError.unsupportedStatement("MATCH … IN on Milvus: the pushed collection has one BM25 field over all text fields (\(local.textFields.joined(separator: ", "))), without per-field boosts; drop the IN clause")
             }
@@ -197,10 +200,14 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
             node.children = [only.node]
             return Prepared(request: .single(only.request, branch: only.branch), limitTitle: limitTitle, limit: s.limit, node: node)
         }
-        let spec = s.fusion ?? .rrf(k: workbench.settings.number("rrf_k", s.with))
+        // FUSE auto (or none) is the collection's tuned fusion on the embedded side too.
+        let resolved = try workbench.resolveFusion(s.fusion, collection: s.collection, with: s.with)
+        let spec = resolved.spec
         var rank: [Milvus_Proto_Common_KeyValuePair]
         let rankerText: String
         switch spec {
+        case .auto:
+            throw MilvusError.unsupportedStatement("FUSE auto was not resolved")
         case let .rrf(kk):
             let kText = kk == kk.rounded() ? JSONValue.int(Int64(kk)) : JSONValue.double(kk)
             rank = [kv("strategy", "rrf"), kv("params", JSONValue.object([JSONMember("k", kText)]).jsonText)]
@@ -221,6 +228,7 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
         var node = PlanNode("Milvus HybridSearch on \(remote.name)  (\(client.address.endpoint))", estimatedRows: k)
         node.detail("Server", client.serverDescription)
         node.detail("Ranker", rankerText + (normalizeNote(spec).map { "  — \($0)" } ?? ""))
+        if s.fusion == nil || s.fusion == .auto { node.detail("Fusion", resolved.source) }
         node.detail("rank_params", Self.describe(rank))
         node.children = subs.map(\.node)
         return Prepared(request: .hybrid(h), limitTitle: limitTitle, limit: s.limit, node: node)

@@ -139,6 +139,7 @@ public struct Completer {
         case "USING": return names(Self.indexTypes)
         case "FUSE": return names(Self.fusions)
         case "NORMALIZE": return names(Vocabulary.normalizations)
+        case "EXPAND": return names(QueryExpansion.Method.allCases.map(\.rawValue))
         default: break
         }
         if current.first == .symbol("(") || upper.first == "COMPARE", upper.last == "COMPARE" || last == .symbol("(") {
@@ -164,9 +165,9 @@ public struct Completer {
             return pathCandidates(collection, word: word) + names(Self.filterFunctions, note: "function") + (word.contains(".") ? [] : keywords(["NOT", "EXISTS"]))
         }
         if clause == nil && current.count == s + 2 || last == .string || lastWord.map({ $0.first?.isNumber ?? false }) == true || last == .symbol(")") {
-            return clause == "MATCH" && last == .string ? keywords(["IN"]) + nextClauses : clause == "NEAR" && last == .string ? keywords(["IN", "USING"]) + nextClauses : nextClauses
+            return clause == "MATCH" && last == .string ? keywords(["IN", "EXPAND"]) + nextClauses : clause == "NEAR" && last == .string ? keywords(["IN", "USING"]) + nextClauses : nextClauses
         }
-        if clause == "MATCH" || clause == "NEAR" { return nextClauses + (clause == "NEAR" ? keywords(["DOC", "USING", "IN"]) : keywords(["IN"])) }
+        if clause == "MATCH" || clause == "NEAR" { return nextClauses + (clause == "NEAR" ? keywords(["DOC", "USING", "IN"]) : keywords(["IN", "EXPAND"])) }
         return nextClauses
     }
 

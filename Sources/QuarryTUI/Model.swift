@@ -71,7 +71,7 @@ struct DocumentContent: Sendable {
 /// changed in this session; the rest keep their defaults.
 struct Params: Sendable, Equatable {
     /// The pane's rows.
-    static let names = ["ef", "nprobe", "refine_k", "k1", "b", "fusion", "rrf_k", "weight", "k"]
+    static let names = ["ef", "nprobe", "refine_k", "k1", "b", "fusion", "rrf_k", "weight", "k", "normalize", "rm3"]
     static let definitions: [Parameter] = names.compactMap(Parameters.named)
     /// Hits per column stay at least 10: the columns' recall and nDCG are measured at 10.
     static let minimumK = 10.0
@@ -116,9 +116,17 @@ struct Params: Sendable, Equatable {
 
     var fusionSpec: FusionSpec { values.fusion }
 
-    var fusionLabel: String {
-        let w = values.number("weight")
-        return values.word("fusion") == "weighted" ? "weighted \(Self.text(w))/\(Self.text(((1 - w) * 1000).rounded() / 1000))" : "RRF k=\(Self.text(values.number("rrf_k")))"
+    var fusionLabel: String { Self.label(fusionSpec) }
+
+    /// `RRF k=60`, `weighted 0.3/0.7` (min-max), `weighted 0.3/0.7 dbsf`; auto says so.
+    static func label(_ spec: FusionSpec) -> String {
+        switch spec {
+        case .auto: return "auto"
+        case let .rrf(k): return "RRF k=\(text(k))"
+        case let .weighted(w, n):
+            let lexical = w.first ?? 0.5
+            return "weighted \(text(lexical))/\(text(((1 - lexical) * 1000).rounded() / 1000))" + (n == .minmax ? "" : " \(n.rawValue)")
+        }
     }
 }
 

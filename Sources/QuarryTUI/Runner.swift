@@ -140,7 +140,11 @@ final class Runner: @unchecked Sendable {
         var branches: [BranchOutcome] = self.branches.map { BranchOutcome(title: $0.name) }
         let ef = Params.text(params.number("ef"))
         branches[1].title = "vector ef=\(ef)"
+        branches[0].title = params.values.flag("rm3") ? "lexical +RM3" : "lexical"
         branches[2].title = "hybrid " + params.fusionLabel
+        if params.fusionSpec == .auto, let resolved = try? workbench.resolveFusion(.auto, collection: collection, with: params.with) {
+            branches[2].title = "hybrid auto: " + Params.label(resolved.spec) + (resolved.tuned ? " (tuned)" : "")
+        }
         var plan: PlanNode?
         var footer: [String] = []
 
@@ -264,6 +268,7 @@ final class Runner: @unchecked Sendable {
         var request = LexicalRequest(collection: collection, text: query)
         request.k1 = Float(params.number("k1"))
         request.b = Float(params.number("b"))
+        if params.values.flag("rm3") { request.rm3 = RM3Parameters() }
         let explanation: [String]
         do { explanation = try workbench.explainLexical(request, ordinal: ordinal) }
         catch { explanation = ["(no BM25 explanation: \(ErrorText.headline(error)))"] }

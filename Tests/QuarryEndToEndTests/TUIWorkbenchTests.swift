@@ -206,8 +206,12 @@ struct TUIWorkbenchTests {
         for name in ["ef", "nprobe", "refine_k", "k1", "fusion", "rrf_k", "weight"] {
             #expect(text.contains(name), "\(name) in the parameters pane:\n\(text)")
         }
-        // fusion: ↓ five times (ef, nprobe, refine_k, k1, b, fusion), → switches to weighted and re-runs.
+        // The hybrid column starts on FUSE auto, RRF while the collection has no tuned fusion.
+        #expect(text.contains("hybrid auto: RRF k=60"), "\(text)")
+        // fusion: ↓ five times (ef, nprobe, refine_k, k1, b, fusion), → → (auto, rrf, weighted) switches to weighted and re-runs.
         for _ in 0..<5 { try tmux.press("Down") }
+        try tmux.press("Right")
+        try expectScreen(tmux, "rrf fusion") { ls in ls.contains { $0.contains("hybrid RRF k=60") } && !ls.contains { $0.contains("running…") } }
         try tmux.press("Right")
         lines = try expectScreen(tmux, "weighted fusion") { ls in ls.contains { $0.contains("hybrid weighted 0.5/0.5") } && !ls.contains { $0.contains("running…") } }
         #expect(lines.contains { $0.contains("fusion") && $0.contains("weighted") }, "\(lines.joined(separator: "\n"))")
@@ -215,6 +219,11 @@ struct TUIWorkbenchTests {
         for _ in 0..<4 { try tmux.press("Up") }
         try tmux.press("Right")
         try expectScreen(tmux, "nprobe 32") { ls in ls.contains { $0.contains("nprobe") && $0.contains("32") } }
+        // rm3, the last parameter: → turns RM3 feedback on for the lexical and hybrid columns.
+        for _ in 0..<12 { try tmux.press("Down") }
+        try tmux.press("Right")
+        lines = try expectScreen(tmux, "RM3 on") { ls in ls.contains { $0.contains("lexical +RM3") } && !ls.contains { $0.contains("running…") } }
+        #expect(lines.contains { $0.contains("rm3") && $0.contains("on") }, "\(lines.joined(separator: "\n"))")
 
         try tmux.press("C-c")
         #expect(TUITests.waitForExit(s) == "0")

@@ -17,6 +17,11 @@ import Testing
         "EXPLAIN ANALYZE SEARCH papers WHERE metadata.topic = 2 AND metadata.section IN ('games', 'libs') LIMIT 4",
         "EXPLAIN ANALYZE SEARCH papers MATCH 'insulin' WHERE metadata.year BETWEEN 2003 AND 2008 LIMIT 3",
         "EXPLAIN ANALYZE SEARCH papers MATCH 'brain' NEAR DOC 'd4' WHERE metadata.year > 3000 LIMIT 3",
+        "EXPLAIN ANALYZE SEARCH papers MATCH 'bone vitamin bone' LIMIT 3",
+        "EXPLAIN ANALYZE SEARCH papers MATCH 'sleep memory' EXPAND rm3(fb_docs = 3) LIMIT 3",
+        "EXPLAIN SEARCH papers MATCH 'heart risk' NEAR DOC 'd7' LIMIT 5",
+        "EXPLAIN ANALYZE SEARCH papers MATCH 'heart risk' NEAR DOC 'd7' FUSE weighted(0.4) NORMALIZE dbsf LIMIT 5",
+        "EXPLAIN ANALYZE SEARCH papers WHERE metadata[\"k\"] is null AND metadata.topic = 1 LIMIT 3",
     ]
 
     @Test func explainTextSnapshots() throws {

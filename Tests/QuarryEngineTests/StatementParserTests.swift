@@ -63,6 +63,38 @@ import Testing
         }
     }
 
+    @Test func parsesExpandAndFuseAuto() throws {
+        guard case let .search(a) = try StatementParser.parse("SEARCH c MATCH 'x y' IN title^2, text EXPAND rm3 NEAR 'x' FUSE auto LIMIT 5") else {
+            Issue.record("not a search"); return
+        }
+        #expect(a.match?.expansion == QueryExpansion(method: .rm3, params: [:]))
+        #expect(a.match?.fields.map(\.field) == ["title", "text"])
+        #expect(a.fusion == .auto && a.limit == 5)
+        guard case let .search(b) = try StatementParser.parse("SEARCH c MATCH 'x' expand RM3(fb_docs = 5, original_query_weight = 0.7) FUSE weighted(0.2) NORMALIZE dbsf") else {
+            Issue.record("not a search"); return
+        }
+        #expect(b.match?.expansion?.params == ["fb_docs": .number(5), "original_query_weight": .number(0.7)])
+        #expect(b.fusion == .weighted(weights: [0.2, 0.8], normalize: .dbsf))
+        guard case let .search(c) = try StatementParser.parse("SEARCH c MATCH 'x' EXPAND rm3() LIMIT 1") else { return }
+        #expect(c.match?.expansion?.params == [:])
+    }
+
+    @Test(arguments: [
+        ("SEARCH s MATCH 'x' EXPAND rm4", "line 1, column 27: unknown expansion 'rm4'; did you mean rm3?\n  SEARCH s MATCH 'x' EXPAND rm4\n                            ^"),
+        ("SEARCH s MATCH 'x' EXPAND rm3(fb_doc = 3)", "line 1, column 31: unknown rm3 parameter 'fb_doc'; did you mean fb_docs? (parameters: fb_docs, fb_terms, original_query_weight)\n  SEARCH s MATCH 'x' EXPAND rm3(fb_doc = 3)\n                                ^"),
+        ("SEARCH s MATCH 'x' EXPAND", "line 1, column 26: expected an expansion method (rm3), found end of statement\n  SEARCH s MATCH 'x' EXPAND\n                           ^"),
+        ("SEARCH s MATCH 'x' NEAR 'x' FUSE weighted(0.5) NORMALIZE dbfs", "line 1, column 58: unknown normalization 'dbfs'; did you mean dbsf? (expected minmax, zscore, dbsf, arctan or none)\n  SEARCH s MATCH 'x' NEAR 'x' FUSE weighted(0.5) NORMALIZE dbfs\n                                                           ^"),
+        ("SEARCH s MATCH 'x' FUSE autoo", "line 1, column 25: unknown fusion 'autoo'; did you mean auto?\n  SEARCH s MATCH 'x' FUSE autoo\n                          ^"),
+    ])
+    func expansionAndFusionErrors(input: String, rendered: String) {
+        do {
+            _ = try StatementParser.parse(input)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.rendered == rendered)
+        }
+    }
+
     @Test func rrfArithmeticAndWeightedFusion() {
         let lexical = [ScoredID(id: 1, score: 10), ScoredID(id: 2, score: 5), ScoredID(id: 3, score: 0)]
         let vector = [ScoredID(id: 3, score: 0.9), ScoredID(id: 1, score: 0.8)]

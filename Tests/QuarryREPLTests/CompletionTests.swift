@@ -37,9 +37,10 @@ struct CompletionTests {
 
     @Test func clausesInTheirPlace() {
         #expect(texts("SEARCH scifact ") == ["MATCH", "NEAR", "WHERE", "FUSE", "LIMIT", "OFFSET", "WITH"])
-        #expect(texts("SEARCH scifact MATCH 'x' ") == ["IN", "NEAR", "WHERE", "FUSE", "LIMIT", "OFFSET", "WITH"])
+        #expect(texts("SEARCH scifact MATCH 'x' ") == ["IN", "EXPAND", "NEAR", "WHERE", "FUSE", "LIMIT", "OFFSET", "WITH"])
+        #expect(texts("SEARCH scifact MATCH 'x' EXPAND ") == ["rm3"])
         #expect(texts("SEARCH scifact MATCH 'x' LIMIT 5 ") == ["NEAR", "WHERE", "FUSE", "OFFSET", "WITH"])
-        #expect(texts("SEARCH scifact MATCH 'x' FUSE ") == ["rrf", "weighted"])
+        #expect(texts("SEARCH scifact MATCH 'x' FUSE ") == ["rrf", "weighted", "auto"])
         #expect(texts("SEARCH scifact NEAR 'x' USING h") == ["hnsw"])
     }
 

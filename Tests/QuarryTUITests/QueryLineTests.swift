@@ -37,6 +37,8 @@ import Testing
         p.step(ef, up: true)
         #expect(p.number("ef") == 2)
         let fusion = Params.index(of: "fusion")!
+        #expect(p.formatted(fusion) == "auto" && p.fusionSpec == .auto)
+        p.step(fusion, up: true)
         #expect(p.formatted(fusion) == "rrf" && p.fusionSpec == .rrf(k: 60))
         p.step(fusion, up: true)
         p.step(fusion, up: true)
@@ -44,6 +46,15 @@ import Testing
         let w = Params.index(of: "weight")!
         for _ in 0..<3 { p.step(w, up: true) }
         #expect(p.number("weight") == 0.8 && p.fusionLabel == "weighted 0.8/0.2")
+        let normalize = Params.index(of: "normalize")!
+        p.step(normalize, up: true)
+        p.step(normalize, up: true)
+        #expect(p.formatted(normalize) == "dbsf" && p.fusionLabel == "weighted 0.8/0.2 dbsf")
+        #expect(p.fusionSpec == .weighted(weights: [0.8, 0.19999999999999996], normalize: .dbsf))
+        let rm3 = Params.index(of: "rm3")!
+        #expect(p.formatted(rm3) == "off" && p.with["rm3"] == nil)
+        p.step(rm3, up: true)
+        #expect(p.formatted(rm3) == "on" && p.with["rm3"] == .bool(true))
         let k = Params.index(of: "k")!
         p.step(k, up: false)
         #expect(p.number("k") == 10, "k stays at least 10, the k of recall@10")

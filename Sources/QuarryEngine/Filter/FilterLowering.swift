@@ -83,7 +83,10 @@ enum FilterFunction: String, CaseIterable {
 }
 
 /// Turns the untyped syntax into a `FilterExpr`, checking that conditions and values stand
-/// where they belong, that functions exist, and (with a catalog) that paths occur.
+/// where they belong, that functions exist, and (with a catalog) that paths occur. The probes
+/// `exists p` and `p is [not] null` accept any path: on a path that no record has they answer
+/// (no record, every record) instead of failing; every other use of an unknown path is an
+/// error with a "did you mean".
 struct Lowering {
     let catalog: PathCatalog?
 
@@ -98,7 +101,10 @@ struct Lowering {
         case let .binary(op, l, r) where CompareOp(rawValue: op) != nil:
             return .compare(try value(l), CompareOp(rawValue: op)!, try value(r))
         case let .isNull(x, negated):
-            let e = FilterExpr.isNull(try value(x))
+            // A probe: `p is null` on a path no record has is true everywhere (not an error);
+            // it is how people ask whether a path exists.
+            let e: FilterExpr
+            if case let .path(p) = x.syntax { e = .isNull(.path(p)) } else { e = .isNull(try value(x)) }
             return negated ? .not(e) : e
         case let .inList(x, list, negated):
             let e = FilterExpr.inList(try value(x), try literals(list, context: "each element of an 'in' list"))
@@ -117,7 +123,7 @@ struct Lowering {
             guard case let .path(p) = x.syntax else {
                 throw .unexpected(found: x.text, expected: "a path after 'exists'", at: x.location)
             }
-            try check(p, at: x.location)
+            // A probe: `exists p` on a path no record has is false everywhere (not an error).
             return .exists(p)
         case let .call(name, args):
             let f = try function(name, at: n.location)

@@ -49,13 +49,21 @@ extension PathIndex {
             }
             return IndexProbe(path: p, detail: "prefix \(shown)", estimate: c.strings.count(r), exact: false) { c.strings.bitmap(r) }
         case let .isNull(.path(p)):
-            guard let c = columns[p] else { return nil }
+            guard let c = columns[p] else {
+                guard !catalog.contains(p) else { return nil }
+                return IndexProbe(path: p, detail: "null: no record has the path", estimate: count, exact: true) {
+                    Bitmap(range: 0..<UInt32(self.count))
+                }
+            }
             let nonNull = c.nonNull
             return IndexProbe(path: p, detail: "null", estimate: count - nonNull.count, exact: true) {
                 nonNull.complement(universe: UInt32(count))
             }
         case let .exists(p):
-            guard let c = columns[p] else { return nil }
+            guard let c = columns[p] else {
+                guard !catalog.contains(p) else { return nil }
+                return IndexProbe(path: p, detail: "exists: no record has the path", estimate: 0, exact: true) { Bitmap() }
+            }
             return IndexProbe(path: p, detail: "exists", estimate: c.present.count, exact: true) { c.present }
         case let .contains(.path(p), list, mode):
             guard let c = columns[p] else { return nil }

@@ -88,10 +88,34 @@ struct QueryScorer {
     let boosts: [Float]
     let avgdl: [Float]
     let combinedAvgdl: Float
-    /// bm25f: per term idf.
+    /// Per term: its weight in the query (qtf, or an expansion weight).
+    let weights: [Float]
+    /// bm25f: per term, weight × idf (what scoring multiplies by, so every bound scales with
+    /// the weight).
     let idf: [Float]
-    /// sumOfFields: per term and field, boost × idf of the field (0 when the field is not queried).
+    /// sumOfFields: per term and field, weight × boost × idf of the field (0 when the field is
+    /// not queried).
     let fieldIdf: [Float]
+    /// The idfs before the weights (for explanations).
+    let termIdf: [Float]
+    let termFieldIdf: [Float]
+
+    /// `idf` and `fieldIdf` are the statistics' values; the weights multiply them here.
+    init(rule: MultiFieldRule, k1: Float, b: Float, fieldCount: Int, boosts: [Float], avgdl: [Float], combinedAvgdl: Float,
+         weights: [Float], idf: [Float], fieldIdf: [Float]) {
+        self.rule = rule
+        self.k1 = k1
+        self.b = b
+        self.fieldCount = fieldCount
+        self.boosts = boosts
+        self.avgdl = avgdl
+        self.combinedAvgdl = combinedAvgdl
+        self.weights = weights
+        termIdf = idf
+        termFieldIdf = fieldIdf
+        self.idf = idf.indices.map { weights[$0] * idf[$0] }
+        self.fieldIdf = fieldIdf.indices.map { weights[$0 / max(1, fieldCount)] * fieldIdf[$0] }
+    }
 
     /// Norms per document: 1 for bm25f (of the combined length), `fieldCount` for sumOfFields.
     var normsPerDocument: Int { rule == .bm25f ? 1 : fieldCount }

@@ -6,7 +6,8 @@ import QuarryText
 ///
 /// Terms are numbered with the scored ones first (`0..<scoredCount`, the canonical order in
 /// which every algorithm sums contributions, so scores agree to the bit), then the terms that
-/// only appear in excluded clauses.
+/// only appear in excluded clauses. Each scored term has a weight (its qtf, see `MatchQuery`)
+/// that the scorer folds into its idf, so every bound scales with it.
 struct BoundQuery {
     enum ConstraintKind {
         /// Any of these terms.
@@ -21,6 +22,8 @@ struct BoundQuery {
     }
 
     var terms: [String] = []
+    /// Per scored term: its weight in the query (qtf, or the weight query expansion gave it).
+    var weights: [Float] = []
     /// Per segment, per term: the term's id in the segment's dictionary.
     var segmentTermIDs: [[Int?]] = []
     var scoredCount = 0
@@ -86,13 +89,14 @@ extension LexicalIndex {
                 continue
             }
             var run = first
+            let weight = clauses[i].weight
             i += 1
-            while i < clauses.count, clauses[i].occur == .should, case let .word(w) = clauses[i].kind {
+            while i < clauses.count, clauses[i].occur == .should, clauses[i].weight == weight, case let .word(w) = clauses[i].kind {
                 run += " "
                 run += w
                 i += 1
             }
-            out.append(MatchQuery.Clause(.should, .word(run)))
+            out.append(MatchQuery.Clause(.should, .word(run), weight: weight))
         }
         return out
     }
@@ -100,6 +104,9 @@ extension LexicalIndex {
     /// Binds a parsed query to this index's statistics under the given options.
     func bind(_ query: MatchQuery, _ options: LexicalSearchOptions) throws(LexicalError) -> BoundQuery {
         let p = options.parameters
+        for c in query.clauses where !(c.weight >= 0 && c.weight.isFinite) {
+            throw .invalidParameter(name: "weight", value: c.weight, expected: "a clause weight ≥ 0")
+        }
         guard p.k1 >= 0, p.k1.isFinite else { throw .invalidParameter(name: "k1", value: p.k1, expected: "k1 ≥ 0") }
         guard p.b >= 0, p.b <= 1 else { throw .invalidParameter(name: "b", value: p.b, expected: "0 ≤ b ≤ 1") }
         let fc = fields.count
@@ -114,24 +121,41 @@ extension LexicalIndex {
         // Terms and constraints, scored clauses first.
         var terms: [String] = []
         var termIndex: [String: Int] = [:]
-        func index(_ t: String) -> Int {
-            if let i = termIndex[t] { return i }
-            terms.append(t)
-            termIndex[t] = terms.count - 1
-            return terms.count - 1
+        var weights: [Float] = []
+        /// The index of term `t`; in a scored clause it also adds `weight` to the term's weight
+        /// (`fromText`: an occurrence in the query text, which `.distinct` counts once).
+        func index(_ t: String, weight: Float?, fromText: Bool = true) -> Int {
+            let i: Int
+            if let known = termIndex[t] {
+                i = known
+            } else {
+                terms.append(t)
+                weights.append(0)
+                i = terms.count - 1
+                termIndex[t] = i
+            }
+            if let weight, i < weights.count {
+                if fromText && options.queryTermFrequency == .distinct {
+                    weights[i] = max(weights[i], weight)
+                } else {
+                    weights[i] += weight
+                }
+            }
+            return i
         }
         var constraints: [BoundQuery.Constraint] = []
         var matchesNothing = false
         func add(_ clause: MatchQuery.Clause) {
+            let weight: Float? = clause.occur == .mustNot ? nil : clause.weight
             switch clause.kind {
             case let .word(text), let .phrase(text):
                 let tokens = analyzer.analyze(text)
                 if tokens.isEmpty { return }
                 if case .phrase = clause.kind, tokens.count > 1 {
-                    let parts = tokens.map { (term: index($0.term), offset: UInt32($0.position - tokens[0].position)) }
+                    let parts = tokens.map { (term: index($0.term, weight: weight), offset: UInt32($0.position - tokens[0].position)) }
                     constraints.append(.init(occur: clause.occur, kind: .phrase(parts)))
                 } else {
-                    for t in tokens { constraints.append(.init(occur: clause.occur, kind: .anyOf([index(t.term)]))) }
+                    for t in tokens { constraints.append(.init(occur: clause.occur, kind: .anyOf([index(t.term, weight: weight)]))) }
                 }
             case let .prefix(text):
                 let expansions = expand(prefix: analyzer.normalize(text), limit: options.maxExpansions)
@@ -139,13 +163,17 @@ extension LexicalIndex {
                     if clause.occur == .must { matchesNothing = true }
                     return
                 }
-                constraints.append(.init(occur: clause.occur, kind: .anyOf(expansions.map(index))))
+                constraints.append(.init(occur: clause.occur, kind: .anyOf(expansions.map { index($0, weight: weight) })))
+            case let .term(term):
+                guard !term.isEmpty else { return }
+                constraints.append(.init(occur: clause.occur, kind: .anyOf([index(term, weight: weight, fromText: false)])))
             }
         }
         let clauses = Self.coalescingWords(query.clauses)
         for clause in clauses where clause.occur != .mustNot { add(clause) }
         let scoredCount = terms.count
         for clause in clauses where clause.occur == .mustNot { add(clause) }
+        weights = Array(weights.prefix(scoredCount))
         let hasMust = constraints.contains { $0.occur == .must }
         let needsCheck = hasMust || constraints.contains {
             if $0.occur == .mustNot { return true }
@@ -179,8 +207,8 @@ extension LexicalIndex {
         }
         let combined = queried.reduce(Float(0)) { $0 + boosts[$1] * avgdl[$1] }
         let scorer = QueryScorer(rule: options.rule, k1: p.k1, b: p.b, fieldCount: fc, boosts: boosts, avgdl: avgdl,
-                                 combinedAvgdl: combined > 0 ? combined : 1, idf: idf, fieldIdf: fieldIdf)
-        return BoundQuery(terms: terms, segmentTermIDs: segmentTermIDs, scoredCount: scoredCount, constraints: constraints, needsCheck: needsCheck,
+                                 combinedAvgdl: combined > 0 ? combined : 1, weights: weights, idf: idf, fieldIdf: fieldIdf)
+        return BoundQuery(terms: terms, weights: weights, segmentTermIDs: segmentTermIDs, scoredCount: scoredCount, constraints: constraints, needsCheck: needsCheck,
                           hasMust: hasMust, matchesNothing: matchesNothing, scorer: scorer, queriedFields: queried)
     }
 

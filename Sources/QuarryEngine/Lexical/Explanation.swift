@@ -15,7 +15,8 @@ public struct ScoreExplanation: Sendable, Equatable {
         /// bm25f: the field's share of the term contribution (proportional to boost · tf);
         /// sumOfFields: boost × idf_f × tf part of this field.
         public var contribution: Float
-        /// sumOfFields: the idf of the term in this field; bm25f: the term's idf.
+        /// sumOfFields: the idf of the term in this field; bm25f: the term's idf (before the
+        /// term's weight).
         public var idf: Float
     }
 
@@ -23,8 +24,11 @@ public struct ScoreExplanation: Sendable, Equatable {
         public var term: String
         /// bm25f: max df over the queried fields; sumOfFields: documents holding it in any field.
         public var df: Int
-        /// bm25f: the idf used; sumOfFields: 0 (see each field).
+        /// bm25f: the idf (before the weight); sumOfFields: 0 (see each field).
         public var idf: Float
+        /// The term's weight in the query: its query-term frequency (`qtf=2` for a word typed
+        /// twice), or the weight query expansion gave it. The contribution is qtf × idf × tf part.
+        public var qtf: Float
         /// bm25f: Σ boost · tf, Σ boost · dl and Σ boost · avgdl.
         public var tf: Float
         public var dl: Float
@@ -90,11 +94,11 @@ extension LexicalIndex {
                 let idf: Float
                 switch sc.rule {
                 case .bm25f:
-                    idf = sc.idf[t]
+                    idf = sc.termIdf[t]
                     let norm = sc.k1 * (1 - sc.b + sc.b * dl / sc.combinedAvgdl)
-                    part = idf * (sc.k1 + 1) * sc.boosts[f] * Float(p.tfs[f]) / (tf + norm)
+                    part = sc.idf[t] * (sc.k1 + 1) * sc.boosts[f] * Float(p.tfs[f]) / (tf + norm)
                 case .sumOfFields:
-                    idf = sc.fieldIdf[t * fc + f] / sc.boosts[f]
+                    idf = sc.termFieldIdf[t * fc + f] / sc.boosts[f]
                     let x = Float(p.tfs[f])
                     let norm = sc.k1 * (1 - sc.b + sc.b * Float(lengths[f]) / sc.avgdl[f])
                     part = sc.fieldIdf[t * fc + f] * (x * (sc.k1 + 1) / (x + norm))
@@ -104,7 +108,7 @@ extension LexicalIndex {
             }
             let isF = sc.rule == .bm25f
             terms.append(.init(term: q.terms[t], df: isF ? (q.queriedFields.map { dfs[$0] }.max() ?? 0) : anyDF,
-                               idf: isF ? sc.idf[t] : 0, tf: tf, dl: dl, avgdl: sc.combinedAvgdl,
+                               idf: isF ? sc.termIdf[t] : 0, qtf: sc.weights[t], tf: tf, dl: dl, avgdl: sc.combinedAvgdl,
                                contribution: contribution, fields: parts))
         }
         guard score > 0 else { return nil }

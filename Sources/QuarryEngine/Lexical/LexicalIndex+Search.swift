@@ -33,10 +33,12 @@ public struct LexicalSearchOptions: Sendable {
     public var allowed: Bitmap?
     /// At most this many indexed terms per `prefix*`, the most frequent first.
     public var maxExpansions: Int
+    /// Whether a term the query text repeats weighs its count (the default) or once.
+    public var queryTermFrequency: QueryTermFrequency
 
     public init(k: Int = 10, parameters: BM25Parameters = BM25Parameters(), fields: [FieldBoost]? = nil,
                 rule: MultiFieldRule = .bm25f, algorithm: PruningAlgorithm = .auto, allowed: Bitmap? = nil,
-                maxExpansions: Int = 50) {
+                maxExpansions: Int = 50, queryTermFrequency: QueryTermFrequency = .count) {
         self.k = k
         self.parameters = parameters
         self.fields = fields
@@ -44,6 +46,7 @@ public struct LexicalSearchOptions: Sendable {
         self.algorithm = algorithm
         self.allowed = allowed
         self.maxExpansions = maxExpansions
+        self.queryTermFrequency = queryTermFrequency
     }
 }
 
@@ -73,6 +76,25 @@ public struct LexicalSearchResult: Sendable {
     public var algorithm: PruningAlgorithm
     /// The analyzed terms that were scored, in the query's order.
     public var terms: [String]
+    /// Per scored term, its weight in the query (qtf: 2 for a word the text holds twice).
+    public var termWeights: [Float]
+}
+
+/// A scored term of a bound query and its weight (qtf, or an expansion weight).
+public struct WeightedTerm: Sendable, Equatable, CustomStringConvertible {
+    public var term: String
+    public var weight: Float
+    public init(_ term: String, weight: Float) {
+        self.term = term
+        self.weight = weight
+    }
+
+    /// `cancer`, `cancer (qtf=2)`, or `cancer (0.1234)` for a fractional weight.
+    public var description: String {
+        if weight == 1 { return term }
+        if weight == weight.rounded() { return "\(term) (qtf=\(Int(weight)))" }
+        return "\(term) (\(JSONValue.format((Double(weight) * 10_000).rounded() / 10_000)))"
+    }
 }
 
 extension LexicalIndex {
@@ -107,7 +129,14 @@ extension LexicalIndex {
                 collector.collect(search, into: &topK, counters: &counters)
             }
         }
-        return LexicalSearchResult(hits: topK.sorted(), counters: counters, algorithm: algorithm, terms: scored)
+        return LexicalSearchResult(hits: topK.sorted(), counters: counters, algorithm: algorithm, terms: scored,
+                                   termWeights: bound.weights)
+    }
+
+    /// The scored terms of a query and their weights, as a search would bind them (for plans).
+    public func queryTerms(_ query: MatchQuery, options: LexicalSearchOptions = LexicalSearchOptions()) throws(LexicalError) -> [WeightedTerm] {
+        let bound = try bind(query, options)
+        return (0..<bound.scoredCount).map { WeightedTerm(bound.terms[$0], weight: bound.weights[$0]) }
     }
 }
 

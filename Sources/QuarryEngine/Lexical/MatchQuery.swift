@@ -1,3 +1,5 @@
+import QuarryBase
+
 /// The text of a MATCH, as people write it in search boxes:
 ///
 /// - `word` — scored by BM25; any word may match;
@@ -7,9 +9,14 @@
 ///
 /// Matching follows Lucene's boolean rules: every required clause must match, no excluded
 /// clause may match, and when nothing is required at least one of the other clauses must match.
-/// The score is the sum of the BM25 contributions of the query's distinct terms that the
-/// document contains (phrases score through their words, prefixes through their expansions);
-/// excluded clauses do not score.
+///
+/// The score is Σ over the query's terms of weight × the term's BM25 contribution to the
+/// document (phrases score through their words, prefixes through their expansions; excluded
+/// clauses do not score). A term's weight is its query-term frequency (qtf): each scored
+/// occurrence adds its clause's weight (1 for what people type), as Lucene's
+/// `BooleanQuery.rewrite` sums the boosts of duplicate clauses and Anserini's
+/// `BagOfWordsQueryGenerator` boosts a term by its count. `QueryTermFrequency.distinct` weighs
+/// each distinct term of the text once instead (tantivy's behaviour).
 public struct MatchQuery: Sendable, Equatable, CustomStringConvertible {
     public enum Occur: Sendable, Equatable { case should, must, mustNot }
 
@@ -17,14 +24,20 @@ public struct MatchQuery: Sendable, Equatable, CustomStringConvertible {
         case word(String)
         case phrase(String)
         case prefix(String)
+        /// A term as the index stores it (already analysed, not analysed again): what query
+        /// expansion (RM3) adds. Not written by people; `description` shows it as `[term]`.
+        case term(String)
     }
 
     public struct Clause: Sendable, Equatable {
         public var occur: Occur
         public var kind: Kind
-        public init(_ occur: Occur, _ kind: Kind) {
+        /// Multiplies the BM25 contribution of every term of the clause (Lucene's boost).
+        public var weight: Float
+        public init(_ occur: Occur, _ kind: Kind, weight: Float = 1) {
             self.occur = occur
             self.kind = kind
+            self.weight = weight
         }
     }
 
@@ -36,10 +49,12 @@ public struct MatchQuery: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         clauses.map { c -> String in
             let sign = c.occur == .must ? "+" : c.occur == .mustNot ? "-" : ""
+            let weight = c.weight == 1 ? "" : "^" + JSONValue.format(Double(c.weight))
             switch c.kind {
-            case let .word(w): return sign + w
-            case let .phrase(p): return sign + "\"" + p + "\""
-            case let .prefix(p): return sign + p + "*"
+            case let .word(w): return sign + w + weight
+            case let .phrase(p): return sign + "\"" + p + "\"" + weight
+            case let .prefix(p): return sign + p + "*" + weight
+            case let .term(t): return sign + "[" + t + "]" + weight
             }
         }.joined(separator: " ")
     }
@@ -105,6 +120,15 @@ public struct MatchQuery: Sendable, Equatable, CustomStringConvertible {
         }
         return MatchQuery(clauses: clauses)
     }
+}
+
+/// How repeated terms of the query text weigh (`SET bm25_query_tf`).
+public enum QueryTermFrequency: String, Sendable, CaseIterable {
+    /// A term weighs its count in the analysed query (Lucene, Anserini, bm25s): the default.
+    case count
+    /// Every distinct term weighs 1, however often the text repeats it (tantivy; Quarry before
+    /// it counted). Weights given by query expansion still add.
+    case distinct
 }
 
 /// A MATCH text that does not parse: where (1-based column) and what was expected.

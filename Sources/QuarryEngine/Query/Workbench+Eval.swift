@@ -200,10 +200,17 @@ extension Workbench {
             }
         }
         if let f = request.fields { params.append(JSONMember("fields", .string(f))) }
-        switch fusion {
-        case let .rrf(k) where fusionRecorded: params.append(JSONMember("rrf_k", .double(k)))
-        case let .weighted(w, _) where fusionRecorded: params.append(JSONMember("weight", .double(w.first ?? 0.5)))
-        default: break
+        if fusionRecorded {
+            let resolved = try resolveFusion(fusion, collection: request.collection, with: with)
+            switch resolved.spec {
+            case let .rrf(k): params.append(JSONMember("rrf_k", .double(k)))
+            case let .weighted(w, n):
+                params.append(JSONMember("weight", .double(w.first ?? 0.5)))
+                params.append(JSONMember("normalize", .string(n.rawValue)))
+            case .auto: break
+            }
+            params.append(JSONMember("fusion", .string(fusion == .auto ? "auto" : resolved.spec.name)))
+            if fusion == .auto { params.append(JSONMember("fusion_source", .string(resolved.source))) }
         }
         if request.threads > 1 { params.append(JSONMember("threads", .int(Int64(request.threads)))) }
         let label = request.statement ?? "eval --mode \(mode.rawValue)"

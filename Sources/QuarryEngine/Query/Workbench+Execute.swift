@@ -70,12 +70,18 @@ extension Workbench {
         }
     }
 
-    /// EXPLAIN without running: the plan with estimates.
+    /// EXPLAIN without running: the plan with estimates, and the terms the MATCH binds to with
+    /// their weights (a search binds them when it runs, so planning does not).
     func plan(_ s: SearchStatement) throws -> SearchResult {
         if let backend, backend.handles(s) { return try backend.plan(s, workbench: self) }
         try warm(s)
         let started = monotonic()
-        let root = try buildPlan(s, analyze: false).root
+        var (root, steps) = try buildPlan(s, analyze: false)
+        if let r = steps.lexical {
+            let planned = try lexicalIndex(collection: s.collection).queryTerms(try matchQuery(r), options: try lexicalOptions(r))
+            let text = PlanSteps.termsText(planned.map(\.term), planned.map(\.weight)) + (r.rm3 == nil ? "" : " (before RM3)")
+            root.updateFirst(titled: steps.lexicalTitle) { $0.details.insert(("Terms", text), at: 0) }
+        }
         return SearchResult(statement: s, hits: [], plan: root, planningMs: ms(since: started), executionMs: 0)
     }
 
@@ -120,6 +126,8 @@ struct PlanSteps {
     var lexicalTitle = ""
     var vector: VectorPlan?
     var fusion: FusionSpec?
+    /// How `FUSE auto` (or no FUSE) chose the fusion, for the plan; nil when FUSE named one.
+    var fusionSource: String?
     var window: Int
     var root: PlanNode
 
@@ -173,10 +181,21 @@ struct PlanSteps {
             let t1 = now()
             terms = response.terms
             var node = PlanNode(lexicalTitle, estimatedRows: window)
-            node.detail("Terms", response.terms.joined(separator: " "))
+            if let e = response.expansion, !e.relevanceModel.isEmpty {
+                node.detail("Terms", "\(response.terms.count) weighted terms of the RM3 expansion (below)")
+            } else {
+                node.detail("Terms", Self.termsText(response.terms, response.termWeights))
+            }
+            if let e = response.expansion {
+                // The first pass, the feedback records' analysis and the relevance model, before the search above.
+                var rm3 = Workbench.rm3Node(e.parameters, expansion: e, ids: try workbench.idMap(collection: s.collection))
+                rm3.actualStartMs = t0
+                rm3.actualEndMs = t0 + Double(response.feedbackNanoseconds) / 1e6
+                node.children.append(rm3)
+            }
             node.record(PlanCounters(algorithm: Self.algorithmName(response.algorithm), postingsScored: response.postingsScored,
-                                             blocksSkipped: response.blocksSkipped, documentsEvaluated: response.documentsEvaluated))
-            node.detail("Parameters", "k=\(lexical.k), k1=\(NumberText.fixedPadded(Double(lexical.k1), decimals: 2)), b=\(NumberText.fixedPadded(Double(lexical.b), decimals: 2))")
+                                     blocksSkipped: response.blocksSkipped, documentsEvaluated: response.documentsEvaluated))
+            node.detail("Parameters", Self.parametersText(lexical))
             if allowed != nil { node.detail("Filter", "pushed down as bitmap (\(allowed!.count) allowed)") }
             node.executed = true
             node.actualStartMs = t0
@@ -223,6 +242,7 @@ struct PlanSteps {
             let spec = fusion ?? .rrf(k: workbench.settings.number("rrf_k", s.with))
             let fused = Fusion.fuse(branches.map(\.hits), spec: spec)
             var node = PlanNode(Self.fusionTitle(spec, window: window), estimatedRows: 2 * window)
+            if let fusionSource { node.detail("Fusion", fusionSource) }
             let both = fused.filter { $0.contributions.count > 1 }.count
             node.detail("Overlap", "\(both) hits in both branches")
             node.children = branches.map(\.node)
@@ -254,8 +274,19 @@ struct PlanSteps {
         }
     }
 
+    /// `vitamin d (qtf=2) fractur`: the scored terms, with their weights when not 1.
+    static func termsText(_ terms: [String], _ weights: [Float]) -> String {
+        zip(terms, weights.count == terms.count ? weights : terms.map { _ in 1 }).map { WeightedTerm($0, weight: $1).description }.joined(separator: " ")
+    }
+
+    static func parametersText(_ r: LexicalRequest) -> String {
+        "k=\(r.k), k1=\(NumberText.fixedPadded(Double(r.k1), decimals: 2)), b=\(NumberText.fixedPadded(Double(r.b), decimals: 2))"
+            + (r.queryTermFrequency.lowercased() == "count" ? "" : ", query_tf=\(r.queryTermFrequency)")
+    }
+
     static func fusionTitle(_ spec: FusionSpec, window: Int) -> String {
         switch spec {
+        case .auto: return fusionTitle(.rrf(k: 60), window: window)
         case let .rrf(k): return "RRF Fusion  (k=\(JSONValue.format(k).replacingOccurrences(of: ".0", with: "")), window=\(window) per branch)"
         case let .weighted(w, n): return "Weighted Fusion  (weights=\(w.map { NumberText.fixedPadded($0, decimals: 2) }.joined(separator: ", ")), normalize=\(n.rawValue), window=\(window) per branch)"
         }
@@ -312,6 +343,8 @@ extension Workbench {
             r.k1 = Float(settings.number("k1", s.with))
             r.b = Float(settings.number("b", s.with))
             r.algorithm = settings.string("bm25_algorithm", s.with)
+            r.queryTermFrequency = settings.string("bm25_query_tf", s.with)
+            r.rm3 = try rm3Parameters(m, with: s.with)
             if !m.fields.isEmpty {
                 for f in m.fields where !schema.textFields.contains(f.field) {
                     throw EngineError.badParameter("'\(f.field)' is not a text field of '\(s.collection)' (text fields: \(schema.textFields.joined(separator: ", ")))"
@@ -324,6 +357,7 @@ extension Workbench {
             steps.lexicalTitle = "BM25 Top-K on \(r.fields ?? schema.textFields.joined(separator: ", "))"
             var node = PlanNode(steps.lexicalTitle, estimatedRows: window)
             node.detail("Algorithm", r.algorithm == "auto" ? "chosen by query shape (block-max WAND for short queries, MaxScore for long)" : PlanSteps.algorithmName(r.algorithm))
+            if let p = r.rm3 { node.children.append(Self.rm3Node(p, expansion: nil, ids: nil)) }
             if let f = filterNode { node.detail("Filter", "pushed down as bitmap"); node.children.append(f) }
             children.append(node)
         }
@@ -335,9 +369,12 @@ extension Workbench {
             children.append(node)
         }
         if hybrid {
-            let spec = s.fusion ?? .rrf(k: settings.number("rrf_k", s.with))
+            let resolved = try resolveFusion(s.fusion, collection: s.collection, with: s.with)
+            let spec = resolved.spec
             steps.fusion = spec
+            if s.fusion == nil || s.fusion == .auto { steps.fusionSource = resolved.source }
             var fusion = PlanNode(PlanSteps.fusionTitle(spec, window: window), estimatedRows: 2 * window)
+            if let source = steps.fusionSource { fusion.detail("Fusion", source) }
             fusion.children = children
             root.children = [fusion]
         } else if children.isEmpty, let f = filterNode {

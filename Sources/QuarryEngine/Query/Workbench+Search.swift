@@ -16,6 +16,10 @@ public struct LexicalRequest: Sendable {
     public var allowed: Bitmap?
     /// Take the text as plain words (query sets), not as search-box syntax with +, -, "…" and *.
     public var plainText = false
+    /// count (a term the query repeats weighs its count) or distinct (`SET bm25_query_tf`).
+    public var queryTermFrequency = "count"
+    /// RM3 pseudo-relevance feedback before the search; nil: none.
+    public var rm3: RM3Parameters?
 
     public init(collection: String, text: String) {
         self.collection = collection
@@ -34,6 +38,12 @@ public struct SearchHit: Sendable {
 public struct LexicalResponse: Sendable {
     public var hits: [SearchHit]
     public var terms: [String]
+    /// Per term of `terms`: its weight (qtf, or its RM3 weight).
+    public var termWeights: [Float] = []
+    /// What RM3 did (feedback documents, expansion terms and weights), when it ran.
+    public var expansion: RM3Expansion?
+    /// The RM3 first pass and feedback analysis, included in `nanoseconds`.
+    public var feedbackNanoseconds: UInt64 = 0
     public var algorithm: String
     public var postingsScored: Int
     public var blocksSkipped: Int
@@ -46,36 +56,59 @@ extension Workbench {
         guard let algorithm = PruningAlgorithm(rawValue: r.algorithm.lowercased()) else {
             throw EngineError.badParameter("unknown BM25 algorithm '\(r.algorithm)' (expected auto, bmw, maxscore or exhaustive)")
         }
-        var o = LexicalSearchOptions(k: r.k, parameters: BM25Parameters(k1: r.k1, b: r.b), algorithm: algorithm, allowed: r.allowed)
+        guard let qtf = QueryTermFrequency(rawValue: r.queryTermFrequency.lowercased()) else {
+            throw EngineError.badParameter("unknown bm25_query_tf '\(r.queryTermFrequency)' (expected count or distinct)")
+        }
+        var o = LexicalSearchOptions(k: r.k, parameters: BM25Parameters(k1: r.k1, b: r.b), algorithm: algorithm, allowed: r.allowed,
+                                     queryTermFrequency: qtf)
         if let f = r.fields { o.fields = try FieldBoost.parseList(f) }
         return o
     }
 
-    /// Runs a BM25 search; hits carry the records' ids.
+    /// The request's text as a query: plain words, or MATCH syntax.
+    func matchQuery(_ r: LexicalRequest) throws -> MatchQuery {
+        if r.plainText { return MatchQuery.words(r.text) }
+        do { return try MatchQuery.parse(r.text) } catch { throw LexicalError.parse(error) }
+    }
+
+    /// Runs a BM25 search (after RM3 feedback when asked); hits carry the records' ids.
     public func searchLexical(_ r: LexicalRequest) throws -> LexicalResponse {
         let index = try lexicalIndex(collection: r.collection)
         let options = try lexicalOptions(r)
         let start = DispatchTime.now().uptimeNanoseconds
-        let result = r.plainText
-            ? try index.search(MatchQuery.words(r.text), options: options)
-            : try index.search(r.text, options: options)
+        var query = try matchQuery(r)
+        var expansion: RM3Expansion?
+        if let rm3 = r.rm3 {
+            let expanded = try expandRM3(query, index: index, options: options, parameters: rm3, collection: r.collection)
+            query = expanded.query
+            expansion = expanded.expansion
+        }
+        let feedbackDone = DispatchTime.now().uptimeNanoseconds
+        let result = try index.search(query, options: options)
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
         let ids = try idMap(collection: r.collection)
-        return LexicalResponse(
+        var response = LexicalResponse(
             hits: result.hits.enumerated().map { SearchHit(ordinal: $1.id, id: ids[Int($1.id)] ?? "?", score: $1.score, rank: $0 + 1) },
             terms: result.terms, algorithm: result.algorithm.rawValue, postingsScored: result.counters.postingsScored,
             blocksSkipped: result.counters.blocksSkipped, documentsEvaluated: result.counters.documentsEvaluated, nanoseconds: elapsed)
+        response.termWeights = result.termWeights
+        response.expansion = expansion
+        response.feedbackNanoseconds = feedbackDone - start
+        return response
     }
 
-    /// The BM25 explanation of a hit, as lines of text: per term and field, every number of the formula.
+    /// The BM25 explanation of a hit, as lines of text: per term and field, every number of the
+    /// formula (with the term's weight, `qtf=2`, when it is not 1; RM3 weights when it ran).
     public func explainLexical(_ r: LexicalRequest, ordinal: UInt32) throws -> [String] {
         let index = try lexicalIndex(collection: r.collection)
-        let query: MatchQuery
-        do { query = try MatchQuery.parse(r.text) } catch { throw LexicalError.parse(error) }
-        guard let e = try index.explain(query, ordinal: ordinal, options: try lexicalOptions(r)) else { return ["no match"] }
+        let options = try lexicalOptions(r)
+        var query = try matchQuery(r)
+        if let rm3 = r.rm3 { query = try expandRM3(query, index: index, options: options, parameters: rm3, collection: r.collection).query }
+        guard let e = try index.explain(query, ordinal: ordinal, options: options) else { return ["no match"] }
         var lines = [String(format: "score %.4f = sum of %d term(s)  (%@, k1=%.2f, b=%.2f, N=%d)", e.score, e.terms.count, e.rule.rawValue, e.k1, e.b, e.documentCount)]
         for t in e.terms {
-            lines.append(String(format: "  %.4f  %@  idf=%.4f (df=%d)  tf=%.2f  dl=%.1f  avgdl=%.1f", t.contribution, t.term, t.idf, t.df, t.tf, t.dl, t.avgdl))
+            let weight = t.qtf == 1 ? "" : "  " + (t.qtf == t.qtf.rounded() ? "qtf=\(Int(t.qtf))" : String(format: "weight=%.4f", t.qtf))
+            lines.append(String(format: "  %.4f  %@%@  idf=%.4f (df=%d)  tf=%.2f  dl=%.1f  avgdl=%.1f", t.contribution, t.term, weight, t.idf, t.df, t.tf, t.dl, t.avgdl))
             for f in t.fields where f.tf > 0 {
                 lines.append(String(format: "          %@^%@: tf=%d dl=%d avgdl=%.1f df=%d → %.4f", f.field, JSONValue.format(Double(f.boost)), f.tf, f.dl, f.avgdl, f.df, f.contribution))
             }

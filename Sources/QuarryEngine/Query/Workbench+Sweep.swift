@@ -35,7 +35,7 @@ extension Workbench {
             switch p.value {
             case let .int(i): value = .number(Double(i))
             case let .double(d): value = .number(d)
-            case let .string(s): value = .string(s)
+            case let .string(s): value = try parameter.parse(s)   // a word, or on/off for a flag
             }
             try r.parameters.apply(parameter.name, value)
         }
@@ -160,8 +160,13 @@ extension Workbench {
         }
         let result = TuneReport(target: target, tuneSplit: tuneSplit, checkSplit: checkSplit, rows: rows, decision: decision,
                                 check: check, checkP50Ms: report.summary.latency?.p50Ms ?? .nan, checkMet: checkMet, checkBest: checkBest)
-        try database.saveRecommendation(collection: base.collection, metric: target.metric, target: target.description,
-                                        params: decision.row.setting.json, report: result.json)
+        // A choice of fusion is kept apart from the other recommendations of the metric (a later
+        // BM25 tuning must not replace it); FUSE auto reads it.
+        let choosesFusion = grid.axes.contains { Self.fusionParameters.contains($0.name) }
+        try database.saveRecommendation(collection: base.collection,
+                                        metric: choosesFusion ? Self.fusionRecommendationKey(metric: target.metric) : target.metric,
+                                        target: target.description, params: decision.row.setting.json, report: result.json)
+        cache.tunedFusion[base.collection] = nil
         return result
     }
 }

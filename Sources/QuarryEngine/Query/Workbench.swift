@@ -27,6 +27,8 @@ public final class Workbench: @unchecked Sendable {
         /// do not depend on search parameters, so a sweep computes each once.
         var exact: [ExactKey: VectorSearchResult] = [:]
         var embedder: Embedder?
+        /// The tuned fusion of `FUSE auto` per collection (a nil value: none is stored).
+        var tunedFusion: [String: CachedLookup<ResolvedFusion?>] = [:]
 
         func removeAll() {
             lexical.removeAll()
@@ -37,6 +39,7 @@ public final class Workbench: @unchecked Sendable {
             vectors.removeAll()
             deleted.removeAll()
             exact.removeAll()
+            tunedFusion.removeAll()
         }
     }
 

@@ -13,7 +13,7 @@ func parameterHelp(_ name: String, _ note: String = "") -> ArgumentHelp {
 /// checked there).
 struct EvalOptions: ParsableArguments {
     @Option(help: "The collection.") var collection: String
-    @Option(help: "bm25, vector or hybrid (RRF of both) (default: bm25; sweep and tune: what the grid's parameters imply).") var mode: String?
+    @Option(help: "bm25, vector or hybrid (both, fused by --fuse) (default: bm25; sweep and tune: what the grid's parameters imply).") var mode: String?
     @Option(help: "A SEARCH statement with $query where each query's text goes (overrides --mode).") var statement: String?
     @Option(help: parameterHelp("ef")) var ef: Int?
     @Option(help: parameterHelp("nprobe")) var nprobe: Int?
@@ -27,6 +27,8 @@ struct EvalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Queries from a file instead of the collection's: BEIR queries.jsonl or 'qid<TAB>text' lines.", valueName: "file")) var queries: String?
     @Option(help: ArgumentHelp("Judgements from a file instead of the imported qrels: TREC 'qid 0 docid rel' or BEIR TSV.", valueName: "file")) var qrels: String?
     @Option(help: "Threads of the timed pass, each with its own connection and indexes (latency pools them; QPS is queries / wall time).") var threads = 1
+    @Option(help: ArgumentHelp("Hybrid fusion as FUSE writes it: auto (the collection's tuned fusion, RRF until quarry tune stores one; the default), rrf(k = 60), 'weighted(0.3) NORMALIZE dbsf'.", valueName: "fusion")) var fuse: String?
+    @Option(name: .customLong("set"), help: ArgumentHelp("A setting for every query, as SET takes it (repeatable): rm3=on, bm25_query_tf=distinct, rm3_fb_docs=5.", valueName: "name=value")) var settings: [String] = []
 
     func request() throws -> EvalRequest {
         guard threads >= 1, threads <= 256 else { throw EngineError.badParameter("--threads must be between 1 and 256, not \(threads)") }
@@ -46,6 +48,25 @@ struct EvalOptions: ParsableArguments {
         r.queriesFile = queries
         r.qrelsFile = qrels
         r.threads = threads
+        if let fuse { try r.parameters.set(fusion: Self.fusion(fuse)) }
+        for item in settings {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw EngineError.badParameter("--set \(item): expected name=value, such as rm3=on") }
+            try r.parameters.set(parts[0].trimmingCharacters(in: .whitespaces), parsing: parts[1])
+        }
         return r
+    }
+
+    /// `--fuse` text as FUSE takes it.
+    static func fusion(_ text: String) throws -> FusionSpec {
+        let statement = "SEARCH c MATCH 'q' NEAR 'q' FUSE " + text
+        do {
+            guard case let .search(s) = try StatementParser.parse(statement), let f = s.fusion else {
+                throw EngineError.badParameter("--fuse \(text): expected auto, rrf(k = 60) or weighted(0.3) NORMALIZE minmax")
+            }
+            return f
+        } catch let e as QueryError {
+            throw EngineError.badParameter("--fuse \(text): \(e.message)")
+        }
     }
 }

@@ -8,13 +8,17 @@ struct Search: ParsableCommand {
         abstract: "Search a collection: BM25 (--match), vectors (--near, --near-id), filters (--where), or hybrid.",
         discussion: """
             MATCH syntax: words (any may match), "quoted phrases", +required, -excluded, prefix*.
-            With both --match and a vector target the branches are fused (RRF by default).
+            With both --match and a vector target the branches are fused: --fuse auto (the default)
+            uses the collection's tuned fusion (quarry tune --mode hybrid --grid weight=…), RRF
+            until there is one.
 
             Examples:
               quarry search --collection scifact --match 'microRNA cancer'
               quarry search --collection scifact --match '+vitamin "bone density" -mice' --fields title^2,text --explain
               quarry search --collection scifact --near-id 4983 --ef 128 --json
               quarry search --collection debian --match 'regular expression' --where "metadata.section == 'utils'"
+              quarry search --collection scifact --match 'microRNA cancer' --near 'microRNA cancer' --fuse 'weighted(0.3) NORMALIZE dbsf'
+              quarry search --collection scifact --match 'microRNA cancer' --rm3 --explain
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -32,7 +36,8 @@ struct Search: ParsableCommand {
     @Option(help: parameterHelp("nprobe")) var nprobe: Int?
     @Option(name: .customLong("refine-k"), help: parameterHelp("refine_k")) var refineK: Int?
     @Option(help: "Vector field (default: the first).") var field: String?
-    @Option(help: parameterHelp("fusion", "; weighted gives each branch 0.5")) var fuse = "rrf"
+    @Option(help: "Fusion of two branches: auto (the collection's tuned fusion, else RRF), rrf, weighted (0.5 each, min-max), or as FUSE writes it: 'weighted(0.3) NORMALIZE dbsf'.") var fuse = "auto"
+    @Flag(help: "RM3 pseudo-relevance feedback on the BM25 query (fbDocs 10, fbTerms 10, original weight 0.5; SET rm3_* changes them).") var rm3 = false
     @Flag(help: "Explain each hit's BM25 score term by term.") var explain = false
     @Flag(help: "Print JSON.") var json = false
 
@@ -55,15 +60,20 @@ struct Search: ParsableCommand {
             }
             if let algorithm { try parameters.set("bm25_algorithm", parsing: algorithm) }
             s.with = parameters.statementOverrides
+            if rm3 { s.match?.expansion = QueryExpansion(method: .rm3) }
             if s.match != nil && s.near != nil {
-                try parameters.set("fusion", parsing: fuse)
-                s.fusion = parameters.fusion
+                switch fuse {
+                case "rrf": s.fusion = .rrf(k: 60)
+                case "weighted": s.fusion = .weighted(weights: [0.5, 0.5], normalize: .minmax)
+                default: s.fusion = try EvalOptions.fusion(fuse)
+                }
             }
             let result = try wb.search(s)
             var lexical = LexicalRequest(collection: collection, text: match ?? "")
             lexical.fields = fields
             lexical.k1 = Float(parameters.number("k1"))
             lexical.b = Float(parameters.number("b"))
+            if rm3 { lexical.rm3 = RM3Parameters() }
             if json {
                 var value = Render.json(.search(result))
                 if explain, match != nil, case var .object(members) = value, case let .array(hits)? = value["hits"] {

@@ -45,10 +45,27 @@ public struct MatchClause: Sendable, Equatable {
     public var fields: [MatchField]   // empty: the collection's text fields
     /// Plain words (a query set's text), not search-box syntax.
     public var plain = false
-    public init(text: String, fields: [MatchField] = [], plain: Bool = false) {
+    /// `EXPAND rm3(…)`: pseudo-relevance feedback for this MATCH.
+    public var expansion: QueryExpansion?
+    public init(text: String, fields: [MatchField] = [], plain: Bool = false, expansion: QueryExpansion? = nil) {
         self.text = text
         self.fields = fields
         self.plain = plain
+        self.expansion = expansion
+    }
+}
+
+/// `MATCH '…' EXPAND rm3(fb_docs = 10, fb_terms = 10, original_query_weight = 0.5)`: the
+/// method and the parameters the statement gives (the others come from the `rm3_*` settings).
+public struct QueryExpansion: Sendable, Equatable {
+    public enum Method: String, Sendable, CaseIterable { case rm3 }
+    /// The parameters `EXPAND rm3(…)` takes, as the settings `rm3_<name>` name them too.
+    public static let parameterNames = ["fb_docs", "fb_terms", "original_query_weight"]
+    public var method: Method
+    public var params: [String: ParamValue]
+    public init(method: Method = .rm3, params: [String: ParamValue] = [:]) {
+        self.method = method
+        self.params = params
     }
 }
 
@@ -71,12 +88,16 @@ public struct NearClause: Sendable, Equatable {
     }
 }
 
-public enum Normalization: String, Sendable, CaseIterable { case minmax, zscore, arctan, none }
+/// How weighted fusion puts each branch's scores on one scale (`Fusion.normalize`).
+public enum Normalization: String, Sendable, CaseIterable { case minmax, zscore, dbsf, arctan, none }
 
 public enum FusionSpec: Sendable, Equatable {
     case rrf(k: Double)
     /// Weights of the lexical and vector branches, in that order.
     case weighted(weights: [Double], normalize: Normalization)
+    /// The collection's tuned recommendation (`quarry tune --mode hybrid --grid weight=…`), RRF
+    /// until one exists: what a hybrid statement without FUSE uses.
+    case auto
 }
 
 public struct FilterText: Sendable, Equatable {

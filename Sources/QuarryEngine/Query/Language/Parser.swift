@@ -163,7 +163,33 @@ public struct StatementParser {
                 fields.append(MatchField(field: name, boost: boost))
             } while accept(symbol: ",")
         }
-        return MatchClause(text: text, fields: fields)
+        var clause = MatchClause(text: text, fields: fields)
+        if accept("EXPAND") { clause.expansion = try expansion() }
+        return clause
+    }
+
+    /// `rm3` or `rm3(fb_docs = 10, fb_terms = 10, original_query_weight = 0.5)` after EXPAND.
+    private mutating func expansion() throws(QueryError) -> QueryExpansion {
+        let methods = QueryExpansion.Method.allCases.map(\.rawValue)
+        let name = try identifier("an expansion method (\(methods.joined(separator: ", ")))").lowercased()
+        guard let method = QueryExpansion.Method(rawValue: name) else {
+            let suggestion = Suggest.nearest(to: name, in: methods)
+            throw QueryError("unknown expansion '\(name)'" + (suggestion.map { "; did you mean \($0)?" } ?? " (expected \(methods.joined(separator: ", ")))"),
+                             at: tokens[i - 1].location, in: source)
+        }
+        var e = QueryExpansion(method: method)
+        if accept(symbol: "(") && !accept(symbol: ")") {
+            let start = i
+            e.params = try parameters()
+            for key in e.params.keys.sorted() where !QueryExpansion.parameterNames.contains(key) {
+                let at = tokens[start...].first { $0.keyword == key.uppercased() }?.location ?? tokens[start].location
+                let hint = Suggest.nearest(to: key, in: QueryExpansion.parameterNames).map { "; did you mean \($0)?" } ?? ""
+                throw QueryError("unknown \(name) parameter '\(key)'\(hint) (parameters: \(QueryExpansion.parameterNames.joined(separator: ", ")))",
+                                 at: at, in: source)
+            }
+            try expect(symbol: ")")
+        }
+        return e
     }
 
     private mutating func nearClause() throws(QueryError) -> NearClause {
@@ -226,8 +252,10 @@ public struct StatementParser {
     }
 
     private mutating func fusion() throws(QueryError) -> FusionSpec {
-        let name = try identifier("rrf or weighted").lowercased()
+        let name = try identifier("rrf, weighted or auto").lowercased()
         switch name {
+        case "auto":
+            return .auto
         case "rrf":
             var k = 60.0
             if accept(symbol: "(") {
@@ -245,17 +273,20 @@ public struct StatementParser {
             try expect(symbol: ")")
             var normalize = Normalization.minmax
             if accept("NORMALIZE") {
-                let n = try identifier("minmax, zscore, arctan or none").lowercased()
+                let names = Normalization.allCases.map(\.rawValue)
+                let list = names.dropLast().joined(separator: ", ") + " or " + names.last!
+                let n = try identifier(list).lowercased()
                 guard let v = Normalization(rawValue: n) else {
-                    throw QueryError("unknown normalization '\(n)' (expected minmax, zscore, arctan or none)", at: tokens[i - 1].location, in: source)
+                    let hint = Suggest.nearest(to: n, in: names).map { "; did you mean \($0)?" } ?? ""
+                    throw QueryError("unknown normalization '\(n)'\(hint) (expected \(list))", at: tokens[i - 1].location, in: source)
                 }
                 normalize = v
             }
             if weights.count == 1 { weights = [weights[0], 1 - weights[0]] }
             return .weighted(weights: weights, normalize: normalize)
         default:
-            let suggestion = Suggest.nearest(to: name, in: ["rrf", "weighted"])
-            throw QueryError("unknown fusion '\(name)'" + (suggestion.map { "; did you mean \($0)?" } ?? " (expected rrf or weighted)"),
+            let suggestion = Suggest.nearest(to: name, in: ["rrf", "weighted", "auto"])
+            throw QueryError("unknown fusion '\(name)'" + (suggestion.map { "; did you mean \($0)?" } ?? " (expected rrf, weighted or auto)"),
                              at: tokens[i - 1].location, in: source)
         }
     }

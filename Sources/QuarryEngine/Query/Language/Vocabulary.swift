@@ -12,6 +12,6 @@ public enum Vocabulary {
     public static let filterFunctions = FilterVocabulary.functions
     /// Vector index types, as `USING` names them.
     public static let indexTypes = ["hnsw", "flat", "ivf_flat", "ivf_sq8", "ivf_rabitq"]
-    public static let fusions = ["rrf", "weighted"]
+    public static let fusions = ["rrf", "weighted", "auto"]
     public static let normalizations = Normalization.allCases.map(\.rawValue)
 }

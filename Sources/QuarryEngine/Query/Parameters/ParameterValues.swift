@@ -65,11 +65,29 @@ public struct ParameterValues: Sendable, Equatable {
         given.filter { Parameters.named($0.key)?.isSetting == true }
     }
 
-    /// The fusion these values describe: RRF with `rrf_k`, or the weighted sum of min-max
-    /// normalized scores with `weight` for the lexical branch and 1 − weight for the vector one.
+    /// The fusion these values describe: auto (the collection's tuned fusion, resolved by the
+    /// planner), RRF with `rrf_k`, or the weighted sum of scores normalized by `normalize` with
+    /// `weight` for the lexical branch and 1 − weight for the vector one.
     public var fusion: FusionSpec {
-        word("fusion") == "weighted"
-            ? .weighted(weights: [number("weight"), 1 - number("weight")], normalize: .minmax)
-            : .rrf(k: number("rrf_k"))
+        switch word("fusion") {
+        case "weighted":
+            return .weighted(weights: [number("weight"), 1 - number("weight")], normalize: Normalization(rawValue: word("normalize")) ?? .minmax)
+        case "rrf": return .rrf(k: number("rrf_k"))
+        default: return .auto
+        }
+    }
+
+    /// Sets the values that describe `spec` (`--fuse 'weighted(0.3) NORMALIZE dbsf'`).
+    public mutating func set(fusion spec: FusionSpec) throws(EngineError) {
+        switch spec {
+        case .auto: try set("fusion", .string("auto"))
+        case let .rrf(k):
+            try set("fusion", .string("rrf"))
+            try set("rrf_k", .number(k))
+        case let .weighted(w, n):
+            try set("fusion", .string("weighted"))
+            try set("weight", .number(w.first ?? 0.5))
+            try set("normalize", .string(n.rawValue))
+        }
     }
 }

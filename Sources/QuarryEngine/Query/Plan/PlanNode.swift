@@ -56,6 +56,14 @@ public struct PlanNode: Sendable {
 
     // MARK: - Text
 
+    /// Applies `change` to the first node of the tree (depth first) whose title is `title`.
+    @discardableResult
+    mutating func updateFirst(titled title: String, _ change: (inout PlanNode) -> Void) -> Bool {
+        if self.title == title { change(&self); return true }
+        for i in children.indices where children[i].updateFirst(titled: title, change) { return true }
+        return false
+    }
+
     /// The tree as text, each line cut to `width` cells when given.
     public func render(analyze: Bool, width: Int? = nil) -> String {
         var lines: [String] = []
