@@ -1,3 +1,4 @@
+import Foundation
 import QuarryBase
 
 /// Which paths a `PathIndex` shreds.
@@ -30,7 +31,8 @@ public struct PathIndex: Sendable {
     /// The number of records indexed; ordinals are `0..<count`.
     public let count: Int
     public let catalog: PathCatalog
-    var columns: [FilterPath: PathColumn]
+    /// The columns by path, decoded on first use when the index was opened from a segment file.
+    var columns: ColumnSet
 
     /// The indexed paths, in catalog order.
     public var indexedPaths: [FilterPath] { columns.keys.sorted { $0.description < $1.description } }
@@ -38,7 +40,13 @@ public struct PathIndex: Sendable {
     init(count: Int, catalog: PathCatalog, columns: [FilterPath: PathColumn]) {
         self.count = count
         self.catalog = catalog
-        self.columns = columns
+        self.columns = ColumnSet(columns)
+    }
+
+    init(count: Int, catalog: PathCatalog, lazy: [FilterPath: () throws -> PathColumn]) {
+        self.count = count
+        self.catalog = catalog
+        columns = ColumnSet([:], pending: lazy)
     }
 
     /// Walks `record(0)…record(count-1)` twice and indexes the paths `options` picks.
@@ -74,6 +82,7 @@ public struct PathIndex: Sendable {
 
     private mutating func addColumns(_ paths: [FilterPath], record: (UInt32) -> JSONValue) {
         guard !paths.isEmpty else { return }
+        if !isKnownUniquelyReferenced(&columns) { columns = columns.copy() }
         var builders = paths.map(PathColumnBuilder.init)
         for ord in 0..<UInt32(count) {
             let r = record(ord)
@@ -121,32 +130,7 @@ extension PathIndex {
         w.write(UInt32(catalog.paths.count))
         for p in catalog.paths { w.write(p) }
         w.write(UInt32(columns.count))
-        for path in indexedPaths {
-            let c = columns[path]!
-            w.write(UInt32(path.components.count))
-            for comp in path.components {
-                switch comp {
-                case let .key(k): w.write(UInt8(0)); w.write(k)
-                case let .index(i): w.write(UInt8(1)); w.write(Int64(i))
-                }
-            }
-            for b in [c.present, c.null, c.numberSet, c.stringSet, c.trues, c.falses, c.arrays, c.objects,
-                      c.elementTrues, c.elementFalses] {
-                w.write(blob: b.serialized())
-            }
-            w.write(c.numbersExact)
-            for n in [c.numbers, c.elementNumbers, c.lengths] {
-                w.write(array: n.values.map(\.bitPattern))
-                w.write(array: n.ords)
-            }
-            for s in [c.strings, c.elementStrings] {
-                w.write(UInt64(s.keys.count))
-                for (k, b) in zip(s.keys, s.bitmaps) {
-                    w.write(k)
-                    w.write(blob: b.serialized())
-                }
-            }
-        }
+        for path in indexedPaths { Self.encode(columns[path]!, into: &w) }
         return w.bytes
     }
 
@@ -155,10 +139,62 @@ extension PathIndex {
         try r.read(header: PathIndex.header)
         let rawCount = try r.read(UInt64.self)
         guard rawCount <= UInt64(UInt32.max) else { throw BinaryError.corrupt("JSON path index: \(rawCount) records") }
-        let count = Int(rawCount)
         var paths: [String] = []
         for _ in 0..<(try r.read(UInt32.self)) { paths.append(try r.readString()) }
         var columns: [FilterPath: PathColumn] = [:]
+        for _ in 0..<(try r.read(UInt32.self)) {
+            let c = try Self.decodeColumn(&r)
+            columns[c.path] = c
+        }
+        self.init(count: Int(rawCount), catalog: PathCatalog(paths), columns: columns)
+    }
+
+    /// One column: its path, bitmaps (CRoaring portable) and sorted arrays.
+    static func encode(path: FilterPath, into w: inout ByteWriter) {
+        w.write(UInt32(path.components.count))
+        for comp in path.components {
+            switch comp {
+            case let .key(k): w.write(UInt8(0)); w.write(k)
+            case let .index(i): w.write(UInt8(1)); w.write(Int64(i))
+            }
+        }
+    }
+
+    static func decodePath(_ r: inout ByteReader) throws -> FilterPath {
+        var comps: [FilterPath.Component] = []
+        let depth = try r.read(UInt32.self)
+        guard depth <= 1024 else { throw BinaryError.corrupt("JSON path index: a path of \(depth) components") }
+        for _ in 0..<depth {
+            switch try r.read(UInt8.self) {
+            case 0: comps.append(.key(try r.readString()))
+            case 1: comps.append(.index(Int(try r.read(Int64.self))))
+            default: throw BinaryError.corrupt("JSON path index: bad path component")
+            }
+        }
+        return FilterPath(comps)
+    }
+
+    static func encode(_ c: PathColumn, into w: inout ByteWriter) {
+        encode(path: c.path, into: &w)
+        for b in [c.present, c.null, c.numberSet, c.stringSet, c.trues, c.falses, c.arrays, c.objects,
+                  c.elementTrues, c.elementFalses] {
+            w.write(blob: b.serialized())
+        }
+        w.write(c.numbersExact)
+        for n in [c.numbers, c.elementNumbers, c.lengths] {
+            w.write(array: n.values.map(\.bitPattern))
+            w.write(array: n.ords)
+        }
+        for s in [c.strings, c.elementStrings] {
+            w.write(UInt64(s.keys.count))
+            for (k, b) in zip(s.keys, s.bitmaps) {
+                w.write(k)
+                w.write(blob: b.serialized())
+            }
+        }
+    }
+
+    static func decodeColumn(_ r: inout ByteReader) throws -> PathColumn {
         func bitmap() throws -> Bitmap {
             guard let b = Bitmap(serialized: try r.readBlob()) else { throw BinaryError.corrupt("JSON path index: bad bitmap") }
             return b
@@ -172,29 +208,109 @@ extension PathIndex {
         }
         func strings() throws -> StringColumn {
             let n = try r.read(UInt64.self)
-            guard n <= UInt64(bytes.count) else { throw BinaryError.corrupt("JSON path index: \(n) strings") }
+            guard n <= UInt64(r.bytes.count) else { throw BinaryError.corrupt("JSON path index: \(n) strings") }
             var keys: [String] = [], maps: [Bitmap] = []
             for _ in 0..<n { keys.append(try r.readString()); maps.append(try bitmap()) }
             return StringColumn(keys: keys, bitmaps: maps)
         }
-        for _ in 0..<(try r.read(UInt32.self)) {
-            var comps: [FilterPath.Component] = []
-            for _ in 0..<(try r.read(UInt32.self)) {
-                switch try r.read(UInt8.self) {
-                case 0: comps.append(.key(try r.readString()))
-                case 1: comps.append(.index(Int(try r.read(Int64.self))))
-                default: throw BinaryError.corrupt("JSON path index: bad path component")
-                }
-            }
-            var c = PathColumn(path: FilterPath(comps))
-            c.present = try bitmap(); c.null = try bitmap(); c.numberSet = try bitmap(); c.stringSet = try bitmap()
-            c.trues = try bitmap(); c.falses = try bitmap(); c.arrays = try bitmap(); c.objects = try bitmap()
-            c.elementTrues = try bitmap(); c.elementFalses = try bitmap()
-            c.numbersExact = try r.readBool()
-            c.numbers = try numbers(); c.elementNumbers = try numbers(); c.lengths = try numbers()
-            c.strings = try strings(); c.elementStrings = try strings()
-            columns[c.path] = c
+        var c = PathColumn(path: try decodePath(&r))
+        c.present = try bitmap(); c.null = try bitmap(); c.numberSet = try bitmap(); c.stringSet = try bitmap()
+        c.trues = try bitmap(); c.falses = try bitmap(); c.arrays = try bitmap(); c.objects = try bitmap()
+        c.elementTrues = try bitmap(); c.elementFalses = try bitmap()
+        c.numbersExact = try r.readBool()
+        c.numbers = try numbers(); c.elementNumbers = try numbers(); c.lengths = try numbers()
+        c.strings = try strings(); c.elementStrings = try strings()
+        return c
+    }
+}
+
+// MARK: - Segment file (format 2: a column per section, decoded on first use)
+
+extension PathIndex {
+    public static let segmentKind = "QPIX"
+    public static let segmentVersion: UInt32 = 2
+
+    /// Writes the catalog (section `catalog`) and each column in a section of its own.
+    public func writeSegment(to w: SegmentWriter) throws(SegmentError) {
+        var cat = ByteWriter()
+        cat.write(UInt64(count))
+        cat.write(UInt32(catalog.paths.count))
+        for p in catalog.paths { cat.write(p) }
+        let paths = indexedPaths
+        cat.write(UInt32(paths.count))
+        for (i, p) in paths.enumerated() {
+            Self.encode(path: p, into: &cat)
+            cat.write("column.\(i)")
         }
-        self.init(count: count, catalog: PathCatalog(paths), columns: columns)
+        try w.section("catalog", cat.bytes, alignment: 8)
+        for (i, p) in paths.enumerated() {
+            var cw = ByteWriter()
+            Self.encode(columns[p]!, into: &cw)
+            try w.section("column.\(i)", cw.bytes, alignment: 8)
+        }
+    }
+
+    /// Opens an index from its segment: the catalog now, each column when a filter first needs it.
+    public init(segment file: SegmentFile) throws {
+        var r = ByteReader(Array(try file.bytes("catalog")), what: file.name)
+        let rawCount = try r.read(UInt64.self)
+        guard rawCount <= UInt64(UInt32.max) else { throw BinaryError.corrupt("\(file.name): \(rawCount) records") }
+        var paths: [String] = []
+        for _ in 0..<(try r.read(UInt32.self)) { paths.append(try r.readString()) }
+        var lazy: [FilterPath: () throws -> PathColumn] = [:]
+        for _ in 0..<(try r.read(UInt32.self)) {
+            let path = try Self.decodePath(&r), section = try r.readString()
+            lazy[path] = {
+                var cr = ByteReader(Array(try file.bytes(section)), what: file.name)
+                return try Self.decodeColumn(&cr)
+            }
+        }
+        self.init(count: Int(rawCount), catalog: PathCatalog(paths), lazy: lazy)
+    }
+}
+
+/// A path index's columns by path: decoded ones, and ones of a segment file decoded on first
+/// use (a damaged one decodes as absent, and the filter falls back to its scan). Shared by
+/// copies of a `PathIndex` (which copies it before changing it).
+final class ColumnSet: @unchecked Sendable {
+    private var loaded: [FilterPath: PathColumn]
+    private var pending: [FilterPath: () throws -> PathColumn]
+    private let lock = NSLock()
+
+    init(_ loaded: [FilterPath: PathColumn], pending: [FilterPath: () throws -> PathColumn] = [:]) {
+        self.loaded = loaded
+        self.pending = pending
+    }
+
+    func copy() -> ColumnSet {
+        lock.lock()
+        defer { lock.unlock() }
+        return ColumnSet(loaded, pending: pending)
+    }
+
+    var keys: [FilterPath] {
+        lock.lock()
+        defer { lock.unlock() }
+        return Array(loaded.keys) + pending.keys.filter { loaded[$0] == nil }
+    }
+
+    var count: Int { keys.count }
+
+    subscript(path: FilterPath) -> PathColumn? {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            if let c = loaded[path] { return c }
+            guard let load = pending.removeValue(forKey: path) else { return nil }
+            let c = try? load()
+            loaded[path] = c
+            return c
+        }
+        set {
+            lock.lock()
+            defer { lock.unlock() }
+            loaded[path] = newValue
+            pending[path] = nil
+        }
     }
 }

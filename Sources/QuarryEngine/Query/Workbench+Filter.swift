@@ -34,18 +34,17 @@ extension Workbench {
         return live
     }
 
-    static let pathSegmentKind = "QPIX"
 
     /// The path index, loaded or built (and saved) on first use; rebuilt when records changed.
     public func pathIndex(collection: String) throws -> PathIndex {
         if let p = cache.paths[collection] { return p }
         let n = try ordinalCount(collection: collection)
         if let (_, segments) = try database.index(collection: collection, name: Self.pathSnapshotName), let entry = segments.first {
-            // Read whole (its columns are decoded into memory), so its checksum is checked too.
+            // The catalog now; each column is decoded when a filter first needs it.
             let index: PathIndex? = try? {
-                let file = try database.open(entry, kind: Self.pathSegmentKind, version: 1, name: "the JSON path index of '\(collection)'")
-                try file.verify()
-                return try PathIndex(serialized: Array(try file.bytes("data")))
+                let file = try database.open(entry, kind: PathIndex.segmentKind, version: PathIndex.segmentVersion,
+                                             name: "the JSON path index of '\(collection)'")
+                return try PathIndex(segment: file)
             }()
             if let index, index.count == n {
                 cache.paths[collection] = index
@@ -71,10 +70,11 @@ extension Workbench {
         var options = PathIndexOptions()
         options.paths = paths
         let index = PathIndex.build(count: rows.count, options: options) { rows[Int($0)] }
-        let writer = try database.segmentWriter(collection: collection, owner: Self.pathSnapshotName, kind: Self.pathSegmentKind, version: 1)
+        let writer = try database.segmentWriter(collection: collection, owner: Self.pathSnapshotName, kind: PathIndex.segmentKind,
+                                                version: PathIndex.segmentVersion)
         let done: FinishedSegment
         do {
-            try writer.section("data", index.serialized(), alignment: 8)
+            try index.writeSegment(to: writer)
             done = try writer.finish()
         } catch {
             writer.abort()
@@ -82,7 +82,7 @@ extension Workbench {
         }
         var changes = SegmentChanges()
         changes.removeOwners = [Self.pathSnapshotName]
-        changes.additions = [.init(owner: Self.pathSnapshotName, seq: 0, segment: done, kind: Self.pathSegmentKind, firstOrdinal: 0, rows: rows.count)]
+        changes.additions = [.init(owner: Self.pathSnapshotName, seq: 0, segment: done, kind: PathIndex.segmentKind, firstOrdinal: 0, rows: rows.count)]
         // A read-only database keeps the index in memory only.
         try? database.saveIndex(collection: collection, name: Self.pathSnapshotName, kind: "json_path", field: "metadata",
                                 params: .object([JSONMember("paths", .array(index.indexedPaths.map { .string($0.description) })),
