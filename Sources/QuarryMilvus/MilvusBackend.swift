@@ -147,7 +147,7 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
 
         var subs: [(request: Milvus_Proto_Milvus_SearchRequest, node: PlanNode, branch: String)] = []
         if let m = s.match {
-            if m.expansion != nil || workbench.setting("rm3", in: s) == .bool(true) {
+            if m.expansion != nil || workbench.settings.flag("rm3", s.with) {
                 throw MilvusError.unsupportedStatement("EXPAND rm3 on Milvus: pseudo-relevance feedback runs in the embedded engine only; drop EXPAND (or SET rm3 = off)")
             }
             if !m.fields.isEmpty && (Set(m.fields.map(\.field)) != Set(local.textFields) || m.fields.contains { $0.boost != 1 }) {

@@ -97,6 +97,7 @@ struct Params: Sendable, Equatable {
     func formatted(_ index: Int) -> String {
         let d = Self.definitions[index]
         let v = values.value(d.name)
+        if case let .bool(on) = v { return on ? "on" : "off" }
         guard let x = v.doubleValue else { return v.description }
         return x == x.rounded() ? String(Int(x)) : String(format: "%.2f", x)
     }

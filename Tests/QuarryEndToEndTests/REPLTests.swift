@@ -102,7 +102,7 @@ import Testing
         #expect(r.stdout.contains("tiny · bm25 · sweep of k1"))
         let runs = r.stdout.split(separator: "\n").filter { $0.contains("eval --mode bm25") }
         #expect(runs.count == 3, "\(r.stdout)")
-        #expect(r.stdout.contains(".sweep COLLECTION ef|nprobe|refine_k|k1|b|rrf_k|weight V,V,…"))
+        #expect(r.stdout.contains(".sweep COLLECTION ef|nprobe|refine_k|k1|b|rm3_fb_docs|rm3_fb_terms|rm3_original_query_weight|rrf_k|weight V,V,…"))
     }
 
     @Test func unknownDotCommandSuggestsAndStopsTheScript() throws {

@@ -54,7 +54,7 @@ import Testing
         #expect(evalRM3.status == 0, "\(evalRM3.stderr)")
         #expect((try Self.json(evalRM3.stdout)["params"] as? [String: Any])?["rm3"] as? String == "true")
         let badSet = try Binary.run(["eval", "--collection", "tiny", "--set", "rm4=on", "--db", db])
-        #expect(badSet.status == 1 && badSet.stderr.contains("unknown setting 'rm4'; did you mean 'rm3'?"), "\(badSet.stderr)")
+        #expect(badSet.status == 1 && badSet.stderr.contains("unknown parameter 'rm4'; did you mean 'rm3'?"), "\(badSet.stderr)")
     }
 
     @Test func probesCountAndComparisonsKeepTheirError() throws {

@@ -13,8 +13,9 @@ import Testing
             for v in p.sweepValues { #expect(throws: Never.self) { try p.validated(v) } }
             #expect(!p.help.isEmpty)
         }
-        // The settings SHOW lists, in its order, as before the registry.
-        #expect(Parameters.settings.map(\.name) == ["k1", "b", "bm25_algorithm", "ef", "nprobe", "refine_k", "filter_strategy", "window", "rrf_k", "recall"])
+        // The settings SHOW lists, in its order: as before the registry, with the relevance settings after BM25's.
+        #expect(Parameters.settings.map(\.name) == ["k1", "b", "bm25_algorithm", "bm25_query_tf", "rm3", "rm3_fb_docs", "rm3_fb_terms", "rm3_original_query_weight",
+                                                     "ef", "nprobe", "refine_k", "filter_strategy", "window", "rrf_k", "recall"])
         #expect(Parameters.named("algorithm")?.name == "bm25_algorithm")
     }
 
@@ -35,12 +36,13 @@ import Testing
         let ef = try #require(Parameters.named("ef")), b = try #require(Parameters.named("b")), fusion = try #require(Parameters.named("fusion"))
         #expect(ef.stepped(.number(64), up: true) == .number(128) && ef.stepped(.number(1), up: false) == .number(1))
         #expect(b.stepped(.number(0.95), up: true) == .number(1), "clamped to the range")
+        #expect(fusion.stepped(.string("auto"), up: true) == .string("rrf"))
         #expect(fusion.stepped(.string("rrf"), up: true) == .string("weighted") && fusion.stepped(.string("weighted"), up: true) == .string("weighted"))
     }
 
     @Test func fusionAndImplications() throws {
         var v = ParameterValues()
-        #expect(v.fusion == .rrf(k: 60))
+        #expect(v.fusion == .auto, "the collection's tuned fusion, RRF until there is one")
         try v.apply("weight", .number(0.3))
         #expect(v.fusion == .weighted(weights: [0.3, 0.7], normalize: .minmax), "a weight means weighted fusion")
         try v.apply("rrf_k", .number(20))

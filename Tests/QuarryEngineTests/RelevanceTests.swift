@@ -13,7 +13,7 @@ import Testing
         return nil
     }
 
-    static func detail(_ node: PlanNode?, _ label: String) -> String? { node?.details.first { $0.0 == label }?.1 }
+    static func detail(_ node: PlanNode?, _ label: String) -> String? { node?.detail(label) }
 
     @Test func explainShowsTheQueryTermFrequencyAndDistinctTurnsItOff() throws {
         let (wb, dir) = try Fixture.make()
@@ -33,9 +33,7 @@ import Testing
         let counted = try wb.search(try Self.statement("SEARCH papers MATCH 'bone vitamin bone' WITH (bm25_query_tf = count) LIMIT 400"))
         let once = try wb.search(try Self.statement("SEARCH papers MATCH 'bone vitamin bone' LIMIT 400"))
         #expect(counted.hits.map(\.score) != once.hits.map(\.score))
-        _ = try wb.execute("SET bm25_query_tf = 'twice'")
-        #expect(throws: EngineError.self) { try wb.execute("SEARCH papers MATCH 'bone' LIMIT 1") }
-        _ = try wb.execute("RESET bm25_query_tf")
+        #expect(throws: EngineError.self, "SET checks the value against the parameter's choices") { try wb.execute("SET bm25_query_tf = 'twice'") }
         // The explanation of a hit says qtf=2 (what `quarry search --explain` prints).
         var r = LexicalRequest(collection: "papers", text: "bone vitamin bone")
         r.k1 = 0.9
@@ -68,7 +66,7 @@ import Testing
         for i in 0..<60 { lines.append("{\"_id\":\"f\(i)\",\"title\":\"filler\",\"text\":\"common words \(i % 3) notes\"}") }
         try lines.joined(separator: "\n").write(toFile: dir + "/corpus.jsonl", atomically: true, encoding: .utf8)
         let wb = try Workbench(path: dir + "/q.db")
-        _ = try Importer(database: wb.database, options: ImportOptions(path: dir + "/corpus.jsonl", collection: "notes")).run()
+        try wb.importRecords(ImportOptions(path: dir + "/corpus.jsonl", collection: "notes"))
         try wb.buildLexicalIndex(collection: "notes")
         return (wb, dir)
     }
@@ -96,8 +94,7 @@ import Testing
         _ = try wb.execute("SET rm3 = on")
         let viaSetting = try wb.search(try Self.statement("SEARCH notes MATCH 'apple pie' LIMIT 10"))
         #expect(viaSetting.hits.map(\.id) == r.hits.map(\.id))
-        _ = try wb.execute("SET rm3_fb_docs = 0")
-        #expect(throws: EngineError.self) { try wb.search(try Self.statement("SEARCH notes MATCH 'apple pie' LIMIT 10")) }
+        #expect(throws: EngineError.self, "SET checks the range") { try wb.execute("SET rm3_fb_docs = 0") }
         _ = try wb.execute("RESET ALL")
         // EXPLAIN without ANALYZE shows the node, not run.
         guard case let .explain(p, analyze) = try wb.execute("EXPLAIN SEARCH notes MATCH 'apple pie' EXPAND rm3 LIMIT 10") else { return }

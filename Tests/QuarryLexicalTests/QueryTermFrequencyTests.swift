@@ -100,7 +100,7 @@ import Testing
 /// of block-max WAND and MaxScore scale with each term's weight.
 @Test(arguments: [MultiFieldRule.bm25f, .sumOfFields])
 func prunedEqualsExhaustiveWithRepeatedAndWeightedTerms(rule: MultiFieldRule) throws {
-    var rng = SplitMix(state: 2024)
+    var rng = SplitMix64(seed: 2024)
     for round in 0..<propertyRounds {
         let vocabulary = [30, 200, 1000][round % 3]
         var index = try LexicalIndex(fields: ["title", "text"], analyzer: .standard)

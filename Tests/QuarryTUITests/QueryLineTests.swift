@@ -75,6 +75,7 @@ import Testing
         for d in Params.definitions {
             #expect(!d.help.isEmpty)
             if case .choice = d.kind { continue }
+            if d.kind == .flag { continue }
             #expect(d.range != nil && d.step != nil, "\(d.name) can be stepped")
         }
     }

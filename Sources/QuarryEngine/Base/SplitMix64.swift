@@ -8,7 +8,8 @@ import Darwin
 /// 2014): a 64-bit generator whose sequence depends only on the seed, on every platform, so
 /// index builds, randomization tests, synthetic data and property tests repeat exactly.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public private(set) var state: UInt64
+    /// The whole state: saving it and setting it back resumes the sequence (HNSW saves its level generator).
+    public var state: UInt64
 
     public init(seed: UInt64) { state = seed }
 

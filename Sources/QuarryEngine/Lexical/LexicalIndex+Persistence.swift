@@ -18,16 +18,7 @@ extension LexicalIndex {
     public func serialized() -> [UInt8] {
         var w = ByteWriter(capacity: memoryBytes + 1024)
         w.write(header: Self.header)
-        w.write(analyzer.name)
-        w.write(analyzer.stemmer ?? "")
-        w.write(UInt32(analyzer.stopwords.count))
-        for s in analyzer.stopwords { w.write(s) }
-        w.write(analyzer.asciiFolding)
-        w.write(analyzer.cjkBigrams)
-        w.write(analyzer.keepNumbers)
-        w.write(UInt32(analyzer.maxTokenLength))
-        w.write(UInt32(fields.count))
-        for f in fields { w.write(f) }
+        describe(into: &w)
         w.write(UInt32(segments.count))
         for (seg, del) in zip(segments, deleted) {
             w.write(header: Self.segmentHeader)

@@ -80,7 +80,7 @@ extension Workbench {
         if let r = steps.lexical {
             let planned = try lexicalIndex(collection: s.collection).queryTerms(try matchQuery(r), options: try lexicalOptions(r))
             let text = PlanSteps.termsText(planned.map(\.term), planned.map(\.weight)) + (r.rm3 == nil ? "" : " (before RM3)")
-            root.updateFirst(titled: steps.lexicalTitle) { $0.details.insert(("Terms", text), at: 0) }
+            root.updateFirst(titled: steps.lexicalTitle) { $0.details.insert(PlanDetail("Terms", .text(text)), at: 0) }
         }
         return SearchResult(statement: s, hits: [], plan: root, planningMs: ms(since: started), executionMs: 0)
     }

@@ -50,17 +50,6 @@ extension QuarryDatabase {
                        arguments: [JSONValue.array(fields.map(\.json)).jsonText, collectionID])
     }
 
-    /// Sets (adds or replaces) a vector field's schema.
-    public func setVectorField(collection: String, _ field: VectorFieldSchema) throws(StorageError) {
-        try write { db in
-            let cid = try collectionID(db, collection)
-            var schema = Self.schema(from: try Row.fetchOne(db, sql: "SELECT * FROM collections WHERE id = ?", arguments: [cid])!)
-            schema.vectorFields.removeAll { $0.name == field.name }
-            schema.vectorFields.append(field)
-            try Self.updateVectorFields(db, collectionID: cid, schema.vectorFields)
-        }
-    }
-
     /// Removes a collection and everything it holds.
     public func drop(collection name: String) throws(StorageError) {
         let files = try write { db -> [String] in

@@ -177,14 +177,7 @@ extension HNSWIndex {
     func drain(_ k: Int) -> [ScoredID] {
         let results = scratch.results
         while results.count > k { results.pop() }
-        var hits = [ScoredID](repeating: ScoredID(id: 0, score: 0), count: results.count)
-        var j = results.count - 1
-        while !results.isEmpty {
-            let e = results.pop()
-            hits[j] = ScoredID(id: e.id, score: e.score)
-            j -= 1
-        }
-        return hits
+        return results.drainBestFirst()
     }
 
     @inline(__always)

@@ -76,16 +76,7 @@ extension IVFIndex {
         }
     }
 
-    func drainResults() -> [ScoredID] {
-        var hits = [ScoredID](repeating: ScoredID(id: 0, score: 0), count: results.count)
-        var j = results.count - 1
-        while !results.isEmpty {
-            let e = results.pop()
-            hits[j] = ScoredID(id: e.id, score: e.score)
-            j -= 1
-        }
-        return hits
-    }
+    func drainResults() -> [ScoredID] { results.drainBestFirst() }
 
     /// Scans the probed lists with the RaBitQ estimator, keeps the best `refine_k` estimates, and
     /// re-ranks them on the refine vectors in order of estimate, skipping a candidate whose upper

@@ -1,3 +1,5 @@
+import QuarryBase
+
 /// k-means for IVF coarse quantizers: k-means++ seeding (Arthur & Vassilvitskii, "k-means++:
 /// The Advantages of Careful Seeding", 2007) on a random sample, then Lloyd iterations whose
 /// assignment step runs through sgemm (`BatchScores.nearest`). Above 256 centroids the seeds

@@ -1,3 +1,5 @@
+import QuarryBase
+
 /// RaBitQ (Gao & Long, "RaBitQ: Quantizing High-Dimensional Vectors with a Theoretical Error
 /// Bound for Approximate Nearest Neighbor Search", SIGMOD 2024).
 ///
