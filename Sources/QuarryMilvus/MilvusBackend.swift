@@ -143,7 +143,7 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
         }
         let k = s.limit + s.offset
         let hybrid = s.match != nil && s.near != nil
-        let window = hybrid ? max(Int(workbench.settings.number("window", s.with)), k) : k
+        let window = hybrid ? max(workbench.settings.integer("window", s.with), k) : k
 
         var subs: [(request: Milvus_Proto_Milvus_SearchRequest, node: PlanNode, branch: String)] = []
         if let m = s.match {
@@ -174,11 +174,11 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
         if let near = s.near, let nq = nearQuery {
             let field = nq.field, vector = nq.vector
             let index = remote.indexes[field.name]
-            let ef = max(Int(near.params["ef"]?.doubleValue ?? workbench.settings.number("ef", s.with)), window)
+            let ef = max(workbench.settings.integer("ef", s.with.merging(near.params, uniquingKeysWith: { $1 })), window)
             let metric = index?.metric.nonEmpty ?? MilvusLayout.metricName(field.metric)
             var params: [JSONMember] = []
             if index?.type.uppercased() ?? "HNSW" == "HNSW" { params.append(JSONMember("ef", .int(Int64(ef)))) }
-            if let n = near.params["nprobe"]?.doubleValue { params.append(JSONMember("nprobe", .int(Int64(n)))) }
+            if near.params["nprobe"] != nil { params.append(JSONMember("nprobe", .int(Int64(workbench.settings.integer("nprobe", near.params))))) }
             var r = searchRequest(remote.name, anns: field.name, metric: metric, topk: window, params: .object(params), expr: expr)
             var ph = Milvus_Proto_Common_PlaceholderValue()
             ph.tag = "$0"

@@ -20,7 +20,10 @@ extension REPL {
     }
 
     func dotImport(_ args: [String]) -> Bool {
-        let (positional, named) = Self.options(args)
+        let positional: [String], named: [String: String]
+        do {
+            (positional, named) = try Self.options(args, allowed: ["vectors", "query-vectors", "text-fields", "id-field", "vector-model"], command: ".import")
+        } catch { output.error(ErrorText.describe(error)); return false }
         guard positional.count == 2 else { output.error("usage: .import PATH COLLECTION [--vectors F] [--query-vectors F] [--text-fields a,b] [--id-field F]"); return false }
         var options = ImportOptions(path: positional[0], collection: positional[1])
         options.vectors = named["vectors"]
@@ -41,7 +44,11 @@ extension REPL {
     }
 
     func dotIndex(_ args: [String]) -> Bool {
-        let (positional, named) = Self.options(args)
+        let positional: [String], named: [String: String]
+        do {
+            (positional, named) = try Self.options(args, allowed: ["text", "analyzer", "vector", "type", "M", "ef-construction", "nlist", "refine-type", "json-path"],
+                                                   command: ".index")
+        } catch { output.error(ErrorText.describe(error)); return false }
         guard positional.count == 1, named["text"] != nil || named["vector"] != nil || named["json-path"] != nil else {
             output.error("usage: .index COLLECTION --text F,F [--analyzer A] | --vector F [--type hnsw] [--M 16] | --json-path P")
             return false
@@ -70,7 +77,7 @@ extension REPL {
     /// An evaluation request from `.eval` words: `COLLECTION [mode] [name=value …]`, each name a
     /// parameter of the registry or an evaluation option (split, fields, statement, warmup).
     static func evalRequest(_ args: [String]) throws -> EvalRequest {
-        let (positional, named) = options(args)
+        let (positional, named) = try options(args, command: ".eval")
         guard let collection = positional.first else { throw EngineError.badParameter("usage: .eval COLLECTION [bm25|vector|hybrid] [k1=… b=… ef=… split=…]") }
         var r = EvalRequest(collection: collection)
         if positional.count > 1 { try r.set("mode", text: positional[1]) }
@@ -104,7 +111,8 @@ extension REPL {
     /// `.sweep COLLECTION PARAM V,V,…`: one evaluation per value (no warm-up after the first),
     /// through the engine's sweep; the mode is what the parameter implies unless `mode=` names one.
     func dotSweep(_ args: [String]) -> Bool {
-        let (positional, named) = Self.options(args)
+        let positional: [String], named: [String: String]
+        do { (positional, named) = try Self.options(args, command: ".sweep") } catch { output.error(ErrorText.describe(error)); return false }
         let usage = "usage: .sweep COLLECTION PARAM V,V,… [mode=… split=…] (PARAM: \(Self.sweepable.joined(separator: ", ")))"
         guard positional.count == 3 else { output.error(usage); return false }
         let (collection, parameter) = (positional[0], positional[1])

@@ -136,21 +136,43 @@ extension REPL {
         return true
     }
 
+    /// The deepest `.read` inside `.read` (a file that reads itself stops here).
+    static let maxReadDepth = 16
+
     func dotRead(_ args: [String]) -> Bool {
         guard let path = args.first else { output.error("usage: .read FILE"); return false }
+        guard readDepth < Self.maxReadDepth else {
+            output.error(".read nested deeper than \(Self.maxReadDepth) at \(path) (does a file read itself?)")
+            return false
+        }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { output.error("\(path): no such file or directory"); return false }
+        readDepth += 1
+        defer { readDepth -= 1 }
         var pending = ""
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var pendingLine = 0
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if pending.isEmpty && trimmed.hasPrefix(".") { if !runDotCommand(trimmed) { return false }; continue }
             if pending.isEmpty && (trimmed.isEmpty || trimmed.hasPrefix("--")) { continue }
+            if pending.isEmpty { pendingLine = number + 1 }
             pending += (pending.isEmpty ? "" : "\n") + line
             if StatementScript.isComplete(pending) {
                 if !runStatements(pending) { return false }
                 pending = ""
             }
         }
+        if !pending.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            output.error("\(path):\(pendingLine): " + Self.incomplete(pending))
+            return false
+        }
         return true
+    }
+
+    /// The message for a statement that ends without its `;`, quoting its first line.
+    static func incomplete(_ statement: String) -> String {
+        let first = statement.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        let shown = first.count > 60 ? String(first.prefix(59)) + "…" : first
+        return "incomplete statement at end of input (missing ';'): \(shown)"
     }
 
     func dotHelp(_ args: [String]) -> Bool {
@@ -170,7 +192,10 @@ extension REPL {
     }
 
     /// Parses `--name value` options after the positional arguments; `name=value` words too.
-    static func options(_ args: [String]) -> (positional: [String], named: [String: String]) {
+    /// An option with no value after it (the end of the line, or another `--option`) is an
+    /// error, and so is a name outside `allowed` when the command lists the options it takes.
+    static func options(_ args: [String], allowed: [String]? = nil, command: String = "this command")
+        throws(EngineError) -> (positional: [String], named: [String: String]) {
         var positional: [String] = []
         var named: [String: String] = [:]
         var i = 0
@@ -178,8 +203,14 @@ extension REPL {
             let a = args[i]
             if a.hasPrefix("--") {
                 let key = String(a.dropFirst(2))
-                if let eq = key.firstIndex(of: "=") { named[String(key[..<eq])] = String(key[key.index(after: eq)...]) }
-                else if i + 1 < args.count { named[key] = args[i + 1]; i += 1 } else { named[key] = "" }
+                let name = key.firstIndex(of: "=").map { String(key[..<$0]) } ?? key
+                if let allowed, !allowed.contains(name) {
+                    let hint = Suggest.nearest(to: name, in: allowed).map { "; did you mean --\($0)?" } ?? ""
+                    throw .badParameter("unknown option --\(name) for \(command)\(hint) (options: \(allowed.map { "--" + $0 }.joined(separator: ", ")))")
+                }
+                if let eq = key.firstIndex(of: "=") { named[name] = String(key[key.index(after: eq)...]) }
+                else if i + 1 < args.count, !args[i + 1].hasPrefix("--") { named[key] = args[i + 1]; i += 1 }
+                else { throw .badParameter("option --\(key) of \(command) needs a value") }
             } else if let eq = a.firstIndex(of: "="), eq != a.startIndex {
                 named[String(a[..<eq])] = String(a[a.index(after: eq)...])
             } else {
@@ -212,8 +243,14 @@ extension REPL {
 
     func dotShow(_ args: [String]) -> Bool { runStatement(args.isEmpty ? "SHOW ALL;" : "SHOW \(args[0]);") }
 
+    /// What `.sleep` waits: up to a day (an infinite wait would never return).
+    static let sleepRange: ClosedRange<Double> = 0...86_400
+
     func dotSleep(_ args: [String]) -> Bool {
-        guard let seconds = args.first.flatMap(Double.init), seconds >= 0 else { output.error("usage: .sleep SECONDS"); return false }
+        guard let seconds = args.first.flatMap(Double.init).flatMap({ Bounds.real($0, in: Self.sleepRange) }) else {
+            output.error("usage: .sleep SECONDS (\(ParamValue.number(Self.sleepRange.lowerBound)) to \(ParamValue.number(Self.sleepRange.upperBound)))")
+            return false
+        }
         return cancellable { Thread.sleep(forTimeInterval: seconds); return true } ?? false
     }
 }

@@ -17,6 +17,8 @@ public final class REPL: @unchecked Sendable {
     var timer = false
     var explain = false
     var shouldQuit = false
+    /// How many `.read` commands are running inside each other.
+    var readDepth = 0
     var editor: LineEditor?
     let catalog: DataCatalog
     let worker = Worker()
@@ -43,9 +45,11 @@ public final class REPL: @unchecked Sendable {
             output.line("Database: \(workbench.path)")
         }
         var pending = ""
+        var lineNumber = 0, pendingLine = 0
         while !shouldQuit {
             let prompt = pending.isEmpty ? "quarry> " : "   ...> "
             guard let line = readLine(prompt: prompt) else { break }
+            lineNumber += 1
             if editor?.wasInterrupted == true { pending = ""; continue }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if pending.isEmpty && trimmed.hasPrefix(".") {
@@ -54,6 +58,7 @@ public final class REPL: @unchecked Sendable {
                 continue
             }
             if pending.isEmpty && (trimmed.isEmpty || trimmed.hasPrefix("--")) { continue }
+            if pending.isEmpty { pendingLine = lineNumber }
             pending += (pending.isEmpty ? "" : "\n") + line
             guard StatementScript.isComplete(pending) else { continue }
             editor?.addHistory(pending)
@@ -62,7 +67,7 @@ public final class REPL: @unchecked Sendable {
             if !runStatements(statements) && !interactive { return 1 }
         }
         if !pending.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            output.error("incomplete statement at end of input (missing ';')")
+            output.error("line \(pendingLine): " + Self.incomplete(pending))
             return interactive ? 0 : 1
         }
         if interactive { output.line("") }

@@ -14,7 +14,7 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible {
 public struct JSONParser {
     private let bytes: [UInt8]
     private var i = 0
-    private let maxDepth = 512
+    private let maxDepth = Bounds.documentNesting
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(bytes: Array(text.utf8))
@@ -66,7 +66,7 @@ public struct JSONParser {
     }
 
     private mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
-        guard depth < maxDepth else { throw error("nesting deeper than \(maxDepth)") }
+        guard depth < maxDepth else { throw error(Bounds.nestingMessage(maxDepth)) }
         guard i < bytes.count else { throw expected("a JSON value") }
         switch bytes[i] {
         case UInt8(ascii: "{"): return try object(depth: depth)

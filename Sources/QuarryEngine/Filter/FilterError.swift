@@ -35,13 +35,15 @@ public enum FilterError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAValue(found: String, at: SourceLocation)
     /// Something else where only a literal may stand (lists, LIKE patterns, contains arguments).
     case notALiteral(context: String, found: String, at: SourceLocation)
+    /// Parentheses, lists, calls or unary minus nested past `Bounds.nesting`.
+    case tooDeep(limit: Int, at: SourceLocation)
 
     public var location: SourceLocation {
         switch self {
         case let .unexpected(_, _, at), let .unterminatedString(at), let .invalidEscape(_, at),
             let .invalidNumber(_, at), let .unexpectedCharacter(_, at), let .unknownFunction(_, _, at),
             let .wrongArguments(_, _, _, at), let .unknownPath(_, _, at), let .notACondition(_, at),
-            let .notAValue(_, at), let .notALiteral(_, _, at):
+            let .notAValue(_, at), let .notALiteral(_, _, at), let .tooDeep(_, at):
             return at
         }
     }
@@ -71,6 +73,8 @@ public enum FilterError: Error, Equatable, Sendable, CustomStringConvertible {
             return "expected a value, found the condition \(found)"
         case let .notALiteral(context, found, _):
             return "\(context) must be a literal, found \(found)"
+        case let .tooDeep(limit, _):
+            return Bounds.nestingMessage(limit)
         }
     }
 

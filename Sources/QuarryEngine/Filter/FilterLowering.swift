@@ -92,10 +92,16 @@ struct Lowering {
 
     func condition(_ n: Node) throws(FilterError) -> FilterExpr {
         switch n.syntax {
-        case let .binary(op, l, r) where op == "and" || op == "or":
-            let a = try condition(l), b = try condition(r)
-            if op == "and" { return .and(flatten(a, b, and: true)) }
-            return .or(flatten(a, b, and: false))
+        case let .logical(op, items):
+            var parts: [FilterExpr] = []
+            for item in items {
+                // A parenthesized chain of the same operator joins this one: (a and b) and c.
+                switch (try condition(item), op) {
+                case let (.and(xs), "and"), let (.or(xs), "or"): parts.append(contentsOf: xs)
+                case let (e, _): parts.append(e)
+                }
+            }
+            return op == "and" ? .and(parts) : .or(parts)
         case let .not(x):
             return .not(try condition(x))
         case let .binary(op, l, r) where CompareOp(rawValue: op) != nil:
@@ -148,16 +154,6 @@ struct Lowering {
         default:
             throw .notACondition(found: n.text, at: n.location)
         }
-    }
-
-    private func flatten(_ a: FilterExpr, _ b: FilterExpr, and: Bool) -> [FilterExpr] {
-        func parts(_ e: FilterExpr) -> [FilterExpr] {
-            switch (e, and) {
-            case let (.and(xs), true), let (.or(xs), false): return xs
-            default: return [e]
-            }
-        }
-        return parts(a) + parts(b)
     }
 
     func value(_ n: Node) throws(FilterError) -> ValueExpr {

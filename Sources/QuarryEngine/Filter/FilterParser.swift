@@ -32,7 +32,10 @@ indirect enum Syntax {
     case call(String, [Node])
     case negate(Node)
     case not(Node)
-    /// `and`, `or`, a comparison (`==` …) or arithmetic (`+` …).
+    /// `and` or `or` over two or more operands: a chain `a and b and c` is one node, so its
+    /// length costs no depth.
+    case logical(String, [Node])
+    /// A comparison (`==` …) or arithmetic (`+` …).
     case binary(String, Node, Node)
     case isNull(Node, negated: Bool)
     case inList(Node, Node, negated: Bool)
@@ -46,13 +49,29 @@ struct Node {
     var location: SourceLocation
     /// The source text of the node, for messages.
     var text: String
+    /// The depth of the tree under the node (1 for a leaf): what lowering and execution recurse
+    /// through, bounded by `Bounds.nesting`.
+    var depth: Int
+
+    init(syntax: Syntax, location: SourceLocation, text: String) {
+        self.syntax = syntax
+        self.location = location
+        self.text = text
+        switch syntax {
+        case .literal, .path: depth = 1
+        case let .list(items), let .call(_, items), let .logical(_, items): depth = 1 + (items.map(\.depth).max() ?? 0)
+        case let .negate(x), let .not(x), let .isNull(x, _), let .exists(x): depth = 1 + x.depth
+        case let .binary(_, l, r), let .inList(l, r, _), let .like(l, r, _): depth = 1 + max(l.depth, r.depth)
+        case let .between(x, l, h, _): depth = 1 + max(x.depth, l.depth, h.depth)
+        }
+    }
 }
 
 /// Recursive descent over the grammar (keywords case-insensitive):
 /// ```
 /// or        := and (("or" | "||") and)*
 /// and       := not (("and" | "&&") not)*
-/// not       := ("not" | "!") not | predicate
+/// not       := ("not" | "!")* predicate           (a pair of negations cancels: logic is two-valued)
 /// predicate := "exists" additive
 ///            | additive [ cmp additive | "is" ["not"] "null"
 ///                       | ["not"] "in" list | ["not"] "like" additive
@@ -65,9 +84,13 @@ struct Node {
 /// path      := name ("." name | "[" string "]" | "[" integer "]")*
 /// list      := "[" [or ("," or)*] "]" | "(" [or ("," or)*] ")"
 /// ```
+/// Nesting (parentheses, lists, calls, unary minus, and the tree an arithmetic chain builds) is
+/// bounded by `Bounds.nesting`: deeper input is an error at the spot, not a stack overflow.
 struct FilterParser {
     let tokens: [Token]
     var k = 0
+    /// How many nested constructs the parser is inside now.
+    var nesting = 0
 
     init(tokens: [Token]) { self.tokens = tokens }
 
@@ -87,6 +110,20 @@ struct FilterParser {
         .unexpected(found: current.shown, expected: expected, at: current.location)
     }
 
+    /// Enters one more level of nesting at the current token; `leave()` when done.
+    mutating func enter() throws(FilterError) {
+        nesting += 1
+        guard nesting <= Bounds.nesting else { throw .tooDeep(limit: Bounds.nesting, at: current.location) }
+    }
+
+    mutating func leave() { nesting -= 1 }
+
+    /// `node` unless its tree is deeper than the bound (a long arithmetic chain).
+    func bounded(_ node: Node) throws(FilterError) -> Node {
+        guard node.depth <= Bounds.nesting else { throw .tooDeep(limit: Bounds.nesting, at: node.location) }
+        return node
+    }
+
     mutating func parseTop() throws(FilterError) -> Node {
         guard current.kind != .end else { throw fail("a condition") }
         let node = try or()
@@ -98,34 +135,38 @@ struct FilterParser {
 
     mutating func or() throws(FilterError) -> Node {
         let start = current.location
-        var left = try and()
+        var items = [try and()]
         while current.isWord("or") || current.isSymbol("||") {
             _ = advance()
-            let right = try and()
-            left = Node(syntax: .binary("or", left, right), location: start, text: left.text + " or " + right.text)
+            items.append(try and())
         }
-        return left
+        guard items.count > 1 else { return items[0] }
+        return Node(syntax: .logical("or", items), location: start, text: items.map(\.text).joined(separator: " or "))
     }
 
     mutating func and() throws(FilterError) -> Node {
         let start = current.location
-        var left = try not()
+        var items = [try not()]
         while current.isWord("and") || current.isSymbol("&&") {
             _ = advance()
-            let right = try not()
-            left = Node(syntax: .binary("and", left, right), location: start, text: left.text + " and " + right.text)
+            items.append(try not())
         }
-        return left
+        guard items.count > 1 else { return items[0] }
+        return Node(syntax: .logical("and", items), location: start, text: items.map(\.text).joined(separator: " and "))
     }
 
+    /// A run of negations is read in a loop and an even number of them cancels, so `not`×5000
+    /// costs linear time and no depth (conditions are two-valued: `not not c` is `c`).
     mutating func not() throws(FilterError) -> Node {
         let start = current.location
-        if current.isWord("not") || current.isSymbol("!") {
+        var negations = 0
+        while current.isWord("not") || current.isSymbol("!") {
             _ = advance()
-            let inner = try not()
-            return Node(syntax: .not(inner), location: start, text: "not " + inner.text)
+            negations += 1
         }
-        return try predicate()
+        let inner = try predicate()
+        guard negations % 2 == 1 else { return inner }
+        return Node(syntax: .not(inner), location: start, text: "not " + inner.text)
     }
 
     static let comparisons: [String: String] = ["==": "==", "=": "==", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="]
@@ -189,7 +230,7 @@ struct FilterParser {
         while current.isSymbol("+") || current.isSymbol("-") {
             guard case let .symbol(op) = advance().kind else { break }
             let right = try term()
-            left = Node(syntax: .binary(op, left, right), location: start, text: "\(left.text) \(op) \(right.text)")
+            left = try bounded(Node(syntax: .binary(op, left, right), location: start, text: "\(left.text) \(op) \(right.text)"))
         }
         return left
     }
@@ -200,7 +241,7 @@ struct FilterParser {
         while current.isSymbol("*") || current.isSymbol("/") || current.isSymbol("%") {
             guard case let .symbol(op) = advance().kind else { break }
             let right = try unary()
-            left = Node(syntax: .binary(op, left, right), location: start, text: "\(left.text) \(op) \(right.text)")
+            left = try bounded(Node(syntax: .binary(op, left, right), location: start, text: "\(left.text) \(op) \(right.text)"))
         }
         return left
     }
@@ -208,16 +249,21 @@ struct FilterParser {
     mutating func unary() throws(FilterError) -> Node {
         let start = current.location
         if current.isSymbol("-") {
+            try enter()
+            defer { leave() }
             _ = advance()
             let inner = try unary()
             return Node(syntax: .negate(inner), location: start, text: "-" + inner.text)
         }
-        if current.isSymbol("+") { _ = advance(); return try unary() }
+        // A unary plus changes nothing: a run of them is skipped in a loop.
+        while current.isSymbol("+") { _ = advance() }
         return try primary()
     }
 
     mutating func list() throws(FilterError) -> Node {
         let start = current.location
+        try enter()
+        defer { leave() }
         let close = current.isSymbol("[") ? "]" : ")"
         _ = advance()
         var items: [Node] = []
@@ -242,6 +288,8 @@ struct FilterParser {
         case let .float(d): _ = advance(); return Node(syntax: .literal(.double(d)), location: t.location, text: JSONValue.format(d))
         case .symbol("["): return try list()
         case .symbol("("):
+            try enter()
+            defer { leave() }
             _ = advance()
             guard current.kind != .end else { throw fail("a condition or a value after '('") }
             var inner = try or()
@@ -289,6 +337,8 @@ struct FilterParser {
     }
 
     mutating func call(_ name: String, at location: SourceLocation) throws(FilterError) -> Node {
+        try enter()
+        defer { leave() }
         _ = advance()  // (
         var args: [Node] = []
         if !current.isSymbol(")") {

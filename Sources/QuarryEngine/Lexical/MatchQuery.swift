@@ -83,7 +83,9 @@ public struct MatchQuery: Sendable, Equatable, CustomStringConvertible {
             if chars[i] == "+" || chars[i] == "-" {
                 occur = chars[i] == "+" ? .must : .mustNot
                 i += 1
-                guard i < chars.count, !chars[i].isWhitespace else {
+                // A sign needs a word or a phrase after it; another sign (`++`, `+-`) is an error
+                // as a lone sign is, not a word that analyses to nothing.
+                guard i < chars.count, !chars[i].isWhitespace, chars[i] != "+", chars[i] != "-" else {
                     throw MatchParseError(column: i + 1, message: "expected a word or a quoted phrase after '\(chars[signColumn - 1])'")
                 }
             }

@@ -90,7 +90,7 @@ public enum Fusion {
         case .auto:
             return arithmetic(hit, spec: .rrf(k: 60))
         case let .rrf(k):
-            let kk = k == k.rounded() ? String(Int(k)) : String(k)
+            let kk = Bounds.integer(k, in: Int.min...Int.max).map(String.init) ?? String(k)
             return hit.contributions.map { "1/(\(kk)+\($0.rank))" }.joined(separator: " + ") + " = " + NumberText.fixedPadded(hit.score, decimals: 4)
         case let .weighted(weights, _):
             return hit.contributions.map { c in

@@ -73,6 +73,11 @@ extension Workbench {
     /// EXPLAIN without running: the plan with estimates, and the terms the MATCH binds to with
     /// their weights (a search binds them when it runs, so planning does not).
     func plan(_ s: SearchStatement) throws -> SearchResult {
+        try s.check()
+        return try s.locatingErrors { try planChecked(s) }
+    }
+
+    private func planChecked(_ s: SearchStatement) throws -> SearchResult {
         if let backend, backend.handles(s) { return try backend.plan(s, workbench: self) }
         try warm(s)
         let started = monotonic()
@@ -89,6 +94,11 @@ extension Workbench {
     public func search(_ s: SearchStatement, analyze: Bool = false) throws -> SearchResult { try run(s, analyze: analyze) }
 
     func run(_ s: SearchStatement, analyze: Bool) throws -> SearchResult {
+        try s.check()
+        return try s.locatingErrors { try runChecked(s, analyze: analyze) }
+    }
+
+    private func runChecked(_ s: SearchStatement, analyze: Bool) throws -> SearchResult {
         if let backend, backend.handles(s) { return try backend.search(s, analyze: analyze, workbench: self) }
         try warm(s)
         let planned = monotonic()
@@ -108,6 +118,7 @@ extension Workbench {
         if s.filter != nil { _ = try pathIndex(collection: s.collection) }
         if s.match != nil { _ = try lexicalIndex(collection: s.collection) }
         if let near = s.near {
+            if let field = near.field { _ = try s.located("near.field") { try vectorField(s.collection, field) } }
             _ = try fieldVectors(collection: s.collection, field: try near.field ?? defaultVectorField(s.collection))
         }
     }
@@ -300,7 +311,7 @@ extension Workbench {
         let schema = try schema(s.collection)
         let n = try idMap(collection: s.collection).count
         let hybrid = s.match != nil && s.near != nil
-        let window = hybrid ? max(Int(settings.number("window", s.with)), s.limit + s.offset) : s.limit + s.offset
+        let window = hybrid ? max(settings.integer("window", s.with), s.limit + s.offset) : s.limit + s.offset
         var root = PlanNode("Limit \(s.limit)" + (s.offset > 0 ? " Offset \(s.offset)" : ""), estimatedRows: s.limit)
         var steps = PlanSteps(workbench: self, statement: s, window: window, root: root)
 
@@ -347,8 +358,8 @@ extension Workbench {
             r.rm3 = try rm3Parameters(m, with: s.with)
             if !m.fields.isEmpty {
                 for f in m.fields where !schema.textFields.contains(f.field) {
-                    throw EngineError.badParameter("'\(f.field)' is not a text field of '\(s.collection)' (text fields: \(schema.textFields.joined(separator: ", ")))"
-                        + (Suggest.nearest(to: f.field, in: schema.textFields).map { "; did you mean '\($0)'?" } ?? ""))
+                    throw s.located(EngineError.badParameter("'\(f.field)' is not a text field of '\(s.collection)' (text fields: \(schema.textFields.joined(separator: ", ")))"
+                        + (Suggest.nearest(to: f.field, in: schema.textFields).map { "; did you mean '\($0)'?" } ?? "")), at: "match.field.\(f.field)")
                 }
                 r.fields = m.fields.map { $0.boost == 1 ? $0.field : "\($0.field)^\(String(format: "%g", $0.boost))" }.joined(separator: ",")
             }

@@ -228,17 +228,17 @@ extension Workbench {
         let field = try near.field ?? defaultVectorField(s.collection)
         let query = try queryVector(near.target, collection: s.collection, field: field)
         let overrides = s.with.merging(near.params, uniquingKeysWith: { $1 })
-        let ef = Int(settings.number("ef", overrides)), nprobe = Int(settings.number("nprobe", overrides))
-        let refineK = Int(settings.number("refine_k", overrides))
+        let ef = settings.integer("ef", overrides), nprobe = settings.integer("nprobe", overrides)
+        let refineK = settings.integer("refine_k", overrides)
         let params = VectorSearchParams(ef: ef, nprobe: nprobe, refineK: refineK)
         let wantsFlat = near.index == "flat"
         let vectors = try fieldVectors(collection: s.collection, field: field)
         let index = wantsFlat ? nil : vectors.sealed
         if let requested = near.index, !wantsFlat, let index, requested != index.kind.rawValue {
-            throw EngineError.badParameter("field '\(field)' has a \(index.kind.rawValue) index, not \(requested); build it with: quarry index --collection \(s.collection) --vector \(field) --type \(requested)")
+            throw s.located(EngineError.badParameter("field '\(field)' has a \(index.kind.rawValue) index, not \(requested); build it with: quarry index --collection \(s.collection) --vector \(field) --type \(requested)"), at: "near.index")
         }
         if near.index != nil && !wantsFlat && index == nil {
-            throw EngineError.noIndex(collection: s.collection, kind: near.index!.uppercased(), hint: "quarry index --collection \(s.collection) --vector \(field) --type \(near.index!)")
+            throw s.located(EngineError.noIndex(collection: s.collection, kind: near.index!.uppercased(), hint: "quarry index --collection \(s.collection) --vector \(field) --type \(near.index!)"), at: "near.index")
         }
         let kind = index?.kind.rawValue ?? "flat"
         var strategy: FilterStrategy?

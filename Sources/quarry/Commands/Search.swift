@@ -53,6 +53,9 @@ struct Search: ParsableCommand {
             if let nearID { s.near = NearClause(target: .document(nearID), field: field) }
             if let filter { s.filter = FilterText(text: filter) }
             guard s.match != nil || s.near != nil || s.filter != nil else { throw ValidationError("give --match, --near, --near-id or --where") }
+            guard SearchStatement.limitRange.contains(k) else {
+                throw ValidationError("--k must be a whole number from \(Bounds.text(SearchStatement.limitRange)), not \(k)")
+            }
             s.limit = k
             var parameters = ParameterValues()
             for (name, value) in [("k1", k1), ("b", b), ("ef", ef.map(Double.init)), ("nprobe", nprobe.map(Double.init)), ("refine_k", refineK.map(Double.init))] {

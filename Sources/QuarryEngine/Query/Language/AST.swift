@@ -123,6 +123,29 @@ public struct SearchStatement: Sendable, Equatable {
     public var source: String = ""
     /// The whole statement it came from (for carets of errors found after parsing).
     public var statementText: String = ""
+    /// Where the parser found the statement's parts in `statementText`.
+    public var locations = StatementLocations()
 
     public init(collection: String) { self.collection = collection }
+}
+
+/// Where the parser found the parts of a SEARCH, so that errors found after parsing (a value
+/// out of range, no such collection, an unknown field, a MATCH text that does not parse) point
+/// at them with a caret. A statement built without text (the TUI, `quarry search`) has none.
+///
+/// Keys: `collection`, `match` (the string), `match.field.NAME`, `near.field`, `near.index`,
+/// `near.NAME` (a USING parameter), `with.NAME`, `limit`, `offset`, `fuse`, `fuse.k`,
+/// `fuse.weight`. Locations are not part of a statement's equality: the same statement written
+/// on two lines is the same statement.
+public struct StatementLocations: Sendable, Equatable {
+    private var table: [String: SourceLocation] = [:]
+
+    public init() {}
+
+    public subscript(_ key: String) -> SourceLocation? {
+        get { table[key] }
+        set { table[key] = newValue }
+    }
+
+    public static func == (_: StatementLocations, _: StatementLocations) -> Bool { true }
 }

@@ -68,10 +68,10 @@ public struct StatementParser {
         return v
     }
 
-    private mutating func integer(_ what: String) throws(QueryError) -> Int {
-        guard case let .number(v, true) = peek.kind, v >= 0 else { throw expected(what) }
-        i += 1
-        return Int(v)
+    /// A whole number through `check` (LIMIT, OFFSET): its error placed at the number.
+    private mutating func count(_ what: String, _ check: (Double) throws(EngineError) -> Int) throws(QueryError) -> Int {
+        guard case let .number(v, _) = peek.kind else { throw expected(what) }
+        do { let n = try check(v); i += 1; return n } catch { throw QueryError(error.description, at: peek.location, in: source) }
     }
 
     // MARK: - Statements
@@ -95,9 +95,18 @@ public struct StatementParser {
             return .compare(a, b)
         case "SET"?:
             i += 1
+            let nameToken = peek
             let name = try identifier("a setting name").lowercased()
             if !accept(symbol: "=") { try expect("TO") }
-            return .set(name: name, value: try value())
+            let valueToken = peek
+            let value = try value()
+            // The registry checks the name and the value now, so the caret can point at them.
+            var trial = Settings()
+            do { try trial.set(name, value) } catch {
+                let known = Parameters.named(name)?.isSetting == true
+                throw QueryError(error.description, at: known ? valueToken.location : nameToken.location, in: source)
+            }
+            return .set(name: name, value: value)
         case "RESET"?:
             i += 1
             if accept("ALL") { return .reset(name: nil) }
@@ -116,28 +125,35 @@ public struct StatementParser {
     private mutating func search() throws(QueryError) -> SearchStatement {
         let start = peek.location
         try expect("SEARCH")
+        let collectionToken = peek
         var s = SearchStatement(collection: try identifier("a collection name"))
+        s.locations["collection"] = collectionToken.location
         while let k = peek.keyword, Self.clauseKeywords.contains(k) {
             let clauseToken = next()
             func duplicate() -> QueryError { QueryError("\(k) given twice", at: clauseToken.location, in: source) }
             switch k {
             case "MATCH":
                 if s.match != nil { throw duplicate() }
-                s.match = try matchClause()
+                s.match = try matchClause(&s.locations)
             case "NEAR":
                 if s.near != nil { throw duplicate() }
-                s.near = try nearClause()
+                s.near = try nearClause(&s.locations)
             case "WHERE":
                 if s.filter != nil { throw duplicate() }
                 s.filter = try filterText()
             case "FUSE":
                 if s.fusion != nil { throw duplicate() }
-                s.fusion = try fusion()
-            case "LIMIT": s.limit = try integer("a LIMIT count (a whole number)")
-            case "OFFSET": s.offset = try integer("an OFFSET (a whole number)")
+                s.locations["fuse"] = peek.location
+                s.fusion = try fusion(&s.locations)
+            case "LIMIT":
+                s.locations["limit"] = peek.location
+                s.limit = try count("a LIMIT count (a whole number)") { v throws(EngineError) in try SearchStatement.limit(v) }
+            case "OFFSET":
+                s.locations["offset"] = peek.location
+                s.offset = try count("an OFFSET (a whole number)") { v throws(EngineError) in try SearchStatement.offset(v) }
             case "WITH":
                 try expect(symbol: "(")
-                s.with.merge(try parameters(), uniquingKeysWith: { $1 })
+                s.with.merge(try parameters(&s.locations, prefix: "with."), uniquingKeysWith: { $1 })
                 try expect(symbol: ")")
             default: break
             }
@@ -149,15 +165,21 @@ public struct StatementParser {
         let end = peek.location.offset
         s.source = String(Array(source)[start.offset..<end]).trimmingCharacters(in: .whitespacesAndNewlines)
         s.statementText = source
+        do { try s.check() } catch let e as QueryError { throw e } catch {
+            throw QueryError(ErrorText.describe(error), at: start, in: source)
+        }
         return s
     }
 
-    private mutating func matchClause() throws(QueryError) -> MatchClause {
+    private mutating func matchClause(_ locations: inout StatementLocations) throws(QueryError) -> MatchClause {
+        locations["match"] = peek.location
         let text = try string("the text to MATCH (a quoted string)")
         var fields: [MatchField] = []
         if accept("IN") {
             repeat {
+                let at = peek.location
                 let name = try identifier("a text field name")
+                locations["match.field.\(name)"] = at
                 var boost = 1.0
                 if accept(symbol: "^") { boost = try number("a boost after '^'") }
                 fields.append(MatchField(field: name, boost: boost))
@@ -192,7 +214,7 @@ public struct StatementParser {
         return e
     }
 
-    private mutating func nearClause() throws(QueryError) -> NearClause {
+    private mutating func nearClause(_ locations: inout StatementLocations) throws(QueryError) -> NearClause {
         let target: NearTarget
         if accept("DOC") {
             target = .document(try idValue())
@@ -207,12 +229,16 @@ public struct StatementParser {
             target = .text(try string("the text, DOC 'id' or [vector] to search NEAR"))
         }
         var clause = NearClause(target: target, field: nil, index: nil, params: [:])
-        if accept("IN") { clause.field = try identifier("a vector field name") }
+        if accept("IN") {
+            locations["near.field"] = peek.location
+            clause.field = try identifier("a vector field name")
+        }
         if accept("USING") {
+            locations["near.index"] = peek.location
             clause.index = try identifier("an index type (flat, hnsw, ivf_flat, ivf_sq8, ivf_rabitq)").lowercased()
             if accept(symbol: "(") {
                 if !accept(symbol: ")") {
-                    clause.params = try parameters()
+                    clause.params = try parameters(&locations, prefix: "near.")
                     try expect(symbol: ")")
                 }
             }
@@ -238,7 +264,9 @@ public struct StatementParser {
             case .end: break loop
             case .symbol(";") where depth == 0: break loop
             case .symbol(")") where depth == 0: break loop
-            case .symbol("("), .symbol("["): depth += 1
+            case .symbol("("), .symbol("["):
+                depth += 1
+                guard depth <= Bounds.nesting else { throw QueryError("in WHERE: " + Bounds.nestingMessage(), at: peek.location, in: source) }
             case .symbol(")"), .symbol("]"): depth -= 1
             case let .word(w) where depth == 0 && w.uppercased() != "WHERE" && Self.clauseKeywords.contains(w.uppercased()): break loop
             default: break
@@ -251,7 +279,7 @@ public struct StatementParser {
         return FilterText(text: text, location: start)
     }
 
-    private mutating func fusion() throws(QueryError) -> FusionSpec {
+    private mutating func fusion(_ locations: inout StatementLocations) throws(QueryError) -> FusionSpec {
         let name = try identifier("rrf, weighted or auto").lowercased()
         switch name {
         case "auto":
@@ -261,6 +289,7 @@ public struct StatementParser {
             if accept(symbol: "(") {
                 if !accept(symbol: ")") {
                     if case .word = peek.kind { _ = next(); try expect(symbol: "=") }
+                    locations["fuse.k"] = peek.location
                     k = try number("the RRF constant k")
                     try expect(symbol: ")")
                 }
@@ -269,7 +298,13 @@ public struct StatementParser {
         case "weighted":
             var weights: [Double] = []
             try expect(symbol: "(")
-            repeat { weights.append(try number("a weight")) } while accept(symbol: ",")
+            locations["fuse.weight"] = peek.location
+            var flagged = false
+            repeat {
+                // The caret of a weight out of range points at the first such weight.
+                if !flagged, case let .number(w, _) = peek.kind, !(0...1).contains(w) { locations["fuse.weight"] = peek.location; flagged = true }
+                weights.append(try number("a weight"))
+            } while accept(symbol: ",")
             try expect(symbol: ")")
             var normalize = Normalization.minmax
             if accept("NORMALIZE") {
@@ -292,10 +327,17 @@ public struct StatementParser {
     }
 
     private mutating func parameters() throws(QueryError) -> [String: ParamValue] {
+        var unused = StatementLocations()
+        return try parameters(&unused, prefix: "")
+    }
+
+    /// `name = value, …`; each value's location goes into `locations` as `prefix + name`.
+    private mutating func parameters(_ locations: inout StatementLocations, prefix: String) throws(QueryError) -> [String: ParamValue] {
         var out: [String: ParamValue] = [:]
         repeat {
             let name = try identifier("a parameter name").lowercased()
             try expect(symbol: "=")
+            locations[prefix + name] = peek.location
             out[name] = try value()
         } while accept(symbol: ",")
         return out

@@ -97,6 +97,7 @@ struct Lexer {
                 }
                 let text = String(chars[i..<j])
                 guard let v = Double(text) else { throw QueryError("malformed number '\(text)'", at: start, in: source) }
+                guard v.isFinite else { throw QueryError("number '\(text)' is out of range (beyond ±1.8e308)", at: start, in: source) }
                 advance(j - i)
                 out.append(Token(kind: .number(v, isInteger: isInteger), location: start, text: text))
                 continue

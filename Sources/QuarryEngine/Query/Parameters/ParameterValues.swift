@@ -19,7 +19,8 @@ public struct ParameterValues: Sendable, Equatable {
     }
 
     public func number(_ name: String) -> Double { value(name).doubleValue ?? 0 }
-    public func integer(_ name: String) -> Int { Int(number(name)) }
+    /// A whole number through the one checked conversion (values were checked when set).
+    public func integer(_ name: String) -> Int { Bounds.integer(number(name), in: Int.min...Int.max) ?? 0 }
     public func word(_ name: String) -> String { value(name).stringValue }
     public func flag(_ name: String) -> Bool { value(name) == .bool(true) }
 

@@ -7,6 +7,11 @@
 /// re-ranked on full vectors (raise it before nprobe once the probed lists hold the neighbours);
 /// `rrf_k` is Cormack et al.'s RRF constant (larger flattens the ranks' weights).
 public enum Parameters {
+    /// The most hits one search ranks: LIMIT, OFFSET + LIMIT and the fusion window stay within
+    /// it (Elasticsearch's `index.max_result_window` is a bound of the same kind), so a huge
+    /// LIMIT is an error before anything is allocated.
+    public static let maxResults = 100_000
+
     public static let all: [Parameter] = [
         Parameter("k1", .real, default: .number(0.9), range: 0...5, step: .add(0.1), sweep: numbers(0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.1),
                   scope: .lexical, setting: true, help: "BM25 term-frequency saturation"),
@@ -34,7 +39,7 @@ public enum Parameters {
                   scope: .vector, setting: true, help: "RaBitQ/SQ8 candidates re-ranked on full vectors"),
         Parameter("filter_strategy", .choice(["auto", "in_graph", "exact_scan", "post_filter"]), default: .string("auto"),
                   scope: .filter, setting: true, help: "auto, in_graph, exact_scan or post_filter"),
-        Parameter("window", .integer, default: .number(100), range: 1...100_000, step: .multiply(2),
+        Parameter("window", .integer, default: .number(100), range: 1...Double(maxResults), step: .multiply(2),
                   scope: .fusion, setting: true, help: "hits each branch hands to fusion"),
         Parameter("fusion", .choice(["auto", "rrf", "weighted"]), default: .string("auto"), scope: .fusion,
                   help: "hybrid fusion: auto (the collection's tuned fusion, RRF until quarry tune stores one), RRF or weighted sum"),

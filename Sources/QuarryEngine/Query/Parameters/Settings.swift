@@ -16,6 +16,16 @@ public struct Settings: Sendable {
         (overrides[name] ?? value(name))?.doubleValue ?? 0
     }
 
+    /// A whole-number setting as an `Int`, through the one checked conversion (`Bounds.integer`)
+    /// within the parameter's range; its default when the value does not fit (which
+    /// `SearchStatement.check` refuses before a statement is planned).
+    public func integer(_ name: String, _ overrides: [String: ParamValue] = [:]) -> Int {
+        let p = Parameters.named(name)
+        let range = p?.range.map { Int($0.lowerBound)...Int($0.upperBound) } ?? Int.min...Int.max
+        return Bounds.integer(number(name, overrides), in: range)
+            ?? p?.defaultValue.doubleValue.flatMap { Bounds.integer($0, in: range) } ?? range.lowerBound
+    }
+
     public func string(_ name: String, _ overrides: [String: ParamValue] = [:]) -> String {
         (overrides[name] ?? value(name))?.stringValue ?? ""
     }

@@ -1,0 +1,116 @@
+import QuarryLexical
+import QuarryStorage
+
+/// The checks a SEARCH passes before it is planned, in one place: LIMIT and OFFSET within the
+/// most hits a search ranks (`Parameters.maxResults`), every `WITH` and `USING` value against its
+/// declaration in the parameter registry (kind and range), and FUSE's constants against `rrf_k`
+/// and `weight`. The parser runs them on what it parsed, and the workbench again on every
+/// statement it is given (the TUI and `quarry search` build theirs without text), so the planner
+/// only ever converts checked numbers: no `Int(1e30)` traps, no allocation sized by a typo.
+///
+/// An error found here, or later about a part of the statement the parser located (the
+/// collection, a field, the MATCH text), carries that part's line, column and caret.
+extension SearchStatement {
+    /// LIMIT: 1 to `Parameters.maxResults`.
+    public static let limitRange = 1...Parameters.maxResults
+    /// OFFSET: 0 to `Parameters.maxResults` − 1 (and OFFSET + LIMIT at most `maxResults`).
+    public static let offsetRange = 0...(Parameters.maxResults - 1)
+
+    /// A LIMIT written as `value`, checked; `what` names it in the error (`LIMIT`, `--k`).
+    public static func limit(_ value: Double, what: String = "LIMIT") throws(EngineError) -> Int {
+        guard let n = Bounds.integer(value, in: limitRange) else {
+            throw .badParameter("\(what) must be a whole number from \(Bounds.text(limitRange)), not \(ParamValue.number(value))")
+        }
+        return n
+    }
+
+    /// An OFFSET written as `value`, checked.
+    public static func offset(_ value: Double) throws(EngineError) -> Int {
+        guard let n = Bounds.integer(value, in: offsetRange) else {
+            throw .badParameter("OFFSET must be a whole number from \(Bounds.text(offsetRange)), not \(ParamValue.number(value))")
+        }
+        return n
+    }
+
+    /// Throws when a number or a name of the statement breaks its bound (see the type's notes).
+    public func check() throws {
+        _ = try located("limit") { try Self.limit(Double(limit)) }
+        _ = try located("offset") { try Self.offset(Double(offset)) }
+        if offset + limit > Parameters.maxResults {
+            throw located(EngineError.badParameter("OFFSET + LIMIT must be at most \(Parameters.maxResults) (the most hits one search ranks), not \(offset) + \(limit)"),
+                          at: locations["offset"] != nil ? "offset" : "limit")
+        }
+        var trial = Settings()
+        for (name, value) in with.sorted(by: { $0.key < $1.key }) {
+            try located("with.\(name)") { try trial.set(name, value) }
+        }
+        if let near {
+            for (name, value) in near.params.sorted(by: { $0.key < $1.key }) {
+                try located("near.\(name)") { try trial.set(name, value) }
+            }
+        }
+        switch fusion {
+        case let .rrf(k)?:
+            _ = try located("fuse.k") { try Parameters.require("rrf_k").validated(.number(k)) }
+        case let .weighted(weights, _)?:
+            guard (1...2).contains(weights.count) else {
+                throw located(EngineError.badParameter("weighted fusion takes one or two weights (lexical, vector), not \(weights.count)"), at: "fuse")
+            }
+            for w in weights {
+                _ = try located("fuse.weight") { try Parameters.require("weight").validated(.number(w)) }
+            }
+        case .auto?, nil:
+            break
+        }
+    }
+
+    /// Runs `body`; its error gets the caret of the part at `key` when the parser recorded one.
+    func located<T>(_ key: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw located(error, at: key) }
+    }
+
+    /// `error` placed at the part of the statement at `key`: a `QueryError` with line, column
+    /// and caret when the statement came from text and the parser recorded that part; else the
+    /// error as it is.
+    public func located(_ error: any Error, at key: String) -> any Error {
+        guard !(error is QueryError), !statementText.isEmpty, let location = locations[key] else { return error }
+        return QueryError(ErrorText.describe(error), at: location, in: statementText)
+    }
+
+    /// Errors of planning and running about parts of the statement, placed on them: no such
+    /// collection (at its name), a MATCH text that does not parse (at the character inside the
+    /// string, in the statement's lines and columns).
+    func locatingErrors<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as StorageError {
+            if case let .noSuchCollection(name, _) = e, name == collection { throw located(e, at: "collection") }
+            throw e
+        } catch LexicalError.parse(let e) {
+            guard let at = locationInMatch(column: e.column) else { throw LexicalError.parse(e) }
+            throw QueryError("in MATCH: " + e.message, at: at, in: statementText)
+        }
+    }
+
+    /// Where character `column` (1-based) of the MATCH text is in the statement: the string's
+    /// characters are walked by the lexer's rules (a doubled quote or a backslash escape is two
+    /// characters of source for one of text); nil without a located MATCH string.
+    func locationInMatch(column: Int) -> SourceLocation? {
+        guard !statementText.isEmpty, let start = locations["match"] else { return nil }
+        let chars = Array(statementText)
+        guard start.offset < chars.count else { return nil }
+        let quote = chars[start.offset]
+        var i = start.offset + 1, line = start.line, col = start.column + 1, textColumn = 1
+        func step() {
+            if chars[i] == "\n" { line += 1; col = 1 } else { col += 1 }
+            i += 1
+        }
+        while i < chars.count && textColumn < column {
+            let escaped = (chars[i] == quote || chars[i] == "\\") && i + 1 < chars.count
+                && (chars[i + 1] == quote || (chars[i] == "\\" && chars[i + 1] == "\\"))
+            if chars[i] == quote && !escaped { break }
+            if escaped { step() }
+            step()
+            textColumn += 1
+        }
+        return SourceLocation(line: line, column: col, offset: i)
+    }
+}
