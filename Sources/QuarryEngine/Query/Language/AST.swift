@@ -134,7 +134,8 @@ public struct SearchStatement: Sendable, Equatable {
 /// at them with a caret. A statement built without text (the TUI, `quarry search`) has none.
 ///
 /// Keys: `collection`, `match` (the string), `match.field.NAME`, `near.field`, `near.index`,
-/// `near.NAME` (a USING parameter), `with.NAME`, `limit`, `offset`, `fuse`, `fuse.k`,
+/// `near.NAME` (a USING parameter's value; `near.name.NAME` its name), `with.NAME` and
+/// `with.name.NAME`, `limit`, `offset`, `fuse`, `fuse.k`,
 /// `fuse.weight`. Locations are not part of a statement's equality: the same statement written
 /// on two lines is the same statement.
 public struct StatementLocations: Sendable, Equatable {

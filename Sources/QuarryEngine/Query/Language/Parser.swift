@@ -335,6 +335,7 @@ public struct StatementParser {
     private mutating func parameters(_ locations: inout StatementLocations, prefix: String) throws(QueryError) -> [String: ParamValue] {
         var out: [String: ParamValue] = [:]
         repeat {
+            locations[prefix + "name." + (peek.keyword?.lowercased() ?? "")] = peek.location
             let name = try identifier("a parameter name").lowercased()
             try expect(symbol: "=")
             locations[prefix + name] = peek.location

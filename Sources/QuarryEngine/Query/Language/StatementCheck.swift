@@ -40,13 +40,17 @@ extension SearchStatement {
             throw located(EngineError.badParameter("OFFSET + LIMIT must be at most \(Parameters.maxResults) (the most hits one search ranks), not \(offset) + \(limit)"),
                           at: locations["offset"] != nil ? "offset" : "limit")
         }
+        // An unknown name is shown at the name, a value out of range at the value.
+        func key(_ prefix: String, _ name: String) -> String {
+            Parameters.named(name)?.isSetting == true ? prefix + name : prefix + "name." + name
+        }
         var trial = Settings()
         for (name, value) in with.sorted(by: { $0.key < $1.key }) {
-            try located("with.\(name)") { try trial.set(name, value) }
+            try located(key("with.", name)) { try trial.set(name, value) }
         }
         if let near {
             for (name, value) in near.params.sorted(by: { $0.key < $1.key }) {
-                try located("near.\(name)") { try trial.set(name, value) }
+                try located(key("near.", name)) { try trial.set(name, value) }
             }
         }
         switch fusion {

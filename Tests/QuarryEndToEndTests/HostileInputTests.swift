@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// Reproductions of issue 22 through the binary, where the exit status matters: each once
+/// trapped (rc 132), corrupted memory (rc 134/139), hung, or succeeded with rc 0. Each now ends
+/// with a message that says where and a non-zero status, and nothing else is printed.
+@Suite(.serialized) struct HostileInputTests {
+    @Test func hugeNumbersInStatementsAreErrorsWithACaret() throws {
+        let (s, db) = try REPLTests.fixture()
+        _ = s
+        for (statement, message) in [
+            ("SEARCH tiny MATCH 'a' LIMIT 99999999999999999999", "LIMIT must be a whole number from 1 to 100000, not 1e+20"),
+            ("SEARCH tiny MATCH 'a' LIMIT 9223372036854775807", "LIMIT must be a whole number from 1 to 100000"),
+            ("SEARCH tiny MATCH 'a' LIMIT 4294967296", "LIMIT must be a whole number from 1 to 100000, not 4294967296"),
+            ("SEARCH tiny MATCH 'a' LIMIT 9e18 OFFSET 9e18", "LIMIT must be a whole number from 1 to 100000, not 9e+18"),
+            ("SEARCH tiny MATCH 'a' WITH (ef = 1e30)", "ef must be between 1 and 4096, not 1e+30"),
+            ("SEARCH tiny MATCH 'a' WITH (window = 1e30)", "window must be between 1 and 100000, not 1e+30"),
+            ("SEARCH tiny MATCH 'a' WITH (ef = -1e400)", "number '-1e400' is out of range"),
+            ("SEARCH tiny MATCH 'a' FUSE rrf(k = 1e30)", "rrf_k must be between 1 and 1000, not 1e+30"),
+            ("SEARCH nosuch MATCH 'a'", "no collection named 'nosuch'"),
+            ("SEARCH tiny MATCH '++'", "in MATCH: expected a word or a quoted phrase after '+'"),
+        ] {
+            let r = try Binary.run(["query", statement, "--db", db])
+            #expect(r.status == 1, "\(statement): \(r.status) \(r.stderr)")
+            #expect(r.stderr.hasPrefix("quarry: error: line 1, column "), "\(r.stderr)")
+            #expect(r.stderr.contains(message), "\(r.stderr)")
+            #expect(r.stderr.contains("^"), "\(r.stderr)")
+            #expect(r.stdout.isEmpty)
+        }
+    }
+
+    @Test func searchFlagsOutOfRangeAreErrors() throws {
+        let (s, db) = try REPLTests.fixture()
+        _ = s
+        let k = try Binary.run(["search", "--collection", "tiny", "--match", "cats garden", "--k", "4611686018427387903", "--db", db])
+        #expect(k.status == 1)
+        #expect(k.stderr == "quarry: error: --k must be a whole number from 1 to 100000, not 4611686018427387903\n")
+        let ef = try Binary.run(["search", "--collection", "tiny", "--match", "cats", "--ef", "9223372036854775807", "--db", db])
+        #expect(ef.status == 1)
+        #expect(ef.stderr.contains("ef must be between 1 and 4096"), "\(ef.stderr)")
+    }
+
+    @Test func aDeepWhereFromAFileIsAnError() throws {
+        let (s, db) = try REPLTests.fixture()
+        let file = s.write("deep.sql", "SEARCH tiny\n  WHERE " + String(repeating: "(", count: 2_000) + "metadata.year = 1" + String(repeating: ")", count: 2_000) + ";\n")
+        let r = try Binary.run(["query", "-f", file, "--db", db])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("quarry: error: line 2, column 265: in WHERE: nested deeper than 256"), "\(r.stderr.prefix(300))")
+        let filter = try Binary.run(["filter", "--collection", "tiny", String(repeating: "!", count: 20_000) + "metadata.year = 2019", "--db", db])
+        #expect(filter.status == 0, "\(filter.stderr)")
+        #expect(filter.stdout.contains("d1"))
+        let minus = try Binary.run(["filter", "--collection", "tiny", "metadata.year = " + String(repeating: "- ", count: 50_000) + "1", "--db", db])
+        #expect(minus.status == 1)
+        #expect(minus.stderr.contains("nested deeper than 256"))
+    }
+
+    @Test(arguments: [
+        (".sleep 1e400", "error: usage: .sleep SECONDS (0 to 86400)\n"),
+        (".index tiny --text", "error: option --text of .index needs a value\n"),
+        (".import somewhere tiny2 --bogus-flag x", "error: unknown option --bogus-flag for .import (options: --vectors, --query-vectors, --text-fields, --id-field, --vector-model)\n"),
+        ("SEARCH tiny MATCH 'cats' LIMIT 2;\n\nSEARCH tiny\n  MATCH 'x'", "error: line 3: incomplete statement at end of input (missing ';'): SEARCH tiny\n"),
+        (".set ef 1e30", "error: line 1, column 10: ef must be between 1 and 4096, not 1e+30\n  SET ef = 1e30;\n           ^\n"),
+    ])
+    func pipedScriptsFailWithAMessage(script: String, stderr: String) throws {
+        let (s, db) = try REPLTests.fixture()
+        _ = s
+        let r = try Binary.run(["repl", "--db", db], stdin: script + "\n")
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr == stderr)
+    }
+
+    @Test func aFileThatReadsItselfStops() throws {
+        let (s, db) = try REPLTests.fixture()
+        let file = s.file("self.sql")
+        s.write("self.sql", ".read \(file)\n")
+        let r = try Binary.run(["repl", "--db", db], stdin: ".read \(file)\n")
+        #expect(r.status == 1)
+        #expect(r.stderr == "error: .read nested deeper than 16 at \(file) (does a file read itself?)\n")
+        let unfinished = s.write("unfinished.sql", "SEARCH tiny MATCH 'cats';\nSEARCH tiny\n  MATCH 'x'\n")
+        let u = try Binary.run(["repl", "--db", db], stdin: ".read \(unfinished)\n")
+        #expect(u.status == 1)
+        #expect(u.stderr == "error: \(unfinished):2: incomplete statement at end of input (missing ';'): SEARCH tiny\n")
+    }
+}
