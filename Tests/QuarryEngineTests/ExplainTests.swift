@@ -75,7 +75,7 @@ import Testing
         #expect(r.plan.children.first?.detail("Filter strategy")?.hasPrefix("post_filter") == true)
         _ = try wb.execute("RESET ALL")
         #expect(wb.settings.string("filter_strategy") == "auto")
-        #expect(throws: EngineError.self) { try wb.execute("SET eff = 10") }
+        #expect(throws: QueryError.self) { try wb.execute("SET eff = 10") }
     }
 }
 

@@ -77,6 +77,10 @@ func ids(_ index: LexicalIndex, _ text: String, _ options: LexicalSearchOptions 
         ({ _ = try index.search("x", options: .init(parameters: .init(k1: 0.9, b: 1.5))) },
          "b = 1.5 is out of range: expected 0 ≤ b ≤ 1"),
         ({ _ = try index.search("a \"b") }, "MATCH query: column 5: expected '\"' to close the phrase opened at column 3"),
+        // A sign after a sign is the error a lone sign is (it once matched nothing, silently).
+        ({ _ = try index.search("++") }, "MATCH query: column 2: expected a word or a quoted phrase after '+'"),
+        ({ _ = try index.search("+") }, "MATCH query: column 2: expected a word or a quoted phrase after '+'"),
+        ({ _ = try index.search("a -+b") }, "MATCH query: column 4: expected a word or a quoted phrase after '-'"),
         ({ var i = index; try i.add([(2, ["x", "y"])]) }, "record 2 is already indexed; delete it first to re-index it"),
         ({ var i = index; try i.add([(9, ["x"])]) }, "record 9 has 1 text fields; the index has 2"),
         ({ _ = try LexicalIndex(serialized: [1, 2, 3, 4, 0, 0, 0, 0]) }, "not a QLEX snapshot (magic \"\\u{01}\\u{02}\\u{03}\\u{04}\")"),
