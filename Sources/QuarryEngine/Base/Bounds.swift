@@ -1,10 +1,10 @@
 /// The bounds that input from people obeys, declared once (DESIGN.md, Reliability: parsers bound
 /// their nesting; numbers from users go through checked conversions).
 ///
-/// - Every parser (the statement parser, the filter parser; the JSON parser at
-///   `documentNesting`) stops at `nesting` levels with "nested deeper than N" at the spot, instead of recursing until the
+/// - The statement parser and the filter parser stop at `nesting` levels, the JSON parser at
+///   `documentNesting`, with "nested deeper than N" at the spot, instead of recursing until the
 ///   stack runs out. SQLite's `SQLITE_MAX_EXPR_DEPTH` (1000) and Elasticsearch's bool-query
-///   depth (30) are of the same kind; 256 is far beyond what a person writes and well within
+///   depth are bounds of the same kind; 256 is far beyond what a person writes and well within
 ///   what the recursive stages after parsing (lowering, planning, execution) can follow on a
 ///   worker thread's stack.
 /// - A number becomes an `Int` only through `integer(_:in:)`, which refuses what is not a whole

@@ -134,10 +134,9 @@ public struct SearchStatement: Sendable, Equatable {
 /// at them with a caret. A statement built without text (the TUI, `quarry search`) has none.
 ///
 /// Keys: `collection`, `match` (the string), `match.field.NAME`, `near.field`, `near.index`,
-/// `near.NAME` (a USING parameter's value; `near.name.NAME` its name), `with.NAME` and
-/// `with.name.NAME`, `limit`, `offset`, `fuse`, `fuse.k`,
-/// `fuse.weight`. Locations are not part of a statement's equality: the same statement written
-/// on two lines is the same statement.
+/// `near.NAME` and `with.NAME` (a parameter's value; `near.name.NAME` and `with.name.NAME` its
+/// name), `limit`, `offset`, `fuse`, `fuse.k`, `fuse.weight`. Locations are not part of a
+/// statement's equality: the same statement written on two lines is the same statement.
 public struct StatementLocations: Sendable, Equatable {
     private var table: [String: SourceLocation] = [:]
 
