@@ -33,7 +33,7 @@ import Testing
         let counted = try wb.search(try Self.statement("SEARCH papers MATCH 'bone vitamin bone' WITH (bm25_query_tf = count) LIMIT 400"))
         let once = try wb.search(try Self.statement("SEARCH papers MATCH 'bone vitamin bone' LIMIT 400"))
         #expect(counted.hits.map(\.score) != once.hits.map(\.score))
-        #expect(throws: EngineError.self, "SET checks the value against the parameter's choices") { try wb.execute("SET bm25_query_tf = 'twice'") }
+        #expect(throws: QueryError.self, "SET checks the value against the parameter's choices, with a caret") { try wb.execute("SET bm25_query_tf = 'twice'") }
         // The explanation of a hit says qtf=2 (what `quarry search --explain` prints).
         var r = LexicalRequest(collection: "papers", text: "bone vitamin bone")
         r.k1 = 0.9
@@ -94,7 +94,7 @@ import Testing
         _ = try wb.execute("SET rm3 = on")
         let viaSetting = try wb.search(try Self.statement("SEARCH notes MATCH 'apple pie' LIMIT 10"))
         #expect(viaSetting.hits.map(\.id) == r.hits.map(\.id))
-        #expect(throws: EngineError.self, "SET checks the range") { try wb.execute("SET rm3_fb_docs = 0") }
+        #expect(throws: QueryError.self, "SET checks the range, with a caret") { try wb.execute("SET rm3_fb_docs = 0") }
         _ = try wb.execute("RESET ALL")
         // EXPLAIN without ANALYZE shows the node, not run.
         guard case let .explain(p, analyze) = try wb.execute("EXPLAIN SEARCH notes MATCH 'apple pie' EXPAND rm3 LIMIT 10") else { return }

@@ -105,10 +105,23 @@ struct DotCommandParsingTests {
         #expect(REPL.splitWords("  .mode   csv ") == [".mode", "csv"])
     }
 
-    @Test func optionsAndAssignments() {
-        let (p, n) = REPL.options(["scifact", "--vector", "embedding", "--type=hnsw", "k1=1.2"])
+    @Test func optionsAndAssignments() throws {
+        let (p, n) = try REPL.options(["scifact", "--vector", "embedding", "--type=hnsw", "k1=1.2"])
         #expect(p == ["scifact"])
         #expect(n == ["vector": "embedding", "type": "hnsw", "k1": "1.2"])
+    }
+
+    /// A missing value or an unknown option is an error, not a silent default (issue 22).
+    @Test func optionsWithoutValuesOrUnknownAreErrors() {
+        #expect(throws: EngineError.badParameter("option --text of .index needs a value")) {
+            try REPL.options(["base", "--text"], allowed: ["text", "vector"], command: ".index")
+        }
+        #expect(throws: EngineError.badParameter("option --text of .index needs a value")) {
+            try REPL.options(["base", "--text", "--vector", "v"], allowed: ["text", "vector"], command: ".index")
+        }
+        #expect(throws: EngineError.badParameter("unknown option --vectr for .index; did you mean --vector? (options: --text, --vector)")) {
+            try REPL.options(["base", "--vectr", "v"], allowed: ["text", "vector"], command: ".index")
+        }
     }
 
     @Test func evalRequestFromWords() throws {

@@ -147,10 +147,10 @@ public struct StatementParser {
                 s.fusion = try fusion(&s.locations)
             case "LIMIT":
                 s.locations["limit"] = peek.location
-                s.limit = try count("a LIMIT count (a whole number)") { v throws(EngineError) in try SearchStatement.limit(v) }
+                s.limit = try count("a LIMIT count (a whole number)") { v throws(EngineError) in try SearchStatement.checkedLimit(v) }
             case "OFFSET":
                 s.locations["offset"] = peek.location
-                s.offset = try count("an OFFSET (a whole number)") { v throws(EngineError) in try SearchStatement.offset(v) }
+                s.offset = try count("an OFFSET (a whole number)") { v throws(EngineError) in try SearchStatement.checkedOffset(v) }
             case "WITH":
                 try expect(symbol: "(")
                 s.with.merge(try parameters(&s.locations, prefix: "with."), uniquingKeysWith: { $1 })

@@ -17,7 +17,7 @@ extension SearchStatement {
     public static let offsetRange = 0...(Parameters.maxResults - 1)
 
     /// A LIMIT written as `value`, checked; `what` names it in the error (`LIMIT`, `--k`).
-    public static func limit(_ value: Double, what: String = "LIMIT") throws(EngineError) -> Int {
+    public static func checkedLimit(_ value: Double, what: String = "LIMIT") throws(EngineError) -> Int {
         guard let n = Bounds.integer(value, in: limitRange) else {
             throw .badParameter("\(what) must be a whole number from \(Bounds.text(limitRange)), not \(ParamValue.number(value))")
         }
@@ -25,7 +25,7 @@ extension SearchStatement {
     }
 
     /// An OFFSET written as `value`, checked.
-    public static func offset(_ value: Double) throws(EngineError) -> Int {
+    public static func checkedOffset(_ value: Double) throws(EngineError) -> Int {
         guard let n = Bounds.integer(value, in: offsetRange) else {
             throw .badParameter("OFFSET must be a whole number from \(Bounds.text(offsetRange)), not \(ParamValue.number(value))")
         }
@@ -34,8 +34,8 @@ extension SearchStatement {
 
     /// Throws when a number or a name of the statement breaks its bound (see the type's notes).
     public func check() throws {
-        _ = try located("limit") { try Self.limit(Double(limit)) }
-        _ = try located("offset") { try Self.offset(Double(offset)) }
+        _ = try located("limit") { try Self.checkedLimit(Double(limit)) }
+        _ = try located("offset") { try Self.checkedOffset(Double(offset)) }
         if offset + limit > Parameters.maxResults {
             throw located(EngineError.badParameter("OFFSET + LIMIT must be at most \(Parameters.maxResults) (the most hits one search ranks), not \(offset) + \(limit)"),
                           at: locations["offset"] != nil ? "offset" : "limit")
