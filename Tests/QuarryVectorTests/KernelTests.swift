@@ -100,8 +100,15 @@ import Testing
         #expect(throws: VectorIndexError.unknownParameter(name: "nlst", indexType: "ivf_flat", suggestion: "nlist")) {
             try VectorIndexes.make(type: "ivf_flat", dimension: 8, parameters: ["nlst": "4"])
         }
-        #expect(throws: VectorIndexError.invalidParameter(name: "M", value: "1", expected: "an integer ≥ 2")) {
+        #expect(throws: VectorIndexError.invalidParameter(name: "M", value: "1", expected: "an integer from 2 to 2048")) {
             try VectorIndexes.make(type: "hnsw", dimension: 8, parameters: ["m": "1"])
+        }
+        // A huge value is refused before it sizes an allocation (issue 22).
+        #expect(throws: VectorIndexError.invalidParameter(name: "M", value: "4611686018427387903", expected: "an integer from 2 to 2048")) {
+            try VectorIndexes.make(type: "hnsw", dimension: 8, parameters: ["M": "4611686018427387903"])
+        }
+        #expect(throws: VectorIndexError.invalidParameter(name: "nlist", value: "1e30", expected: "an integer from 1 to 65536")) {
+            try VectorIndexes.make(type: "ivf_flat", dimension: 8, parameters: ["nlist": "1e30"])
         }
         let h = try VectorIndexes.make(type: "hnsw", dimension: 8, parameters: ["M": "8", "efConstruction": "50"]) as! HNSWIndex
         #expect(h.M == 8 && h.efConstruction == 50)

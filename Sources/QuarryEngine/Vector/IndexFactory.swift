@@ -41,19 +41,21 @@ public enum VectorIndexes {
             }
             p[c] = value
         }
-        func int(_ name: String, _ def: Int, min lo: Int) throws -> Int {
+        /// A whole number within its range (Milvus's: M 2–2048, nlist 1–65536), so a typo
+        /// cannot size an allocation.
+        func int(_ name: String, _ def: Int, min lo: Int, max hi: Int = 65_536) throws -> Int {
             guard let s = p[name] else { return def }
-            guard let v = Int(s), v >= lo else {
-                throw VectorIndexError.invalidParameter(name: name, value: s, expected: "an integer ≥ \(lo)")
+            guard let v = Int(s), (lo...hi).contains(v) else {
+                throw VectorIndexError.invalidParameter(name: name, value: s, expected: "an integer from \(lo) to \(hi)")
             }
             return v
         }
-        let seed = UInt64(try int("seed", 100, min: 0))
+        let seed = UInt64(try int("seed", 100, min: 0, max: Int.max))
         switch kind {
         case .flat:
             return FlatIndex(dimension: dimension, metric: metric)
         case .hnsw, .hnswSQ:
-            let h = HNSWIndex(dimension: dimension, metric: metric, M: try int("M", 16, min: 2),
+            let h = HNSWIndex(dimension: dimension, metric: metric, M: try int("M", 16, min: 2, max: 2_048),
                               efConstruction: try int("ef_construction", 200, min: 1), seed: seed)
             if kind == .hnswSQ {
                 // Milvus's HNSW_SQ names: 8-bit codes, re-ranked on the float32 rows.
