@@ -51,7 +51,7 @@ struct Index: ParsableCommand {
                 if let nlist { params["nlist"] = String(nlist) }
                 if let refineType { params["refine_type"] = refineType }
                 let bar = ProgressBar(label: "indexing \(collection).\(vector) (\(type.lowercased()))", unit: "vectors")
-                if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+                if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256, not \(threads)") }
                 let r = try wb.buildVectorIndex(collection: collection, field: vector, type: type, parameters: params, threads: threads) { done, total in
                     bar.update(done: done, fraction: total > 0 ? Double(done) / Double(total) : nil)
                 }
