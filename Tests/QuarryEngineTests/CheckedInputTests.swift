@@ -30,6 +30,8 @@ import Testing
         ("SEARCH s NEAR [1e400, 1]", 16, "number '1e400' is out of range (beyond ±1.8e308)"),
         ("SET ef = 1e30", 10, "ef must be between 1 and 4096, not 1e+30"),
         ("SET eff = 3", 5, "unknown setting 'eff'; did you mean 'ef'? (SHOW lists them)"),
+        ("RESET eff", 7, "unknown setting 'eff'; did you mean 'ef'? (SHOW lists them)"),
+        ("SHOW eff", 6, "unknown setting 'eff'; did you mean 'ef'? (SHOW lists them)"),
     ])
     func numbersOutOfRangeAreErrorsAtTheNumber(statement: String, column: Int, message: String) {
         let e = Self.parseError(statement)
@@ -85,6 +87,7 @@ import Testing
         ("SEARCH nosuch MATCH 'bone'", 1, 8, "no collection named 'nosuch'"),
         ("SEARCH papers\n  MATCH 'bone' IN titel", 2, 19, "'titel' is not a text field of 'papers' (text fields: title, text); did you mean 'title'?"),
         ("SEARCH papers NEAR DOC 'd1' IN embeding", 1, 32, "collection 'papers' has no vector field 'embeding'"),
+        ("SEARCH papers NEAR DOC 'nope' LIMIT 3", 1, 24, "no record 'nope'"),
         ("SEARCH papers MATCH '++'", 1, 23, "in MATCH: expected a word or a quoted phrase after '+'"),
         ("SEARCH papers MATCH '+'", 1, 23, "in MATCH: expected a word or a quoted phrase after '+'"),
         ("SEARCH papers MATCH 'it''s \"open'", 1, 33, "in MATCH: expected '\"' to close the phrase opened at column 6"),

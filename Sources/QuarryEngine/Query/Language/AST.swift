@@ -133,7 +133,8 @@ public struct SearchStatement: Sendable, Equatable {
 /// out of range, no such collection, an unknown field, a MATCH text that does not parse) point
 /// at them with a caret. A statement built without text (the TUI, `quarry search`) has none.
 ///
-/// Keys: `collection`, `match` (the string), `match.field.NAME`, `near.field`, `near.index`,
+/// Keys: `collection`, `match` (the string), `match.field.NAME`, `near.target` (DOC's id),
+/// `near.field`, `near.index`,
 /// `near.NAME` and `with.NAME` (a parameter's value; `near.name.NAME` and `with.name.NAME` its
 /// name), `limit`, `offset`, `fuse`, `fuse.k`, `fuse.weight`. Locations are not part of a
 /// statement's equality: the same statement written on two lines is the same statement.

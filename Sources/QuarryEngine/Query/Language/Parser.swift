@@ -68,6 +68,14 @@ public struct StatementParser {
         return v
     }
 
+    /// The name of a session setting, checked against the registry (the caret under the name);
+    /// an alias (`algorithm`) gives the setting's own name.
+    private mutating func settingName(_ what: String) throws(QueryError) -> String {
+        let at = peek.location
+        let name = try identifier(what).lowercased()
+        do { return try Settings.setting(name).name } catch { throw QueryError(error.description, at: at, in: source) }
+    }
+
     /// A whole number through `check` (LIMIT, OFFSET): its error placed at the number.
     private mutating func count(_ what: String, _ check: (Double) throws(EngineError) -> Int) throws(QueryError) -> Int {
         guard case let .number(v, _) = peek.kind else { throw expected(what) }
@@ -110,13 +118,13 @@ public struct StatementParser {
         case "RESET"?:
             i += 1
             if accept("ALL") { return .reset(name: nil) }
-            return .reset(name: try identifier("a setting name or ALL").lowercased())
+            return .reset(name: try settingName("a setting name or ALL"))
         case "SHOW"?:
             i += 1
             if accept("SETTINGS") || accept("ALL") { return .show(name: nil) }
             if case .end = peek.kind { return .show(name: nil) }
             if case .symbol(";") = peek.kind { return .show(name: nil) }
-            return .show(name: try identifier("a setting name, SETTINGS or ALL").lowercased())
+            return .show(name: try settingName("a setting name, SETTINGS or ALL"))
         default:
             throw expected("SEARCH, EXPLAIN, COMPARE, SET, RESET or SHOW")
         }
@@ -217,6 +225,7 @@ public struct StatementParser {
     private mutating func nearClause(_ locations: inout StatementLocations) throws(QueryError) -> NearClause {
         let target: NearTarget
         if accept("DOC") {
+            locations["near.target"] = peek.location
             target = .document(try idValue())
         } else if accept(symbol: "[") {
             var values: [Float] = []

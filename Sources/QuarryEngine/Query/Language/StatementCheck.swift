@@ -82,11 +82,12 @@ extension SearchStatement {
     }
 
     /// Errors of planning and running about parts of the statement, placed on them: no such
-    /// collection (at its name), a MATCH text that does not parse (at the character inside the
+    /// collection (at its name), no such record (at `NEAR DOC`'s id), a MATCH text that does not parse (at the character inside the
     /// string, in the statement's lines and columns).
     func locatingErrors<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as StorageError {
             if case let .noSuchCollection(name, _) = e, name == collection { throw located(e, at: "collection") }
+            if case let .noSuchRecord(name, _) = e, name == collection { throw located(e, at: "near.target") }
             throw e
         } catch LexicalError.parse(let e) {
             guard let at = locationInMatch(column: e.column) else { throw LexicalError.parse(e) }

@@ -35,7 +35,7 @@ public struct Settings: Sendable {
     }
 
     public mutating func set(_ name: String, _ value: ParamValue) throws(EngineError) {
-        let p = try setting(name)
+        let p = try Self.setting(name)
         switch (p.kind, value) {
         case (.integer, .number), (.real, .number), (.choice, .string), (.flag, .bool): break
         default: throw .badParameter("setting '\(p.name)' takes a \(Self.kindName(p.kind)), not '\(value)'")
@@ -45,8 +45,7 @@ public struct Settings: Sendable {
 
     public mutating func reset(_ name: String?) throws(EngineError) {
         guard let name else { values = ParameterValues(); return }
-        guard let p = Parameters.named(name), p.isSetting else { throw .badParameter("unknown setting '\(name)'") }
-        values.remove(p.name)
+        values.remove(try Self.setting(name).name)
     }
 
     /// Every setting in `SHOW`'s order with its value, whether it is the default, and its help.
@@ -57,7 +56,8 @@ public struct Settings: Sendable {
     /// The settings changed in this session, as parameter values (an evaluation starts from them).
     public var changed: ParameterValues { values }
 
-    private func setting(_ name: String) throws(EngineError) -> Parameter {
+    /// The setting named `name`, or "unknown setting" with the nearest name.
+    public static func setting(_ name: String) throws(EngineError) -> Parameter {
         if let p = Parameters.named(name), p.isSetting { return p }
         throw .badParameter("unknown setting '\(name)'" + (Suggest.nearest(to: name, in: Parameters.settings.map(\.name)).map { "; did you mean '\($0)'?" } ?? "")
             + " (SHOW lists them)")
