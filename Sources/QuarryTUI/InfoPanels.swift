@@ -54,7 +54,10 @@ final class MetricsPanel: Panel {
             rows.append(("p\(Int(p)) ms", w.latencies.map { $0.count == 0 ? "–" : Self.number($0.percentileMs(p)) }, false))
         }
         let o = w.outcome
-        rows.append(("R@10 ex", w.branches.map { Self.number(o?.branches[$0.rawValue].recallExact, recall: true) }, false))
+        rows.append(("R@10 ex", w.branches.map { b in
+            let v = o?.branches[b.rawValue].recallExact
+            return v == nil && o?.exactPending == true && b != .lexical ? "…" : Self.number(v, recall: true)
+        }, false))
         rows.append(("dist", w.branches.map { b in o?.branches[b.rawValue].work.map { String($0) } ?? "–" }, true))
         if o?.fromSet != nil {
             rows.append(("R@10 qr", w.branches.map { Self.number(o?.branches[$0.rawValue].recallQrels, recall: true) }, false))

@@ -53,6 +53,8 @@ struct RunOutcome: Sendable {
     var plan: PlanNode?
     /// Lines under the plan: planning and execution time, or why there is no plan.
     var planFooter: [String]
+    /// The recall against the exact answer (and the ◆ marks) come in a second message.
+    var exactPending = false
 }
 
 /// A query of the collection's query set, with its vector and judgements.

@@ -5,6 +5,8 @@ import QuarryEngine
 /// What the worker hands back to the UI thread.
 enum Message: Sendable {
     case run(RunOutcome)
+    /// The same run with its recall against the exact answer, when that came second (`Runner.run`).
+    case exact(RunOutcome)
     case document(DocumentContent)
     case querySet([QuerySetEntry], note: String?)
     case facets(FacetReport)
@@ -50,11 +52,23 @@ final class Runner: @unchecked Sendable {
     /// The columns shown: three, and a fourth with a remote backend.
     var branches: [Branch] { remote == nil ? [.lexical, .vector, .hybrid] : Branch.allCases }
 
-    func run(query: String, filter: String?, fromSet: QuerySetEntry?, params: Params, generation: Int) {
+    /// Runs the query in every column. With `deferExact` (a large collection, where the exact
+    /// answer is a scan of every vector) the columns are posted first with their recall against
+    /// the exact answer pending, then the exact answer is computed (once: the engine caches it)
+    /// and the recall, the ◆ marks and the analysed plan follow — unless a newer query came in.
+    func run(query: String, filter: String?, fromSet: QuerySetEntry?, params: Params, generation: Int, deferExact: Bool = false) {
+        latestLock.withLock { latestGeneration = generation }
         queue.async { [self] in
-            inbox.post(.run(execute(query: query, filter: filter, fromSet: fromSet, params: params, generation: generation)))
+            let first = execute(query: query, filter: filter, fromSet: fromSet, params: params, generation: generation, measureExact: !deferExact)
+            inbox.post(.run(first))
+            guard first.exactPending, latestLock.withLock({ latestGeneration }) == generation else { return }
+            inbox.post(.exact(execute(query: query, filter: filter, fromSet: fromSet, params: params, generation: generation, measureExact: true)))
         }
     }
+
+    /// The newest generation asked for (set on the UI thread, read on the engine queue).
+    private let latestLock = NSLock()
+    private var latestGeneration = 0
 
     func open(ordinal: UInt32, query: String, params: Params) {
         queue.async { [self] in
@@ -129,7 +143,7 @@ final class Runner: @unchecked Sendable {
     /// one. The exact answer that EXPLAIN ANALYZE computed for the hybrid's vector branch gives
     /// the ◆ marks and the vector column's recall; only when there is none (no hybrid, or an
     /// exact index) does the vector column's query run once more on the exact index.
-    func execute(query: String, filter: String?, fromSet: QuerySetEntry?, params: Params, generation: Int) -> RunOutcome {
+    func execute(query: String, filter: String?, fromSet: QuerySetEntry?, params: Params, generation: Int, measureExact: Bool = true) -> RunOutcome {
         let plain = fromSet != nil
         var lexical = SearchStatement(collection: collection)
         lexical.match = MatchClause(text: query, plain: plain)
@@ -187,6 +201,7 @@ final class Runner: @unchecked Sendable {
         var hybrid = lexical
         if vectorResult != nil { hybrid.near = vector.near }
         hybrid.fusion = vectorResult != nil ? params.fusionSpec : nil
+        if !measureExact { hybrid.with["recall"] = .bool(false) }
         if vectorResult == nil { branches[2].title = "hybrid (lexical only)" }
         var exact: [UInt32]?
         do {
@@ -201,7 +216,9 @@ final class Runner: @unchecked Sendable {
             branches[2].error = ErrorText.describe(error)
             footer = ["(no plan: \(ErrorText.headline(error)))"]
         }
-        if exact == nil, vectorResult != nil, branches[1].error == nil {
+        let exactPending = !measureExact && vectorResult != nil && branches[1].error == nil
+        if exactPending { footer.append("Recall against the exact answer: computing…") }
+        if measureExact, exact == nil, vectorResult != nil, branches[1].error == nil {
             var oracle = vector
             oracle.near?.index = "flat"
             oracle.limit = 10
@@ -244,7 +261,7 @@ final class Runner: @unchecked Sendable {
             }
         }
         return RunOutcome(generation: generation, query: query, filter: filter, fromSet: fromSet, params: params,
-                          branches: branches, plan: plan, planFooter: footer)
+                          branches: branches, plan: plan, planFooter: footer, exactPending: exactPending)
     }
 
     private func hits(_ r: SearchResult) throws -> [Hit] {

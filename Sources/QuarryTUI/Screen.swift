@@ -1,6 +1,7 @@
 import CNcursesw
 import Foundation
 import QuarryConsole
+import QuarryEngine
 
 /// The screen manager: owns the loop, the layout, the focus, resizing and drawing. Panels only
 /// draw in the rectangles it gives them and answer keys with flags.
@@ -160,6 +161,8 @@ final class Screen {
         }
         if let f = workspace.outcome?.filter { text += " · WHERE \(f)" }
         if workspace.running { text += " · running…" }
+        // The process's resident memory: the mapped indexes' pages count only once touched.
+        if let rss = ProcessMemory.residentBytes() { text += " · RSS \(rss >> 20) MiB" }
         let right = "?: help "
         canvas.line(0, 0, text, width: cols, .status)
         if DisplayWidth.of(text) + DisplayWidth.of(right) < cols { canvas.put(0, cols - DisplayWidth.of(right), right, width: DisplayWidth.of(right), .status) }

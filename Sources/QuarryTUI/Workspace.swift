@@ -60,7 +60,8 @@ final class Workspace {
         if currentSetEntry?.query.text != query { currentSetEntry = nil }
         lastQuery = line
         generation += 1
-        runner.run(query: query, filter: filter, fromSet: currentSetEntry, params: params, generation: generation)
+        runner.run(query: query, filter: filter, fromSet: currentSetEntry, params: params, generation: generation,
+                   deferExact: recordCount >= Self.deferredExactRecords)
     }
 
     /// The query line cut at its first `WHERE` (the word in capitals, outside double quotes, so
@@ -143,9 +144,26 @@ final class Workspace {
 
     private var pendingStep: Int?
 
+    /// From this many records on, a run shows its columns before the exact answer (a scan of
+    /// every vector) is ready; below, both come together.
+    static let deferredExactRecords = 100_000
+
     /// Applies what the worker sent back.
     func receive(_ m: Message) {
         switch m {
+        case let .exact(o):
+            // The exact answer of the run shown: its recall, ◆ marks and analysed plan; the
+            // columns, rank moves and latency samples stay those of the first message.
+            guard var current = outcome, current.generation == o.generation else { break }
+            for b in current.branches.indices where b < o.branches.count {
+                current.branches[b].recallExact = o.branches[b].recallExact
+                let marks = Dictionary(o.branches[b].hits.map { ($0.id, $0.exact) }, uniquingKeysWith: { first, _ in first })
+                for i in current.branches[b].hits.indices { current.branches[b].hits[i].exact = marks[current.branches[b].hits[i].id] ?? false }
+            }
+            current.plan = o.plan
+            current.planFooter = o.planFooter
+            current.exactPending = false
+            outcome = current
         case var .run(o):
             received = max(received, o.generation)
             if let previous = outcome, previous.query == o.query {

@@ -66,6 +66,40 @@ import Testing
         }
     }
 
+    /// On a large collection the columns come first with their exact recall pending; the second
+    /// message brings what a single run gives (recall, ◆ marks, the analysed plan), and the
+    /// workspace keeps the first message's hits and latency samples.
+    @Test func theExactAnswerCanComeSecond() throws {
+        let (wb, dir) = try Self.workbench()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let runner = Runner(workbench: wb, collection: "c")
+        let entry = try #require(try wb.judgedQueries(collection: "c")?.queries.first)
+        var params = Params()
+        try params.values.set("ef", .number(4))
+        let whole = runner.execute(query: entry.query.text, filter: nil, fromSet: entry, params: params, generation: 1)
+        runner.run(query: entry.query.text, filter: nil, fromSet: entry, params: params, generation: 2, deferExact: true)
+        var messages: [Message] = []
+        for _ in 0..<500 where messages.count < 2 {
+            messages += runner.inbox.drain()
+            if messages.count < 2 { Thread.sleep(forTimeInterval: 0.01) }
+        }
+        guard messages.count == 2, case let .run(first) = messages[0], case let .exact(second) = messages[1] else {
+            Issue.record("expected .run then .exact, got \(messages.count) messages"); return
+        }
+        #expect(first.exactPending && first.branches[1].recallExact == nil && first.branches[2].recallExact == nil)
+        #expect(first.branches.allSatisfy { $0.hits.allSatisfy { !$0.exact } }, "no ◆ before the exact answer")
+        #expect(first.planFooter.contains { $0.contains("computing") })
+        #expect(!second.exactPending && second.branches.map(\.recallExact) == whole.branches.map(\.recallExact))
+        let workspace = Workspace(runner: runner, recordCount: 400)
+        workspace.receive(.run(first))
+        #expect(MetricsPanel(workspace: workspace).rows().first { $0.label == "R@10 ex" }?.values == ["–", "…", "…"])
+        workspace.receive(.exact(second))
+        let shown = try #require(workspace.outcome)
+        #expect(!shown.exactPending && shown.branches[1].recallExact == whole.branches[1].recallExact)
+        #expect(shown.branches.map { $0.hits.map(\.exact) } == whole.branches.map { $0.hits.map(\.exact) })
+        #expect(workspace.runs == 1, "the second message is not another run")
+    }
+
     @Test func aFilterErrorIsShownWithItsCaretAndSuggestion() throws {
         let (wb, dir) = try Self.workbench()
         defer { try? FileManager.default.removeItem(atPath: dir) }

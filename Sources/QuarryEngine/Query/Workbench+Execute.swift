@@ -213,7 +213,7 @@ struct PlanSteps {
             node.actualEndMs = t1
             node.actualRows = response.hits.count
             var recall: PlanRecall?
-            if analyze && response.algorithm != "exhaustive" && workbench.settings.flag("recall") {
+            if analyze && response.algorithm != "exhaustive" && workbench.settings.flag("recall", s.with) {
                 var exact = lexical
                 exact.algorithm = "exhaustive"
                 let (e, ns) = measure { try? workbench.searchLexical(exact) }

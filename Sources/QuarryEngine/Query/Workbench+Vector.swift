@@ -221,6 +221,8 @@ struct VectorPlan {
     var params: VectorSearchParams
     var strategy: FilterStrategy?
     var exactOnly: Bool
+    /// EXPLAIN ANALYZE compares the branch with the exact answer (the `recall` setting, or WITH).
+    var measuresRecall: Bool
 }
 
 extension Workbench {
@@ -269,7 +271,7 @@ extension Workbench {
             node.detail("Filter strategy", "\(picked.0.rawValue) — \(picked.1) (estimated)")
         }
         return VectorPlan(node: node, collection: s.collection, field: field, query: query, k: window, params: params,
-                          strategy: strategy, exactOnly: index == nil)
+                          strategy: strategy, exactOnly: index == nil, measuresRecall: settings.flag("recall", overrides))
     }
 
     func runVectorBranch(_ plan: VectorPlan, allowed: Bitmap?, filterNode: PlanNode?, clock: () -> Double, analyze: Bool) throws -> BranchOutcome {
@@ -294,7 +296,7 @@ extension Workbench {
         node.actualEndMs = t1
         node.actualRows = result.hits.count
         var recall: PlanRecall?
-        if analyze && !plan.exactOnly && settings.flag("recall") {
+        if analyze && !plan.exactOnly && plan.measuresRecall {
             let (exact, ns) = try measure { try exactAnswer(vectors, plan: plan, allowed: allowed) }
             let k = min(10, exact.hits.count)
             let want = exact.hits.prefix(k).map(\.id)

@@ -37,10 +37,7 @@ public final class FlatIndex: IndexCore {
     public var parameters: [(name: String, value: String)] { [("metric", metric.rawValue)] }
     public var memoryBytes: Int { vectors.bytes + tombstones.flags.bytes }
 
-    public func build(_ data: [Float]) throws {
-        guard count == 0 else { throw VectorIndexError.notEmpty }
-        try insert(data)
-    }
+    public func build(_ data: [Float]) throws { try buildByInserting(data) }
 
     @discardableResult
     public func insert(_ data: [Float]) throws -> Range<UInt32> {

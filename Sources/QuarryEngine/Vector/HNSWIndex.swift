@@ -113,10 +113,7 @@ public final class HNSWIndex: IndexCore {
         quantizer = sq
     }
 
-    public func build(_ data: [Float]) throws {
-        guard count == 0 else { throw VectorIndexError.notEmpty }
-        try insert(data)
-    }
+    public func build(_ data: [Float]) throws { try buildByInserting(data) }
 
     @discardableResult
     public func insert(_ data: [Float]) throws -> Range<UInt32> {

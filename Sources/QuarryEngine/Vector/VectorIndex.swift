@@ -136,6 +136,12 @@ extension VectorIndex {
     public func search(query: [Float], k: Int, params: VectorSearchParams = .init()) throws -> VectorSearchResult {
         try search(query: query, k: k, params: params, filter: .none)
     }
+
+    /// The build of an index that trains nothing (FLAT, HNSW): inserting into an empty index.
+    func buildByInserting(_ vectors: [Float]) throws {
+        guard count == 0 else { throw VectorIndexError.notEmpty }
+        try insert(vectors)
+    }
 }
 
 /// Errors of building, searching and loading vector indexes.

@@ -5,6 +5,7 @@ import QuarryEngine
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Benchmarks of the engine; `make bench` runs them all and writes BENCHMARKS.md.",
         discussion: """
             Examples:

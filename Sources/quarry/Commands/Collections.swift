@@ -5,6 +5,7 @@ import QuarryEngine
 
 struct Collections: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "collections",
         abstract: "List the collections with their sizes, fields and indexes.",
         discussion: """
             Examples:

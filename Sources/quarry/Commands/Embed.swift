@@ -5,6 +5,7 @@ import QuarryEngine
 
 struct Embed: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "embed",
         abstract: "Embed text with the built-in all-MiniLM-L6-v2 (offline), or add vectors to a collection.",
         discussion: """
             The model's weights come from `make model` (cached outside the repository; set

@@ -5,6 +5,7 @@ import QuarryEngine
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "eval",
         abstract: "Run a collection's query set and score it against its qrels (trec_eval definitions).",
         discussion: """
             Prints nDCG@10, MRR@10, Recall@100, P@10 and MAP, and the latency per query (single

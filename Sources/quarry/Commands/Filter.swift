@@ -5,6 +5,7 @@ import QuarryEngine
 
 struct Filter: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "filter",
         abstract: "List the records that match a metadata filter (Milvus or SQL spelling).",
         discussion: """
             Paths: metadata.a.b, metadata["a"]["b"], metadata.tags[0], and the fields id and title.

@@ -5,6 +5,7 @@ import QuarryEngine
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Import a BEIR folder, JSONL or CSV (optionally .gz) into a collection, in one transaction.",
         discussion: """
             A BEIR folder holds corpus.jsonl, queries.jsonl and qrels/*.tsv; its queries and qrels

@@ -5,6 +5,7 @@ import QuarryEngine
 
 struct Index: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "index",
         abstract: "Build an index of a collection: BM25 over text fields, a vector index, or a JSON path index.",
         discussion: """
             Indexes are stored as segment files beside the database (quarry.db.segments/) and
@@ -103,6 +104,7 @@ struct Index: ParsableCommand {
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "analyze",
         abstract: "Show the tokens an analyzer makes of a text, with positions and offsets (like Elasticsearch _analyze).",
         discussion: """
             Examples:

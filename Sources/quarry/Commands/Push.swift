@@ -6,6 +6,7 @@ import QuarryMilvus
 
 struct Push: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "push",
         abstract: "Copy a collection into Milvus, ready for the same statements (--backend milvus://…).",
         discussion: """
             Creates the Milvus collection (VARCHAR primary key 'id', the text fields with enable_analyzer, 'bm25_text' with a BM25 function into the sparse field 'sparse', each vector field, 'metadata' as JSON), builds its indexes (SPARSE_INVERTED_INDEX with BM25; HNSW with the local index's M and ef_construction), loads it, inserts the records in batches and checks the count. BM25 functions need Milvus 2.5 or later.

@@ -5,6 +5,7 @@ import QuarryEngine
 
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "query",
         abstract: "Run statements of the query language: SEARCH, EXPLAIN [ANALYZE], COMPARE, SET, SHOW.",
         discussion: """
             Examples:

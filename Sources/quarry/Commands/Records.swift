@@ -10,6 +10,7 @@ func exportJSON(_ r: Record, schema: CollectionSchema) -> JSONValue {
 
 struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "get",
         abstract: "Show one record: its text fields and metadata.",
         discussion: """
             Examples:
@@ -70,6 +71,7 @@ func wrap(_ text: String, width: Int, indent: String) -> String {
 
 struct Delete: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "delete",
         abstract: "Delete records by id, in one transaction.",
         discussion: """
             Examples:
@@ -91,6 +93,7 @@ struct Delete: ParsableCommand {
 
 struct Drop: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "drop",
         abstract: "Remove a collection with its records, vectors, query sets, indexes and runs.",
         discussion: """
             Examples:
@@ -110,6 +113,7 @@ struct Drop: ParsableCommand {
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Write a collection's records as JSONL or CSV, or its vectors as fbin (what was imported comes back out).",
         discussion: """
             JSONL gives each record as {id field, text fields, "metadata": {…}}; importing it again
@@ -207,6 +211,7 @@ struct FileOutput {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Verify the database: SQLite's integrity check, every segment file's checksums, and counts.",
         discussion: """
             Reads every file through (opening a collection reads only headers): use it after a

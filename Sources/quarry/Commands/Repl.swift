@@ -6,6 +6,7 @@ import QuarryREPL
 
 struct Repl: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "repl",
         abstract: "The interactive shell (the default on a terminal): statements and dot-commands.",
         discussion: """
             Examples:

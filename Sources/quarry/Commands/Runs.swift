@@ -5,6 +5,7 @@ import QuarryEngine
 
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "runs",
         abstract: "List the evaluation runs stored in the database, or compare two.",
         discussion: """
             Examples:

@@ -5,6 +5,7 @@ import QuarryEngine
 
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "search",
         abstract: "Search a collection: BM25 (--match), vectors (--near, --near-id), filters (--where), or hybrid.",
         discussion: """
             MATCH syntax: words (any may match), "quoted phrases", +required, -excluded, prefix*.

@@ -32,6 +32,7 @@ func sweepJSON(_ rows: [SweepRow], metric: String) -> JSONValue {
 
 struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "sweep",
         abstract: "Evaluate a grid of parameters; print the table, the Pareto frontier and its plot.",
         discussion: """
             Each setting is one `quarry eval` (stored as a run). The frontier holds the settings no
@@ -84,6 +85,7 @@ struct Sweep: ParsableCommand {
 
 struct Tune: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tune",
         abstract: "Pick the cheapest setting that reaches a target on one split; check it on another.",
         discussion: """
             Sweeps the grid on --tune-split, keeps the settings whose metric reaches the target

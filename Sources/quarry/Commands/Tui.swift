@@ -6,6 +6,7 @@ import QuarryTUI
 
 struct Tui: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tui",
         abstract: "The full-screen workbench: lexical, vector and hybrid answers side by side, with plan, recall, latency and live parameters.",
         discussion: """
             Examples:
