@@ -118,9 +118,10 @@ struct FilterParser {
 
     mutating func leave() { nesting -= 1 }
 
-    /// `node` unless its tree is deeper than the bound (a long arithmetic chain).
-    func bounded(_ node: Node) throws(FilterError) -> Node {
-        guard node.depth <= Bounds.nesting else { throw .tooDeep(limit: Bounds.nesting, at: node.location) }
+    /// `node` unless its tree is deeper than the bound (a long arithmetic chain): the error is at
+    /// the operator that went past it.
+    func bounded(_ node: Node, operator location: SourceLocation) throws(FilterError) -> Node {
+        guard node.depth <= Bounds.nesting else { throw .tooDeep(limit: Bounds.nesting, at: location) }
         return node
     }
 
@@ -228,9 +229,10 @@ struct FilterParser {
         let start = current.location
         var left = try term()
         while current.isSymbol("+") || current.isSymbol("-") {
+            let at = current.location
             guard case let .symbol(op) = advance().kind else { break }
             let right = try term()
-            left = try bounded(Node(syntax: .binary(op, left, right), location: start, text: "\(left.text) \(op) \(right.text)"))
+            left = try bounded(Node(syntax: .binary(op, left, right), location: start, text: "\(left.text) \(op) \(right.text)"), operator: at)
         }
         return left
     }
@@ -239,9 +241,10 @@ struct FilterParser {
         let start = current.location
         var left = try unary()
         while current.isSymbol("*") || current.isSymbol("/") || current.isSymbol("%") {
+            let at = current.location
             guard case let .symbol(op) = advance().kind else { break }
             let right = try unary()
-            left = try bounded(Node(syntax: .binary(op, left, right), location: start, text: "\(left.text) \(op) \(right.text)"))
+            left = try bounded(Node(syntax: .binary(op, left, right), location: start, text: "\(left.text) \(op) \(right.text)"), operator: at)
         }
         return left
     }
