@@ -28,6 +28,8 @@ import Testing
         ("SEARCH s MATCH 'a' NEAR 'b' FUSE weighted(0.2, 7)", 48, "weight must be between 0 and 1, not 7"),
         ("SEARCH s NEAR 'b' USING hnsw(ef = 0)", 35, "ef must be between 1 and 4096, not 0"),
         ("SEARCH s NEAR [1e400, 1]", 16, "number '1e400' is out of range (beyond ±1.8e308)"),
+        ("SEARCH s MATCH 'a' EXPAND rm3(fb_docs = 1e30)", 41, "rm3_fb_docs must be between 1 and 1000, not 1e+30"),
+        ("SEARCH s MATCH 'a' IN title^2, text^1e300", 32, "the boost of 'text' must be between 0 and 1000, not 1e+300"),
         ("SET ef = 1e30", 10, "ef must be between 1 and 4096, not 1e+30"),
         ("SET eff = 3", 5, "unknown setting 'eff'; did you mean 'ef'? (SHOW lists them)"),
         ("RESET eff", 7, "unknown setting 'eff'; did you mean 'ef'? (SHOW lists them)"),

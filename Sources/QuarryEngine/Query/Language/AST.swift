@@ -136,8 +136,8 @@ public struct SearchStatement: Sendable, Equatable {
 /// Keys: `collection`, `match` (the string), `match.field.NAME`, `near.target` (DOC's id),
 /// `near.field`, `near.index`,
 /// `near.NAME` and `with.NAME` (a parameter's value; `near.name.NAME` and `with.name.NAME` its
-/// name), `limit`, `offset`, `fuse`, `fuse.k`, `fuse.weight`. Locations are not part of a
-/// statement's equality: the same statement written on two lines is the same statement.
+/// name), `expand.NAME`, `limit`, `offset`, `fuse`, `fuse.k`, `fuse.weight`. Locations are not
+/// part of a statement's equality: the same statement written on two lines is the same statement.
 public struct StatementLocations: Sendable, Equatable {
     private var table: [String: SourceLocation] = [:]
 

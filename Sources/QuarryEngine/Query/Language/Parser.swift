@@ -194,12 +194,12 @@ public struct StatementParser {
             } while accept(symbol: ",")
         }
         var clause = MatchClause(text: text, fields: fields)
-        if accept("EXPAND") { clause.expansion = try expansion() }
+        if accept("EXPAND") { clause.expansion = try expansion(&locations) }
         return clause
     }
 
     /// `rm3` or `rm3(fb_docs = 10, fb_terms = 10, original_query_weight = 0.5)` after EXPAND.
-    private mutating func expansion() throws(QueryError) -> QueryExpansion {
+    private mutating func expansion(_ locations: inout StatementLocations) throws(QueryError) -> QueryExpansion {
         let methods = QueryExpansion.Method.allCases.map(\.rawValue)
         let name = try identifier("an expansion method (\(methods.joined(separator: ", ")))").lowercased()
         guard let method = QueryExpansion.Method(rawValue: name) else {
@@ -210,7 +210,7 @@ public struct StatementParser {
         var e = QueryExpansion(method: method)
         if accept(symbol: "(") && !accept(symbol: ")") {
             let start = i
-            e.params = try parameters()
+            e.params = try parameters(&locations, prefix: "expand.")
             for key in e.params.keys.sorted() where !QueryExpansion.parameterNames.contains(key) {
                 let at = tokens[start...].first { $0.keyword == key.uppercased() }?.location ?? tokens[start].location
                 let hint = Suggest.nearest(to: key, in: QueryExpansion.parameterNames).map { "; did you mean \($0)?" } ?? ""

@@ -32,6 +32,9 @@ extension SearchStatement {
         return n
     }
 
+    /// What a field's boost in `MATCH … IN field^boost` may be.
+    public static let boostRange: ClosedRange<Double> = 0...1_000
+
     /// Throws when a number or a name of the statement breaks its bound (see the type's notes).
     public func check() throws {
         _ = try located("limit") { try Self.checkedLimit(Double(limit)) }
@@ -52,6 +55,14 @@ extension SearchStatement {
             for (name, value) in near.params.sorted(by: { $0.key < $1.key }) {
                 try located(key("near.", name)) { try trial.set(name, value) }
             }
+        }
+        for f in match?.fields ?? [] where Bounds.real(f.boost, in: Self.boostRange) == nil {
+            throw located(EngineError.badParameter("the boost of '\(f.field)' must be between 0 and 1000, not \(ParamValue.number(f.boost))"),
+                          at: "match.field.\(f.field)")
+        }
+        // EXPAND rm3(fb_docs = …) values are the rm3_* settings' values, with their ranges.
+        for (name, value) in (match?.expansion?.params ?? [:]).sorted(by: { $0.key < $1.key }) {
+            try located("expand.\(name)") { try trial.set("rm3_" + name, value) }
         }
         switch fusion {
         case let .rrf(k)?:
