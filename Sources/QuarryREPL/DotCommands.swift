@@ -157,7 +157,7 @@ extension REPL {
             if pending.isEmpty { pendingLine = number + 1 }
             pending += (pending.isEmpty ? "" : "\n") + line
             if StatementScript.isComplete(pending) {
-                if !runStatements(pending) { return false }
+                if !runStatements(pending, from: ScriptOrigin(path: path, text: text, line: pendingLine)) { return false }
                 pending = ""
             }
         }

@@ -99,14 +99,29 @@ public final class REPL: @unchecked Sendable {
         }
     }
 
+    /// The file a script's text came from (`.read`): its path, its whole text, and the line the
+    /// text starts on, so an error is placed in the file.
+    struct ScriptOrigin {
+        var path: String
+        var text: String
+        var line: Int
+    }
+
     /// Runs the statements of `text` (one, or several on a line) in order; false at the first error.
-    func runStatements(_ text: String) -> Bool {
-        for statement in StatementScript.split(text) where !runStatement(statement) { return false }
+    func runStatements(_ text: String, from origin: ScriptOrigin? = nil) -> Bool {
+        for piece in StatementScript.pieces(text) {
+            let place = origin.map { origin in { (e: QueryError) -> String in
+                let inFile = StatementScript.Piece(text: piece.text, line: origin.line + piece.line - 1, column: piece.column)
+                return "\(origin.path): " + e.placed(at: inFile, in: origin.text).rendered
+            } }
+            if !runStatement(piece.text, place: place) { return false }
+        }
         return true
     }
 
-    /// Runs one statement; false on error.
-    func runStatement(_ text: String) -> Bool {
+    /// Runs one statement; false on error. `place` words an error of the statement as written
+    /// (a script's error placed in its file).
+    func runStatement(_ text: String, place: ((QueryError) -> String)? = nil) -> Bool {
         var statement = text
         let head = text.drop { $0.isWhitespace }.prefix(7).uppercased()
         if explain && head.hasPrefix("SEARCH") { statement = "EXPLAIN ANALYZE " + text }
@@ -120,7 +135,7 @@ public final class REPL: @unchecked Sendable {
             }
             return true
         case let .failure(error):
-            output.error(ErrorText.describe(error))
+            if let place, let e = error as? QueryError, e.source == text { output.error(place(e)) } else { output.error(ErrorText.describe(error)) }
             return false
         }
     }

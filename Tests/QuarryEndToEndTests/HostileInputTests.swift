@@ -69,6 +69,19 @@ import Testing
         #expect(r.stderr == stderr)
     }
 
+    /// An error in a script's statement is placed in the file: the file's line, its caret.
+    @Test func errorsInScriptsArePlacedInTheirFile() throws {
+        let (s, db) = try REPLTests.fixture()
+        let file = s.write("two.sql", "SEARCH tiny MATCH 'cats' LIMIT 1;\n-- the second one is wrong\nSEARCH tiny\n  MATCH 'x' LIMIT 0;\n")
+        let caret = "line 4, column 19: LIMIT must be a whole number from 1 to 100000, not 0\n    MATCH 'x' LIMIT 0;\n                    ^\n"
+        let q = try Binary.run(["query", "-f", file, "--db", db])
+        #expect(q.status == 1)
+        #expect(q.stderr == "quarry: error: " + caret)
+        let r = try Binary.run(["repl", "--db", db], stdin: ".read \(file)\n")
+        #expect(r.status == 1)
+        #expect(r.stderr == "error: \(file): " + caret)
+    }
+
     @Test func aFileThatReadsItselfStops() throws {
         let (s, db) = try REPLTests.fixture()
         let file = s.file("self.sql")

@@ -49,6 +49,23 @@ import Testing
             """)
     }
 
+    @Test func scriptPiecesKnowWhereTheyStartAndPlaceTheirErrors() {
+        let script = "SET k1 = 1; SHOW k1;\n\n  -- c\n  SEARCH s\n MATCH 'a' LIMIT 0"
+        let pieces = StatementScript.pieces(script)
+        #expect(pieces == [StatementScript.Piece(text: "SET k1 = 1;", line: 1, column: 1), StatementScript.Piece(text: "SHOW k1;", line: 1, column: 13),
+                           StatementScript.Piece(text: "-- c\n  SEARCH s\n MATCH 'a' LIMIT 0", line: 3, column: 3)])
+        #expect(StatementScript.split(script) == pieces.map(\.text))
+        guard let e = Self.parseError(pieces[2].text) else { Issue.record("no error"); return }
+        #expect(e.placed(at: pieces[2], in: script).rendered == """
+            line 5, column 18: LIMIT must be a whole number from 1 to 100000, not 0
+               MATCH 'a' LIMIT 0
+                               ^
+            """)
+        let first = StatementScript.Piece(text: "SHOW k1", line: 1, column: 13)
+        let located = QueryError("x", at: SourceLocation(line: 1, column: 6, offset: 5), in: "SHOW k1")
+        #expect(located.placed(at: first, in: script).location == SourceLocation(line: 1, column: 18, offset: 5))
+    }
+
     @Test func theLargestWindowStillParses() throws {
         guard case let .search(s) = try StatementParser.parse("SEARCH s MATCH 'a' LIMIT 100 OFFSET 99900") else { Issue.record("no search"); return }
         #expect(s.limit == 100 && s.offset == 99_900)

@@ -27,17 +27,23 @@ struct Query: ParsableCommand {
             let wb = try Workbench(path: database.path, mustExist: true)
             let backend = try remote.attach(to: wb)
             defer { backend?.close() }
-            var statements: [String] = []
+            var statements: [StatementScript.Piece] = []
+            var script: String?
             if let file {
                 guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw StorageError.fileNotFound(path: file) }
-                statements = StatementScript.split(text)
+                statements = StatementScript.pieces(text)
+                script = text
             } else if let statement {
-                statements = [statement]
+                statements = [StatementScript.Piece(text: statement)]
             } else {
                 throw ValidationError("give a statement or -f FILE")
             }
-            for text in statements {
-                let result = try wb.execute(text)
+            for piece in statements {
+                let result: StatementResult
+                // An error in a file's statement is placed in the file: its line, its caret.
+                do { result = try wb.execute(piece.text) } catch let e as QueryError where script != nil && e.source == piece.text {
+                    throw e.placed(at: piece, in: script!)
+                }
                 if json { printJSON(Render.json(result)) } else {
                     print(Render.result(result, workbench: wb, width: Terminal.width(), color: Terminal.colorEnabled()))
                 }

@@ -22,22 +22,49 @@ public enum StatementScript {
 
     /// The statements of a script, each with its text up to and including its `;`; pieces with
     /// only blanks and comments are dropped, and text after the last `;` is one more statement.
-    public static func split(_ text: String) -> [String] {
+    public static func split(_ text: String) -> [String] { pieces(text).map(\.text) }
+
+    /// A statement of a script and where its first character is in the script (1-based line and
+    /// column), so an error in it can be placed in the script (`QueryError.placed`).
+    public struct Piece: Sendable, Equatable {
+        public var text: String
+        public var line: Int
+        public var column: Int
+        public init(text: String, line: Int = 1, column: Int = 1) {
+            self.text = text
+            self.line = line
+            self.column = column
+        }
+    }
+
+    /// The statements of a script as `split` gives them, each with where it starts.
+    public static func pieces(_ text: String) -> [Piece] {
         let chars = Array(text)
-        var out: [String] = []
+        var out: [Piece] = []
         var start = 0
         var significant = false
+        // Positions are counted once, forward, as the pieces are found.
+        var index = 0, line = 1, column = 1
+        func piece(_ range: Range<Int>) {
+            var first = range.lowerBound
+            while first < range.upperBound && chars[first].isWhitespace { first += 1 }
+            while index < first {
+                if chars[index] == "\n" { line += 1; column = 1 } else { column += 1 }
+                index += 1
+            }
+            out.append(Piece(text: String(chars[range]).trimmingCharacters(in: .whitespacesAndNewlines), line: line, column: column))
+        }
         scan(text) { event in
             switch event {
             case let .semicolon(at):
-                if significant { out.append(String(chars[start...at]).trimmingCharacters(in: .whitespacesAndNewlines)) }
+                if significant { piece(start..<(at + 1)) }
                 start = at + 1
                 significant = false
             case .other, .unterminated:
                 significant = true
             }
         }
-        if significant { out.append(String(chars[start...]).trimmingCharacters(in: .whitespacesAndNewlines)) }
+        if significant { piece(start..<chars.count) }
         return out
     }
 

@@ -51,6 +51,15 @@ public struct QueryError: Error, Sendable, Equatable {
         self.source = source
     }
 
+    /// The error of the statement `piece` of `script`, placed in the script: its line and column
+    /// counted from the script's start, the caret drawn under the script's line.
+    public func placed(at piece: StatementScript.Piece, in script: String) -> QueryError {
+        guard let loc = location else { return self }
+        let moved = SourceLocation(line: loc.line + piece.line - 1, column: loc.line == 1 ? loc.column + piece.column - 1 : loc.column,
+                                   offset: loc.offset)
+        return QueryError(message, at: moved, in: script)
+    }
+
     /// `line 2, column 8: expected LIMIT value, found 'x'` and the line with a caret under the spot.
     public var rendered: String {
         guard let loc = location else { return message }
