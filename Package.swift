@@ -117,7 +117,13 @@ let package = Package(
             dependencies: [
                 "QuarryEngine", "QuarryConsole", "QuarryREPL", "QuarryTUI", "QuarryMilvus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            // The Swift runtime and Foundation linked into the binary: a command starts without
+            // loading and relocating a dozen shared libraries (ICU's among them), which was most
+            // of a one-query process's time. The C libraries stay Debian's shared ones.
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-lFoundation", "-lFoundationInternationalization", "-lFoundationEssentials",
+                                           "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
+                                           "-lswiftSynchronization", "-lswiftDispatch", "-lstdc++"])]),
 
         // MARK: - Tests (one target per library target, plus end-to-end tests of the binary)
         .testTarget(name: "QuarryBaseTests", dependencies: ["QuarryBase"]),
