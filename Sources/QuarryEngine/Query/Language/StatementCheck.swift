@@ -101,8 +101,11 @@ extension SearchStatement {
             if case let .noSuchRecord(name, _) = e, name == collection { throw located(e, at: "near.target") }
             throw e
         } catch LexicalError.parse(let e) {
-            guard let at = locationInMatch(column: e.column) else { throw LexicalError.parse(e) }
-            throw QueryError("in MATCH: " + e.message, at: at, in: statementText)
+            if let at = locationInMatch(column: e.column) { throw QueryError("in MATCH: " + e.message, at: at, in: statementText) }
+            // A statement built without text (`quarry search --match`, the TUI's query line)
+            // shows the caret under the MATCH text itself, as a filter's error does.
+            guard let text = match?.text, !text.contains("\n") else { throw LexicalError.parse(e) }
+            throw QueryError("in MATCH: " + e.message, at: SourceLocation(line: 1, column: e.column, offset: e.column - 1), in: text)
         }
     }
 
