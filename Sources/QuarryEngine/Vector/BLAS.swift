@@ -5,8 +5,8 @@ import Glibc
 
 /// Which kernels OpenBLAS runs. Its build in Debian 12 (0.3.21, one library for every x86-64
 /// processor, picking kernels by `cpuid` when loaded) does not know the newest processors and
-/// falls back to its oldest kernels ("Prescott", SSE3): on the development machine, an AMD EPYC
-/// with AVX-512, that halves sgemm (16 against 32 GFLOP/s on one core at 1024³), which k-means,
+/// falls back to its oldest kernels ("Prescott", SSE3): on the development machine, a virtual
+/// Xeon with AVX-512, that halves sgemm (16 against 32 GFLOP/s on one core at 1024³), which k-means,
 /// exact answers and the embedder live on. OpenBLAS reads `OPENBLAS_CORETYPE` when it is loaded,
 /// before `main`, so a process that wants the right kernels sets it and starts again.
 public enum BLAS {
