@@ -258,7 +258,7 @@ for name in ["scale-1m.json", "scale.json", "scale-10m.json"]:
     print()
     bw = sc.get("bm25_warm")
     if bw:
-        print(f"Warm BM25 (k1 {bw['k1']}, b {bw['b']}, {bw['queries']} four-word queries, k = 10): p50 {bw['p50_ms']:.3f} ms, p95 {bw['p95_ms']:.3f} ms.\n")
+        print(f"Warm BM25 (k1 {bw['k1']:g}, b {bw['b']:g}, {bw['queries']} four-word queries, k = 10): p50 {bw['p50_ms']:.3f} ms, p95 {bw['p95_ms']:.3f} ms.\n")
     print("| index | setting | recall@10 | p50 ms | p95 ms | QPS | float32 bytes read per query |")
     print("|---|---|---|---|---|---|---|")
     for r in sc["vector_warm"]:

@@ -117,3 +117,15 @@ import Testing
         }
     }
 }
+
+/// OpenBLAS's fallback to its generic kernels is corrected only on processors with AVX2 and FMA,
+/// and never against the user's own OPENBLAS_CORETYPE.
+@Test func blasCoreTypeIsForcedOnlyOnAFallback() {
+    let modern: Set<Substring> = ["sse2", "avx", "avx2", "fma", "avx512f"]
+    #expect(BLAS.coreTypeToForce(coreName: "Prescott", cpuFlags: modern, environment: nil) == "Haswell")
+    #expect(BLAS.coreTypeToForce(coreName: "Haswell", cpuFlags: modern, environment: nil) == nil)
+    #expect(BLAS.coreTypeToForce(coreName: "SkylakeX", cpuFlags: modern, environment: nil) == nil)
+    #expect(BLAS.coreTypeToForce(coreName: "Prescott", cpuFlags: ["sse2", "sse3"], environment: nil) == nil)
+    #expect(BLAS.coreTypeToForce(coreName: "Prescott", cpuFlags: modern, environment: "Prescott") == nil)
+    #expect(!BLAS.coreName.isEmpty)
+}

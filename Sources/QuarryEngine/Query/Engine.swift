@@ -1,5 +1,6 @@
 @_exported import QuarryBase
 @_exported import QuarryText
+@_exported import enum QuarryVector.BLAS
 import QuarryStorage
 
 // The storage layer is the engine's own: front ends reach the data through the workbench

@@ -1,0 +1,47 @@
+import COpenBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Which kernels OpenBLAS runs. Its build in Debian 12 (0.3.21, one library for every x86-64
+/// processor, picking kernels by `cpuid` when loaded) does not know the newest processors and
+/// falls back to its oldest kernels ("Prescott", SSE3): on the development machine, a virtual
+/// Xeon with AVX-512, that halves sgemm (16 against 32 GFLOP/s on one core at 1024³), which k-means,
+/// exact answers and the embedder live on. OpenBLAS reads `OPENBLAS_CORETYPE` when it is loaded,
+/// before `main`, so a process that wants the right kernels sets it and starts again.
+public enum BLAS {
+    /// The kernels OpenBLAS chose (`Haswell`, `SkylakeX`, `Prescott` …).
+    public static var coreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+
+    /// The core type to force, or nil when OpenBLAS chose well (or was told by the environment).
+    /// Only a fallback to the generic kernels on a processor with AVX2 and FMA is corrected, to
+    /// Haswell's kernels (what every such processor runs).
+    public static func coreTypeToForce(coreName: String, cpuFlags: Set<Substring>, environment: String?) -> String? {
+        guard environment == nil, ["prescott", "core2", "unknown", "katmai", "northwood", "banias"].contains(coreName.lowercased()) else { return nil }
+        return cpuFlags.contains("avx2") && cpuFlags.contains("fma") ? "Haswell" : nil
+    }
+
+    /// `coreTypeToForce` for this process: OpenBLAS's choice, `/proc/cpuinfo`'s flags (read only
+    /// when the choice is a fallback), the environment.
+    public static func coreTypeToForce() -> String? {
+        let environment = getenv("OPENBLAS_CORETYPE").map { String(cString: $0) }
+        let name = coreName
+        guard coreTypeToForce(coreName: name, cpuFlags: ["avx2", "fma"], environment: environment) != nil else { return nil }
+        return coreTypeToForce(coreName: name, cpuFlags: cpuFlags(), environment: environment)
+    }
+
+    /// The `flags` line of the first processor in `/proc/cpuinfo` (empty where there is none).
+    static func cpuFlags() -> Set<Substring> {
+        guard let f = fopen("/proc/cpuinfo", "r") else { return [] }
+        defer { fclose(f) }
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, f) > 0 {
+            guard let line else { break }
+            let text = String(cString: line)
+            if text.hasPrefix("flags") { return Set(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })) }
+        }
+        return []
+    }
+}
