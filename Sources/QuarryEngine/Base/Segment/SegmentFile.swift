@@ -176,6 +176,7 @@ public final class SegmentFile: @unchecked Sendable {
         for (i, h) in parts.enumerated() {
             let slice = UnsafeRawBufferPointer(rebasing: body[Int(h.bodyOffset)..<Int(h.bodyOffset + h.bodyLength)])
             let sum = SegmentFormat.crc32(slice)
+            if let base = slice.baseAddress, slice.count > 0 { _ = madvise(UnsafeMutableRawPointer(mutating: base), slice.count, MADV_DONTNEED) }
             SegmentFiles.releaseCache(path: paths[i])
             guard sum == h.bodyCRC else {
                 throw .damaged("\(name) (\(Self.fileName(paths[i])))", "body checksum mismatch")
@@ -202,7 +203,10 @@ public final class SegmentFile: @unchecked Sendable {
     /// Drops this segment's pages from the page cache where no process maps them (they are
     /// clean: segment files are written once and fsynced), after a write or a whole read
     /// filled it with large folios, so later random readers bring back only what they touch.
+    /// This process's own mapping is let go of first (the kernel keeps pages a process maps);
+    /// reads after this fault the pages in again.
     public func releaseCache() {
+        if let mapping { _ = madvise(mapping, mappingLength, MADV_DONTNEED) }
         for path in paths { SegmentFiles.releaseCache(path: path) }
     }
 
