@@ -123,10 +123,12 @@ struct ExhaustiveScorer: TopKCollector {
             let b0 = scorer.boosts[0], b1 = scorer.boosts[1], idf = scorer.idf[t], k1 = scorer.k1
             seg.postings.withUnsafeBufferPointer { p in
                 let limit = p.count
+                // With room for the longest encoding of every value, reads need no bound.
+                let room = offset <= limit && limit - offset >= count * 3 * Varint.maxBytes
+                @inline(__always) func next() -> UInt32? { room ? Varint.readCapped(p, &offset) : Varint.read(p, &offset, limit: limit) }
                 var doc: UInt32 = 0
                 while decoded < count {
-                    guard let delta = Varint.read(p, &offset, limit: limit), let tf0 = Varint.read(p, &offset, limit: limit),
-                          let tf1 = Varint.read(p, &offset, limit: limit) else { break }
+                    guard let delta = next(), let tf0 = next(), let tf1 = next() else { break }
                     doc &+= delta
                     let d = Int(doc)
                     guard d < n else { break }
@@ -145,13 +147,15 @@ struct ExhaustiveScorer: TopKCollector {
         } else {
             seg.postings.withUnsafeBufferPointer { p in
                 let limit = p.count
+                let room = offset <= limit && limit - offset >= count * (1 + fc) * Varint.maxBytes
+                @inline(__always) func next() -> UInt32? { room ? Varint.readCapped(p, &offset) : Varint.read(p, &offset, limit: limit) }
                 withUnsafeTemporaryAllocation(of: UInt32.self, capacity: fc) { tfBuffer in
                     let tfs = tfBuffer.baseAddress!
                     var doc: UInt32 = 0
                     reading: while decoded < count {
-                        guard let delta = Varint.read(p, &offset, limit: limit) else { break }
+                        guard let delta = next() else { break }
                         for f in 0..<fc {
-                            guard let tf = Varint.read(p, &offset, limit: limit) else { break reading }
+                            guard let tf = next() else { break reading }
                             tfs[f] = tf
                         }
                         doc &+= delta

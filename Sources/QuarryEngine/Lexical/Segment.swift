@@ -224,22 +224,36 @@ final class Segment: @unchecked Sendable {
         }
         var doc: UInt32 = k == first ? 0 : blockLastDoc[k - 1]
         let fc = fieldCount
-        let ok = postings.withUnsafeBufferPointer { p in
-            var offset = Int(blockDocOffset[k])
-            let limit = p.count
-            return docs.withUnsafeMutableBufferPointer { d in
+        let p = postings.buffer
+        let limit = p.count
+        var offset = Int(blockDocOffset[k])
+        var ok = offset <= limit
+        if ok {
+            docs.withUnsafeMutableBufferPointer { d in
                 tfs.withUnsafeMutableBufferPointer { t in
-                    for i in 0..<count {
-                        guard let delta = Varint.read(p, &offset, limit: limit) else { return false }
-                        doc &+= delta
-                        guard doc <= last else { return false }
-                        d[i] = doc
-                        for f in 0..<fc {
-                            guard let tf = Varint.read(p, &offset, limit: limit) else { return false }
-                            t[i * fc + f] = tf
+                    if limit - offset >= count * (1 + fc) * Varint.maxBytes {
+                        // Room for the longest encoding of every value: no read can leave the data.
+                        var beyond = false
+                        for i in 0..<count {
+                            doc &+= Varint.readCapped(p, &offset)
+                            beyond = beyond || doc > last
+                            d[i] = doc
+                            for f in 0..<fc { t[i * fc + f] = Varint.readCapped(p, &offset) }
                         }
+                        ok = !beyond && doc == last
+                    } else {
+                        for i in 0..<count {
+                            guard let delta = Varint.read(p, &offset, limit: limit) else { ok = false; return }
+                            doc &+= delta
+                            guard doc <= last else { ok = false; return }
+                            d[i] = doc
+                            for f in 0..<fc {
+                                guard let tf = Varint.read(p, &offset, limit: limit) else { ok = false; return }
+                                t[i * fc + f] = tf
+                            }
+                        }
+                        ok = doc == last
                     }
-                    return doc == last
                 }
             }
         }

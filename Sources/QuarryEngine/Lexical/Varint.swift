@@ -26,12 +26,42 @@ enum Varint {
         return value
     }
 
+    /// The longest encoding of a 32-bit value.
+    static let maxBytes = 5
+
+    /// Reads a varint of at most `maxBytes` bytes, without a bound: for callers that checked
+    /// that many bytes are there (a damaged value reads wrong, never outside).
+    @inline(__always)
+    static func readCapped(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: inout Int) -> UInt32 {
+        var b = bytes[offset]
+        offset += 1
+        if b < 0x80 { return UInt32(b) }
+        var value = UInt32(b & 0x7F)
+        var shift: UInt32 = 7
+        repeat {
+            b = bytes[offset]
+            offset += 1
+            value |= UInt32(truncatingIfNeeded: UInt64(b & 0x7F) << UInt64(shift))
+            shift += 7
+        } while b >= 0x80 && shift < 35
+        return value
+    }
+
     /// Reads a varint that must end before `limit` and fit 32 bits; nil when it does not (the
     /// bytes of a damaged file), leaving `offset` where it stopped.
     @inline(__always)
     static func read(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: inout Int, limit: Int) -> UInt32? {
-        var value: UInt32 = 0
-        var shift: UInt32 = 0
+        guard offset < limit else { return nil }
+        let b = bytes[offset]
+        offset += 1
+        if b < 0x80 { return UInt32(b) }  // most document deltas and tfs
+        return readRest(bytes, &offset, limit: limit, first: b)
+    }
+
+    @inline(never)
+    private static func readRest(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: inout Int, limit: Int, first: UInt8) -> UInt32? {
+        var value = UInt32(first & 0x7F)
+        var shift: UInt32 = 7
         while offset < limit, shift < 35 {
             let b = bytes[offset]
             offset += 1
