@@ -108,7 +108,7 @@ struct BenchScale: ParsableCommand {
             }
 
             say("exact ground truth (sgemm over blocks)")
-            let truth = try ScaleBench.groundTruth(set) { _, _ in }
+            _ = try ScaleBench.groundTruth(set) { _, _ in }  // written beside the data for the warm runs
             let qv = try Fbin.read(path: set.queryVectors)
             let queryRows = (0..<(qv.vectors.count / qv.dimension)).map { Array(qv.vectors[($0 * qv.dimension)..<(($0 + 1) * qv.dimension)]) }
 
