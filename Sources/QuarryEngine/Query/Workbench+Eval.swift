@@ -110,7 +110,7 @@ extension Workbench {
         let usesVectors = request.statement?.contains("NEAR") ?? (mode != .bm25)
         let field = usesVectors ? try request.vectorField ?? defaultVectorField(request.collection) : ""
         // Stored query vectors belong to the imported queries; queries from a file are embedded.
-        let queryVectors = usesVectors && request.queriesFile == nil ? try database.queryVectors(collection: request.collection, field: field) : [:]
+        let queryVectors = try usesVectors && usesStoredQueryVectors(request) ? try database.queryVectors(collection: request.collection, field: field) : [:]
 
         // The request's parameters over the session's settings; the BM25 ones are always recorded.
         let parameters = settings.changed.merging(request.parameters)
