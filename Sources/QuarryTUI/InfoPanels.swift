@@ -59,7 +59,7 @@ final class MetricsPanel: Panel {
             return v == nil && o?.exactPending == true && b != .lexical ? "…" : Self.number(v, recall: true)
         }, false))
         rows.append(("dist", w.branches.map { b in o?.branches[b.rawValue].work.map { String($0) } ?? "–" }, true))
-        let judging = w.grades != nil && w.grades?.text == o?.query
+        let judging = w.grades?.made == true && w.grades?.text == o?.query
         if o?.fromSet != nil || judging {
             rows.append(("R@10 qr", w.branches.map { Self.number(o?.branches[$0.rawValue].recallQrels, recall: true) }, false))
             rows.append(("nDCG@10", w.branches.map { Self.number(o?.branches[$0.rawValue].ndcg, recall: true) }, false))

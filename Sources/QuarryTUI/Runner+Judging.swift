@@ -17,6 +17,8 @@ struct QueryGrades: Sendable {
     var need: String?
     var grades: [String: Int]
     var maxGrade: Int
+    /// A set made in Quarry (grades shown as 0–3 and `·`), or an imported split (✓ as before).
+    var made: Bool
 }
 
 /// A grade given in the TUI, kept so `u` can take it back (restoring the one it replaced).
@@ -51,7 +53,8 @@ extension Runner {
     private func grades(_ target: GradeTarget, query q: SetQuery) throws -> QueryGrades {
         QueryGrades(set: target.set, queryID: q.id, text: target.text, need: q.need,
                     grades: try workbench.effectiveJudgments(collection: collection, set: target.set)[q.id] ?? [:],
-                    maxGrade: try workbench.maxGrade(collection: collection, set: target.set))
+                    maxGrade: try workbench.maxGrade(collection: collection, set: target.set),
+                    made: try workbench.querySets(collection: collection).contains { $0.name == target.set && $0.kind == .made })
     }
 
     /// Posts the stored grades of the query, when it is in the set.

@@ -54,8 +54,9 @@ extension Workspace {
         for b in o.branches.indices where o.branches[b].error == nil {
             for i in o.branches[b].hits.indices {
                 let id = o.branches[b].hits[i].id
-                o.branches[b].hits[i].grade = g.grades[id]
-                o.branches[b].hits[i].unjudged = g.grades[id] == nil
+                // An imported split keeps its ✓ marks; a made set shows each grade and the gaps.
+                o.branches[b].hits[i].grade = g.made ? g.grades[id] : nil
+                o.branches[b].hits[i].unjudged = g.made && g.grades[id] == nil
                 o.branches[b].hits[i].relevant = (g.grades[id] ?? 0) > 0
             }
             let ids = o.branches[b].hits.map(\.id)

@@ -42,6 +42,9 @@ import QuarryEval
             #expect(ErrorText.describe(error).hasPrefix("bad.jsonl:2:"))
         }
         #expect(try wb.setQueries(collection: "papers", set: "mine").count == 7)
+        // The same file again adds nothing.
+        #expect(try wb.importQueries(path: dir + "/q.txt", collection: "papers", set: "mine").isEmpty)
+        #expect(try wb.setQueries(collection: "papers", set: "mine").count == 7)
         #expect(throws: StorageError.self) { try wb.addQueries(collection: "papers", set: "mine", [SetQuery(id: "x", text: "again")]) }
         #expect(throws: StorageError.self) { try wb.addQueries(collection: "papers", set: "test", [SetQuery(id: "", text: "split")]) }
         #expect(throws: EngineError.self) { try wb.setQueries(collection: "papers", set: "mien") }
@@ -180,13 +183,19 @@ import QuarryEval
         let (wb, dir) = try Fixture.make()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try wb.addQueries(collection: "papers", set: "s", [SetQuery(id: "", text: "vitamin bone"), SetQuery(id: "", text: "knee injury")])
+        // The pools' first three documents time out, exit non-zero and print garbage; the rest are graded.
+        var pooled: [String] = []
+        for text in ["vitamin bone", "knee injury"] {
+            for e in try wb.pool(collection: "papers", text: text, depth: 5).entries where !pooled.contains(e.docID) { pooled.append(e.docID) }
+        }
+        try #require(pooled.count >= 4)
+        let (slow, failing, garbage) = (pooled[0], pooled[1], pooled[2])
         let judge = try Self.script(dir, "flaky.sh", """
             input=$(cat)
-            n=$(printf '%s' "$input" | sed -n 's/.*"doc":{"id":"d\\([0-9]*\\)".*/\\1/p')
-            case $((n % 4)) in
-              0) sleep 20; echo 1 ;;
-              1) echo "model unavailable" >&2; exit 3 ;;
-              2) echo "banana" ;;
+            case "$input" in
+              *'"doc":{"id":"\(slow)"'*) sleep 20; echo 1 ;;
+              *'"doc":{"id":"\(failing)"'*) echo "model unavailable" >&2; exit 3 ;;
+              *'"doc":{"id":"\(garbage)"'*) echo "banana" ;;
               *) echo '{"grade": 2, "reason": "fine"}' ;;
             esac
             """)
@@ -195,16 +204,15 @@ import QuarryEval
         request.timeout = 0.5
         request.name = "flaky"
         let report = try wb.judge(request)
-        var byKind: [Int: [JudgeFailure]] = [:]
-        for f in report.failures { byKind[Int(f.docID.dropFirst())! % 4, default: []].append(f) }
-        #expect(byKind[0]?.allSatisfy { $0.reason.hasPrefix("timed out after") } ?? true)
-        #expect(byKind[1]?.allSatisfy { $0.reason == "exited with status 3: model unavailable" } ?? true)
-        #expect(byKind[2]?.allSatisfy { $0.reason == "printed no grade: 'banana'" } ?? true)
-        #expect(byKind[3] == nil)
+        let failures = Dictionary(report.failures.map { ($0.docID, $0.reason) }, uniquingKeysWith: { a, _ in a })
+        #expect(failures[slow] == "timed out after 0.5 s")
+        #expect(failures[failing] == "exited with status 3: model unavailable")
+        #expect(failures[garbage] == "printed no grade: 'banana'")
+        #expect(Set(failures.keys) == [slow, failing, garbage] && report.graded > 0)
         #expect(report.failures.count + report.graded == report.toJudge && report.toJudge > 0)
         let stored = try wb.judgments(collection: "papers", set: "s")
         #expect(stored.count == report.graded)
-        #expect(stored.allSatisfy { Int($0.docID.dropFirst())! % 4 == 3 && $0.grade == 2 && $0.reason == "fine" && $0.source == .command("flaky") })
+        #expect(stored.allSatisfy { ![slow, failing, garbage].contains($0.docID) && $0.grade == 2 && $0.reason == "fine" && $0.source == .command("flaky") })
         #expect(Set(report.failures.map { $0.queryID + $0.docID }).isDisjoint(with: Set(stored.map { $0.queryID + $0.docID })))
         // Answers that parse, and those that do not.
         #expect(try JudgeAnswer.parse("3: exact\n", maxGrade: 3) == JudgeAnswer(grade: 3, reason: "exact"))
@@ -269,6 +277,9 @@ import QuarryEval
         request.warmup = 0
         let report = try wb.evaluate(request)
         #expect(report.summary.queries == 1 && report.summary.ndcg10 == 1)
+        // Coverage beside it: two of q1's top 10 are judged; nDCG′ and bpref leave the rest out.
+        #expect(report.coverage == JudgmentCoverage(judged10: 0.2, condensedNDCG10: 1, bpref: 1))
+        #expect(report.json["judged@10"]?.doubleValue == 0.2 && report.json["bpref"]?.doubleValue == 1)
     }
 
     @Test func formatTwoDatabasesGainTheJudgmentTables() throws {

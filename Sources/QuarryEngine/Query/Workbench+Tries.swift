@@ -73,7 +73,7 @@ extension Workbench {
         return s
     }
 
-    /// The ids a try ranks for one query, best first.
+    /// The ids a try ranks for one query, in the engine's order.
     public func tryRanking(_ t: StoredTry, collection: String, text: String, depth: Int = 10) throws -> [String] {
         try search(tryStatement(t, collection: collection, text: text, depth: depth)).hits.map(\.id)
     }
@@ -88,10 +88,12 @@ extension Workbench {
         var rows: [TryComparison.Row] = []
         var runA = Run(tag: a), runB = Run(tag: b)
         for q in queries {
-            let ra = try tryRanking(ta, collection: collection, text: q.text, depth: depth)
-            let rb = try tryRanking(tb, collection: collection, text: q.text, depth: depth)
-            runA.set(query: q.id, results: ra.enumerated().map { RunEntry(document: $0.element, score: Double(depth - $0.offset)) })
-            runB.set(query: q.id, results: rb.enumerated().map { RunEntry(document: $0.element, score: Double(depth - $0.offset)) })
+            let ha = try search(tryStatement(ta, collection: collection, text: q.text, depth: depth)).hits
+            let hb = try search(tryStatement(tb, collection: collection, text: q.text, depth: depth)).hits
+            let ra = ha.map(\.id), rb = hb.map(\.id)
+            // The runs keep the scores, so the evaluator ranks ties as trec_eval does (`Run.trecOrder`).
+            runA.set(query: q.id, results: ha.map { RunEntry(document: $0.id, score: $0.score) })
+            runB.set(query: q.id, results: hb.map { RunEntry(document: $0.id, score: $0.score) })
             let topA = Array(ra.prefix(k)), topB = Array(rb.prefix(k))
             var moves: [TryComparison.Move] = []
             for (i, doc) in topB.enumerated() {
@@ -103,8 +105,6 @@ extension Workbench {
                                         overlap: Measures.overlap(topA, topB, k: k),
                                         rbo: Measures.rankBiasedOverlap(topA, topB, p: 0.9, k: k), moves: moves)
             if let j = grades[q.id] {
-                row.ndcgA = Measures.relevance(.ndcg(k: k), ranking: ra, judgements: j)
-                row.ndcgB = Measures.relevance(.ndcg(k: k), ranking: rb, judgements: j)
                 row.judgedA = Measures.judged(ra, judgements: j, k: k)
                 row.judgedB = Measures.judged(rb, judgements: j, k: k)
             }
@@ -117,6 +117,11 @@ extension Workbench {
             let metrics: [RelevanceMetric] = [.ndcg(k: k), .mrr(k: k), .recall(k: 100), .precision(k: k)]
             let evaluator = RelevanceEvaluator(qrels: qrels, metrics: metrics)
             let ea = evaluator.evaluate(runA), eb = evaluator.evaluate(runB)
+            // Per query, the evaluator's values (as `quarry eval` and `runs compare` have them).
+            for i in rows.indices where grades[rows[i].queryID] != nil {
+                rows[i].ndcgA = evaluator.evaluate(query: rows[i].queryID, results: runA.results[rows[i].queryID] ?? [])[0]
+                rows[i].ndcgB = evaluator.evaluate(query: rows[i].queryID, results: runB.results[rows[i].queryID] ?? [])[0]
+            }
             if !ea.queries.isEmpty { statistics = RunComparison(baseline: ea, treatment: eb) }
         }
         return TryComparison(a: a, b: b, set: set, k: k, rows: rows, statistics: statistics)

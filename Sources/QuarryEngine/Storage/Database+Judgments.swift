@@ -10,7 +10,9 @@ extension QuarryDatabase {
     }
 
     /// Adds queries to a set (created with `maxGrade` when new), in one transaction: every query
-    /// or none. A query without an id gets the next free `qN`; an id already in the set is refused.
+    /// or none. A query without an id gets the next free `qN`; an id already in the set is
+    /// refused; a query without an id whose text the set already holds is skipped (so a file
+    /// imported twice adds nothing). Returns the queries added.
     @discardableResult
     public func addQueries(collection: String, set: String, _ queries: [SetQuery], maxGrade: Int = 3) throws(StorageError) -> [SetQuery] {
         guard !set.isEmpty, !set.contains(where: { $0.isWhitespace }) else {
@@ -25,6 +27,7 @@ extension QuarryDatabase {
                 try db.execute(sql: "INSERT INTO query_sets (collection_id, name, max_grade) VALUES (?, ?, ?)", arguments: [cid, set, maxGrade])
             }
             var ids = Set(try String.fetchAll(db, sql: "SELECT query_id FROM set_queries WHERE collection_id = ? AND set_name = ?", arguments: [cid, set]))
+            var texts = Set(try String.fetchAll(db, sql: "SELECT text FROM set_queries WHERE collection_id = ? AND set_name = ?", arguments: [cid, set]))
             var position = (try Int.fetchOne(db, sql: "SELECT max(position) FROM set_queries WHERE collection_id = ? AND set_name = ?", arguments: [cid, set]) ?? 0)
             var next = ids.count + 1
             var added: [SetQuery] = []
@@ -32,6 +35,8 @@ extension QuarryDatabase {
                 let text = q.text.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !text.isEmpty else { throw StorageError.invalidArgument("a query needs text") }
                 q.text = text
+                if q.id.isEmpty && texts.contains(text) { continue }
+                texts.insert(text)
                 if let id = q.id.isEmpty ? nil : q.id {
                     guard !ids.contains(id) else { throw StorageError.invalidArgument("query id '\(id)' is already in set '\(set)'") }
                 } else {

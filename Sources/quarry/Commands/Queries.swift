@@ -61,6 +61,7 @@ struct QueriesAdd: ParsableCommand {
                                                        maxGrade: maxGrade(scale: scale))
             if json { printJSON(queriesJSON(added)); return }
             for q in added { print("added \(q.id) to \(collection)/\(set): \(q.text)") }
+            if added.isEmpty { print("already in \(collection)/\(set): \(text)") }
         }
     }
 }
@@ -89,9 +90,11 @@ struct QueriesImport: ParsableCommand {
         try reportingErrors {
             let wb = try database.open()
             let c = try resolveCollection(wb, collection)
+            let before = try wb.querySets(collection: c).first { $0.name == set }?.queries ?? 0
             let added = try wb.importQueries(path: file, collection: c, set: set, maxGrade: maxGrade(scale: scale))
             if json { printJSON(queriesJSON(added)); return }
-            print("added \(added.count) \(added.count == 1 ? "query" : "queries") to \(c)/\(set)")
+            print("added \(added.count) \(added.count == 1 ? "query" : "queries") to \(c)/\(set)"
+                  + (before > 0 ? " (now \(before + added.count); queries already there are skipped)" : ""))
         }
     }
 }
