@@ -122,8 +122,10 @@ extension REPL {
             return report {
                 let c = try workbench.compareTries(collection: collection, positional[2], positional[3], set: set)
                 func f(_ d: Double?) -> String { d.map { String(format: "%.3f", $0) } ?? "—" }
+                let (a, b) = (positional[2], positional[3])
                 var text = TextTable(columns: [.init("query"), .init("overlap@10", alignRight: true), .init("RBO", alignRight: true),
-                                               .init("nDCG@10 A", alignRight: true), .init("nDCG@10 B", alignRight: true), .init("judged@10 A/B", alignRight: true)],
+                                               .init("nDCG@10 \(a)", alignRight: true), .init("nDCG@10 \(b)", alignRight: true),
+                                               .init("judged@10 \(a)/\(b)", alignRight: true)],
                                      rows: c.rows.map { r in
                                          [r.queryID, f(r.overlap), f(r.rbo), f(r.ndcgA), f(r.ndcgB), r.judgedA == nil ? "—" : "\(f(r.judgedA))/\(f(r.judgedB))"]
                                      }).render(width: width, color: color)
