@@ -57,7 +57,7 @@ enum Action: Equatable {
     case nextQuery, previousQuery, rerun, facets, sweep
     case up, down, pageUp, pageDown, top, bottom
     case decrease, increase, open, close
-    case addToSet, judgeMode, undoGrade
+    case addToSet, judgeMode, undoGrade, saveTry
     case grade(Int)
 }
 
@@ -119,6 +119,7 @@ enum Bindings {
         Binding(keys: [.char("a")], label: "a", context: .panes, action: .addToSet, help: "add the query line to the active query set"),
         Binding(keys: [.char("J")], label: "J", context: .panes, action: .judgeMode, help: "judge mode: walk the query's pool (top-k of the three columns)"),
         Binding(keys: [.char("u")], label: "u", context: .panes, action: .undoGrade, help: "take back the last grade"),
+        Binding(keys: [.char("t")], label: "t", context: .panes, action: .saveTry, help: "save the parameters as a try (quarry try compare)"),
         Binding(keys: [.left, .char("-")], label: "←/-", context: .parameters, action: .decrease, help: "lower the selected value and re-run"),
         Binding(keys: [.right, .char("+")], label: "→/+", context: .parameters, action: .increase, help: "raise the selected value and re-run"),
         Binding(keys: [.escape, .char("q"), .enter], label: "Esc/q/Enter", context: .overlay, action: .close, help: "close the document or help view"),

@@ -115,4 +115,18 @@ extension Runner {
             } catch { inbox.post(.failure(ErrorText.describe(error))) }
         }
     }
+
+    /// Saves the parameters pane's values as a try (`t`), named `tN` after the tries there are.
+    func saveTry(params: Params) {
+        queue.async { [self] in
+            do {
+                let names = Set(try workbench.tries(collection: collection).map(\.name))
+                var n = names.count + 1
+                while names.contains("t\(n)") { n += 1 }
+                try workbench.saveTry(collection: collection, name: "t\(n)", parameters: params.values)
+                let shown = params.values.given.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                inbox.post(.note("saved try t\(n)" + (shown.isEmpty ? " (defaults)" : ": " + shown) + "; quarry try compare t\(n) OTHER --set SET"))
+            } catch { inbox.post(.failure(ErrorText.describe(error))) }
+        }
+    }
 }

@@ -19,6 +19,8 @@ enum Message: Sendable {
     case facets(FacetReport)
     case sweep(SweepProgress)
     case catalog([String])
+    /// A line for the status bar.
+    case note(String)
     case failure(String)
 }
 

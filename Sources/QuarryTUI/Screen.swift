@@ -112,6 +112,7 @@ final class Screen {
         case .addToSet?: workspace.addQueryToSet(); return .done
         case .judgeMode?: workspace.startJudgeMode(); return .done
         case .undoGrade?: workspace.undoGrade(); return .done
+        case .saveTry?: workspace.runner.saveTry(params: workspace.params); return .done
         case .sweep?:
             workspace.startSweep(Params.definitions[params.selected].name)
             overlay = SweepOverlay(workspace: workspace)

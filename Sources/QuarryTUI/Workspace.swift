@@ -237,6 +237,9 @@ final class Workspace {
             if let e = progress.error { status = e; statusIsError = true }
         case let .catalog(words):
             completionWords = words
+        case let .note(text):
+            status = text
+            statusIsError = false
         case let .failure(text):
             status = text
             statusIsError = true

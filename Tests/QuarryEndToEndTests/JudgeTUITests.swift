@@ -54,6 +54,9 @@ struct JudgeTUITests {
         try tmux.press("Escape")
         lines = try tmux.wait { ls in !ls.contains { $0.contains("judge · set mine") } && Self.row(ls, "nDCG@10")?.first == shown }
         #expect(Self.row(lines, "nDCG@10")?.first == shown, "undo restored the pane:\n\(lines.joined(separator: "\n"))")
+        // t saves the parameters as a try.
+        try tmux.type("t")
+        tmux.expect("the try saved") { $0.contains("saved try t1") }
         try tmux.type("q")
         #expect(TUITests.waitForExit(s) == "0")
 
@@ -66,5 +69,6 @@ struct JudgeTUITests {
         let ndcg = try #require(object["ndcg@10"] as? Double)
         #expect(String(format: "%.2f", ndcg) == shown, "evaluator \(ndcg), pane \(shown)")
         #expect(ndcg > 0 && ndcg <= 1)
+        #expect(try Binary.run(["try", "list", "--db", db]).stdout.contains("t1"))
     }
 }

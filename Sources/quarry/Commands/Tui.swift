@@ -20,6 +20,7 @@ struct Tui: ParsableCommand {
             at once, shown in every column where the document appears; · marks hits not graded
             yet); u takes a grade back; J walks the query's pool (the top --pool-depth of each
             column) one document at a time. The metrics pane's nDCG@10 and judged@10 follow.
+            t saves the parameters pane as a try (tN) for quarry try compare.
 
             With --backend milvus://HOST:PORT a fourth column runs the hybrid statement on that
             Milvus deployment (after quarry push), with its latency and overlap@10 with the local one.
