@@ -23,6 +23,14 @@ public protocol CompletionSource: AnyObject {
     /// Every JSON path seen in the collection's records (`metadata.year`, `metadata.tags[]`)
     /// with the JSON types seen there (`number`, `string|null`, …).
     func paths(of collection: String) -> [(path: String, type: String)]
+    /// The query sets of the collection (made and imported), and its tries.
+    func querySets(of collection: String) -> [String]
+    func tries(of collection: String) -> [String]
+}
+
+extension CompletionSource {
+    public func querySets(of collection: String) -> [String] { [] }
+    public func tries(of collection: String) -> [String] { [] }
 }
 
 /// Context-sensitive completion of statements and dot-commands, from the text before the cursor.
@@ -69,6 +77,24 @@ public struct Completer {
         case ".set", ".show": return position == 0 ? pick(Parameters.settings.map(\.name)) : []
         case ".help": return position == 0 ? pick(REPL.dotCommands.map(\.name)) : []
         case ".tutorial": return position == 0 ? pick(Tutorial.chapters().map { String($0.number) }) : []
+        case ".queries":
+            if position == 0 { return pick(source.collectionNames()) }
+            if position == 1 { return pick(source.querySets(of: words[1])) }
+            if position == 2 { return pick(["add"]) }
+            return position >= 4 ? pick(["need="]) : []
+        case ".judge":
+            if position == 0 { return pick(source.collectionNames()) }
+            if position == 1 { return pick(source.querySets(of: words[1])) }
+            return pick(["cmd=", "depth=", "timeout=", "name=", "dry-run=on"])
+        case ".try":
+            if position == 0 { return pick(["save", "list", "compare"]) }
+            if position == 1 { return pick(source.collectionNames()) }
+            let collection = words[2]
+            switch words[1] {
+            case "save": return position == 2 ? [] : pick((Parameters.all.map(\.name) + ["statement"]).map { $0 + "=" })
+            case "compare": return position <= 3 ? pick(source.tries(of: collection)) : pick(source.querySets(of: collection).map { "set=" + $0 })
+            default: return []
+            }
         case ".schema", ".eval", ".sweep", ".index", ".runs":
             if position == 0 { return pick(source.collectionNames()) }
             let collection = words[1]

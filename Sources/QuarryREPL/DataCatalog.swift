@@ -44,6 +44,9 @@ public final class DataCatalog: CompletionSource, @unchecked Sendable {
     public func textFields(of collection: String) -> [String] { schema(collection)?.textFields ?? [] }
     public func vectorFields(of collection: String) -> [String] { schema(collection)?.vectorFields.map(\.name) ?? [] }
 
+    public func querySets(of collection: String) -> [String] { ((try? workbench.querySets(collection: collection)) ?? []).map(\.name) }
+    public func tries(of collection: String) -> [String] { ((try? workbench.tries(collection: collection)) ?? []).map(\.name) }
+
     public func paths(of collection: String) -> [(path: String, type: String)] {
         lock.lock()
         if let cached = pathCache[collection] { lock.unlock(); return cached }

@@ -59,9 +59,13 @@ final class MetricsPanel: Panel {
             return v == nil && o?.exactPending == true && b != .lexical ? "…" : Self.number(v, recall: true)
         }, false))
         rows.append(("dist", w.branches.map { b in o?.branches[b.rawValue].work.map { String($0) } ?? "–" }, true))
-        if o?.fromSet != nil {
+        let judging = w.grades?.made == true && w.grades?.text == o?.query
+        if o?.fromSet != nil || judging {
             rows.append(("R@10 qr", w.branches.map { Self.number(o?.branches[$0.rawValue].recallQrels, recall: true) }, false))
             rows.append(("nDCG@10", w.branches.map { Self.number(o?.branches[$0.rawValue].ndcg, recall: true) }, false))
+        }
+        if judging {
+            rows.append(("judged", w.branches.map { Self.number(o?.branches[$0.rawValue].judged, recall: true) }, false))
         }
         if w.branches.contains(.remote) {
             rows.append(("ovl@10", w.branches.map { Self.number(o?.branches[$0.rawValue].overlap, recall: true) }, false))
@@ -81,7 +85,9 @@ final class MetricsPanel: Panel {
         for (i, r) in all.prefix(inner.height - 1).enumerated() {
             canvas.put(inner.y + 1 + i, inner.x, DisplayWidth.fit(r.label, 8, ellipsis: false) + r.values.map { DisplayWidth.right($0, cell) }.joined(), width: inner.width)
         }
-        if let set = workspace.outcome?.fromSet, inner.height > all.count + 1 {
+        if let g = workspace.grades, g.text == workspace.outcome?.query, inner.height > all.count + 1 {
+            canvas.put(inner.y + all.count + 1, inner.x, "set \(g.set) · \(g.queryID) · \(g.grades.count) graded", width: inner.width, .muted)
+        } else if let set = workspace.outcome?.fromSet, inner.height > all.count + 1 {
             canvas.put(inner.y + all.count + 1, inner.x, "query \(set.query.id)", width: inner.width, .muted)
         }
     }

@@ -57,6 +57,8 @@ enum Action: Equatable {
     case nextQuery, previousQuery, rerun, facets, sweep
     case up, down, pageUp, pageDown, top, bottom
     case decrease, increase, open, close
+    case addToSet, judgeMode, undoGrade, saveTry
+    case grade(Int)
 }
 
 /// Where a binding applies: everywhere, or in one kind of panel.
@@ -69,6 +71,7 @@ enum KeyContext: String, CaseIterable {
     case overlay = "document and help views"
     case facets = "facet browser"
     case sweep = "sweep view"
+    case judge = "judge mode"
 }
 
 struct Binding {
@@ -109,6 +112,14 @@ enum Bindings {
         Binding(keys: [.left, .char("h")], label: "←/h", context: .results, action: .decrease, help: "column to the left"),
         Binding(keys: [.right, .char("l")], label: "→/l", context: .results, action: .increase, help: "column to the right"),
         Binding(keys: [.enter], label: "Enter", context: .results, action: .open, help: "open the selected hit's document"),
+        Binding(keys: [.char("0")], label: "0", context: .results, action: .grade(0), help: "grade the selected hit: not relevant"),
+        Binding(keys: [.char("1")], label: "1", context: .results, action: .grade(1), help: "grade the selected hit: relevant (binary sets: 0/1 only)"),
+        Binding(keys: [.char("2")], label: "2", context: .results, action: .grade(2), help: "grade the selected hit: highly relevant"),
+        Binding(keys: [.char("3")], label: "3", context: .results, action: .grade(3), help: "grade the selected hit: perfect"),
+        Binding(keys: [.char("a")], label: "a", context: .panes, action: .addToSet, help: "add the query line to the active query set"),
+        Binding(keys: [.char("J")], label: "J", context: .panes, action: .judgeMode, help: "judge mode: walk the query's pool (top-k of the three columns)"),
+        Binding(keys: [.char("u")], label: "u", context: .panes, action: .undoGrade, help: "take back the last grade"),
+        Binding(keys: [.char("t")], label: "t", context: .panes, action: .saveTry, help: "save the parameters as a try (quarry try compare)"),
         Binding(keys: [.left, .char("-")], label: "←/-", context: .parameters, action: .decrease, help: "lower the selected value and re-run"),
         Binding(keys: [.right, .char("+")], label: "→/+", context: .parameters, action: .increase, help: "raise the selected value and re-run"),
         Binding(keys: [.escape, .char("q"), .enter], label: "Esc/q/Enter", context: .overlay, action: .close, help: "close the document or help view"),
@@ -120,6 +131,14 @@ enum Bindings {
         Binding(keys: [], label: "↑/↓", context: .sweep, action: nil, help: "select a point of the sweep"),
         Binding(keys: [.enter], label: "Enter", context: .sweep, action: .open, help: "apply the point's parameter value and re-run"),
         Binding(keys: [.escape, .char("q")], label: "Esc/q", context: .sweep, action: .close, help: "close the sweep view (it keeps running)"),
+        Binding(keys: [.char("0")], label: "0", context: .judge, action: .grade(0), help: "not relevant, then the next document"),
+        Binding(keys: [.char("1")], label: "1", context: .judge, action: .grade(1), help: "relevant, then the next document"),
+        Binding(keys: [.char("2")], label: "2", context: .judge, action: .grade(2), help: "highly relevant, then the next document"),
+        Binding(keys: [.char("3")], label: "3", context: .judge, action: .grade(3), help: "perfect, then the next document"),
+        Binding(keys: [.char("u")], label: "u", context: .judge, action: .undoGrade, help: "take back the last grade and go back to its document"),
+        Binding(keys: [.char("n"), .right], label: "n/→", context: .judge, action: .increase, help: "next document of the pool"),
+        Binding(keys: [.char("p"), .left], label: "p/←", context: .judge, action: .decrease, help: "previous document of the pool"),
+        Binding(keys: [.escape, .char("q")], label: "Esc/q", context: .judge, action: .close, help: "leave judge mode"),
     ]
 
     /// The action of `key` in `context` (only that context's own bindings).

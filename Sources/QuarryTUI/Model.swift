@@ -16,6 +16,10 @@ struct Hit: Sendable {
     var score: Double
     var rank: Int
     var relevant = false
+    /// The stored grade that counts for this document and the query (nil: unjudged).
+    var grade: Int?
+    /// True when the query is in a set being judged and this document has no grade yet.
+    var unjudged = false
     var exact = false
     /// Rank change since the previous run of the same query: positive moved up; nil: no previous run.
     var move: Int?
@@ -34,6 +38,8 @@ struct BranchOutcome: Sendable {
     /// (trec_eval's recall_10) and nDCG@10, by `Measures.relevance`.
     var recallQrels: Double?
     var ndcg: Double?
+    /// The share of the first 10 hits that has a grade (`Measures.judged`).
+    var judged: Double?
     /// Distance computations of the vector search (the work behind its latency).
     var work: Int?
     /// The remote column: overlap@10 and rank-biased overlap with the embedded hybrid answer.

@@ -115,6 +115,8 @@ final class HelpOverlay: Overlay {
         }
         out.append(("marks in the result columns", .title))
         out.append(("  ✓  relevant in the query set's qrels", .relevant))
+        out.append(("  0-3  your grade of the hit for this query (stored at once; u undoes)", .relevant))
+        out.append(("  ·  not graded yet, in a query being judged", .muted))
         out.append(("  ◆  in the exact top-10 (FLAT scan of the vectors)", .exact))
         out.append(("  ↑n ↓n  rank moved since the last run of the same query; + new", .normal))
         return out

@@ -6,7 +6,7 @@ import QuarryConsole
 final class ResultsPanel: Panel {
     let title = "results"
     let context = KeyContext.results
-    let hint = "↑/↓ hit · ←/→ column · Enter: document · n/p: query set · ?: help · q: quit"
+    let hint = "↑/↓ hit · ←/→ column · 0-3: grade · u: undo · a: add to set · J: judge · Enter: document · ?: help"
     private unowned let workspace: Workspace
     var column = 0
     var row = 0
@@ -80,7 +80,7 @@ final class ResultsPanel: Panel {
         if selected { canvas.line(y, x, "", width: width, .selection) }
         var parts: [(String, Theme)] = [
             (DisplayWidth.right(String(h.rank), 2) + " ", base),
-            (h.relevant ? "✓" : " ", selected ? base : .relevant),
+            Self.mark(h, selected: selected, base: base),
             (h.exact ? "◆" : " ", selected ? base : .exact),
             (DisplayWidth.fit(move, 3, ellipsis: false), selected ? base : moveTheme),
             (" " + DisplayWidth.fit(h.id, idWidth) + " ", base),
@@ -89,6 +89,14 @@ final class ResultsPanel: Panel {
         else if titleWidth > 0 { parts.append((String(repeating: " ", count: titleWidth), base)) }
         parts.append((" " + score, base))
         canvas.spans(y, x, parts, width: width)
+    }
+
+    /// The judgement mark: the stored grade (0–3) when the query is being judged, `·` for an
+    /// unjudged hit then, else ✓ for a hit the imported qrels call relevant.
+    static func mark(_ h: Hit, selected: Bool, base: Theme) -> (String, Theme) {
+        if let g = h.grade { return (String(g), selected ? base : g > 0 ? .relevant : .muted) }
+        if h.unjudged { return ("·", selected ? base : .muted) }
+        return (h.relevant ? "✓" : " ", selected ? base : .relevant)
     }
 
     var selectedHit: Hit? {
@@ -110,6 +118,8 @@ final class ResultsPanel: Panel {
         case .bottom: row = max(0, count - 1)
         case .open:
             if let h = selectedHit { workspace.open(h) }
+        case let .grade(g):
+            if let h = selectedHit { workspace.grade(h, g) }
         default: return .ignored
         }
         return .done

@@ -8,10 +8,19 @@ enum Message: Sendable {
     /// The same run with its recall against the exact answer, when that came second (`Runner.run`).
     case exact(RunOutcome)
     case document(DocumentContent)
-    case querySet([QuerySetEntry], note: String?)
+    case querySet([QuerySetEntry], note: String?, split: String?)
+    /// The stored grades of the query on screen (after a run, a grade or an undo), with the undo
+    /// of the grade just given.
+    case grades(QueryGrades, undo: GradeUndo?)
+    /// The query line's text added to the active set (or found there).
+    case queryAdded(set: String, query: SetQuery, isNew: Bool)
+    /// The pool of the query on screen, for judge mode.
+    case pool(JudgePool)
     case facets(FacetReport)
     case sweep(SweepProgress)
     case catalog([String])
+    /// A line for the status bar.
+    case note(String)
     case failure(String)
 }
 
@@ -36,7 +45,7 @@ final class Runner: @unchecked Sendable {
     let workbench: Workbench
     let collection: String
     let inbox = Inbox()
-    private let queue = DispatchQueue(label: "quarry.tui.engine")
+    let queue = DispatchQueue(label: "quarry.tui.engine")
     /// Titles of the records shown, by ordinal (read once).
     private var titles: [UInt32: String] = [:]
 
@@ -278,7 +287,7 @@ final class Runner: @unchecked Sendable {
         return t
     }
 
-    private func document(ordinal: UInt32, query: String, params: Params) throws -> DocumentContent {
+    func document(ordinal: UInt32, query: String, params: Params) throws -> DocumentContent {
         guard let r = try workbench.record(collection: collection, ordinal: ordinal) else {
             throw EngineError.badParameter("record \(ordinal) was deleted")
         }
@@ -300,8 +309,8 @@ final class Runner: @unchecked Sendable {
     /// The judged queries of the collection's query set (the engine's query set).
     private func querySet() throws -> Message {
         guard let (split, entries) = try workbench.judgedQueries(collection: collection) else {
-            return .querySet([], note: "collection '\(collection)' has no query set")
+            return .querySet([], note: "collection '\(collection)' has no query set", split: nil)
         }
-        return .querySet(entries, note: "query set: \(entries.count) judged queries (split \(split))")
+        return .querySet(entries, note: "query set: \(entries.count) judged queries (split \(split))", split: split)
     }
 }

@@ -56,6 +56,10 @@ final class Screen {
             workspace.document = nil
             overlay = DocumentOverlay(d, query: workspace.outcome?.query ?? "")
         }
+        if workspace.judgePoolArrived {
+            workspace.judgePoolArrived = false
+            overlay = JudgeOverlay(workspace: workspace)
+        }
         return changed
     }
 
@@ -105,6 +109,10 @@ final class Screen {
         case .previousQuery?: workspace.stepQuerySet(-1); return .done
         case .rerun?: workspace.rerun(); return .done
         case .facets?: overlay = FacetOverlay(workspace: workspace); return .done
+        case .addToSet?: workspace.addQueryToSet(); return .done
+        case .judgeMode?: workspace.startJudgeMode(); return .done
+        case .undoGrade?: workspace.undoGrade(); return .done
+        case .saveTry?: workspace.runner.saveTry(params: workspace.params); return .done
         case .sweep?:
             workspace.startSweep(Params.definitions[params.selected].name)
             overlay = SweepOverlay(workspace: workspace)
@@ -158,6 +166,8 @@ final class Screen {
         var text = " Quarry · \(workspace.collection) · \(workspace.recordCount) records"
         if let set = workspace.querySet, workspace.querySetIndex >= 0, workspace.currentSetEntry != nil {
             text += " · query set \(workspace.querySetIndex + 1)/\(set.count)"
+        } else {
+            text += " · set \(workspace.activeSet)"
         }
         if let f = workspace.outcome?.filter { text += " · WHERE \(f)" }
         if workspace.running { text += " · running…" }

@@ -22,10 +22,18 @@ public struct TUI {
     /// fourth column, and the column's label (e.g. `milvus://127.0.0.1:19530`).
     let remote: (workbench: Workbench, label: String)?
 
-    public init(workbench: Workbench, collection: String? = nil, remote: (workbench: Workbench, label: String)? = nil) {
+    /// The query set `a` adds to and typed queries' grades go to (default: the collection's
+    /// first set made in Quarry, else `tui`), and judge mode's pool depth.
+    let set: String?
+    let poolDepth: Int
+
+    public init(workbench: Workbench, collection: String? = nil, remote: (workbench: Workbench, label: String)? = nil,
+                set: String? = nil, poolDepth: Int = 10) {
         self.workbench = workbench
         self.collection = collection
         self.remote = remote
+        self.set = set
+        self.poolDepth = poolDepth
     }
 
     /// Opens the screen and runs until the user quits; the terminal is restored on every way out.
@@ -39,7 +47,9 @@ public struct TUI {
             name = first
         }
         let records = try workbench.recordCount(collection: name)
-        let workspace = Workspace(runner: Runner(workbench: workbench, collection: name, remote: remote), recordCount: records)
+        let active = try set ?? workbench.querySets(collection: name).first(where: { $0.kind == .made })?.name ?? "tui"
+        let workspace = Workspace(runner: Runner(workbench: workbench, collection: name, remote: remote), recordCount: records,
+                                  activeSet: active, poolDepth: poolDepth)
         TerminalSession.start()
         defer { TerminalSession.restore() }
         Screen(workspace: workspace).run()

@@ -19,6 +19,8 @@ final class Workspace {
     var statusIsError = false
 
     var querySet: [QuerySetEntry]?
+    /// The split the query set came from (where grades of its queries go).
+    var querySetName: String?
     var querySetIndex = -1
     /// Set when the query line shows a query-set query (cleared when it is edited).
     var currentSetEntry: QuerySetEntry?
@@ -35,11 +37,25 @@ final class Workspace {
     /// Called when a query-set step changes the query line's text.
     var onQueryText: ((String) -> Void)?
 
-    init(runner: Runner, recordCount: Int) {
+    /// The set `a` adds the query line to and grades of typed queries go to.
+    var activeSet: String
+    /// The stored grades of the query on screen, when it is in a set.
+    var grades: QueryGrades?
+    /// Grades given in this session, last on top (`u`).
+    var undoStack: [GradeUndo] = []
+    /// Judge mode's pool depth: the top-k of each column.
+    var poolDepth: Int
+    /// The pool judge mode walks (set when it arrives; the screen opens the overlay).
+    var judgePool: JudgePool?
+    var judgePoolArrived = false
+
+    init(runner: Runner, recordCount: Int, activeSet: String = "tui", poolDepth: Int = 10) {
         self.runner = runner
         self.collection = runner.collection
         self.recordCount = recordCount
         self.latencies = runner.branches.map { _ in LatencyRecorder() }
+        self.activeSet = activeSet
+        self.poolDepth = poolDepth
     }
 
     /// The result columns shown.
@@ -62,6 +78,12 @@ final class Workspace {
         generation += 1
         runner.run(query: query, filter: filter, fromSet: currentSetEntry, params: params, generation: generation,
                    deferExact: recordCount >= Self.deferredExactRecords)
+        // The stored grades follow the run (the same queue keeps the order).
+        if let entry = currentSetEntry, let split = querySetName {
+            runner.loadGrades(GradeTarget(set: split, text: query, queryID: entry.query.id))
+        } else {
+            runner.loadGrades(GradeTarget(set: activeSet, text: query, queryID: nil))
+        }
     }
 
     /// The query line cut at its first `WHERE` (the word in capitals, outside double quotes, so
@@ -179,11 +201,29 @@ final class Workspace {
             for b in o.branches.indices where o.branches[b].error == nil { latencies[b].record(nanoseconds: UInt64(max(0, o.branches[b].ms) * 1e6)) }
             runs += 1
             outcome = o
+            if let g = grades, g.text == o.query { apply(g) } else { grades = nil }
         case let .document(d):
             document = d
             status = ""
-        case let .querySet(entries, note):
+        case let .grades(g, undo):
+            apply(g)
+            if let undo {
+                undoStack.append(undo)
+                status = "graded \(undo.docID) for \(g.queryID) in set '\(g.set)' (u undoes)"
+                statusIsError = false
+            }
+            if var p = judgePool, p.grades.set == g.set, p.grades.queryID == g.queryID { p.grades = g; judgePool = p }
+        case let .queryAdded(set, query, isNew):
+            status = isNew ? "added \(query.id) to set '\(set)': \(query.text)" : "already in set '\(set)' as \(query.id)"
+            statusIsError = false
+        case let .pool(p):
+            judgePool = p
+            judgePoolArrived = true
+            status = p.notes.first.map { "pool: \($0)" } ?? ""
+            statusIsError = false
+        case let .querySet(entries, note, split):
             querySet = entries
+            querySetName = split
             status = note ?? ""
             if let step = pendingStep, !entries.isEmpty {
                 pendingStep = nil
@@ -197,6 +237,9 @@ final class Workspace {
             if let e = progress.error { status = e; statusIsError = true }
         case let .catalog(words):
             completionWords = words
+        case let .note(text):
+            status = text
+            statusIsError = false
         case let .failure(text):
             status = text
             statusIsError = true

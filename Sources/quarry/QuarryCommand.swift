@@ -24,7 +24,8 @@ struct QuarryCommand: ParsableCommand {
         subcommands: [
             Import.self, Collections.self, Get.self, Delete.self, Drop.self, Export.self,
             Index.self, Search.self, Analyze.self, Filter.self, Query.self, Eval.self, Sweep.self, Tune.self,
-            Push.self, Runs.self, Embed.self, Check.self, Repl.self, Tui.self, Bench.self,
+            Push.self, Runs.self, Queries.self, QrelsCommand.self, Judgments.self, Judge.self, Try.self,
+            Embed.self, Check.self, Repl.self, Tui.self, Bench.self,
         ])
 
     @OptionGroup var database: DatabaseOptions

@@ -13,6 +13,8 @@ final class FixedSource: CompletionSource {
         c == "debian" ? [("metadata.depends", "array<string>"), ("metadata.depends[]", "string"), ("metadata.installed_size", "number"),
                          ("metadata.section", "string")] : []
     }
+    func querySets(of c: String) -> [String] { c == "debian" ? ["pkgs", "pkgs-binary"] : ["test", "train"] }
+    func tries(of c: String) -> [String] { c == "debian" ? ["base", "long"] : [] }
 }
 
 struct CompletionTests {
@@ -27,6 +29,21 @@ struct CompletionTests {
         #expect(texts("") == ["SEARCH", "EXPLAIN", "COMPARE", "SET", "RESET", "SHOW"])
         #expect(texts("se") == ["search", "set"])
         #expect(texts("EXPLAIN ") == ["ANALYZE", "SEARCH"])
+    }
+
+    @Test func judgingCommandsCompleteSetsTriesAndOptions() {
+        #expect(texts(".qu") == [".queries", ".quit"])
+        #expect(texts(".queries d") == ["debian"])
+        #expect(texts(".queries debian p") == ["pkgs", "pkgs-binary"])
+        #expect(texts(".queries debian pkgs ") == ["add"])
+        #expect(texts(".judge debian ") == ["pkgs", "pkgs-binary"])
+        #expect(texts(".judge debian pkgs d") == ["depth=", "dry-run=on"])
+        #expect(texts(".try ") == ["save", "list", "compare"])
+        #expect(texts(".try compare ") == ["debian", "scifact"])
+        #expect(texts(".try compare debian b") == ["base"])
+        #expect(texts(".try compare debian base ") == ["base", "long"])
+        #expect(texts(".try compare debian base long s") == ["set=pkgs", "set=pkgs-binary"])
+        #expect(texts(".try save debian x k") == ["k1=", "k="])
     }
 
     @Test func collectionAfterSearch() {
@@ -137,7 +154,7 @@ struct DotCommandParsingTests {
         let names = REPL.dotCommands.map(\.name)
         #expect(Set(names).count == names.count)
         for required in [".open", ".import", ".collections", ".schema", ".index", ".explain", ".timer", ".mode", ".eval", ".sweep",
-                         ".runs", ".set", ".show", ".read", ".output", ".help", ".quit", ".tutorial"] {
+                         ".runs", ".set", ".show", ".read", ".output", ".help", ".quit", ".tutorial", ".queries", ".judge", ".try"] {
             #expect(names.contains(required), "missing \(required)")
         }
         #expect(REPL.dotCommands.allSatisfy { !$0.help.isEmpty })

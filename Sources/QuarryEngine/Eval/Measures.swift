@@ -14,6 +14,12 @@ public enum Measure: Hashable, Sendable, CustomStringConvertible {
     case overlap(k: Int)
     /// Rank-biased overlap of two answers with persistence p, to depth k.
     case rankBiasedOverlap(p: Double, k: Int)
+    /// The share of the answer's top-k that has a judgement, relevant or not (judged@k).
+    case judged(k: Int)
+    /// nDCG@k on the condensed list: unjudged documents removed before ranking (nDCG′).
+    case condensedNDCG(k: Int)
+    /// bpref: relevant documents ranked above judged non-relevant ones; unjudged ones ignored.
+    case bpref
 
     /// `ndcg@10`, `recall@10 exact`, `overlap@10`, `rbo@10`.
     public var description: String {
@@ -22,6 +28,9 @@ public enum Measure: Hashable, Sendable, CustomStringConvertible {
         case let .exactRecall(k): return "recall@\(k) exact"
         case let .overlap(k): return "overlap@\(k)"
         case let .rankBiasedOverlap(_, k): return "rbo@\(k)"
+        case let .judged(k): return "judged@\(k)"
+        case let .condensedNDCG(k): return "ndcg'@\(k)"
+        case .bpref: return "bpref"
         }
     }
 }
@@ -48,6 +57,97 @@ public enum Measures {
         for id in ranking where seen.insert(id).inserted { grades.append(judgements[id] ?? 0) }
         let ideal = judgements.values.filter { $0 > 0 }.sorted(by: >)
         return RelevanceEvaluator.value(metric, grades: grades, ideal: ideal)
+    }
+
+    // MARK: - Incomplete judgements
+
+    /// judged@k: the share of the answer's first k documents (fewer when it is shorter) that have
+    /// a judgement of any grade. A metric beside a low judged@k counts unjudged documents as not
+    /// relevant, so its rise or fall may be the judgements' gaps; 0 for an empty answer.
+    public static func judged(_ ranking: some Sequence<String>, judgements: [String: Int], k: Int) -> Double {
+        var seen = Set<String>()
+        var count = 0, judged = 0
+        for id in ranking where seen.insert(id).inserted {
+            guard count < k else { break }
+            count += 1
+            if judgements[id] != nil { judged += 1 }
+        }
+        return count == 0 ? 0 : Double(judged) / Double(count)
+    }
+
+    /// nDCG′@k (Sakai, "Alternatives to Bpref", SIGIR 2007): nDCG@k of the condensed list, the
+    /// answer with its unjudged documents removed, so gaps in the judgements neither reward nor
+    /// punish a system. Same gains and ideal as `relevance(.ndcg)`.
+    public static func condensedNDCG(_ ranking: some Sequence<String>, judgements: [String: Int], k: Int) -> Double {
+        relevance(.ndcg(k: k), ranking: ranking.filter { judgements[$0] != nil }, judgements: judgements)
+    }
+
+    /// bpref (Buckley & Voorhees, "Retrieval Evaluation with Incomplete Information", SIGIR 2004),
+    /// as trec_eval computes it: with R judged relevant and N judged non-relevant documents,
+    /// `1/R · Σ over relevant retrieved r of (1 − min(n_r, R) / min(R, N))`, n_r the judged
+    /// non-relevant documents ranked above r (a term is 1 when none are). Unjudged documents are
+    /// skipped; 0 when nothing is relevant.
+    public static func bpref(_ ranking: some Sequence<String>, judgements: [String: Int]) -> Double {
+        let relevant = judgements.values.filter { $0 > 0 }.count
+        let nonRelevant = judgements.count - relevant
+        guard relevant > 0 else { return 0 }
+        var seen = Set<String>()
+        var above = 0
+        var sum = 0.0
+        for id in ranking where seen.insert(id).inserted {
+            guard let grade = judgements[id] else { continue }
+            if grade > 0 {
+                sum += above > 0 ? 1 - Double(min(above, relevant)) / Double(min(relevant, nonRelevant)) : 1
+            } else {
+                above += 1
+            }
+        }
+        return sum / Double(relevant)
+    }
+
+    // MARK: - Agreement between judges
+
+    /// How disagreements weigh in `cohensKappa`.
+    public enum KappaWeights: String, Sendable {
+        /// Every disagreement counts fully (binary scales).
+        case unweighted
+        /// A disagreement of d grades on a scale of c grades counts d/(c−1) (graded scales).
+        case linear
+        /// … counts (d/(c−1))².
+        case quadratic
+    }
+
+    /// Cohen's κ (Cohen 1960; weighted: Cohen 1968) of two judges' grades of the same items:
+    /// `1 − Σ w·observed / Σ w·expected`, the expected table being the product of each judge's
+    /// marginal shares. `pairs` are (grade of A, grade of B), grades in `0...maxGrade`. 1 is full
+    /// agreement, 0 what chance gives; nil when there is nothing to compare or chance already
+    /// agrees fully (one grade used by both judges throughout).
+    public static func cohensKappa(_ pairs: [(Int, Int)], maxGrade: Int, weights: KappaWeights) -> Double? {
+        let c = maxGrade + 1
+        guard !pairs.isEmpty, c >= 2 else { return nil }
+        var table = [[Double]](repeating: [Double](repeating: 0, count: c), count: c)
+        for (a, b) in pairs {
+            table[min(max(a, 0), maxGrade)][min(max(b, 0), maxGrade)] += 1
+        }
+        let n = Double(pairs.count)
+        let rows = table.map { $0.reduce(0, +) / n }
+        let columns = (0..<c).map { j in table.reduce(0) { $0 + $1[j] } / n }
+        var observed = 0.0, expected = 0.0
+        for i in 0..<c {
+            for j in 0..<c where i != j {
+                let d = Double(abs(i - j)) / Double(c - 1)
+                let w: Double
+                switch weights {
+                case .unweighted: w = 1
+                case .linear: w = d
+                case .quadratic: w = d * d
+                }
+                observed += w * table[i][j] / n
+                expected += w * rows[i] * columns[j]
+            }
+        }
+        guard expected > 0 else { return nil }
+        return 1 - observed / expected
     }
 
     // MARK: - Against the exact answer
@@ -130,6 +230,12 @@ public enum Measures {
             return other.map { Measurement(measure, overlap(ranking, $0, k: k)) }
         case let .rankBiasedOverlap(p, k):
             return other.map { Measurement(measure, rankBiasedOverlap(ranking, $0, p: p, k: k)) }
+        case let .judged(k):
+            return judgements.map { Measurement(measure, judged(ranking, judgements: $0, k: k)) }
+        case let .condensedNDCG(k):
+            return judgements.map { Measurement(measure, condensedNDCG(ranking, judgements: $0, k: k)) }
+        case .bpref:
+            return judgements.map { Measurement(measure, bpref(ranking, judgements: $0)) }
         }
     }
 }

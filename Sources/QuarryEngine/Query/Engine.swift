@@ -19,6 +19,12 @@ import QuarryStorage
 @_exported import struct QuarryStorage.ImportSummary
 @_exported import struct QuarryStorage.ImportProgress
 @_exported import struct QuarryStorage.ImportEmbedding
+@_exported import enum QuarryStorage.JudgmentSource
+@_exported import struct QuarryStorage.Judgment
+@_exported import struct QuarryStorage.SetQuery
+@_exported import struct QuarryStorage.QuerySetInfo
+@_exported import struct QuarryStorage.StoredTry
+@_exported import struct QuarryStorage.Qrel
 
 /// Namespace of the query layer: the public API the REPL, the TUI and tests call.
 public enum QueryModule {}

@@ -159,7 +159,8 @@ extension Workbench {
         request.split = split
         let (qrels, queries) = try querySet(request)
         let schema = try self.schema(collection)
-        let vectors = try schema.vectorFields.first.map { try database.queryVectors(collection: collection, field: $0.name) } ?? [:]
+        let stored = try usesStoredQueryVectors(request)
+        let vectors = try schema.vectorFields.first.map { stored ? try database.queryVectors(collection: collection, field: $0.name) : [:] } ?? [:]
         let judged = queries.compactMap { q in qrels[q.id].map { JudgedQuery(query: q, vector: vectors[q.id], judgements: $0) } }
         return (split, judged)
     }

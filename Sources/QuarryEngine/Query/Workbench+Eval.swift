@@ -82,11 +82,24 @@ public struct EvalRequest: Sendable {
     }
 }
 
+/// How much of the answers the judgements cover, and the measures that leave unjudged
+/// documents out (means over the evaluated queries): so "nDCG went up" on documents nobody
+/// judged shows as such.
+public struct JudgmentCoverage: Sendable, Equatable {
+    /// judged@10: the share of each top 10 that has a judgement.
+    public var judged10: Double
+    /// nDCG′@10 on the condensed lists (Sakai 2007).
+    public var condensedNDCG10: Double
+    /// bpref (Buckley & Voorhees 2004).
+    public var bpref: Double
+}
+
 public struct EvalReport: Sendable {
     public var summary: EvalSummary
     public var recallExact: Double?
     public var runID: Int64?
     public var json: JSONValue
+    public var coverage: JudgmentCoverage?
 
     public init(summary: EvalSummary, recallExact: Double?, runID: Int64?, json: JSONValue) {
         self.summary = summary
@@ -110,7 +123,7 @@ extension Workbench {
         let usesVectors = request.statement?.contains("NEAR") ?? (mode != .bm25)
         let field = usesVectors ? try request.vectorField ?? defaultVectorField(request.collection) : ""
         // Stored query vectors belong to the imported queries; queries from a file are embedded.
-        let queryVectors = usesVectors && request.queriesFile == nil ? try database.queryVectors(collection: request.collection, field: field) : [:]
+        let queryVectors = try usesVectors && usesStoredQueryVectors(request) ? try database.queryVectors(collection: request.collection, field: field) : [:]
 
         // The request's parameters over the session's settings; the BM25 ones are always recorded.
         let parameters = settings.changed.merging(request.parameters)
@@ -169,6 +182,18 @@ extension Workbench {
             run.set(query: q.id, results: result.hits.map { RunEntry(document: $0.id, score: $0.score) })
         }
         let evaluation = RelevanceEvaluator(qrels: qrels).evaluate(run)
+        var coverage: JudgmentCoverage?
+        if !evaluation.queries.isEmpty {
+            var sums = (0.0, 0.0, 0.0)
+            for q in evaluation.queries {
+                let ranking = Run.trecOrder(run.results[q] ?? []).map(\.document), j = qrels[q] ?? [:]
+                sums.0 += Measures.judged(ranking, judgements: j, k: 10)
+                sums.1 += Measures.condensedNDCG(ranking, judgements: j, k: 10)
+                sums.2 += Measures.bpref(ranking, judgements: j)
+            }
+            let n = Double(evaluation.queries.count)
+            coverage = JudgmentCoverage(judged10: sums.0 / n, condensedNDCG10: sums.1 / n, bpref: sums.2 / n)
+        }
         let summary = EvalSummary(evaluation: evaluation, latency: latency.summary(wallSeconds: wall))
         if let path = request.runOut { try run.write(path: path) }
 
@@ -225,9 +250,16 @@ extension Workbench {
             m.append(JSONMember("split", .string(split)))
             m.append(JSONMember("params", .object(params)))
             m.append(JSONMember("run_id", .int(runID)))
+            if let c = coverage {
+                m.append(JSONMember("judged@10", .double(c.judged10)))
+                m.append(JSONMember("ndcg'@10", .double(c.condensedNDCG10)))
+                m.append(JSONMember("bpref", .double(c.bpref)))
+            }
             json = .object(m)
         }
-        return EvalReport(summary: summary, recallExact: recallExact, runID: runID, json: json)
+        var report = EvalReport(summary: summary, recallExact: recallExact, runID: runID, json: json)
+        report.coverage = coverage
+        return report
     }
 
     public static let version = "0.1.0"

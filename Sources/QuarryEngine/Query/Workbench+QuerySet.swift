@@ -12,18 +12,34 @@ extension Workbench {
             qrels = try Qrels.load(path: path)
             guard !qrels.queryIDs.isEmpty else { throw EngineError.badParameter("\((path as NSString).lastPathComponent): no judgements") }
         } else {
-            let rows = try database.qrels(collection: request.collection, split: request.split)
+            // The grade that counts per pair: imported qrels with the grades given since (a person's first).
+            let rows = try database.effectiveQrels(collection: request.collection, set: request.split)
+            let made = try database.setQueries(collection: request.collection, set: request.split)
             guard !rows.isEmpty else {
-                let splits = try database.splits(collection: request.collection)
+                if made != nil {
+                    throw EngineError.badParameter("query set '\(request.split)' of '\(request.collection)' has no judgments yet "
+                        + "(grade hits in the TUI, run quarry judge, or quarry qrels import)")
+                }
+                let sets = try database.querySets(collection: request.collection).map(\.name)
                 throw EngineError.badParameter("collection '\(request.collection)' has no qrels for split '\(request.split)'"
-                    + (splits.isEmpty ? " (it has no query set; import a BEIR folder with qrels/, or give --queries and --qrels)" : " (splits: \(splits.joined(separator: ", ")))"))
+                    + (sets.isEmpty ? " (it has no query set; import a BEIR folder with qrels/, make one with quarry queries add, or give --queries and --qrels)" : " (query sets: \(sets.joined(separator: ", ")))"))
             }
             var q = Qrels()
             for r in rows { q.set(query: r.queryID, document: r.docID, relevance: r.grade) }
             qrels = q
+            if request.queriesFile == nil, let made {
+                return (qrels, made.map { StoredQuery(id: $0.id, text: $0.text) })
+            }
         }
         let queries = try request.queriesFile.map(Self.loadQueries(path:)) ?? database.queries(collection: request.collection)
         return (qrels, queries)
+    }
+
+    /// Whether the request's queries are the imported ones, whose vectors were stored with them
+    /// (a query file's and a made set's are embedded from their text).
+    func usesStoredQueryVectors(_ request: EvalRequest) throws -> Bool {
+        guard request.queriesFile == nil else { return false }
+        return try database.setQueries(collection: request.collection, set: request.split) == nil
     }
 
     /// Reads a query file: JSON lines with `_id` (or `id`) and `text` (BEIR's queries.jsonl), or

@@ -157,6 +157,56 @@ extension QuarryDatabase {
             // Index snapshots (one blob each) are converted to segment files by the engine the
             // first time a writer opens the collection (`Workbench.migrateLegacyIndexes`).
         }
+        m.registerMigration("v4") { db in
+            // Query sets people make, their judgments from people and commands, and tries. New
+            // tables only: a Quarry that does not know them reads the file as before.
+            try db.execute(sql: """
+                -- A query set made in Quarry (BEIR splits stay in queries/qrels).
+                CREATE TABLE query_sets (
+                    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    max_grade INTEGER NOT NULL DEFAULT 3,  -- 3: graded 0-3; 1: binary
+                    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+                    PRIMARY KEY (collection_id, name)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE set_queries (
+                    collection_id INTEGER NOT NULL,
+                    set_name TEXT NOT NULL,
+                    query_id TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    text TEXT NOT NULL,
+                    need TEXT,                      -- what a good answer is, shown to whoever judges
+                    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+                    PRIMARY KEY (collection_id, set_name, query_id),
+                    FOREIGN KEY (collection_id, set_name) REFERENCES query_sets(collection_id, name) ON DELETE CASCADE
+                ) WITHOUT ROWID;
+
+                -- One grade per (pair, source): human, cmd:NAME or import. A person's grade outranks
+                -- an import's, an import's a command's (Workbench+Judgments.swift).
+                CREATE TABLE judgments (
+                    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+                    set_name TEXT NOT NULL,
+                    query_id TEXT NOT NULL,
+                    doc_id TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    grade INTEGER NOT NULL,
+                    reason TEXT,
+                    judged_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                    PRIMARY KEY (collection_id, set_name, query_id, doc_id, source)
+                ) WITHOUT ROWID;
+
+                -- A try: a named parameter set (and statement template) of a collection.
+                CREATE TABLE tries (
+                    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    params TEXT NOT NULL,           -- JSON object: parameter -> value
+                    statement TEXT,                 -- a SEARCH template with $query, or NULL
+                    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+                    PRIMARY KEY (collection_id, name)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 

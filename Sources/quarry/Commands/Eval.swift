@@ -47,6 +47,9 @@ struct Eval: ParsableCommand {
                 print(String(format: "latency p50 %.3f ms  p95 %.3f ms  p99 %.3f ms  max %.3f ms  ·  %.0f QPS", l.p50Ms, l.p95Ms, l.p99Ms, l.maxMs, l.qps)
                       + (options.threads == 1 ? " (1 thread)" : " (\(options.threads) threads)"))
             }
+            if let c = report.coverage, c.judged10 < 1 {
+                print(String(format: "judged@10 %.4f · with unjudged documents left out: nDCG′@10 %.4f, bpref %.4f", c.judged10, c.condensedNDCG10, c.bpref))
+            }
             if let id = report.runID { print("stored as run \(id)") }
         }
     }
