@@ -125,7 +125,7 @@ struct ExhaustiveScorer: TopKCollector {
                 let limit = p.count
                 // With room for the longest encoding of every value, reads need no bound.
                 let room = offset <= limit && limit - offset >= count * 3 * Varint.maxBytes
-                @inline(__always) func next() -> UInt32? { room ? Varint.readCapped(p, &offset) : Varint.read(p, &offset, limit: limit) }
+                @inline(__always) func next() -> UInt32? { room ? Varint.read(p, &offset) : Varint.read(p, &offset, limit: limit) }
                 var doc: UInt32 = 0
                 while decoded < count {
                     guard let delta = next(), let tf0 = next(), let tf1 = next() else { break }
@@ -148,7 +148,7 @@ struct ExhaustiveScorer: TopKCollector {
             seg.postings.withUnsafeBufferPointer { p in
                 let limit = p.count
                 let room = offset <= limit && limit - offset >= count * (1 + fc) * Varint.maxBytes
-                @inline(__always) func next() -> UInt32? { room ? Varint.readCapped(p, &offset) : Varint.read(p, &offset, limit: limit) }
+                @inline(__always) func next() -> UInt32? { room ? Varint.read(p, &offset) : Varint.read(p, &offset, limit: limit) }
                 withUnsafeTemporaryAllocation(of: UInt32.self, capacity: fc) { tfBuffer in
                     let tfs = tfBuffer.baseAddress!
                     var doc: UInt32 = 0

@@ -235,10 +235,10 @@ final class Segment: @unchecked Sendable {
                         // Room for the longest encoding of every value: no read can leave the data.
                         var beyond = false
                         for i in 0..<count {
-                            doc &+= Varint.readCapped(p, &offset)
+                            doc &+= Varint.read(p, &offset)
                             beyond = beyond || doc > last
                             d[i] = doc
-                            for f in 0..<fc { t[i * fc + f] = Varint.readCapped(p, &offset) }
+                            for f in 0..<fc { t[i * fc + f] = Varint.read(p, &offset) }
                         }
                         ok = !beyond && doc == last
                     } else {

@@ -10,29 +10,14 @@ enum Varint {
         out.append(UInt8(v))
     }
 
-    @inline(__always)
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: inout Int) -> UInt32 {
-        var b = bytes[offset]
-        offset += 1
-        if b < 0x80 { return UInt32(b) }
-        var value = UInt32(b & 0x7F)
-        var shift: UInt32 = 7
-        repeat {
-            b = bytes[offset]
-            offset += 1
-            value |= UInt32(b & 0x7F) << shift
-            shift += 7
-        } while b >= 0x80
-        return value
-    }
-
     /// The longest encoding of a 32-bit value.
     static let maxBytes = 5
 
-    /// Reads a varint of at most `maxBytes` bytes, without a bound: for callers that checked
-    /// that many bytes are there (a damaged value reads wrong, never outside).
+    /// Reads a varint of at most `maxBytes` bytes, without a bound: for data this process wrote,
+    /// or callers that checked that many bytes are there (a damaged value reads wrong, never
+    /// outside).
     @inline(__always)
-    static func readCapped(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: inout Int) -> UInt32 {
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: inout Int) -> UInt32 {
         var b = bytes[offset]
         offset += 1
         if b < 0x80 { return UInt32(b) }
@@ -82,15 +67,5 @@ enum Varint {
             offset += 1
         }
         return true
-    }
-
-    /// Skips `count` varints.
-    @inline(__always)
-    static func skip(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: inout Int, count: Int) {
-        var left = count
-        while left > 0 {
-            if bytes[offset] < 0x80 { left -= 1 }
-            offset += 1
-        }
     }
 }
