@@ -54,7 +54,7 @@ final class ResultsPanel: Panel {
         for (i, h) in o.hits.dropFirst(first).prefix(inner.height).enumerated() {
             let y = inner.y + i
             let isSelected = first + i == selected
-            line(canvas, h, y: y, x: inner.x, width: inner.width, idWidth: idWidth, selected: isSelected)
+            Self.line(canvas, h, y: y, x: inner.x, width: inner.width, idWidth: idWidth, selected: isSelected)
         }
     }
 
@@ -68,7 +68,7 @@ final class ResultsPanel: Panel {
     }
 
     /// `rank ✓◆↑n id title score`, fitted to `width` cells.
-    private func line(_ canvas: Canvas, _ h: Hit, y: Int, x: Int, width: Int, idWidth: Int, selected: Bool) {
+    static func line(_ canvas: Canvas, _ h: Hit, y: Int, x: Int, width: Int, idWidth: Int, selected: Bool) {
         let score = Self.score(h.score, compact: width < 30)
         var move = "  "
         var moveTheme = Theme.normal

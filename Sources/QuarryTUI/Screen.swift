@@ -60,6 +60,10 @@ final class Screen {
             workspace.judgePoolArrived = false
             overlay = JudgeOverlay(workspace: workspace)
         }
+        if workspace.tryPairArrived {
+            workspace.tryPairArrived = false
+            if !(overlay is TriesOverlay) { overlay = TriesOverlay(workspace: workspace) }
+        }
         return changed
     }
 
@@ -113,6 +117,7 @@ final class Screen {
         case .judgeMode?: workspace.startJudgeMode(); return .done
         case .undoGrade?: workspace.undoGrade(); return .done
         case .saveTry?: workspace.runner.saveTry(params: workspace.params); return .done
+        case .compareTries?: workspace.openTries(); return .done
         case .sweep?:
             workspace.startSweep(Params.definitions[params.selected].name)
             overlay = SweepOverlay(workspace: workspace)
