@@ -51,6 +51,8 @@ final class Workspace {
     /// Two tries on the query on screen (`T`; the screen opens the overlay when it arrives).
     var tryPair: TryPair?
     var tryPairArrived = false
+    /// The status line's prompt for a try's name (`t`), while it is open.
+    var prompt: LinePrompt?
 
     init(runner: Runner, recordCount: Int, activeSet: String = "tui", poolDepth: Int = 10) {
         self.runner = runner

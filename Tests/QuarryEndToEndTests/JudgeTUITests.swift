@@ -54,8 +54,10 @@ struct JudgeTUITests {
         try tmux.press("Escape")
         lines = try tmux.wait { ls in !ls.contains { $0.contains("judge · set mine") } && Self.row(ls, "nDCG@10")?.first == shown }
         #expect(Self.row(lines, "nDCG@10")?.first == shown, "undo restored the pane:\n\(lines.joined(separator: "\n"))")
-        // t saves the parameters as a try.
+        // t saves the parameters as a try: Enter on the empty prompt keeps the automatic name.
         try tmux.type("t")
+        tmux.expect("the name prompt") { $0.contains("try name (Enter saves") }
+        try tmux.press("Enter")
         tmux.expect("the try saved") { $0.contains("saved try t1") }
         try tmux.type("q")
         #expect(TUITests.waitForExit(s) == "0")
@@ -95,7 +97,19 @@ struct JudgeTUITests {
         #expect(title.contains("RBO "), "\(title)")
         try tmux.press("Escape")
         tmux.expect("the comparison closed") { !$0.contains("tries · slack") }
+        // t asks for the name: Esc cancels, a name typed and Enter saves it.
+        try tmux.type("t")
+        tmux.expect("the name prompt") { $0.contains("try name (Enter saves") }
+        try tmux.press("Escape")
+        tmux.expect("cancelled") { $0.contains("try not saved") }
+        try tmux.type("t")
+        tmux.expect("the name prompt") { $0.contains("try name (Enter saves") }
+        try tmux.type("mine")
+        try tmux.press("Enter")
+        tmux.expect("saved under the name typed") { $0.contains("saved try mine") }
         try tmux.type("q")
         #expect(TUITests.waitForExit(s) == "0")
+        let list = try Binary.run(["try", "list", "--db", db]).stdout
+        #expect(list.contains("mine") && list.contains("slack") && list.contains("steep"), "\(list)")
     }
 }

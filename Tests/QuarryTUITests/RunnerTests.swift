@@ -203,4 +203,26 @@ import Testing
         #expect(Bindings.action(.char("T"), in: .panes) == .compareTries)
         #expect(Bindings.action(.escape, in: .tries) == .close && Bindings.action(.char("c"), in: .tries) == .increase)
     }
+
+    /// `t`'s prompt: typing, Backspace, Enter submits (trimmed), Esc cancels; the runner saves
+    /// under the name given, else the next `tN`, and a name of two words is refused.
+    @Test func theTryNamePromptSavesUnderTheNameTyped() throws {
+        var p = LinePrompt(label: "name: ")
+        for k in [Key.char("a"), .char("b"), .char("x"), .backspace, .char(" ")] { #expect(p.handle(k) == .editing) }
+        #expect(p.line == "name: ab ")
+        #expect(p.handle(.enter) == .submit("ab"))
+        #expect(p.handle(.escape) == .cancel)
+
+        let (wb, dir) = try Self.workbench()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let runner = Runner(workbench: wb, collection: "c")
+        runner.saveTry(params: Params(), name: "mine")
+        runner.saveTry(params: Params())
+        runner.saveTry(params: Params(), name: "two words")
+        runner.queue.sync {}
+        #expect(try wb.tries(collection: "c").map(\.name) == ["mine", "t2"])
+        let messages = runner.inbox.drain()
+        #expect(messages.count == 3)
+        if case let .failure(text)? = messages.last { #expect(text.contains("one word")) } else { Issue.record("no failure for a name of two words: \(messages)") }
+    }
 }
