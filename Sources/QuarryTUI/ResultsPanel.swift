@@ -6,7 +6,7 @@ import QuarryConsole
 final class ResultsPanel: Panel {
     let title = "results"
     let context = KeyContext.results
-    let hint = "↑/↓ hit · ←/→ column · 0-3: grade · u: undo · a: add to set · J: judge · Enter: document · ?: help"
+    let hint = "↑/↓ hit · ←/→ column · 0-3: grade · u: undo · a: add to set · J: judge · t/T: save/compare tries · Enter: document · ?: help"
     private unowned let workspace: Workspace
     var column = 0
     var row = 0
