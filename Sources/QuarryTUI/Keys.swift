@@ -57,7 +57,7 @@ enum Action: Equatable {
     case nextQuery, previousQuery, rerun, facets, sweep
     case up, down, pageUp, pageDown, top, bottom
     case decrease, increase, open, close
-    case addToSet, judgeMode, undoGrade, saveTry
+    case addToSet, judgeMode, undoGrade, saveTry, compareTries
     case grade(Int)
 }
 
@@ -72,6 +72,8 @@ enum KeyContext: String, CaseIterable {
     case facets = "facet browser"
     case sweep = "sweep view"
     case judge = "judge mode"
+    case tries = "try comparison"
+    case prompt = "try-name prompt (t)"
 }
 
 struct Binding {
@@ -119,7 +121,8 @@ enum Bindings {
         Binding(keys: [.char("a")], label: "a", context: .panes, action: .addToSet, help: "add the query line to the active query set"),
         Binding(keys: [.char("J")], label: "J", context: .panes, action: .judgeMode, help: "judge mode: walk the query's pool (top-k of the three columns)"),
         Binding(keys: [.char("u")], label: "u", context: .panes, action: .undoGrade, help: "take back the last grade"),
-        Binding(keys: [.char("t")], label: "t", context: .panes, action: .saveTry, help: "save the parameters as a try (quarry try compare)"),
+        Binding(keys: [.char("t")], label: "t", context: .panes, action: .saveTry, help: "save the parameters as a try (asks for a name; empty: t1, t2 …)"),
+        Binding(keys: [.char("T")], label: "T", context: .panes, action: .compareTries, help: "the two tries saved last, side by side on this query"),
         Binding(keys: [.left, .char("-")], label: "←/-", context: .parameters, action: .decrease, help: "lower the selected value and re-run"),
         Binding(keys: [.right, .char("+")], label: "→/+", context: .parameters, action: .increase, help: "raise the selected value and re-run"),
         Binding(keys: [.escape, .char("q"), .enter], label: "Esc/q/Enter", context: .overlay, action: .close, help: "close the document or help view"),
@@ -139,6 +142,10 @@ enum Bindings {
         Binding(keys: [.char("n"), .right], label: "n/→", context: .judge, action: .increase, help: "next document of the pool"),
         Binding(keys: [.char("p"), .left], label: "p/←", context: .judge, action: .decrease, help: "previous document of the pool"),
         Binding(keys: [.escape, .char("q")], label: "Esc/q", context: .judge, action: .close, help: "leave judge mode"),
+        Binding(keys: [.char("c"), .right, .char("l")], label: "c/→", context: .tries, action: .increase, help: "the next saved try in the right-hand column"),
+        Binding(keys: [.escape, .char("q")], label: "Esc/q", context: .tries, action: .close, help: "close the comparison"),
+        Binding(keys: [], label: "Enter", context: .prompt, action: nil, help: "save the try under the name typed (empty: the next tN)"),
+        Binding(keys: [], label: "Esc", context: .prompt, action: nil, help: "cancel: nothing saved"),
     ]
 
     /// The action of `key` in `context` (only that context's own bindings).

@@ -6,7 +6,7 @@ import QuarryConsole
 final class ResultsPanel: Panel {
     let title = "results"
     let context = KeyContext.results
-    let hint = "↑/↓ hit · ←/→ column · 0-3: grade · u: undo · a: add to set · J: judge · Enter: document · ?: help"
+    let hint = "↑/↓ hit · ←/→ column · 0-3: grade · u: undo · a: add to set · J: judge · t/T: save/compare tries · Enter: document · ?: help"
     private unowned let workspace: Workspace
     var column = 0
     var row = 0
@@ -54,7 +54,7 @@ final class ResultsPanel: Panel {
         for (i, h) in o.hits.dropFirst(first).prefix(inner.height).enumerated() {
             let y = inner.y + i
             let isSelected = first + i == selected
-            line(canvas, h, y: y, x: inner.x, width: inner.width, idWidth: idWidth, selected: isSelected)
+            Self.line(canvas, h, y: y, x: inner.x, width: inner.width, idWidth: idWidth, selected: isSelected)
         }
     }
 
@@ -68,7 +68,7 @@ final class ResultsPanel: Panel {
     }
 
     /// `rank ✓◆↑n id title score`, fitted to `width` cells.
-    private func line(_ canvas: Canvas, _ h: Hit, y: Int, x: Int, width: Int, idWidth: Int, selected: Bool) {
+    static func line(_ canvas: Canvas, _ h: Hit, y: Int, x: Int, width: Int, idWidth: Int, selected: Bool) {
         let score = Self.score(h.score, compact: width < 30)
         var move = "  "
         var moveTheme = Theme.normal

@@ -116,17 +116,40 @@ extension Runner {
         }
     }
 
-    /// Saves the parameters pane's values as a try (`t`), named `tN` after the tries there are.
-    func saveTry(params: Params) {
+    /// Saves the parameters pane's values as a try (`t`): as `name`, or (nil) `tN` after the tries there are.
+    func saveTry(params: Params, name: String? = nil) {
         queue.async { [self] in
             do {
                 let names = Set(try workbench.tries(collection: collection).map(\.name))
                 var n = names.count + 1
                 while names.contains("t\(n)") { n += 1 }
-                try workbench.saveTry(collection: collection, name: "t\(n)", parameters: params.values)
+                let saved = name ?? "t\(n)"
+                try workbench.saveTry(collection: collection, name: saved, parameters: params.values)
                 let shown = params.values.given.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                inbox.post(.note("saved try t\(n)" + (shown.isEmpty ? " (defaults)" : ": " + shown) + "; quarry try compare t\(n) OTHER --set SET"))
+                inbox.post(.note("saved try \(saved)" + (shown.isEmpty ? " (defaults)" : ": " + shown) + "; T compares the last two; quarry try compare \(saved) OTHER --set SET"))
             } catch { inbox.post(.failure(ErrorText.describe(error))) }
         }
     }
+}
+
+/// A one-line prompt in the status line (`t` asks for a try's name): typed characters,
+/// Backspace, Enter submits, Esc cancels.
+struct LinePrompt {
+    enum Outcome: Equatable { case editing, submit(String), cancel }
+    var label: String
+    var text = ""
+
+    mutating func handle(_ key: Key) -> Outcome {
+        switch key {
+        case .enter: return .submit(text.trimmingCharacters(in: .whitespaces))
+        case .escape: return .cancel
+        case .backspace: if !text.isEmpty { text.removeLast() }
+        case .ctrl("u"): text = ""
+        case let .char(c) where !c.isNewline: text.append(c)
+        default: break
+        }
+        return .editing
+    }
+
+    var line: String { label + text }
 }

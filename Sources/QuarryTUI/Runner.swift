@@ -16,6 +16,8 @@ enum Message: Sendable {
     case queryAdded(set: String, query: SetQuery, isNew: Bool)
     /// The pool of the query on screen, for judge mode.
     case pool(JudgePool)
+    /// Two tries' answers to the query on screen, side by side (`T`).
+    case tries(TryPair)
     case facets(FacetReport)
     case sweep(SweepProgress)
     case catalog([String])
@@ -273,7 +275,7 @@ final class Runner: @unchecked Sendable {
                           branches: branches, plan: plan, planFooter: footer, exactPending: exactPending)
     }
 
-    private func hits(_ r: SearchResult) throws -> [Hit] {
+    func hits(_ r: SearchResult) throws -> [Hit] {
         try r.hits.map { h in
             Hit(ordinal: h.ordinal, id: h.id, title: try title(h.ordinal), score: h.score, rank: h.rank)
         }

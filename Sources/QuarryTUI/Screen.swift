@@ -60,6 +60,10 @@ final class Screen {
             workspace.judgePoolArrived = false
             overlay = JudgeOverlay(workspace: workspace)
         }
+        if workspace.tryPairArrived {
+            workspace.tryPairArrived = false
+            if !(overlay is TriesOverlay) { overlay = TriesOverlay(workspace: workspace) }
+        }
         return changed
     }
 
@@ -83,6 +87,16 @@ final class Screen {
 
     private func dispatch(_ key: Key) -> KeyResult {
         if Bindings.action(key, in: .global) == .quit { return .quit }
+        if var p = workspace.prompt {
+            switch p.handle(key) {
+            case .editing: workspace.prompt = p
+            case .cancel: workspace.prompt = nil; workspace.status = "try not saved"; workspace.statusIsError = false
+            case let .submit(name):
+                workspace.prompt = nil
+                workspace.runner.saveTry(params: workspace.params, name: name.isEmpty ? nil : name)
+            }
+            return .done
+        }
         if let o = overlay {
             let r = o.handle(key)
             if o.closed { overlay = nil }
@@ -112,7 +126,8 @@ final class Screen {
         case .addToSet?: workspace.addQueryToSet(); return .done
         case .judgeMode?: workspace.startJudgeMode(); return .done
         case .undoGrade?: workspace.undoGrade(); return .done
-        case .saveTry?: workspace.runner.saveTry(params: workspace.params); return .done
+        case .saveTry?: workspace.prompt = LinePrompt(label: "try name (Enter saves; empty: t1, t2 …; Esc cancels): "); return .done
+        case .compareTries?: workspace.openTries(); return .done
         case .sweep?:
             workspace.startSweep(Params.definitions[params.selected].name)
             overlay = SweepOverlay(workspace: workspace)
@@ -153,7 +168,10 @@ final class Screen {
         }
         drawStatus(canvas, rows: rows, cols: cols)
 
-        if focus == 0 && overlay == nil, let c = queryLine.cursorCell {
+        if let p = workspace.prompt {
+            _ = curs_set(1)
+            _ = move(Int32(rows - 1), Int32(min(cols - 1, DisplayWidth.of(p.line))))
+        } else if focus == 0 && overlay == nil, let c = queryLine.cursorCell {
             _ = curs_set(1)
             _ = move(Int32(c.y), Int32(c.x))
         } else {
@@ -180,7 +198,9 @@ final class Screen {
 
     private func drawStatus(_ canvas: Canvas, rows: Int, cols: Int) {
         let w = workspace
-        if !w.status.isEmpty {
+        if let p = w.prompt {
+            canvas.line(rows - 1, 0, p.line, width: cols, .normal)
+        } else if !w.status.isEmpty {
             canvas.line(rows - 1, 0, w.status.split(separator: "\n").first.map(String.init) ?? "", width: cols, w.statusIsError ? .error : .muted)
         } else {
             canvas.line(rows - 1, 0, overlay?.hint ?? panes[focus].hint, width: cols, .muted)

@@ -48,6 +48,11 @@ final class Workspace {
     /// The pool judge mode walks (set when it arrives; the screen opens the overlay).
     var judgePool: JudgePool?
     var judgePoolArrived = false
+    /// Two tries on the query on screen (`T`; the screen opens the overlay when it arrives).
+    var tryPair: TryPair?
+    var tryPairArrived = false
+    /// The status line's prompt for a try's name (`t`), while it is open.
+    var prompt: LinePrompt?
 
     init(runner: Runner, recordCount: Int, activeSet: String = "tui", poolDepth: Int = 10) {
         self.runner = runner
@@ -221,6 +226,11 @@ final class Workspace {
             judgePoolArrived = true
             status = p.notes.first.map { "pool: \($0)" } ?? ""
             statusIsError = false
+        case var .tries(p):
+            p.apply(grades)
+            tryPair = p
+            tryPairArrived = true
+            status = ""
         case let .querySet(entries, note, split):
             querySet = entries
             querySetName = split

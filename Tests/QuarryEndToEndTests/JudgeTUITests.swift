@@ -54,8 +54,10 @@ struct JudgeTUITests {
         try tmux.press("Escape")
         lines = try tmux.wait { ls in !ls.contains { $0.contains("judge · set mine") } && Self.row(ls, "nDCG@10")?.first == shown }
         #expect(Self.row(lines, "nDCG@10")?.first == shown, "undo restored the pane:\n\(lines.joined(separator: "\n"))")
-        // t saves the parameters as a try.
+        // t saves the parameters as a try: Enter on the empty prompt keeps the automatic name.
         try tmux.type("t")
+        tmux.expect("the name prompt") { $0.contains("try name (Enter saves") }
+        try tmux.press("Enter")
         tmux.expect("the try saved") { $0.contains("saved try t1") }
         try tmux.type("q")
         #expect(TUITests.waitForExit(s) == "0")
@@ -70,5 +72,44 @@ struct JudgeTUITests {
         #expect(String(format: "%.2f", ndcg) == shown, "evaluator \(ndcg), pane \(shown)")
         #expect(ndcg > 0 && ndcg <= 1)
         #expect(try Binary.run(["try", "list", "--db", db]).stdout.contains("t1"))
+    }
+
+    /// `T` shows two tries saved with `quarry try save` side by side, with their overlap.
+    @Test func twoTriesSideBySide() throws {
+        let (s, db) = try TUITests.database()
+        for args in [["slack", "--mode", "bm25", "--k1", "0.3", "--b", "0.1"], ["steep", "--mode", "bm25", "--k1", "2.5", "--b", "1"]] {
+            let r = try Binary.run(["try", "save"] + args + ["--collection", "c", "--db", db])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let tmux = try Tmux(width: 120, height: 34, cwd: s.path)
+        try TUITests.start(tmux, db: db, scratch: s)
+        try tmux.type("bone density running")
+        try tmux.press("Enter")
+        _ = try tmux.wait { $0.contains { $0.components(separatedBy: "│ 1 ").count - 1 == 3 } }
+        try tmux.press("Escape")
+        try tmux.type("T")
+        let lines = try tmux.wait { $0.contains { $0.contains("tries · slack vs steep · overlap@10 ") } }
+        let screen = lines.joined(separator: "\n")
+        #expect(lines.contains { $0.contains("try slack") } && lines.contains { $0.contains("try steep") }, "\(screen)")
+        let title = try #require(lines.first { $0.contains("overlap@10 ") }, "\(screen)")
+        let overlap = title.components(separatedBy: "overlap@10 ").last?.prefix { $0.isNumber || $0 == "." } ?? ""
+        #expect(Double(overlap).map { $0 >= 0 && $0 <= 1 } == true, "\(title)")
+        #expect(title.contains("RBO "), "\(title)")
+        try tmux.press("Escape")
+        tmux.expect("the comparison closed") { !$0.contains("tries · slack") }
+        // t asks for the name: Esc cancels, a name typed and Enter saves it.
+        try tmux.type("t")
+        tmux.expect("the name prompt") { $0.contains("try name (Enter saves") }
+        try tmux.press("Escape")
+        tmux.expect("cancelled") { $0.contains("try not saved") }
+        try tmux.type("t")
+        tmux.expect("the name prompt") { $0.contains("try name (Enter saves") }
+        try tmux.type("mine")
+        try tmux.press("Enter")
+        tmux.expect("saved under the name typed") { $0.contains("saved try mine") }
+        try tmux.type("q")
+        #expect(TUITests.waitForExit(s) == "0")
+        let list = try Binary.run(["try", "list", "--db", db]).stdout
+        #expect(list.contains("mine") && list.contains("slack") && list.contains("steep"), "\(list)")
     }
 }

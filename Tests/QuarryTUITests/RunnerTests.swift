@@ -152,4 +152,77 @@ import Testing
         let recalls = s.rows.map { $0.metrics["recall@10"]! }
         #expect(recalls.last! >= recalls.first!, "recall does not fall as ef grows: \(recalls)")
     }
+
+    /// `T`: two saved tries on one query, each through the engine's try statement; the right
+    /// column's moves, overlap@10 and RBO are the engine's measures of the two rankings.
+    @Test func twoTriesSideBySideAreTheEnginesRankingsAndMeasures() throws {
+        let (wb, dir) = try Self.workbench()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let runner = Runner(workbench: wb, collection: "c")
+        let text = try #require(try wb.judgedQueries(collection: "c")?.queries.first?.query.text)
+        func values(_ pairs: [(String, ParamValue)]) throws -> ParameterValues {
+            var v = ParameterValues()
+            for (n, x) in pairs { try v.set(n, x) }
+            return v
+        }
+        try wb.saveTry(collection: "c", name: "a", parameters: try values([("mode", .string("bm25")), ("k1", .number(0.3)), ("b", .number(0.1))]))
+        #expect(throws: (any Error).self, "one try is not a pair") { try runner.tryPair(query: text, filter: nil) }
+        try wb.saveTry(collection: "c", name: "b", parameters: try values([("mode", .string("bm25")), ("k1", .number(2.5)), ("b", .number(1))]))
+        try wb.saveTry(collection: "c", name: "c", parameters: try values([("mode", .string("bm25"))]))
+
+        let p = try runner.tryPair(query: text, filter: nil)
+        #expect(p.names == ["a", "b", "c"] && p.left == "b" && p.right == "c", "the two saved last")
+        #expect(p.leftError == nil && p.rightError == nil)
+        let left = try wb.tryRanking(try wb.storedTry(collection: "c", name: "b"), collection: "c", text: text)
+        let right = try wb.tryRanking(try wb.storedTry(collection: "c", name: "c"), collection: "c", text: text)
+        #expect(p.leftHits.map(\.id) == left && p.rightHits.map(\.id) == right && !left.isEmpty)
+        #expect(p.overlap == Measures.overlap(left, right, k: 10))
+        #expect(p.rbo == Measures.rankBiasedOverlap(left, right, p: 0.9, k: 10))
+        for (i, h) in p.rightHits.enumerated() {
+            if let j = left.firstIndex(of: h.id) { #expect(h.move == j - i && !h.isNew) } else { #expect(h.isNew && h.move == nil) }
+        }
+
+        // c cycles the right-hand try through the others; the left one stays.
+        #expect(TryPair.nextRight(after: "c", left: "b", in: p.names) == "a")
+        #expect(TryPair.nextRight(after: "a", left: "b", in: p.names) == "c")
+        let q = try runner.tryPair(query: text, filter: nil, left: "b", right: "a")
+        let a = try wb.tryRanking(try wb.storedTry(collection: "c", name: "a"), collection: "c", text: text)
+        #expect(q.left == "b" && q.right == "a" && q.rightHits.map(\.id) == a)
+        #expect(q.rbo == Measures.rankBiasedOverlap(left, a, p: 0.9, k: 10))
+        // The same try asked for on both sides: the right-hand one moves on.
+        let same = try runner.tryPair(query: text, filter: nil, left: "a", right: "a")
+        #expect(same.left == "a" && same.right != "a")
+
+        // Grades of the same query mark both columns as the result columns do.
+        var pair = p
+        let graded = try #require(p.leftHits.first?.id)
+        pair.apply(QueryGrades(set: "s", queryID: "q1", text: text, need: nil, grades: [graded: 2], maxGrade: 3, made: true))
+        #expect(pair.leftHits.first?.grade == 2 && pair.leftHits.dropFirst().allSatisfy { $0.unjudged })
+        #expect(TriesOverlay.title(pair).contains("b vs c") && TriesOverlay.title(pair).contains(String(format: "overlap@10 %.2f", p.overlap)))
+        // The help lists the comparison's keys.
+        #expect(Bindings.action(.char("T"), in: .panes) == .compareTries)
+        #expect(Bindings.action(.escape, in: .tries) == .close && Bindings.action(.char("c"), in: .tries) == .increase)
+    }
+
+    /// `t`'s prompt: typing, Backspace, Enter submits (trimmed), Esc cancels; the runner saves
+    /// under the name given, else the next `tN`, and a name of two words is refused.
+    @Test func theTryNamePromptSavesUnderTheNameTyped() throws {
+        var p = LinePrompt(label: "name: ")
+        for k in [Key.char("a"), .char("b"), .char("x"), .backspace, .char(" ")] { #expect(p.handle(k) == .editing) }
+        #expect(p.line == "name: ab ")
+        #expect(p.handle(.enter) == .submit("ab"))
+        #expect(p.handle(.escape) == .cancel)
+
+        let (wb, dir) = try Self.workbench()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let runner = Runner(workbench: wb, collection: "c")
+        runner.saveTry(params: Params(), name: "mine")
+        runner.saveTry(params: Params())
+        runner.saveTry(params: Params(), name: "two words")
+        runner.queue.sync {}
+        #expect(try wb.tries(collection: "c").map(\.name) == ["mine", "t2"])
+        let messages = runner.inbox.drain()
+        #expect(messages.count == 3)
+        if case let .failure(text)? = messages.last { #expect(text.contains("one word")) } else { Issue.record("no failure for a name of two words: \(messages)") }
+    }
 }

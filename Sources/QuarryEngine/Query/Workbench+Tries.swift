@@ -49,7 +49,7 @@ extension Workbench {
 
     /// The statement a try runs for one query's text, to `depth` hits: its template with the
     /// text quoted, or its mode's statement (bm25: MATCH; vector: NEAR; hybrid: both, fused).
-    func tryStatement(_ t: StoredTry, collection: String, text: String, depth: Int) throws -> SearchStatement {
+    func tryStatement(_ t: StoredTry, collection: String, text: String, depth: Int, filter: String? = nil) throws -> SearchStatement {
         let values = settings.changed.merging(try parameters(of: t))
         let with = values.statementOverrides
         var s: SearchStatement
@@ -70,7 +70,14 @@ extension Workbench {
             s.with = with
         }
         s.limit = depth
+        if let filter { s.filter = FilterText(text: filter) }
         return s
+    }
+
+    /// A try's answer for one query's text (and an optional WHERE filter), to `depth` hits: the
+    /// statement `try compare` runs, through the same `search` every other caller uses.
+    public func tryResult(_ t: StoredTry, collection: String, text: String, depth: Int = 10, filter: String? = nil) throws -> SearchResult {
+        try search(tryStatement(t, collection: collection, text: text, depth: depth, filter: filter))
     }
 
     /// The ids a try ranks for one query, in the engine's order.
