@@ -260,26 +260,10 @@ struct ImportJob {
     // MARK: - Records
 
     mutating func importRecords(corpusPath: String, vectors: VectorFile?) throws {
-        let lines = try LineReader(path: corpusPath)
-        let csv = format == .csv ? try CSVReader(lines) : nil
-        let file = lines.displayName
-
-        func nextObject() throws -> (JSONValue, Int)? {
-            if let csv {
-                guard let v = try csv.next() else { return nil }
-                return (v, lines.lineNumber)
-            }
-            while let line = try lines.next() {
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                if let column = UTF8Check.firstInvalidColumn(line) { throw StorageError.invalidUTF8(file: file, line: lines.lineNumber, column: column) }
-                do {
-                    return (try JSONParser.parse(bytes: Array(line)), lines.lineNumber)
-                } catch {
-                    throw StorageError.malformedJSON(file: file, line: lines.lineNumber, column: error.column, message: error.message)
-                }
-            }
-            return nil
-        }
+        let reader = try RecordReader(path: corpusPath, csv: format == .csv)
+        let lines = reader.lines
+        let file = reader.file
+        func nextObject() throws -> (JSONValue, Int)? { try reader.next() }
 
         guard var current = try nextObject() else { throw StorageError.emptyFile(path: corpusPath) }
         guard case let .object(firstMembers) = current.0 else { throw StorageError.notAnObject(file: file, line: current.1, found: current.0.typeName) }

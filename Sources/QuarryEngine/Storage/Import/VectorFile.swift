@@ -58,8 +58,14 @@ public struct VectorFile: @unchecked Sendable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
             throw .badVectorFile(file: name, message: "cannot read: \(error.localizedDescription)")
         }
-        if path.hasSuffix(".npy") { return try readNPY(data, name: name) }
-        if path.hasSuffix(".fbin") || path.hasSuffix(".bin") { return try readFBin(data, name: name) }
+        return try decode(data, name: name)
+    }
+
+    /// The vectors of a file's bytes, its type told by `name`'s suffix (`.npy`, `.fbin`, `.bin`).
+    /// Every size in a header is checked against the bytes there are before anything is read.
+    public static func decode(_ data: Data, name: String) throws(StorageError) -> VectorFile {
+        if name.hasSuffix(".npy") { return try readNPY(data, name: name) }
+        if name.hasSuffix(".fbin") || name.hasSuffix(".bin") { return try readFBin(data, name: name) }
         throw .badVectorFile(file: name, message: "unknown vector file type (expected .fbin or .npy)")
     }
 
