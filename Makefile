@@ -29,7 +29,7 @@ help:
 	@echo "make bench-embedded  HNSW against the peers on Debian descriptions embedded by Quarry (~20 min)"
 	@echo "make bench-synth     HNSW against the peers on 1M synthetic vectors (~2 h; make_synth.py once)"
 	@echo "make fuzz     libFuzzer on each fuzz target for FUZZ_SECONDS (600) each, in .build-fuzz (FUZZ_TARGETS to choose)"
-	@echo "make fuzz-smoke  each fuzz target for FUZZ_RUNS (20000) inputs with seed 1: a quick check"
+	@echo "make fuzz-smoke  each fuzz target for FUZZ_RUNS (2000) inputs with seed 1: a quick check"
 	@echo "make clean    remove build folders"
 	@echo "make milvus-lite  a virtual environment with milvus-lite (the Milvus tests' server), outside the repo"
 	@echo "make proto    regenerate Sources/QuarryMilvus/Generated from Proto/milvus (needs protoc; builds the plugins once)"
@@ -87,7 +87,7 @@ clean:
 # own scratch folder (it compiles the engine again, instrumented); QUARRY_FUZZ_TARGET picks the
 # target. `make test` replays the committed corpora and crash inputs without this build.
 FUZZ_SECONDS ?= 600
-FUZZ_RUNS ?= 20000
+FUZZ_RUNS ?= 2000
 FUZZ_TARGETS ?=
 FUZZ_BIN := .build-fuzz/release/quarry-fuzz
 FUZZ_BUILD := $(SWIFT) build -c release --scratch-path .build-fuzz --product quarry-fuzz \

@@ -35,7 +35,7 @@ for t in "${TARGETS[@]}"; do
     flags+=(-max_total_time="$MODE")
     dirs=("$WORK/corpus/$t" "Fuzz/corpus/$t")
   fi
-  QUARRY_FUZZ_TARGET="$t" nice -n 19 "$BIN" "${flags[@]}" "${dirs[@]}" >"$log" 2>&1
+  SWIFT_BACKTRACE=enable=no QUARRY_FUZZ_TARGET="$t" nice -n 19 "$BIN" "${flags[@]}" "${dirs[@]}" >"$log" 2>&1
   rc=$?
   [ "$MODE" = smoke ] && rm -rf "$scratch"
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)

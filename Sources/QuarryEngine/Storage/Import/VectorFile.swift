@@ -93,7 +93,9 @@ public struct VectorFile: @unchecked Sendable {
             throw .badVectorFile(file: name, message: "not a .npy file (bad magic)")
         }
         let major = bytes[6]
+        guard (1...3).contains(major) else { throw .badVectorFile(file: name, message: ".npy format version \(major) is not one of 1, 2, 3") }
         let headerStart = major == 1 ? 10 : 12
+        guard bytes.count >= headerStart else { throw .badVectorFile(file: name, message: "truncated .npy header") }
         let headerLength = major == 1
             ? Int(bytes[8]) | Int(bytes[9]) << 8
             : Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
