@@ -52,8 +52,9 @@ public final class OutputFile {
             temporary = nil
         } else {
             var template = Array((path + ".tmp-XXXXXX").utf8CString)
-            let fd = template.withUnsafeMutableBufferPointer { mkostemp($0.baseAddress!, O_CLOEXEC) }
+            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             guard fd >= 0 else { throw Failure(file: path, reason: Self.reason()) }
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             // mkstemp makes 0600; a new output file gets the usual 0666 less the umask.
             let mask = umask(0)
             umask(mask)
@@ -101,7 +102,7 @@ public final class OutputFile {
     public func close() throws(Failure) {
         guard !closed else { return }
         closed = true
-        do {
+        do throws(Failure) {
             try flush()
             if temporary != nil, fsync(fd) != 0 { throw Failure(file: name, reason: Self.reason()) }
         } catch {
@@ -135,7 +136,8 @@ public final class OutputFile {
     /// Flushes C's standard output (what `print` wrote) and throws when any of it was lost,
     /// as after a write to a full disk: the command must then not exit with status 0.
     public static func flushStandardOutput() throws(Failure) {
-        if fflush(stdout) != 0 { throw Failure(file: "standard output", reason: reason()) }
-        if ferror(stdout) != 0 { throw Failure(file: "standard output", reason: "a write failed") }
+        // fflush(nil) flushes every output stream (C's stdout is the one `print` fills) and
+        // fails when any write of them fails, as every write to a full disk does.
+        if fflush(nil) != 0 { throw Failure(file: "standard output", reason: reason()) }
     }
 }
