@@ -18,6 +18,11 @@ public final class OutputFile {
         public let file: String
         public let reason: String
         public var description: String { "cannot write \(file): \(reason)" }
+
+        public init(file: String, reason: String) {
+            self.file = file
+            self.reason = reason
+        }
     }
 
     /// The path written, nil for standard output.
