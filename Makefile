@@ -15,7 +15,7 @@ DEB_PACKAGES := libsqlite3-dev libncursesw5-dev libreadline-dev libstemmer-dev l
                 libopenblas-dev zlib1g-dev tmux unzip
 
 .PHONY: all deps build release test run sample model bench bench-large bench-embedded bench-synth clean help proto milvus-lite \
-        fuzz fuzz-build fuzz-smoke fuzz-seeds
+        fuzz fuzz-build fuzz-smoke fuzz-seeds test-asan test-tsan
 
 all: build
 
@@ -30,6 +30,8 @@ help:
 	@echo "make bench-synth     HNSW against the peers on 1M synthetic vectors (~2 h; make_synth.py once)"
 	@echo "make fuzz     libFuzzer on each fuzz target for FUZZ_SECONDS (600) each, in .build-fuzz (FUZZ_TARGETS to choose)"
 	@echo "make fuzz-smoke  each fuzz target for FUZZ_RUNS (2000) inputs with seed 1: a quick check"
+	@echo "make test-asan   the test suite built with AddressSanitizer and UndefinedBehaviorSanitizer (.build-asan)"
+	@echo "make test-tsan   the test suite built with ThreadSanitizer (.build-tsan)"
 	@echo "make clean    remove build folders"
 	@echo "make milvus-lite  a virtual environment with milvus-lite (the Milvus tests' server), outside the repo"
 	@echo "make proto    regenerate Sources/QuarryMilvus/Generated from Proto/milvus (needs protoc; builds the plugins once)"
@@ -82,6 +84,19 @@ bench-synth: release
 
 clean:
 	rm -rf .build .build-*
+
+# Sanitizers (issue 22): the whole suite, each in its own scratch folder (a full build each, slow);
+# the end-to-end tests run the sanitized binary. Leak detection is off: the Swift runtime keeps
+# its metadata caches to the end of the process.
+SANITIZED_TEST = $(SWIFT) build -c release --build-tests --scratch-path .build-$(1) $(2) -Xswiftc -enable-testing $(BUILD_FLAGS) && \
+                 QUARRY_TEST_BINARY=$(CURDIR)/.build-$(1)/release/quarry $(SWIFT) test -c release --skip-build --scratch-path .build-$(1) $(2)
+
+test-asan: deps model
+	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(call SANITIZED_TEST,asan,--sanitize=address --sanitize=undefined)
+
+test-tsan: deps model
+	TSAN_OPTIONS=halt_on_error=0 $(call SANITIZED_TEST,tsan,--sanitize=thread)
 
 # Fuzzing (issue 22): one driver, quarry-fuzz, built with libFuzzer and AddressSanitizer in its
 # own scratch folder (it compiles the engine again, instrumented); QUARRY_FUZZ_TARGET picks the
