@@ -30,12 +30,9 @@ import QuarryVector
         let records = try fresh.database.records(collection: "c")
         let vectors = try fresh.database.vectors(collection: "c", field: "embedding")
         let lexical = try fresh.lexicalIndex(collection: "c")
-        let n = 300
-        var dense = [Float](repeating: 0, count: n * 8)
-        for (i, o) in vectors.ordinals.enumerated() { dense.replaceSubrange(Int(o) * 8..<(Int(o) + 1) * 8, with: vectors.flat[(i * 8)..<((i + 1) * 8)]) }
-        let hnsw = try VectorIndexes.make(type: "hnsw", dimension: 8, metric: .cosine, parameters: ["M": "8"])
-        try hnsw.build(dense)
-        try hnsw.delete(7)
+        // Format 1's vector index blob is not read: the migration rebuilds the index from its
+        // parameters over the moved vectors. Its first bytes are format 1's HNSW header.
+        let hnswBlob = Data("QVHN".utf8) + Data([1, 0, 0, 0])
         try queue.write { db in
             try db.execute(sql: "INSERT INTO collections (id, name, id_field, text_fields, vector_fields) VALUES (1, 'c', '_id', '[\"title\",\"text\"]', '[{\"name\":\"embedding\",\"dim\":8,\"metric\":\"cosine\",\"model\":\"external\"}]')")
             for r in records {
@@ -49,7 +46,7 @@ import QuarryVector
             try db.execute(sql: "INSERT INTO index_snapshots (collection_id, name, kind, field, params, data) VALUES (1, 'bm25', 'bm25', 'title,text', ?, ?)",
                            arguments: ["{\"analyzer\":\"english\",\"fields\":[\"title\",\"text\"]}", Data(lexical.serialized())])
             try db.execute(sql: "INSERT INTO index_snapshots (collection_id, name, kind, field, params, data) VALUES (1, 'vector:embedding', 'hnsw', 'embedding', ?, ?)",
-                           arguments: ["{\"metric\":\"cosine\",\"M\":\"8\",\"ef_construction\":\"200\"}", Data(hnsw.serialized())])
+                           arguments: ["{\"metric\":\"cosine\",\"M\":\"8\",\"ef_construction\":\"200\"}", hnswBlob])
         }
         try queue.close()
 

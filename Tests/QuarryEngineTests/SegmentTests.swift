@@ -184,6 +184,46 @@ import Testing
         #expect(try Workbench(path: dir + "/q.db").check().ok)
     }
 
+    /// Searches read BM25 postings in place without checking the body's checksum (that reads
+    /// the whole file): a flipped byte anywhere in a BM25 segment gives an answer or an error
+    /// naming the file and the command that rebuilds the index — never a crash.
+    @Test func flippedBytesInABM25BodyGiveAnErrorNotACrash() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let wb = try Workbench(path: dir + "/q.db")
+        try Self.importBatch(wb, try Self.batch(dir, name: "a", first: 0, count: 600, seed: 8))
+        try wb.buildLexicalIndex(collection: "c")
+        let seg = try wb.database.segments(collection: "c", owner: "bm25")[0]
+        let path = wb.database.paths(of: seg)[0]
+        let size = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        defer { try? handle.close() }
+        let statements = Self.queries.map { "SEARCH c MATCH '\($0)' LIMIT 10" }
+            + ["SEARCH c MATCH '\"vitamin bone\"' LIMIT 10", "SEARCH c MATCH 'vitamin -bone' WITH (bm25_algorithm = exhaustive) LIMIT 10"]
+        var errors = 0
+        var offset = SegmentFormat.alignment
+        while offset < size {
+            try handle.seek(toOffset: UInt64(offset))
+            let byte = try #require(handle.readData(ofLength: 1).first)
+            try handle.seek(toOffset: UInt64(offset))
+            handle.write(Data([byte ^ 0x5A]))
+            let fresh = try Workbench(path: dir + "/q.db")
+            for statement in statements {
+                do {
+                    _ = try fresh.execute(statement)
+                } catch {
+                    errors += 1
+                    #expect("\(error)".contains(seg.files[0]), "\(error)")
+                }
+            }
+            try handle.seek(toOffset: UInt64(offset))
+            handle.write(Data([byte]))
+            offset += 97
+        }
+        #expect(errors > 0)
+        #expect(try Workbench(path: dir + "/q.db").check().ok)
+    }
+
     /// Re-indexing replaces files; files no catalog row names (a write that never committed)
     /// are gone after the next writer opens the database.
     @Test func replacedAndOrphanFilesAreRemoved() throws {

@@ -100,26 +100,40 @@ struct ExhaustiveScorer: TopKCollector {
     /// Adds the contributions of every posting of `term` to `acc`, decoding the term's blocks
     /// as one varint stream (each block's first document is a delta from the previous block's
     /// last). Returns the number of postings; `scored` counts the documents whose score leaves 0.
+    /// Each read is checked (within the data, documents within the segment), so a damaged file
+    /// stops the term there with a report in `seg.damage` rather than writing outside `acc`.
     private static func accumulate(_ seg: Segment, term id: Int, queryTerm t: Int, scorer: QueryScorer,
                                    norms: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>,
                                    touched: UnsafeMutablePointer<Bool>?, scored: inout Int) -> Int {
         let fc = seg.fieldCount
         let per = scorer.normsPerDocument
+        let n = seg.documentCount
+        let blocks = seg.blocks(of: id)
+        guard let first = blocks.first else { return 0 }
         let count = Int(seg.termDocFreq[id])
-        var offset = Int(seg.blockDocOffset[Int(seg.termBlockStart[id])])
+        guard count <= blocks.count * Segment.blockSize else {
+            seg.damage.report("term \(id) counts \(count) documents in \(blocks.count) blocks")
+            return 0
+        }
+        var offset = Int(seg.blockDocOffset[first])
+        var decoded = 0
         if scorer.rule == .bm25f && fc == 2 && touched == nil {
             // The common case (title + text), with the field loop unrolled; the same operations
             // in the same order as `QueryScorer.contribution`, so the same bits.
             let b0 = scorer.boosts[0], b1 = scorer.boosts[1], idf = scorer.idf[t], k1 = scorer.k1
             seg.postings.withUnsafeBufferPointer { p in
+                let limit = p.count
                 var doc: UInt32 = 0
-                for _ in 0..<count {
-                    doc &+= Varint.read(p, &offset)
-                    let tf0 = Varint.read(p, &offset), tf1 = Varint.read(p, &offset)
+                while decoded < count {
+                    guard let delta = Varint.read(p, &offset, limit: limit), let tf0 = Varint.read(p, &offset, limit: limit),
+                          let tf1 = Varint.read(p, &offset, limit: limit) else { break }
+                    doc &+= delta
+                    let d = Int(doc)
+                    guard d < n else { break }
+                    decoded += 1
                     var tf: Float = 0
                     tf += b0 * Float(tf0)
                     tf += b1 * Float(tf1)
-                    let d = Int(doc)
                     if tf > 0 {
                         let old = acc[d]
                         let score = old + QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[d])
@@ -128,24 +142,32 @@ struct ExhaustiveScorer: TopKCollector {
                     }
                 }
             }
-            return count
-        }
-        seg.postings.withUnsafeBufferPointer { p in
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: fc) { tfBuffer in
-                let tfs = tfBuffer.baseAddress!
-                var doc: UInt32 = 0
-                for _ in 0..<count {
-                    doc &+= Varint.read(p, &offset)
-                    for f in 0..<fc { tfs[f] = Varint.read(p, &offset) }
-                    let d = Int(doc)
-                    let old = acc[d]
-                    let score = old + scorer.contribution(term: t, tfs: tfs, norms: norms + d * per)
-                    if old == 0 && score > 0 { scored += 1 }
-                    acc[d] = score
-                    touched?[d] = true
+        } else {
+            seg.postings.withUnsafeBufferPointer { p in
+                let limit = p.count
+                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: fc) { tfBuffer in
+                    let tfs = tfBuffer.baseAddress!
+                    var doc: UInt32 = 0
+                    reading: while decoded < count {
+                        guard let delta = Varint.read(p, &offset, limit: limit) else { break }
+                        for f in 0..<fc {
+                            guard let tf = Varint.read(p, &offset, limit: limit) else { break reading }
+                            tfs[f] = tf
+                        }
+                        doc &+= delta
+                        let d = Int(doc)
+                        guard d < n else { break }
+                        decoded += 1
+                        let old = acc[d]
+                        let score = old + scorer.contribution(term: t, tfs: tfs, norms: norms + d * per)
+                        if old == 0 && score > 0 { scored += 1 }
+                        acc[d] = score
+                        touched?[d] = true
+                    }
                 }
             }
         }
-        return count
+        if decoded < count { seg.damage.report("the postings of term \(id) do not decode") }
+        return decoded
     }
 }

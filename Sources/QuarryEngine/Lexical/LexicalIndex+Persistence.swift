@@ -206,6 +206,7 @@ extension LexicalIndex {
                     termBlockStart: termBlockStart, blockLastDoc: blockLastDoc, blockDocOffset: blockDocOffset, blockPosOffset: blockPosOffset,
                     blockMaxTf: try col("block_max_tf", blocks * fc), blockMinLength: try col("block_min_length", blocks * fc),
                     postings: postings, positionData: positions, totalLengths: totals, fieldDocCounts: counts)
+                seg.source = "\(file.name) (\(file.paths.map(SegmentFile.fileName).joined(separator: ", ")))"
                 segments.append(seg)
             }
         } catch let e as SegmentError {

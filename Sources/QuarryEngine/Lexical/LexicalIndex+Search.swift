@@ -129,6 +129,9 @@ extension LexicalIndex {
                 collector.collect(search, into: &topK, counters: &counters)
             }
         }
+        if let (seg, reason) = segments.lazy.compactMap({ s in s.damage.reason.map { (s, $0) } }).first {
+            throw .segment(.damaged(seg.source, reason))
+        }
         return LexicalSearchResult(hits: topK.sorted(), counters: counters, algorithm: algorithm, terms: scored,
                                    termWeights: bound.weights)
     }

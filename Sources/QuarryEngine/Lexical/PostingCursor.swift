@@ -68,6 +68,13 @@ struct PostingCursor {
         count = segment.decode(term: termID, block: k, docs: &docs, tfs: &tfs)
         blocksDecoded += 1
         index = 0
+        guard count > 0 else {
+            // A damaged block (reported in `segment.damage`): the cursor ends here.
+            doc = PostingCursor.end
+            block = endBlock - 1
+            shallowBlock = endBlock
+            return
+        }
         doc = docs[0]
     }
 

@@ -44,6 +44,11 @@ final class Segment: @unchecked Sendable {
     let fieldDocCounts: [UInt32]
     /// Per-document BM25 norms of the query parameters seen last (see `norms(for:)`).
     private let normCache = NormCache()
+    /// What errors call this segment (its file, when mapped).
+    var source = "a BM25 segment"
+    /// Set when a read finds what no written segment holds (a damaged file): the read stops
+    /// there, and the search that made it reports the segment damaged (`LexicalIndex.search`).
+    let damage = Damage()
 
     /// A segment just built (its arrays are copied into columns of its own).
     convenience init(fieldCount: Int, ordinals: [UInt32], lengths: [UInt32], termBytes: [UInt8], termOffsets: [UInt32],
@@ -126,7 +131,8 @@ final class Segment: @unchecked Sendable {
     // MARK: - Term dictionary
 
     func term(at id: Int) -> String {
-        String(decoding: termBytes[Int(termOffsets[id])..<Int(termOffsets[id + 1])], as: UTF8.self)
+        let end = min(Int(termOffsets[id + 1]), termBytes.count), start = min(Int(termOffsets[id]), end)
+        return String(decoding: termBytes[start..<end], as: UTF8.self)
     }
 
     /// -1, 0, 1 as term `id` sorts before, equal to, or after `key`; with `prefixOnly`, as the
@@ -134,7 +140,8 @@ final class Segment: @unchecked Sendable {
     @inline(__always)
     private static func compare(_ id: Int, _ key: UnsafeBufferPointer<UInt8>, bytes: UnsafeBufferPointer<UInt8>,
                                 offsets: UnsafeBufferPointer<UInt32>, prefixOnly: Bool) -> Int {
-        let start = Int(offsets[id]), n = Int(offsets[id + 1]) - start
+        // Clamped to the bytes, so a damaged offset compares wrongly but reads nothing outside.
+        let end = min(Int(offsets[id + 1]), bytes.count), start = min(Int(offsets[id]), end), n = end - start
         let common = min(n, key.count)
         if common > 0 {
             let c = memcmp(bytes.baseAddress! + start, key.baseAddress!, common)
@@ -188,7 +195,14 @@ final class Segment: @unchecked Sendable {
 
     // MARK: - Postings
 
-    func blocks(of term: Int) -> Range<Int> { Int(termBlockStart[term])..<Int(termBlockStart[term + 1]) }
+    func blocks(of term: Int) -> Range<Int> {
+        let lo = Int(termBlockStart[term]), hi = Int(termBlockStart[term + 1])
+        guard lo <= hi, hi <= blockLastDoc.count else {
+            damage.report("term \(term)'s blocks \(lo)..<\(hi) lie outside the \(blockLastDoc.count) blocks")
+            return 0..<0
+        }
+        return lo..<hi
+    }
 
     /// Number of documents in block `k` of `term`.
     func blockCount(term: Int, block k: Int) -> Int {
@@ -197,43 +211,71 @@ final class Segment: @unchecked Sendable {
     }
 
     /// Decodes block `k` of `term`: local documents into `docs`, tfs (fieldCount per document) into `tfs`.
+    /// Every value is checked as it is read (offsets within the data, documents within the
+    /// segment, the block ending at its last document), so a damaged file decodes to an empty
+    /// block and a report in `damage`, never to a read out of bounds: 0 is returned then.
     func decode(term: Int, block k: Int, docs: inout [UInt32], tfs: inout [UInt32]) -> Int {
         let count = blockCount(term: term, block: k)
         let first = Int(termBlockStart[term])
+        let last = blockLastDoc[k]
+        guard count > 0, count <= Segment.blockSize, Int(last) < documentCount else {
+            damage.report("block \(k) of term \(term) holds \(count) documents up to \(last) of \(documentCount)")
+            return 0
+        }
         var doc: UInt32 = k == first ? 0 : blockLastDoc[k - 1]
         let fc = fieldCount
-        postings.withUnsafeBufferPointer { p in
+        let ok = postings.withUnsafeBufferPointer { p in
             var offset = Int(blockDocOffset[k])
-            docs.withUnsafeMutableBufferPointer { d in
+            let limit = p.count
+            return docs.withUnsafeMutableBufferPointer { d in
                 tfs.withUnsafeMutableBufferPointer { t in
                     for i in 0..<count {
-                        doc &+= Varint.read(p, &offset)
+                        guard let delta = Varint.read(p, &offset, limit: limit) else { return false }
+                        doc &+= delta
+                        guard doc <= last else { return false }
                         d[i] = doc
-                        for f in 0..<fc { t[i * fc + f] = Varint.read(p, &offset) }
+                        for f in 0..<fc {
+                            guard let tf = Varint.read(p, &offset, limit: limit) else { return false }
+                            t[i * fc + f] = tf
+                        }
                     }
+                    return doc == last
                 }
             }
+        }
+        guard ok else {
+            damage.report("the postings of block \(k) of term \(term) do not decode")
+            return 0
         }
         return count
     }
 
     /// Positions of the document at index `index` of block `k`, field `field`; `tfs` is the decoded block.
+    /// Checked as `decode` is: damage gives no positions and a report.
     func positions(block k: Int, index: Int, field: Int, tfs: [UInt32]) -> [UInt32] {
-        positionData.withUnsafeBufferPointer { p in
+        let found: [UInt32]? = positionData.withUnsafeBufferPointer { p in
             var offset = Int(blockPosOffset[k])
+            let limit = p.count
             var skip = 0
             for i in 0..<index { for f in 0..<fieldCount { skip += Int(tfs[i * fieldCount + f]) } }
             for f in 0..<field { skip += Int(tfs[index * fieldCount + f]) }
-            Varint.skip(p, &offset, count: skip)
             let n = Int(tfs[index * fieldCount + field])
+            // Each position takes at least a byte: more than the bytes left is damage.
+            guard offset <= limit, Varint.skip(p, &offset, count: skip, limit: limit), n <= limit - offset else { return nil }
             var out = [UInt32](repeating: 0, count: n)
             var position: UInt32 = 0
             for i in 0..<n {
-                position &+= Varint.read(p, &offset)
+                guard let delta = Varint.read(p, &offset, limit: limit) else { return nil }
+                position &+= delta
                 out[i] = position
             }
             return out
         }
+        guard let found else {
+            damage.report("the positions of block \(k) do not decode")
+            return []
+        }
+        return found
     }
 
     /// One decoded posting, for the exhaustive oracle, merges and explanations.
@@ -247,7 +289,7 @@ final class Segment: @unchecked Sendable {
     /// All postings of `term`, decoded (slow path).
     func allPostings(of term: Int) -> [Posting] {
         var out: [Posting] = []
-        out.reserveCapacity(Int(termDocFreq[term]))
+        out.reserveCapacity(min(Int(termDocFreq[term]), blocks(of: term).count * Segment.blockSize))
         var docs = [UInt32](repeating: 0, count: Segment.blockSize)
         var tfs = [UInt32](repeating: 0, count: Segment.blockSize * fieldCount)
         for k in blocks(of: term) {
@@ -289,5 +331,24 @@ final class NormCache: @unchecked Sendable {
         entries.removeAll { $0.key == key }
         entries.insert((key, table), at: 0)
         if entries.count > NormCache.capacity { entries.removeLast() }
+    }
+}
+
+/// The first damage a read of a segment found (reads stop there; see `Segment.damage`).
+/// Shared by the threads that search the segment, so behind a lock.
+final class Damage: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: String?
+
+    func report(_ reason: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if first == nil { first = reason }
+    }
+
+    var reason: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return first
     }
 }

@@ -84,7 +84,15 @@ extension Workbench {
             expansion = expanded.expansion
         }
         let feedbackDone = DispatchTime.now().uptimeNanoseconds
-        let result = try index.search(query, options: options)
+        let result: LexicalSearchResult
+        do {
+            result = try index.search(query, options: options)
+        } catch {
+            // Damage a search ran into inside a body (opening checks headers only).
+            guard case let .segment(e) = error else { throw error }
+            throw EngineError.damaged(what: "the BM25 index of '\(r.collection)'", reason: e.description,
+                                      rebuild: "quarry index --collection \(r.collection) --text \(index.fields.joined(separator: ","))")
+        }
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
         let ids = try idMap(collection: r.collection)
         var response = LexicalResponse(

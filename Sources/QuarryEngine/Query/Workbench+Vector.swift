@@ -124,6 +124,8 @@ extension Workbench {
         let params = index.parameters.map { JSONMember($0.name, .string($0.value)) }
         try database.saveIndex(collection: collection, name: name, kind: index.kind.rawValue, field: field, params: .object(params),
                                state: .object([JSONMember("chunk", .string(sealed.fileName))]), changes: changes)
+        // The build read every row: let queries bring back only the pages they touch.
+        sealed.chunk.file.releaseCache()
         invalidate()
         let live = index.count - index.deletedCount
         return VectorBuildReport(field: field, type: index.kind.rawValue, vectors: live, parameters: index.parameters,

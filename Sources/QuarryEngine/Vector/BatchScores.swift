@@ -61,38 +61,21 @@ public enum ExactSearch {
             base.withUnsafeMutableBufferPointer { p in for i in 0..<nb { Kernels.normalize(p.baseAddress! + i * d, d) } }
             queries.withUnsafeMutableBufferPointer { p in for i in 0..<nq { Kernels.normalize(p.baseAddress! + i * d, d) } }
         }
-        let baseNorms = metric == .l2 ? base.withUnsafeBufferPointer { BatchScores.squaredNorms($0.baseAddress!, nb, d) } : []
-        let queryNorms = metric == .l2 ? queries.withUnsafeBufferPointer { BatchScores.squaredNorms($0.baseAddress!, nq, d) } : []
-        var tops = (0..<nq).map { _ in TopK(k: k) }
-        let block = max(1, min(nb, (1 << 22) / max(nq, 1)))
-        var scores = [Float](repeating: 0, count: block * nq)
-        var start = 0
-        while start < nb {
-            let m = min(block, nb - start)
-            base.withUnsafeBufferPointer { b in
-                queries.withUnsafeBufferPointer { q in
-                    scores.withUnsafeMutableBufferPointer { s in
-                        BatchScores.innerProducts(q.baseAddress!, nq, b.baseAddress! + start * d, m, d, into: s.baseAddress!)
-                    }
-                }
-            }
-            for qi in 0..<nq {
-                for j in 0..<m {
-                    var s = scores[qi * m + j]
-                    if metric == .l2 { s = -(queryNorms[qi] - 2 * s + baseNorms[start + j]) }
-                    tops[qi].push(id: UInt32(start + j), score: s)
-                }
-            }
-            start += m
-        }
-        return tops.map { $0.sorted() }
+        guard nb > 0 else { return (0..<nq).map { _ in [] } }
+        // L2 through inner products: -‖q − x‖² = −(‖q‖² − 2⟨q, x⟩ + ‖x‖²).
+        let l2 = metric == .l2
+            ? (base: base.withUnsafeBufferPointer { BatchScores.squaredNorms($0.baseAddress!, nb, d) },
+               queries: queries.withUnsafeBufferPointer { BatchScores.squaredNorms($0.baseAddress!, nq, d) })
+            : nil
+        return base.withUnsafeBufferPointer { b in topK(base: b.baseAddress!, count: nb, queries: queries, dimension: d, k: k, l2Norms: l2) }
     }
 
     /// The exact top-k by inner product of each query over `count` rows in place (a mapped
     /// file; rows already normalised for cosine), in blocks through sgemm, so memory stays at a
-    /// block of scores whatever the base's size. `progress(done, total)` follows the base.
+    /// block of scores whatever the base's size; with `l2Norms` (squared lengths of the rows and
+    /// the queries) it ranks by negated squared L2 distance. `progress(done, total)` follows the base.
     public static func topK(base: UnsafePointer<Float>, count nb: Int, queries: [Float], dimension d: Int, k: Int,
-                            firstOrdinal: UInt32 = 0, excluded: Bitmap? = nil,
+                            firstOrdinal: UInt32 = 0, excluded: Bitmap? = nil, l2Norms: (base: [Float], queries: [Float])? = nil,
                             progress: (Int, Int) -> Void = { _, _ in }) -> [[ScoredID]] {
         precondition(d > 0 && queries.count % d == 0)
         let nq = queries.count / d
@@ -111,7 +94,8 @@ public enum ExactSearch {
                 for qi in 0..<nq {
                     let row = s.baseAddress! + qi * m
                     for j in 0..<m {
-                        let v = row[j]
+                        var v = row[j]
+                        if let l2Norms { v = -(l2Norms.queries[qi] - 2 * v + l2Norms.base[start + j]) }
                         if let t = tops[qi].threshold, v < t { continue }
                         let id = firstOrdinal + UInt32(start + j)
                         if let excluded, excluded.contains(id) { continue }

@@ -76,43 +76,4 @@ public final class FlatIndex: IndexCore {
     }
 
     public func estimatedSearchCost(k: Int, params: VectorSearchParams) -> Double { Double(count - base) }
-
-    // MARK: - Persistence
-
-    static let header = SnapshotHeader(magic: "QVFL", version: 1)
-
-    public func serialized() -> [UInt8] {
-        var w = ByteWriter(capacity: vectors.bytes + 64)
-        w.write(header: Self.header)
-        w.write(metric.code)
-        w.write(UInt32(dimension))
-        w.write(array: vectors.data.toArray())
-        w.write(blob: deleted.serialized())
-        return w.bytes
-    }
-
-    static func load(_ r: inout ByteReader) throws -> FlatIndex {
-        try r.read(header: header)
-        let metric = try readMetric(&r)
-        let d = Int(try r.read(UInt32.self))
-        guard d > 0 else { throw BinaryError.corrupt("dimension 0") }
-        let data = try r.readFloatArray()
-        guard data.count % d == 0 else { throw BinaryError.corrupt("vector data is not a multiple of the dimension") }
-        let index = FlatIndex(dimension: d, metric: metric)
-        data.withUnsafeBufferPointer { index.vectors.append($0, normalize: false) }
-        index.tombstones.restore(from: try readBitmap(&r), count: index.count)
-        return index
-    }
-}
-
-func readMetric(_ r: inout ByteReader) throws -> VectorMetric {
-    let code = try r.read(UInt8.self)
-    guard let m = VectorMetric(code: code) else { throw BinaryError.corrupt("unknown metric code \(code)") }
-    return m
-}
-
-func readBitmap(_ r: inout ByteReader) throws -> Bitmap {
-    let blob = try r.readBlob()
-    guard let b = Bitmap(serialized: blob) else { throw BinaryError.corrupt("bad tombstone bitmap") }
-    return b
 }

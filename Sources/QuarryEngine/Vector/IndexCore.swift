@@ -24,14 +24,6 @@ final class Tombstones {
         for i in 0..<flags.count where flags[i] != 0 { b.insert(UInt32(i)) }
         return b
     }
-
-    func restore(from bitmap: Bitmap, count: Int) {
-        grow(to: count)
-        bitmap.forEach { i in
-            if Int(i) < count { delete(i) }
-            return true
-        }
-    }
 }
 
 /// What every index implements beneath the shared search front (`runSearch`): an in-index

@@ -94,17 +94,4 @@ public enum VectorIndexes {
                             refine: refine, seed: seed)
         }
     }
-
-    /// Reads any index snapshot written by `serialized()`, dispatching on its magic.
-    public static func load(_ bytes: [UInt8]) throws -> any VectorIndex {
-        guard bytes.count >= 4 else { throw BinaryError.truncated(what: "vector index", offset: 0) }
-        let magic = String(decoding: bytes[0..<4], as: UTF8.self)
-        var r = ByteReader(bytes, what: "vector index")
-        switch magic {
-        case FlatIndex.header.magic: return try FlatIndex.load(&r)
-        case HNSWIndex.header.magic: return try HNSWIndex.load(&r)
-        case IVFIndex.header.magic: return try IVFIndex.load(&r)
-        default: throw BinaryError.badMagic(expected: "vector index (QVFL, QVHN or QVIV)", found: magic)
-        }
-    }
 }

@@ -128,8 +128,6 @@ public protocol VectorIndex: AnyObject {
 
     /// Bytes held in memory for search (vectors or codes, graph or lists, centroids, rotation).
     var memoryBytes: Int { get }
-    /// A snapshot starting with a 4-byte magic and a format version; `VectorIndexes.load` reads it.
-    func serialized() -> [UInt8]
 }
 
 extension VectorIndex {

@@ -175,10 +175,39 @@ public final class SegmentFile: @unchecked Sendable {
     public func verify() throws(SegmentError) {
         for (i, h) in parts.enumerated() {
             let slice = UnsafeRawBufferPointer(rebasing: body[Int(h.bodyOffset)..<Int(h.bodyOffset + h.bodyLength)])
-            guard SegmentFormat.crc32(slice) == h.bodyCRC else {
+            let sum = SegmentFormat.crc32(slice)
+            if let base = slice.baseAddress, slice.count > 0 { _ = madvise(UnsafeMutableRawPointer(mutating: base), slice.count, MADV_DONTNEED) }
+            SegmentFiles.releaseCache(path: paths[i])
+            guard sum == h.bodyCRC else {
                 throw .damaged("\(name) (\(Self.fileName(paths[i])))", "body checksum mismatch")
             }
         }
+    }
+
+    /// Tells the kernel that `sections` are read at random (graph links, vector rows), so a
+    /// page fault there reads that page, not a readahead window. With the cache released after
+    /// writes and whole reads (`releaseCache()`), a query then maps the pages it touches and
+    /// not the large folios around them: on recent kernels a fault maps a whole cached folio
+    /// (up to 2 MiB), so 3,000 random 1.5 KB rows of a 1.5 GB file written by `write()` count
+    /// 1.45 GB in RSS, and 16 MB once the file's cache holds single pages.
+    public func adviseRandom(_ names: [String]) {
+        guard mapping != nil else { return }
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        for r in names.compactMap({ sections[$0] }) where !r.isEmpty {
+            let start = r.lowerBound / pageSize * pageSize
+            let end = min(mappingLength, (r.upperBound + pageSize - 1) / pageSize * pageSize)
+            _ = madvise(UnsafeMutableRawPointer(mutating: body.baseAddress!) + start, end - start, MADV_RANDOM)
+        }
+    }
+
+    /// Drops this segment's pages from the page cache where no process maps them (they are
+    /// clean: segment files are written once and fsynced), after a write or a whole read
+    /// filled it with large folios, so later random readers bring back only what they touch.
+    /// This process's own mapping is let go of first (the kernel keeps pages a process maps);
+    /// reads after this fault the pages in again.
+    public func releaseCache() {
+        if let mapping { _ = madvise(mapping, mappingLength, MADV_DONTNEED) }
+        for path in paths { SegmentFiles.releaseCache(path: path) }
     }
 
     /// Tells the kernel the whole body will be read soon (a build or a full scan).

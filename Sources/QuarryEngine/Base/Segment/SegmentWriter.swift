@@ -237,6 +237,9 @@ public final class FinishedSegment: @unchecked Sendable {
             folders.insert(SegmentFiles.folder(of: f.path))
         }
         for folder in folders { SegmentFiles.syncFolder(folder) }
+        // Written and fsynced: the cache holds the bodies in large folios, which would make a
+        // later random reader's RSS count whole folios (see `SegmentFile.adviseRandom`).
+        for fd in fds { SegmentFiles.releaseCache(fd: fd) }
         published = true
         release()
     }
@@ -259,6 +262,20 @@ public enum SegmentFiles {
     public static func folder(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// Drops a file's clean, unmapped pages from the page cache.
+    public static func releaseCache(path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        releaseCache(fd: fd)
+        close(fd)
+    }
+
+    static func releaseCache(fd: Int32) {
+        #if canImport(Glibc)
+        _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED))
+        #endif
     }
 
     /// fsyncs a folder so renames and unlinks in it are durable.
