@@ -14,7 +14,8 @@ RELEASE_BUILD := $(SWIFT) build -c release --build-tests -Xswiftc -enable-testin
 DEB_PACKAGES := libsqlite3-dev libncursesw5-dev libreadline-dev libstemmer-dev libroaring-dev \
                 libopenblas-dev zlib1g-dev tmux unzip
 
-.PHONY: all deps build release test run sample model bench bench-large bench-embedded bench-synth clean help proto milvus-lite
+.PHONY: all deps build release test run sample model bench bench-large bench-embedded bench-synth clean help proto milvus-lite \
+        fuzz fuzz-build fuzz-smoke fuzz-seeds test-asan test-tsan
 
 all: build
 
@@ -27,6 +28,10 @@ help:
 	@echo "make bench-large  the same at 1M records (import, filters, quarry bench scale at 1M x 384)"
 	@echo "make bench-embedded  HNSW against the peers on Debian descriptions embedded by Quarry (~20 min)"
 	@echo "make bench-synth     HNSW against the peers on 1M synthetic vectors (~2 h; make_synth.py once)"
+	@echo "make fuzz     libFuzzer on each fuzz target for FUZZ_SECONDS (600) each, in .build-fuzz (FUZZ_TARGETS to choose)"
+	@echo "make fuzz-smoke  each fuzz target for FUZZ_RUNS (2000) inputs with seed 1: a quick check"
+	@echo "make test-asan   the test suite built with AddressSanitizer (.build-asan)"
+	@echo "make test-tsan   the test suite built with ThreadSanitizer (.build-tsan)"
 	@echo "make clean    remove build folders"
 	@echo "make milvus-lite  a virtual environment with milvus-lite (the Milvus tests' server), outside the repo"
 	@echo "make proto    regenerate Sources/QuarryMilvus/Generated from Proto/milvus (needs protoc; builds the plugins once)"
@@ -79,6 +84,44 @@ bench-synth: release
 
 clean:
 	rm -rf .build .build-*
+
+# Sanitizers (issue 22): the whole suite, each in its own scratch folder (a full build each, slow);
+# the end-to-end tests run the sanitized binary. Leak detection is off: the Swift runtime keeps
+# its metadata caches to the end of the process. swiftc has no UndefinedBehaviorSanitizer on
+# Linux ("unsupported option '-sanitize=undefined'"); what it would catch in Swift — overflow,
+# out-of-bounds indexes, bad conversions — traps in every build already.
+SANITIZED_TEST = $(SWIFT) build -c release --build-tests --scratch-path .build-$(1) $(2) -Xswiftc -enable-testing $(BUILD_FLAGS) && \
+                 QUARRY_TEST_BINARY=$(CURDIR)/.build-$(1)/release/quarry $(SWIFT) test -c release --skip-build --scratch-path .build-$(1) $(2)
+
+test-asan: deps model
+	ASAN_OPTIONS=detect_leaks=0 $(call SANITIZED_TEST,asan,--sanitize=address)
+
+test-tsan: deps model
+	TSAN_OPTIONS=halt_on_error=0 $(call SANITIZED_TEST,tsan,--sanitize=thread)
+
+# Fuzzing (issue 22): one driver, quarry-fuzz, built with libFuzzer and AddressSanitizer in its
+# own scratch folder (it compiles the engine again, instrumented); QUARRY_FUZZ_TARGET picks the
+# target. `make test` replays the committed corpora and crash inputs without this build.
+FUZZ_SECONDS ?= 600
+FUZZ_RUNS ?= 2000
+FUZZ_TARGETS ?=
+FUZZ_BIN := .build-fuzz/release/quarry-fuzz
+FUZZ_BUILD := $(SWIFT) build -c release --scratch-path .build-fuzz --product quarry-fuzz \
+              -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DQUARRY_LIBFUZZER \
+              -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld $(BUILD_FLAGS)
+
+fuzz-build: deps
+	$(FUZZ_BUILD)
+
+fuzz: fuzz-build
+	@bash scripts/fuzz.sh $(FUZZ_BIN) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-build
+	@bash scripts/fuzz.sh $(FUZZ_BIN) smoke $(FUZZ_RUNS) $(FUZZ_TARGETS)
+
+# The segment seeds are made by the engine (a vector chunk, an HNSW graph, IVF lists).
+fuzz-seeds: fuzz-build
+	$(FUZZ_BIN) --seeds Fuzz/corpus
 
 # milvus-lite 3.2.2 and pymilvus in a virtual environment under ~/.cache/quarry (made once).
 milvus-lite:

@@ -107,6 +107,12 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]),
 
+        // MARK: - Fuzzing (issue 22): the targets, and their libFuzzer driver (`make fuzz`)
+        .target(
+            name: "QuarryFuzz",
+            dependencies: ["QuarryEngine", "QuarryStorage", "QuarryFilter", "QuarryVector", "QuarryBase"]),
+        .executableTarget(name: "quarry-fuzz", dependencies: ["QuarryFuzz"]),
+
         // MARK: - Front ends
         // Terminal-neutral text: tables, display width, styles, progress bars, result rendering.
         .target(name: "QuarryConsole", dependencies: ["QuarryEngine"]),
@@ -144,6 +150,7 @@ let package = Package(
         .testTarget(name: "QuarryREPLTests", dependencies: ["QuarryREPL", "QuarryConsole"]),
         .testTarget(name: "QuarryTUITests", dependencies: ["QuarryTUI", "QuarryConsole", "QuarryEngine", "CNcursesw"]),
         .testTarget(name: "QuarryMilvusTests", dependencies: ["QuarryMilvus", "QuarryEngine", "QuarryFilter"]),
+        .testTarget(name: "QuarryFuzzTests", dependencies: ["QuarryFuzz"]),
         .testTarget(name: "QuarryEndToEndTests", dependencies: ["QuarryConsole", "QuarryBase", "QuarryVector", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

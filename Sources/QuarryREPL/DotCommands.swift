@@ -132,13 +132,15 @@ extension REPL {
         return true
     }
 
+    /// `.output FILE` writes into FILE (a new file appears whole when output returns to
+    /// standard output; an existing one, a symlink or a device is written in place).
     func dotOutput(_ args: [String]) -> Bool {
-        if let old = output.file { try? old.close() }
-        output.file = nil
+        if let old = output.file {
+            output.file = nil
+            do { try old.close() } catch { output.error(error.description); return false }
+        }
         guard let path = args.first else { return true }
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: path) else { output.error("cannot write \(path)"); return false }
-        output.file = handle
+        do { output.file = try OutputFile(path: path) } catch { output.error(error.description); return false }
         return true
     }
 

@@ -37,6 +37,19 @@ public final class REPL: @unchecked Sendable {
 
     /// Runs until `.quit`, Ctrl-D or the end of the input; returns the exit status.
     public func run() -> Int32 {
+        let status = loop()
+        // A file `.output` still writes is closed (and a new one renamed into place) now.
+        if let file = output.file {
+            output.file = nil
+            do { try file.close() } catch {
+                output.error(error.description)
+                return 1
+            }
+        }
+        return status
+    }
+
+    private func loop() -> Int32 {
         if interactive {
             let home = ProcessInfo.processInfo.environment["HOME"] ?? NSTemporaryDirectory()
             let history = ProcessInfo.processInfo.environment["QUARRY_HISTORY"] ?? home + "/.quarry_history"
@@ -54,7 +67,7 @@ public final class REPL: @unchecked Sendable {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if pending.isEmpty && trimmed.hasPrefix(".") {
                 editor?.addHistory(line)
-                if !runDotCommand(trimmed) && !interactive { return 1 }
+                if !(runDotCommand(trimmed) && outputIntact()) && !interactive { return 1 }
                 continue
             }
             if pending.isEmpty && (trimmed.isEmpty || trimmed.hasPrefix("--")) { continue }
@@ -64,7 +77,7 @@ public final class REPL: @unchecked Sendable {
             editor?.addHistory(pending)
             let statements = pending
             pending = ""
-            if !runStatements(statements) && !interactive { return 1 }
+            if !(runStatements(statements) && outputIntact()) && !interactive { return 1 }
         }
         if !pending.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             output.error("line \(pendingLine): " + Self.incomplete(pending))
@@ -72,6 +85,13 @@ public final class REPL: @unchecked Sendable {
         }
         if interactive { output.line("") }
         return 0
+    }
+
+    /// False, with the error said, when a write of the command that just ran failed.
+    func outputIntact() -> Bool {
+        guard let failure = output.takeFailure() else { return true }
+        output.error(failure.description)
+        return false
     }
 
     func readLine(prompt: String) -> String? {
@@ -155,13 +175,29 @@ public final class REPL: @unchecked Sendable {
 }
 
 /// Where the REPL writes: standard output or a file (`.output`), and errors to standard error.
-struct REPLOutput {
+/// A failed write (a full disk, `.output /dev/full`) is kept in `failure` until the command
+/// that wrote ends, which then fails with it.
+final class REPLOutput {
     var color = false
-    var file: FileHandle?
+    var file: OutputFile?
+    private let standard = OutputFile.standardOutput()
+    /// The first write that failed since `takeFailure()`.
+    private(set) var failure: OutputFile.Failure?
 
     func line(_ s: String) {
-        let data = Data((s + "\n").utf8)
-        if let file { file.write(data) } else { FileHandle.standardOutput.write(data) }
+        let out = file ?? standard
+        do {
+            try out.write(s + "\n")
+            try out.flush()
+        } catch {
+            if failure == nil { failure = error }
+        }
+    }
+
+    /// The write failure of the command that just ran, if any (and forgets it).
+    func takeFailure() -> OutputFile.Failure? {
+        defer { failure = nil }
+        return failure
     }
 
     func error(_ s: String) {

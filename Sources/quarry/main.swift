@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import QuarryConsole
 import QuarryEngine
 
 // Commands that do bulk linear algebra (k-means, exact answers, embedding) start once more when
@@ -13,3 +14,5 @@ if CommandLine.arguments.count > 1, bulkMath.contains(CommandLine.arguments[1]),
     execv("/proc/self/exe", CommandLine.unsafeArgv)   // returns only if it failed: go on as we are
 }
 QuarryCommand.main()
+// What `print` wrote sits in C's buffer: a full disk or a failed write shows only when it is flushed.
+do { try OutputFile.flushStandardOutput() } catch { fail(error.description) }

@@ -35,6 +35,23 @@ import Testing
     }
 }
 
+/// Wide objects (issue 22: a 40,000-key record took 12 s to import): keys are found through a
+/// map past 16 members, with the same answer as the scan — order kept, the last duplicate wins.
+@Suite struct WideObjectTests {
+    @Test func wideObjectsKeepOrderAndTheLastDuplicate() throws {
+        for width in [3, 16, 17, 40_000] {
+            var text = "{"
+            for i in 0..<width { text += "\"k\(i)\":\(i)," }
+            text += "\"k0\":\"again\",\"k\(width - 1)\":null}"
+            guard case let .object(members) = try JSONParser.parse(text) else { Issue.record("not an object"); continue }
+            #expect(members.count == width)
+            #expect(members.first?.key == "k0" && members.first?.value == .string("again"))
+            #expect(members.last?.key == "k\(width - 1)" && members.last?.value == .null)
+            #expect(members.dropFirst().dropLast().enumerated().allSatisfy { $1.key == "k\($0 + 1)" && $1.value == .int(Int64($0 + 1)) })
+        }
+    }
+}
+
 @Suite struct BinaryTests {
     @Test func roundTripsValuesAndChecksHeader() throws {
         var w = ByteWriter()

@@ -11,6 +11,8 @@ enum Binary {
     }()
 
     static var path: String {
+        // `make test-asan` / `make test-tsan` point the tests at their sanitized binary.
+        if let built = ProcessInfo.processInfo.environment["QUARRY_TEST_BINARY"], !built.isEmpty { return built }
         #if DEBUG
         let config = "debug"
         #else

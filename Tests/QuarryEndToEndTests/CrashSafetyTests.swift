@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// kill -9 at any moment of an index build or a seal leaves the previous index answering, and
@@ -93,6 +94,74 @@ import Testing
         #expect(Self.ids(growing.stdout).count == 5)
         let plan = try Binary.run(["query", "--db", db, "EXPLAIN SEARCH c NEAR DOC 'r7' LIMIT 5"])
         #expect(!plan.stdout.contains("growing"), "\(plan.stdout)")
+    }
+}
+
+/// kill -9 at any moment of an import — reading, inserting, building the JSON path index,
+/// committing — leaves the database exactly as before or exactly as after.
+@Suite struct ImportAtomicityTests {
+    /// What a database holds, for comparing: every collection with its record count, index rows
+    /// and segment rows (owner, kind, rows).
+    static func state(_ path: String) throws -> String {
+        let queue = try DatabaseQueue(path: path)
+        return try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name FROM collections ORDER BY name").map { row in
+                let cid: Int64 = row["id"]
+                let n = try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE collection_id = ?", arguments: [cid]) ?? -1
+                let indexes = try String.fetchAll(db, sql: "SELECT name || ':' || kind FROM indexes WHERE collection_id = ? ORDER BY name", arguments: [cid])
+                let segments = try String.fetchAll(db, sql: "SELECT owner || ':' || kind || ':' || row_count FROM segments WHERE collection_id = ? ORDER BY owner, seq",
+                                                   arguments: [cid])
+                return "\(row["name"] as String): \(n) records, indexes \(indexes), segments \(segments)"
+            }.joined(separator: "\n")
+        }
+    }
+
+    /// A copy of the database `from` (file and segment folder) at `to`.
+    static func copy(_ from: String, to: String) throws {
+        try FileManager.default.copyItem(atPath: from, toPath: to)
+        if FileManager.default.fileExists(atPath: from + ".segments") { try FileManager.default.copyItem(atPath: from + ".segments", toPath: to + ".segments") }
+    }
+
+    @Test func killedImportsLeaveTheDatabaseBeforeOrAfter() throws {
+        let s = Scratch()
+        s.write("a.jsonl", (0..<50).map { "{\"_id\":\"a\($0)\",\"title\":\"first\",\"metadata\":{\"year\":\($0)}}" }.joined(separator: "\n"))
+        s.write("b.jsonl", (0..<12_000).map {
+            "{\"_id\":\"b\($0)\",\"title\":\"second \($0 % 13)\",\"text\":\"w\($0 % 101) w\($0 % 7)\",\"metadata\":{\"year\":\(1990 + $0 % 30),\"tag\":\"t\($0 % 5)\",\"n\":{\"k\":[\($0)]}}}"
+        }.joined(separator: "\n"))
+        let base = s.file("base.db")
+        #expect(try Binary.run(["import", s.file("a.jsonl"), "--collection", "a", "--db", base]).status == 0)
+        let before = try Self.state(base)
+
+        // The whole import once, timed, gives the state after and the span to kill in.
+        let whole = s.file("whole.db")
+        try Self.copy(base, to: whole)
+        let started = Date()
+        let r = try Binary.run(["import", s.file("b.jsonl"), "--collection", "b", "--db", whole])
+        let span = Date().timeIntervalSince(started)
+        #expect(r.status == 0, "\(r.stderr)")
+        let after = try Self.state(whole)
+        #expect(after.contains("b: 12000 records, indexes [\"paths:json_path\"]"), "\(after)")
+        #expect(before != after)
+
+        var outcomes: [String: Int] = [:]
+        // Twelve kills spread over the import's span, then three well after it (a loaded
+        // machine runs the killed import slower than the timed one).
+        let fractions = (0...11).map { Double($0) / 11 } + [2, 3, 5]
+        for (i, fraction) in fractions.enumerated() {
+            let db = s.file("k\(i).db")
+            try Self.copy(base, to: db)
+            let delay = span * fraction
+            try CrashSafetyTests.killed(["import", s.file("b.jsonl"), "--collection", "b", "--db", db], after: delay)
+            let found = try Self.state(db)
+            #expect(found == before || found == after, "killed after \(delay) s of \(span) s:\n\(found)")
+            outcomes[found == before ? "before" : found == after ? "after" : "other", default: 0] += 1
+            // The next command removes what the killed one left; the database checks clean.
+            #expect(try Binary.run(["collections", "--db", db]).status == 0)
+            let check = try Binary.run(["check", "--db", db])
+            #expect(check.status == 0, "killed after \(delay) s: \(check.stdout) \(check.stderr)")
+        }
+        // Kills past the span find the import done; the first ones find it not started.
+        #expect(outcomes["before", default: 0] > 0 && outcomes["after", default: 0] > 0, "\(outcomes)")
     }
 }
 

@@ -5,6 +5,46 @@ import Testing
 /// trapped (rc 132), corrupted memory (rc 134/139), hung, or succeeded with rc 0. Each now ends
 /// with a message that says where and a non-zero status, and nothing else is printed.
 @Suite(.serialized) struct HostileInputTests {
+    /// Runs the binary with standard output on /dev/full: (status, standard error).
+    static func toFullDisk(_ args: [String], stdin: String = "") throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binary.path)
+        p.arguments = args
+        p.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
+        p.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let err = Pipe(), input = Pipe()
+        p.standardError = err
+        p.standardInput = input
+        try p.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, stderr)
+    }
+
+    /// A full disk under `export`, `query` and the REPL's `.output` is an error and status 1
+    /// (export trapped on a `try!`; query lost its output with status 0).
+    @Test func writesToAFullDiskFail() throws {
+        let (s, db) = try REPLTests.fixture()
+        for args in [["export", "--collection", "tiny", "--db", db],
+                     ["query", "SEARCH tiny MATCH 'garden' LIMIT 3", "--db", db],
+                     ["query", "--json", "SEARCH tiny MATCH 'garden' LIMIT 3", "--db", db]] {
+            let (status, stderr) = try Self.toFullDisk(args)
+            #expect(status == 1, "\(args): \(stderr)")
+            #expect(stderr.contains("cannot write standard output: No space left on device"), "\(args): \(stderr)")
+        }
+        let (status, stderr) = try Self.toFullDisk(["repl", "--db", db], stdin: ".output /dev/full\nSEARCH tiny MATCH 'garden' LIMIT 3;\n")
+        #expect(status == 1 && stderr.contains("error: cannot write /dev/full: No space left on device"), "\(stderr)")
+        // `export --output` through a symlink writes the file it points to, and keeps the link.
+        let target = s.write("target.jsonl", "old\n"), link = s.file("link.jsonl")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let r = try Binary.run(["export", "--collection", "tiny", "--db", db, "--output", link])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).split(separator: "\n").count == 4)
+    }
+
     @Test func hugeNumbersInStatementsAreErrorsWithACaret() throws {
         let (s, db) = try REPLTests.fixture()
         _ = s

@@ -133,3 +133,33 @@ struct RandomFilters {
     #expect(throws: BinaryError.newerVersion(what: "JSON path index", found: 9, supported: 1)) { try PathIndex(serialized: bytes) }
     #expect(throws: BinaryError.self) { try PathIndex(serialized: Array(index.serialized().dropLast(3))) }
 }
+
+/// `WideRecord` (the path index's resolver for records with many paths) against the oracle,
+/// `FilterPath.resolve(in:)`, on random wide records with duplicate keys, nesting and arrays.
+@Suite struct WideRecordTests {
+    @Test(arguments: [UInt64(1), 2, 3])
+    func resolvesAsThePathDoes(_ seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+        func value(_ depth: Int) -> JSONValue {
+            switch pick(depth > 1 ? 3 : 5) {
+            case 0: return .int(Int64(pick(100)))
+            case 1: return .string("s\(pick(9))")
+            case 2: return .null
+            case 3: return .array((0..<pick(4)).map { _ in value(depth + 1) })
+            default: return .object((0..<(pick(2) == 0 ? 40 : 5)).map { _ in JSONMember("k\(pick(30))", value(depth + 1)) })
+            }
+        }
+        for _ in 0..<50 {
+            let record = JSONValue.object([JSONMember("id", .string("r")), JSONMember("metadata", value(0))]
+                                          + (0..<30).map { _ in JSONMember("k\(pick(25))", value(1)) })
+            var wide = WideRecord(record)
+            for _ in 0..<200 {
+                var components: [FilterPath.Component] = [.key(pick(3) == 0 ? "metadata" : "k\(pick(30))")]
+                for _ in 0..<pick(3) { components.append(pick(4) == 0 ? .index(pick(3)) : .key("k\(pick(30))")) }
+                let path = FilterPath(components)
+                #expect(wide.resolve(path) == path.resolve(in: record), "\(path)")
+            }
+        }
+    }
+}

@@ -75,6 +75,11 @@ import QuarryBase
                 #expect(error.message.hasPrefix("s.npy: "), "\(error.message)")
             }
         }
+        // Found by the npy fuzz target: a version-2 magic cut before its 4-byte header length
+        // trapped on an index out of range; versions other than 1–3 were read as version 2.
+        for bytes in [[0x93] + Array("NUMPY".utf8) + [2, 0, 0x93, 0], [0x93] + Array("NUMPY".utf8) + [9, 0, 10, 0, 0, 0]] {
+            #expect(throws: StorageError.self) { try VectorFile.decode(Data(bytes), name: "cut.npy") }
+        }
         // NaN and infinity are refused at import, naming the row.
         let db = try QuarryDatabase(path: dir.file("q.db"))
         var o = ImportOptions(path: dir.write("v.jsonl", "{\"_id\":\"a\",\"title\":\"x\"}\n{\"_id\":\"b\",\"title\":\"y\"}\n"), collection: "c")

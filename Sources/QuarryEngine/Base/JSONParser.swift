@@ -89,6 +89,9 @@ public struct JSONParser {
     private mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
         i += 1
         var members: [JSONMember] = []
+        // Where each key is, once the object is past a few members: finding a duplicate by a
+        // scan made a 40,000-key object quadratic (seconds to parse).
+        var positions: [String: Int]?
         skipSpace()
         if i < bytes.count && bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
         while true {
@@ -100,10 +103,16 @@ public struct JSONParser {
             i += 1
             skipSpace()
             let v = try value(depth: depth + 1)
-            if let existing = members.firstIndex(where: { $0.key == key }) {
+            let existing = positions.map { $0[key] } ?? members.firstIndex { $0.key == key }
+            if let existing {
                 members[existing].value = v
             } else {
                 members.append(JSONMember(key, v))
+                if positions != nil {
+                    positions![key] = members.count - 1
+                } else if members.count > 16 {
+                    positions = Dictionary(members.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
+                }
             }
             skipSpace()
             guard i < bytes.count else { throw expected("',' or '}'") }

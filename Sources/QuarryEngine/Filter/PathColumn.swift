@@ -123,8 +123,11 @@ struct PathColumnBuilder {
 
     static let exactIntegerLimit: Int64 = 1 << 53
 
-    mutating func add(_ ord: UInt32, record: JSONValue) {
-        guard let v = path.resolve(in: record) else { return }
+    mutating func add(_ ord: UInt32, record: JSONValue) { add(ord, value: path.resolve(in: record)) }
+
+    /// Adds the record's value at this path, already resolved (nil: the path is missing).
+    mutating func add(_ ord: UInt32, value: JSONValue?) {
+        guard let v = value else { return }
         present.append(ord)
         switch v {
         case .null: null.append(ord)

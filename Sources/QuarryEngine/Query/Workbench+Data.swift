@@ -1,5 +1,6 @@
 import Foundation
 import QuarryEval
+import QuarryFilter
 import QuarryStorage
 import QuarryVector
 
@@ -79,14 +80,26 @@ extension Workbench {
     // MARK: - Changes
 
     /// Imports records — and a BEIR folder's queries, qrels and vectors — into a collection in one
-    /// transaction (the `Importer`), then indexes the metadata's paths of stable type for filters
-    /// (`buildPathIndex`), and forgets what this workbench had loaded. `quarry import` and the
-    /// REPL's `.import` both call this.
+    /// transaction (the `Importer`), with the index of the metadata's paths of stable type for
+    /// filters built and saved inside that transaction: a kill at any moment leaves the database
+    /// as it was or with everything. Then forgets what this workbench had loaded. `quarry import`
+    /// and the REPL's `.import` both call this.
     @discardableResult
     public func importRecords(_ options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> ImportSummary {
+        var options = options
+        let paths = try pathIndexPaths(collection: options.collection, extraPaths: [])
+        let built = PathIndexBox()
+        let database = database
+        options.indexBeforeCommit = { records in
+            var rows = [JSONValue](repeating: .null, count: records.count)
+            try records.forEach { if Int($0.ordinal) < rows.count { rows[Int($0.ordinal)] = $0.row } }
+            let (index, save) = try Self.pathIndex(collection: records.collection, paths: paths, count: records.count, database: database) { rows[Int($0)] }
+            built.index = index
+            return save
+        }
         let summary = try Importer(database: database, options: options, progress: progress).run()
         invalidate()
-        try buildPathIndex(collection: options.collection, extraPaths: [])
+        if let index = built.index { cache.paths[options.collection] = index }
         return summary
     }
 
@@ -173,4 +186,9 @@ extension Workbench {
     public func recommendations(collection: String? = nil) throws(StorageError) -> [StoredRecommendation] {
         try database.recommendations(collection: collection)
     }
+}
+
+/// The path index an import built inside its transaction, handed back to the workbench.
+private final class PathIndexBox: @unchecked Sendable {
+    var index: PathIndex?
 }

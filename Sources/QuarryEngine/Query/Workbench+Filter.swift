@@ -58,19 +58,39 @@ extension Workbench {
     @discardableResult
     public func buildPathIndex(collection: String, extraPaths: [String]) throws -> PathIndex {
         let rows = try rows(collection: collection)
+        let paths = try pathIndexPaths(collection: collection, extraPaths: extraPaths)
+        let (index, save) = try Self.pathIndex(collection: collection, paths: paths, count: rows.count, database: database) { rows[Int($0)] }
+        // A read-only database keeps the index in memory only.
+        do {
+            try database.saveIndex(collection: collection, name: save.name, kind: save.kind, field: save.field, params: save.params, changes: save.changes)
+        } catch {
+            for a in save.changes.additions { a.segment.discard() }
+        }
+        cache.paths[collection] = index
+        return index
+    }
+
+    /// The paths indexed on request: `extraPaths`, and those requested earlier.
+    func pathIndexPaths(collection: String, extraPaths: [String]) throws -> [FilterPath] {
         var paths: [FilterPath] = []
         for p in extraPaths {
             guard let path = FilterPath(dotted: p) else { throw EngineError.badParameter("'\(p)' is not a JSON path (write it as metadata.a.b)") }
             paths.append(path)
         }
-        // Keep paths indexed on request earlier.
-        if let (info, _) = try database.index(collection: collection, name: Self.pathSnapshotName), case let .array(old)? = info.params["requested"] {
+        if (try? database.collection(named: collection)) != nil,
+           let (info, _) = try database.index(collection: collection, name: Self.pathSnapshotName), case let .array(old)? = info.params["requested"] {
             for case let .string(s) in old { if let p = FilterPath(dotted: s), !paths.contains(p) { paths.append(p) } }
         }
+        return paths
+    }
+
+    /// The path index of `count` records (`row(ordinal)`), written as a segment, and what saves it.
+    static func pathIndex(collection: String, paths: [FilterPath], count: Int, database: QuarryDatabase,
+                          row: (UInt32) -> JSONValue) throws -> (PathIndex, IndexSave) {
         var options = PathIndexOptions()
         options.paths = paths
-        let index = PathIndex.build(count: rows.count, options: options) { rows[Int($0)] }
-        let writer = try database.segmentWriter(collection: collection, owner: Self.pathSnapshotName, kind: PathIndex.segmentKind,
+        let index = PathIndex.build(count: count, options: options, record: row)
+        let writer = try database.segmentWriter(collection: collection, owner: pathSnapshotName, kind: PathIndex.segmentKind,
                                                 version: PathIndex.segmentVersion)
         let done: FinishedSegment
         do {
@@ -81,15 +101,11 @@ extension Workbench {
             throw StorageError.segment(error)
         }
         var changes = SegmentChanges()
-        changes.removeOwners = [Self.pathSnapshotName]
-        changes.additions = [.init(owner: Self.pathSnapshotName, seq: 0, segment: done, kind: PathIndex.segmentKind, firstOrdinal: 0, rows: rows.count)]
-        // A read-only database keeps the index in memory only.
-        try? database.saveIndex(collection: collection, name: Self.pathSnapshotName, kind: "json_path", field: "metadata",
-                                params: .object([JSONMember("paths", .array(index.indexedPaths.map { .string($0.description) })),
-                                                 JSONMember("requested", .array(paths.map { .string($0.description) }))]),
-                                changes: changes)
-        cache.paths[collection] = index
-        return index
+        changes.removeOwners = [pathSnapshotName]
+        changes.additions = [.init(owner: pathSnapshotName, seq: 0, segment: done, kind: PathIndex.segmentKind, firstOrdinal: 0, rows: count)]
+        let params = JSONValue.object([JSONMember("paths", .array(index.indexedPaths.map { .string($0.description) })),
+                                       JSONMember("requested", .array(paths.map { .string($0.description) }))])
+        return (index, IndexSave(name: pathSnapshotName, kind: "json_path", field: "metadata", params: params, changes: changes))
     }
 
     /// Parses a filter against the collection's paths (unknown paths get "did you mean").

@@ -427,11 +427,26 @@ extension QuarryDatabase {
                           changes: SegmentChanges, _ body: (Database) throws -> Void = { _ in }) throws(StorageError) {
         try commit(collection: collection, changes) { db in
             let cid = try collectionID(db, collection)
-            try db.execute(sql: "INSERT OR REPLACE INTO indexes (collection_id, name, kind, field, params, state) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [cid, name, kind, field, params.jsonText, state.jsonText])
-            try db.execute(sql: "DELETE FROM index_snapshots WHERE collection_id = ? AND name = ?", arguments: [cid, name])
+            try Self.writeIndexRow(db, collectionID: cid, name: name, kind: kind, field: field, params: params, state: state)
             try body(db)
         }
+    }
+
+    static func writeIndexRow(_ db: Database, collectionID cid: Int64, name: String, kind: String, field: String,
+                              params: JSONValue, state: JSONValue = .object([])) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO indexes (collection_id, name, kind, field, params, state) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [cid, name, kind, field, params.jsonText, state.jsonText])
+        try db.execute(sql: "DELETE FROM index_snapshots WHERE collection_id = ? AND name = ?", arguments: [cid, name])
+    }
+
+    /// `saveIndex` for a caller already inside a write transaction (an import): publishes the
+    /// segments into `published` and returns the file names of replaced ones, to delete after
+    /// the commit.
+    static func saveIndex(_ db: Database, collectionID cid: Int64, _ save: IndexSave, folder: String,
+                          published: inout [String]) throws -> [String] {
+        let removed = try apply(save.changes, db: db, collectionID: cid, folder: folder, published: &published)
+        try writeIndexRow(db, collectionID: cid, name: save.name, kind: save.kind, field: save.field, params: save.params)
+        return removed
     }
 
     /// (collection, index name) of every index still stored as a format-1 blob.

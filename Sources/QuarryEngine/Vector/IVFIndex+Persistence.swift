@@ -66,8 +66,14 @@ extension IVFIndex {
             let index = IVFIndex(kind: kind, dimension: d, metric: metric, nlist: nlist, refine: RefineType.allCases[rc], seed: seed)
             index.centroids.adopt(try file.array("centroids", as: Float.self, count: k * index.centroidDimension), owner: file)
             index.centroidCount = k
+            // Searching subtracts centroids from queries and quantizes the residual: a NaN or an
+            // infinity there is damage, reported now rather than met in a search.
+            guard UnsafeBufferPointer(start: index.centroids.pointer, count: index.centroids.count).allSatisfy(\.isFinite) else { throw bad("centroids hold a NaN or an infinity") }
             if hasSQ8 { index.sq8 = SQ8(vmin: Array(try file.array("sq8_min", as: Float.self, count: d)), scale: Array(try file.array("sq8_scale", as: Float.self, count: d))) }
             if hasRefineSQ8 { index.refineSQ8 = SQ8(vmin: Array(try file.array("refine_min", as: Float.self, count: d)), scale: Array(try file.array("refine_scale", as: Float.self, count: d))) }
+            for q in [index.sq8, index.refineSQ8].compactMap({ $0 }) where !(q.vmin + q.scale).allSatisfy(\.isFinite) {
+                throw bad("8-bit quantizer bounds hold a NaN or an infinity")
+            }
             guard (kind == .ivfSQ8) == hasSQ8, (index.refine == .sq8) == hasRefineSQ8 else { throw bad("quantizers disagree with the kind") }
             let offsets = try file.array("list_offsets", as: UInt64.self, count: k + 1)
             guard offsets[0] == 0, offsets[k] == UInt64(n) else { throw bad("list offsets") }

@@ -130,8 +130,11 @@ struct RaBitQQuery {
         planes.pointer.update(repeating: 0, count: words * RaBitQ.queryBits)
         var sum = 0
         let invDelta = 1 / delta
+        let top = Float((1 << RaBitQ.queryBits) - 1)
         for i in 0..<D {
-            let u = Int(((qr[i] - lo) * invDelta).rounded())
+            // A level in 0…top; a residual with a NaN or an infinity (damaged centroids) gives 0.
+            let x = ((qr[i] - lo) * invDelta).rounded()
+            let u = x.isNaN ? 0 : Int(min(max(x, 0), top))
             sum += u
             for b in 0..<RaBitQ.queryBits where (u >> b) & 1 == 1 {
                 planes[b * words + (i >> 6)] |= 1 << UInt64(i & 63)

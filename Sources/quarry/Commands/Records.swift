@@ -142,9 +142,9 @@ struct Export: ParsableCommand {
             let wb = try database.open()
             let schema = try wb.schema(collection)
             if format == "fbin" { return try writeFbin(wb) }
-            var out = FileOutput(path: output)
+            let out = try output.map { p throws(OutputFile.Failure) in try OutputFile(path: p) } ?? .standardOutput()
             if format == "jsonl" {
-                try wb.forEachRecord(collection: collection) { out.write(exportJSON($0, schema: schema).jsonText + "\n") }
+                try wb.forEachRecord(collection: collection) { try out.write(exportJSON($0, schema: schema).jsonText + "\n") }
             } else {
                 let records = try wb.records(collection: collection)
                 var metaKeys: [String] = []
@@ -153,7 +153,7 @@ struct Export: ParsableCommand {
                     if case let .object(m) = r.metadata { for k in m.map(\.key) where seen.insert(k).inserted { metaKeys.append(k) } }
                 }
                 let header = [schema.idField] + schema.textFields + metaKeys
-                out.write(header.map(csvField).joined(separator: ",") + "\n")
+                try out.write(header.map(csvField).joined(separator: ",") + "\n")
                 for r in records {
                     var cells = [r.id] + schema.textFields.map { r.text($0) ?? "" }
                     for k in metaKeys {
@@ -163,10 +163,10 @@ struct Export: ParsableCommand {
                         case let v?: cells.append(v.jsonText)
                         }
                     }
-                    out.write(cells.map(csvField).joined(separator: ",") + "\n")
+                    try out.write(cells.map(csvField).joined(separator: ",") + "\n")
                 }
             }
-            out.close()
+            try out.close()
         }
     }
 
@@ -174,38 +174,14 @@ struct Export: ParsableCommand {
     func writeFbin(_ wb: Workbench) throws {
         guard let output else { throw StorageError.invalidArgument("--format fbin needs --output FILE") }
         let (flat, dimension) = try wb.exportVectors(collection: collection, field: field, queries: queries)
-        try Fbin.write(flat, dimension: dimension, path: output)
+        let out = try OutputFile(path: output)
+        try out.write(Fbin.encode(flat, dimension: dimension))
+        try out.close()
         FileHandle.standardError.write(Data("wrote \(flat.count / max(1, dimension)) vectors of \(dimension) dimensions to \(output)\n".utf8))
     }
 
     func csvField(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
-}
-
-/// Buffered output to a file or standard output.
-struct FileOutput {
-    let handle: FileHandle
-    var buffer = Data()
-
-    init(path: String?) {
-        if let path {
-            FileManager.default.createFile(atPath: path, contents: nil)
-            handle = FileHandle(forWritingAtPath: path) ?? .standardOutput
-        } else {
-            handle = .standardOutput
-        }
-    }
-
-    mutating func write(_ s: String) {
-        buffer.append(contentsOf: s.utf8)
-        if buffer.count > 1 << 20 { handle.write(buffer); buffer.removeAll(keepingCapacity: true) }
-    }
-
-    mutating func close() {
-        handle.write(buffer)
-        buffer.removeAll()
-        if handle !== FileHandle.standardOutput { try? handle.close() }
     }
 }
 

@@ -24,6 +24,10 @@ public struct ImportOptions: Sendable {
     /// Embed the text fields (and the queries) inside the import's transaction, so an import
     /// stopped while embedding leaves the database as it was.
     public var embedding: ImportEmbedding?
+    /// An index that commits with the records (the workbench's JSON path index): built inside
+    /// the import's transaction from the collection as it will be committed, and saved in it,
+    /// so a kill at any moment leaves the database exactly as before or exactly as after.
+    public var indexBeforeCommit: (@Sendable (ImportedRecords) throws -> IndexSave)?
 
     public init(path: String, collection: String) {
         self.path = path
@@ -43,6 +47,39 @@ public struct ImportEmbedding: Sendable {
         self.model = model
         self.dimension = dimension
         self.embed = embed
+    }
+}
+
+/// The records of a collection inside an import's transaction, as they will be committed:
+/// what `ImportOptions.indexBeforeCommit` builds its index from.
+public struct ImportedRecords {
+    public let collection: String
+    /// The collection's ordinal space (deleted ordinals included).
+    public let count: Int
+    let db: Database
+    let collectionID: Int64
+
+    /// Every record in ordinal order (the transaction's own view: nothing else can read it yet).
+    public func forEach(_ body: (Record) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM records WHERE collection_id = ? ORDER BY ordinal", arguments: [collectionID])
+        while let row = try cursor.next() { try body(QuarryDatabase.record(from: row)) }
+    }
+}
+
+/// An index to save in a transaction that is already open: its catalog row and its segments.
+public struct IndexSave {
+    public var name: String
+    public var kind: String
+    public var field: String
+    public var params: JSONValue
+    public var changes: SegmentChanges
+
+    public init(name: String, kind: String, field: String, params: JSONValue, changes: SegmentChanges) {
+        self.name = name
+        self.kind = kind
+        self.field = field
+        self.params = params
+        self.changes = changes
     }
 }
 
@@ -118,6 +155,7 @@ public struct Importer {
         var summary = ImportSummary(format: format.rawValue, created: false, records: 0, replaced: 0, queries: 0, qrels: [:], vectors: 0, queryVectors: 0, seconds: 0)
         var removedFiles: [String] = []
         var publishedFiles: [String] = []
+        var indexFiles: [String] = []
         defer { for f in removedFiles { unlink(db.segmentFolder + "/" + f) } }
         do { try db.write { database in
             var job = ImportJob(db: database, store: db, options: options, format: format, progress: progress)
@@ -137,10 +175,21 @@ public struct Importer {
                 (summary.vectors, summary.queryVectors) = try job.embed(embedding)
             }
             removedFiles = job.removed
+            if let build = options.indexBeforeCommit {
+                let cid = try db.collectionID(database, options.collection)
+                let n = try Int.fetchOne(database, sql: "SELECT next_ordinal FROM collections WHERE id = ?", arguments: [cid]) ?? 0
+                let save = try build(ImportedRecords(collection: options.collection, count: n, db: database, collectionID: cid))
+                do {
+                    removedFiles += try QuarryDatabase.saveIndex(database, collectionID: cid, save, folder: db.segmentFolder, published: &indexFiles)
+                } catch {
+                    for a in save.changes.additions { a.segment.discard() }
+                    throw error
+                }
+            }
         } } catch {
             // The transaction rolled back: files it published are named by no catalog row.
             removedFiles = []
-            for p in publishedFiles { unlink(p) }
+            for p in publishedFiles + indexFiles { unlink(p) }
             throw error
         }
         summary.seconds = Date().timeIntervalSince(started)
@@ -260,26 +309,10 @@ struct ImportJob {
     // MARK: - Records
 
     mutating func importRecords(corpusPath: String, vectors: VectorFile?) throws {
-        let lines = try LineReader(path: corpusPath)
-        let csv = format == .csv ? try CSVReader(lines) : nil
-        let file = lines.displayName
-
-        func nextObject() throws -> (JSONValue, Int)? {
-            if let csv {
-                guard let v = try csv.next() else { return nil }
-                return (v, lines.lineNumber)
-            }
-            while let line = try lines.next() {
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                if let column = UTF8Check.firstInvalidColumn(line) { throw StorageError.invalidUTF8(file: file, line: lines.lineNumber, column: column) }
-                do {
-                    return (try JSONParser.parse(bytes: Array(line)), lines.lineNumber)
-                } catch {
-                    throw StorageError.malformedJSON(file: file, line: lines.lineNumber, column: error.column, message: error.message)
-                }
-            }
-            return nil
-        }
+        let reader = try RecordReader(path: corpusPath, csv: format == .csv)
+        let lines = reader.lines
+        let file = reader.file
+        func nextObject() throws -> (JSONValue, Int)? { try reader.next() }
 
         guard var current = try nextObject() else { throw StorageError.emptyFile(path: corpusPath) }
         guard case let .object(firstMembers) = current.0 else { throw StorageError.notAnObject(file: file, line: current.1, found: current.0.typeName) }

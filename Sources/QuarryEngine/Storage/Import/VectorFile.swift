@@ -58,8 +58,14 @@ public struct VectorFile: @unchecked Sendable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
             throw .badVectorFile(file: name, message: "cannot read: \(error.localizedDescription)")
         }
-        if path.hasSuffix(".npy") { return try readNPY(data, name: name) }
-        if path.hasSuffix(".fbin") || path.hasSuffix(".bin") { return try readFBin(data, name: name) }
+        return try decode(data, name: name)
+    }
+
+    /// The vectors of a file's bytes, its type told by `name`'s suffix (`.npy`, `.fbin`, `.bin`).
+    /// Every size in a header is checked against the bytes there are before anything is read.
+    public static func decode(_ data: Data, name: String) throws(StorageError) -> VectorFile {
+        if name.hasSuffix(".npy") { return try readNPY(data, name: name) }
+        if name.hasSuffix(".fbin") || name.hasSuffix(".bin") { return try readFBin(data, name: name) }
         throw .badVectorFile(file: name, message: "unknown vector file type (expected .fbin or .npy)")
     }
 
@@ -87,7 +93,9 @@ public struct VectorFile: @unchecked Sendable {
             throw .badVectorFile(file: name, message: "not a .npy file (bad magic)")
         }
         let major = bytes[6]
+        guard (1...3).contains(major) else { throw .badVectorFile(file: name, message: ".npy format version \(major) is not one of 1, 2, 3") }
         let headerStart = major == 1 ? 10 : 12
+        guard bytes.count >= headerStart else { throw .badVectorFile(file: name, message: "truncated .npy header") }
         let headerLength = major == 1
             ? Int(bytes[8]) | Int(bytes[9]) << 8
             : Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
