@@ -177,7 +177,7 @@ extension LexicalIndex {
                     description = (config, fields)
                 }
                 let fc = Int(try r.read(UInt32.self))
-                let docs = Int(try r.read(UInt64.self)), terms = Int(try r.read(UInt64.self))
+                let docs = Int(clamping: try r.read(UInt64.self)), terms = Int(clamping: try r.read(UInt64.self))
                 guard fc == fields.count, docs <= Int(UInt32.max), terms <= Int(UInt32.max) else {
                     throw BinaryError.corrupt("\(file.name): \(fc) fields, \(docs) documents, \(terms) terms")
                 }

@@ -69,7 +69,7 @@ extension HNSWIndex {
             index.levels.adopt(try file.array("levels", as: UInt8.self, count: count), owner: file)
             index.level0.adopt(try file.array("level0", as: UInt32.self, count: count * index.stride0), owner: file)
             index.upperOffset.adopt(try file.array("upper_offset", as: UInt32.self, count: count), owner: file)
-            index.upperLinks.adopt(try file.array("upper_links", as: UInt32.self, count: Int(upper)), owner: file)
+            index.upperLinks.adopt(try file.array("upper_links", as: UInt32.self, count: Int(clamping: upper)), owner: file)
             index.entryPoint = entry
             index.maxLevel = maxLevel
             if quantized {

@@ -60,7 +60,7 @@ extension IVFIndex {
             let rc = Int(try r.read(UInt8.self))
             let seed = try r.read(UInt64.self)
             let k = Int(try r.read(UInt32.self))
-            let n = Int(try r.read(UInt64.self))
+            let n = Int(clamping: try r.read(UInt64.self))  // refused below when above UInt32.max
             let hasSQ8 = try r.readBool(), hasRefineSQ8 = try r.readBool()
             guard d > 0, d <= 1 << 16, nlist > 0, k <= nlist, rc < RefineType.allCases.count, n <= Int(UInt32.max) else { throw bad("header") }
             let index = IVFIndex(kind: kind, dimension: d, metric: metric, nlist: nlist, refine: RefineType.allCases[rc], seed: seed)

@@ -68,7 +68,7 @@ public final class VectorChunk: @unchecked Sendable {
         do {
             dimension = Int(try r.read(UInt32.self))
             firstOrdinal = try r.read(UInt32.self)
-            count = Int(try r.read(UInt64.self))
+            count = Int(clamping: try r.read(UInt64.self))  // a damaged count is refused below, not trapped
             normalized = try r.readBool()
         } catch { throw .damaged(file.name, "vector chunk metadata is truncated") }
         guard dimension > 0, dimension <= 1 << 16, count <= Int(UInt32.max) - Int(firstOrdinal) else {
