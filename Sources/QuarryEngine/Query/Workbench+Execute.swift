@@ -291,7 +291,8 @@ extension Workbench {
         // Rankers re-order a window of candidates, as fusion does; GROUP BY starts with LIMIT × SIZE.
         var window = hybrid || !s.rankers.isEmpty ? max(settings.integer("window", s.with), s.limit + s.offset) : s.limit + s.offset
         if let g = s.grouping { window = min(Parameters.maxResults, max(window, (s.limit + s.offset) * g.size)) }
-        var root = PlanNode("Limit \(s.limit)" + (s.offset > 0 ? " Offset \(s.offset)" : ""), estimatedRows: s.limit)
+        let unit = s.grouping == nil ? "" : " groups"
+        var root = PlanNode("Limit \(s.limit)\(unit)" + (s.offset > 0 ? " Offset \(s.offset)\(unit)" : ""), estimatedRows: s.limit)
         var steps = PlanSteps(workbench: self, statement: s, window: window, root: root)
 
         var filterNode: PlanNode?
@@ -373,6 +374,19 @@ extension Workbench {
             root.children = [scan]
         } else {
             root.children = children
+        }
+        // What runs after retrieval, as EXPLAIN shows it before running (ANALYZE replaces these
+        // nodes with the executed ones, their counts and the widening).
+        if !s.rankers.isEmpty, let below = root.children.first {
+            var rank = PlanNode("Rank  (" + s.rankers.map(\.text).joined(separator: " → ") + ")", estimatedRows: window)
+            rank.children = [below]
+            root.children = [rank]
+        }
+        if let g = s.grouping, let below = root.children.first {
+            var group = PlanNode("Group By \(g.path)  (size \(g.size)\(g.strict ? ", strict" : ""))", estimatedRows: s.limit * g.size)
+            group.detail("Widening", "from \(window) candidates, ×4 a round until \(g.strict ? "every group holds \(g.size)" : "there are \(s.limit + s.offset) groups")")
+            group.children = [below]
+            root.children = [group]
         }
         steps.root = root
         return (root, steps)

@@ -102,12 +102,7 @@ struct RankingSteps {
 
     /// The plan node of the rankers, above the retrieval's node.
     func node(above child: PlanNode, window: Int, hits: [ResultHit], start: Double, end: Double) -> PlanNode {
-        var node = PlanNode("Rank  (" + rankers.map { r -> String in
-            switch r {
-            case let .decay(d): return d.description
-            case let .boost(b): return b.description
-            }
-        }.joined(separator: " → ") + ")", estimatedRows: window)
+        var node = PlanNode("Rank  (" + rankers.map(\.text).joined(separator: " → ") + ")", estimatedRows: window)
         for (r, ranker) in rankers.enumerated() {
             let factors = hits.compactMap { $0.rankers.count > r ? $0.rankers[r].factor : nil }
             let changed = factors.filter { $0 != 1 }.count

@@ -67,6 +67,14 @@ public struct GroupBySpec: Sendable, Equatable {
 public enum RankerSpec: Sendable, Equatable {
     case decay(DecaySpec)
     case boost(BoostSpec)
+
+    /// As RANK BY writes it.
+    public var text: String {
+        switch self {
+        case let .decay(d): return d.description
+        case let .boost(b): return b.description
+        }
+    }
 }
 
 /// `decay(gauss|exp|linear, path, origin => o, scale => s, offset => 0, decay => 0.5)`: the
