@@ -5,7 +5,7 @@
 // The engine is a set of library targets under Sources/QuarryEngine/, one per concept, so the
 // compiler enforces the one-way dependency of DESIGN.md:
 //   quarry → QuarryREPL / QuarryTUI → QuarryConsole → QuarryEngine (Query) → Lexical / Vector /
-//   Filter / Embed / Eval → Text / Storage → Base.
+//   Filter / Embed / Eval → Text / Storage → Base; quarry → QuarryMCP (`quarry mcp`) → QuarryEngine.
 // The front ends reach the data only through QuarryEngine's workbench (storage is not
 // re-exported). Every C library sits behind a thin system-library target (module map + shim.h).
 // ARCHITECTURE.md draws the targets and what each owns.
@@ -44,6 +44,8 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", exact: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", exact: "2.4.1"),
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        // The Model Context Protocol (QuarryMCP only): `quarry mcp` serves the workbench to agents.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // MARK: - C libraries (Debian -dev packages)
@@ -118,10 +120,12 @@ let package = Package(
         .target(name: "QuarryConsole", dependencies: ["QuarryEngine"]),
         .target(name: "QuarryREPL", dependencies: ["QuarryEngine", "QuarryConsole", "CReadline"]),
         .target(name: "QuarryTUI", dependencies: ["QuarryEngine", "QuarryConsole", "CNcursesw"]),
+        // Agents: the workbench's tools over the Model Context Protocol (`quarry mcp`).
+        .target(name: "QuarryMCP", dependencies: ["QuarryEngine", .product(name: "MCP", package: "swift-sdk")]),
         .executableTarget(
             name: "quarry",
             dependencies: [
-                "QuarryEngine", "QuarryConsole", "QuarryREPL", "QuarryTUI", "QuarryMilvus",
+                "QuarryEngine", "QuarryConsole", "QuarryREPL", "QuarryTUI", "QuarryMilvus", "QuarryMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The Swift runtime and Foundation linked into the binary: a command starts without

@@ -15,20 +15,29 @@ public final class QuarryDatabase: @unchecked Sendable {
 
     public let path: String
     let queue: DatabaseQueue
+    /// Opened read-only: SQLite refuses every write, and opening neither migrates nor removes
+    /// orphan segment files (a writer's next open does).
+    public let isReadOnly: Bool
 
     /// Opens (and creates, unless `mustExist`) the database at `path`.
     /// - Parameter busyTimeout: how long to wait for another process's lock before failing.
-    public init(path: String, mustExist: Bool = false, busyTimeout: TimeInterval = 2) throws(StorageError) {
+    /// - Parameter readOnly: open an existing database for reading only (`quarry mcp` without
+    ///   `--allow-writes`); a file that needs a migration first is refused.
+    public init(path: String, mustExist: Bool = false, busyTimeout: TimeInterval = 2, readOnly: Bool = false) throws(StorageError) {
         self.path = path
-        if mustExist && !FileManager.default.fileExists(atPath: path) { throw .fileNotFound(path: path) }
+        isReadOnly = readOnly
+        if (mustExist || readOnly) && !FileManager.default.fileExists(atPath: path) { throw .fileNotFound(path: path) }
         // Someone else's SQLite file is refused before anything (even the journal mode) touches it.
         if let tables = try Self.foreignTables(path) { throw .notQuarry(path: path, tables: tables) }
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
+        config.readonly = readOnly
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if !readOnly {
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
             try db.execute(sql: "PRAGMA cache_size = -65536")  // 64 MiB: bulk imports touch many pages
         }
         do {
@@ -37,7 +46,7 @@ public final class QuarryDatabase: @unchecked Sendable {
             throw Self.translate(error, path: path)
         }
         try checkFormatAndMigrate()
-        try removeOrphanSegments()
+        if !readOnly { try removeOrphanSegments() }
     }
 
     /// The tables of an existing SQLite file that is not a Quarry database (nil for a Quarry
@@ -66,6 +75,11 @@ public final class QuarryDatabase: @unchecked Sendable {
             }
             if let found, found > Self.formatVersion {
                 throw StorageError.newerFormat(path: path, found: found, supported: Self.formatVersion)
+            }
+            if isReadOnly {
+                let current = try queue.read { try Self.migrator(segmentFolder: segmentFolder).hasCompletedMigrations($0) }
+                if !current { throw StorageError.invalidArgument("\(path): written by an older Quarry; open it once for writing (any quarry command) to upgrade it") }
+                return
             }
             try Self.migrator(segmentFolder: segmentFolder).migrate(queue)
         } catch let error as StorageError {
@@ -97,6 +111,7 @@ public final class QuarryDatabase: @unchecked Sendable {
         if let error = error as? DatabaseError {
             switch error.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED: return .locked(path: path)
+            case .SQLITE_READONLY: return .readOnly(path: path)
             case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .notADatabase(path: path)
             case .SQLITE_CANTOPEN: return .invalidArgument("\(path): cannot open the database file")
             case .SQLITE_INTERRUPT: return .interrupted

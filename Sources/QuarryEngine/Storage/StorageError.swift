@@ -26,6 +26,7 @@ public enum StorageError: Error, Equatable, Sendable {
     case noSuchCollection(String, suggestion: String?)
     case noSuchRecord(collection: String, id: String)
     case locked(path: String)
+    case readOnly(path: String)
     case newerFormat(path: String, found: Int, supported: Int)
     case notADatabase(path: String)
     case notQuarry(path: String, tables: [String])
@@ -80,6 +81,8 @@ public enum StorageError: Error, Equatable, Sendable {
             return "no record '\(id)' in collection '\(collection)'"
         case let .locked(path):
             return "\(path): database is locked by another process (try again when it has finished)"
+        case let .readOnly(path):
+            return "\(path): the database is open read-only, and this would change it"
         case let .newerFormat(path, found, supported):
             return "\(path): database format version \(found) is newer than this Quarry supports (\(supported)); upgrade Quarry"
         case let .notQuarry(path, tables):

@@ -1,0 +1,58 @@
+import Foundation
+import MCP
+import QuarryEngine
+
+/// `quarry mcp`: the workbench served to agents over the Model Context Protocol (newline-
+/// delimited JSON-RPC 2.0 on standard input and output, the protocol's stdio transport), with
+/// the tools of `ToolCatalog`. A tool that fails answers with `isError` and the words the CLI
+/// prints for the same error (`ErrorText`), so the agent can correct its call; the server goes on.
+/// It stops when standard input ends.
+public enum MCPServer {
+    static let instructions = """
+        Quarry is a workbench for hybrid search: BM25, vector (ANN) search and JSON-path metadata filters over \
+        collections in one database. Start with list_collections (fields, vector fields, indexes, metadata paths). \
+        run_statement runs Quarry's SQL-flavoured statements, e.g. SEARCH scifact MATCH 'vitamin D' NEAR 'vitamin D' \
+        WHERE metadata.year >= 2010 FUSE rrf(k = 60) LIMIT 10. explain_statement shows the plan (analyze: actual \
+        times and recall against the exact answer). evaluate scores a query set against its relevance judgements.
+        """
+
+    /// Serves until standard input ends; blocks the calling thread (the command's `run`).
+    public static func run(workbench: Workbench, allowWrites: Bool) throws {
+        final class Outcome: @unchecked Sendable { var error: (any Error)? }
+        let outcome = Outcome(), done = DispatchSemaphore(value: 0)
+        Task {
+            do { try await serve(workbench: workbench, allowWrites: allowWrites) } catch { outcome.error = error }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw error }
+    }
+
+    static func serve(workbench: Workbench, allowWrites: Bool) async throws {
+        let toolbox = Toolbox(workbench: workbench, allowWrites: allowWrites)
+        let server = Server(name: "quarry", version: Workbench.version, title: "Quarry",
+                            instructions: instructions, capabilities: .init(tools: .init(listChanged: false)))
+        await server.withMethodHandler(ListTools.self) { _ in
+            .init(tools: ToolCatalog.all.map(\.tool))
+        }
+        await server.withMethodHandler(CallTool.self) { params in
+            do {
+                let json = try await toolbox.call(params.name, params.arguments)
+                // The JSON text as the CLI's --json gives it (keys in order), and the same as
+                // structured content (an object, as the protocol wants).
+                return .init(content: [.text(text: json.jsonText, annotations: nil, _meta: nil)],
+                             structuredContent: json.mcpValue, isError: false)
+            } catch {
+                return .init(content: [.text(text: ErrorText.describe(error), annotations: nil, _meta: nil)], isError: true)
+            }
+        }
+        try await server.start(transport: StdioTransport())
+        await server.waitUntilCompleted()
+        // Input ended: calls read before the end are answered before the process exits (a client
+        // may write its requests and close the pipe). Each runs in its own task; wait for them
+        // to reach the toolbox, for the toolbox to finish them, and for the answers to be written.
+        try? await Task.sleep(for: .milliseconds(100))
+        await toolbox.finishPendingCalls()
+        try? await Task.sleep(for: .milliseconds(100))
+    }
+}
