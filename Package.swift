@@ -5,7 +5,7 @@
 // The engine is a set of library targets under Sources/QuarryEngine/, one per concept, so the
 // compiler enforces the one-way dependency of DESIGN.md:
 //   quarry → QuarryREPL / QuarryTUI → QuarryConsole → QuarryEngine (Query) → Lexical / Vector /
-//   Filter / Embed / Eval → Text / Storage → Base; quarry → QuarryMCP (`quarry mcp`) → QuarryEngine.
+//   Filter / Embed / Eval → Text / Storage → Base; quarry-mcp (`quarry mcp`) → QuarryMCP → QuarryEngine.
 // The front ends reach the data only through QuarryEngine's workbench (storage is not
 // re-exported). Every C library sits behind a thin system-library target (module map + shim.h).
 // ARCHITECTURE.md draws the targets and what each owns.
@@ -32,6 +32,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "quarry", targets: ["quarry"]),
+        .executable(name: "quarry-mcp", targets: ["quarry-mcp"]),
         .library(name: "QuarryEngine", targets: ["QuarryEngine"]),
     ],
     dependencies: [
@@ -120,12 +121,16 @@ let package = Package(
         .target(name: "QuarryConsole", dependencies: ["QuarryEngine"]),
         .target(name: "QuarryREPL", dependencies: ["QuarryEngine", "QuarryConsole", "CReadline"]),
         .target(name: "QuarryTUI", dependencies: ["QuarryEngine", "QuarryConsole", "CNcursesw"]),
-        // Agents: the workbench's tools over the Model Context Protocol (`quarry mcp`).
+        // Agents: the workbench's tools over the Model Context Protocol. `quarry mcp` runs the
+        // server as its own executable: the SDK brings Foundation's URLSession, which a statically
+        // linked binary can have only with libcurl and its two dozen libraries, loaded by every
+        // process at start (about 4 ms here); this one links Foundation dynamically instead.
         .target(name: "QuarryMCP", dependencies: ["QuarryEngine", .product(name: "MCP", package: "swift-sdk")]),
+        .executableTarget(name: "quarry-mcp", dependencies: ["QuarryMCP"]),
         .executableTarget(
             name: "quarry",
             dependencies: [
-                "QuarryEngine", "QuarryConsole", "QuarryREPL", "QuarryTUI", "QuarryMilvus", "QuarryMCP",
+                "QuarryEngine", "QuarryConsole", "QuarryREPL", "QuarryTUI", "QuarryMilvus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The Swift runtime and Foundation linked into the binary: a command starts without
@@ -155,6 +160,7 @@ let package = Package(
         .testTarget(name: "QuarryTUITests", dependencies: ["QuarryTUI", "QuarryConsole", "QuarryEngine", "CNcursesw"]),
         .testTarget(name: "QuarryMilvusTests", dependencies: ["QuarryMilvus", "QuarryEngine", "QuarryFilter"]),
         .testTarget(name: "QuarryFuzzTests", dependencies: ["QuarryFuzz"]),
+        .testTarget(name: "QuarryMCPTests", dependencies: ["QuarryMCP", "QuarryEngine", .product(name: "MCP", package: "swift-sdk")]),
         .testTarget(name: "QuarryEndToEndTests", dependencies: ["QuarryConsole", "QuarryBase", "QuarryVector", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

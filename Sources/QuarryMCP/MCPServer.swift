@@ -16,7 +16,33 @@ public enum MCPServer {
         times and recall against the exact answer). evaluate scores a query set against its relevance judgements.
         """
 
-    /// Serves until standard input ends; blocks the calling thread (the command's `run`).
+    /// The `quarry-mcp` process: `quarry-mcp --db FILE [--allow-writes]`, as `quarry mcp` starts it
+    /// (after checking the arguments and the database); exits 0 when input ends, 1 on an error
+    /// before serving, worded as the CLI words it.
+    public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        var path: String?, allowWrites = false, rest = arguments[...]
+        while let a = rest.popFirst() {
+            switch a {
+            case "--db": path = rest.popFirst()
+            case "--allow-writes": allowWrites = true
+            default: path = nil; rest = []
+            }
+        }
+        guard let path else {
+            FileHandle.standardError.write(Data("quarry-mcp: error: usage: quarry-mcp --db FILE [--allow-writes] (start it as quarry mcp)\n".utf8))
+            exit(2)
+        }
+        do {
+            let workbench = try Workbench(path: path, mustExist: !allowWrites, readOnly: !allowWrites)
+            try run(workbench: workbench, allowWrites: allowWrites)
+            exit(0)
+        } catch {
+            FileHandle.standardError.write(Data(("quarry: error: " + ErrorText.describe(error) + "\n").utf8))
+            exit(1)
+        }
+    }
+
+    /// Serves until standard input ends; blocks the calling thread.
     public static func run(workbench: Workbench, allowWrites: Bool) throws {
         final class Outcome: @unchecked Sendable { var error: (any Error)? }
         let outcome = Outcome(), done = DispatchSemaphore(value: 0)
@@ -41,7 +67,7 @@ public enum MCPServer {
                 // The JSON text as the CLI's --json gives it (keys in order), and the same as
                 // structured content (an object, as the protocol wants).
                 return .init(content: [.text(text: json.jsonText, annotations: nil, _meta: nil)],
-                             structuredContent: json.mcpValue, isError: false)
+                             structuredContent: Optional<MCPValue>.some(json.mcpValue), isError: false)
             } catch {
                 return .init(content: [.text(text: ErrorText.describe(error), annotations: nil, _meta: nil)], isError: true)
             }

@@ -1,4 +1,5 @@
 import MCP
+import QuarryEngine
 
 /// One tool `quarry mcp` offers: its name, what it does, its arguments (JSON Schema), and
 /// whether it changes the database (then it runs only under `--allow-writes`).
