@@ -56,12 +56,15 @@ public enum MCPServer {
 
     static func serve(workbench: Workbench, allowWrites: Bool) async throws {
         let toolbox = Toolbox(workbench: workbench, allowWrites: allowWrites)
+        let inFlight = InFlight()
         let server = Server(name: "quarry", version: Workbench.version, title: "Quarry",
                             instructions: instructions, capabilities: .init(tools: .init(listChanged: false)))
         await server.withMethodHandler(ListTools.self) { _ in
             .init(tools: ToolCatalog.all.map(\.tool))
         }
         await server.withMethodHandler(CallTool.self) { params in
+            inFlight.add(1)
+            defer { inFlight.add(-1) }
             do {
                 let json = try await toolbox.call(params.name, params.arguments)
                 // The JSON text as the CLI's --json gives it (keys in order), and the same as
@@ -75,10 +78,20 @@ public enum MCPServer {
         try await server.start(transport: StdioTransport())
         await server.waitUntilCompleted()
         // Input ended: calls read before the end are answered before the process exits (a client
-        // may write its requests and close the pipe). Each runs in its own task; wait for them
-        // to reach the toolbox, for the toolbox to finish them, and for the answers to be written.
+        // may write its requests and close the pipe). The SDK runs each in its own task: give them
+        // time to start, wait until none is running, then let the last answers be written.
         try? await Task.sleep(for: .milliseconds(100))
-        await toolbox.finishPendingCalls()
+        while inFlight.count > 0 { try? await Task.sleep(for: .milliseconds(20)) }
         try? await Task.sleep(for: .milliseconds(100))
     }
+}
+
+
+/// Tool calls under way (the handler's tasks run on any thread).
+final class InFlight: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    var count: Int { lock.withLock { value } }
+    func add(_ n: Int) { lock.withLock { value += n } }
 }

@@ -14,9 +14,6 @@ actor Toolbox {
         self.allowWrites = allowWrites
     }
 
-    /// Returns once the calls queued before it have run (the actor runs one at a time).
-    func finishPendingCalls() {}
-
     func call(_ name: String, _ values: [String: MCPValue]?) throws -> JSONValue {
         let tool = try ToolCatalog.named(name)
         if tool.writes && !allowWrites { throw ToolError.readOnly(tool: tool.name) }
@@ -115,3 +112,4 @@ actor Toolbox {
         return .object([JSONMember("built", .array(built))])
     }
 }
+
