@@ -35,6 +35,8 @@ public enum MilvusExpression {
             let target = try value(v, fields: fields)
             if mode == .one, let first = list.first { return "\(mode.rawValue)(\(target), \(try literal(first)))" }
             return "\(mode.rawValue)(\(target), [\(try list.map { x throws(MilvusError) in try literal(x) }.joined(separator: ", "))])"
+        case let .textMatch(t):
+            throw .unsupportedStatement("\(t.slop == nil ? "TEXT_MATCH" : "PHRASE_MATCH") on Milvus: the pushed collection's text is one field without enable_match (Milvus needs it, and positions for phrases); run the statement on the embedded engine")
         }
     }
 

@@ -45,6 +45,7 @@ public struct IndexedFilterExecutor: FilterExecutor {
         case let .or(xs): return 1 - xs.reduce(1.0) { $0 * (1 - estimate($1, memo)) }
         case let .not(x): return 1 - estimate(x, memo)
         case let .constant(b): return b ? 1 : 0
+        case let .textMatch(t): return fraction(t.binding?.matches.count ?? 0)
         default:
             let key = expr.description
             if let known = memo.leaves[key] { return known }
@@ -91,6 +92,7 @@ public struct IndexedFilterExecutor: FilterExecutor {
         case let .and(xs), let .or(xs): return xs.allSatisfy(fullyIndexed)
         case let .not(x): return fullyIndexed(x)
         case .constant: return true
+        case let .textMatch(t): return t.binding != nil
         default: return index.probe(e)?.exact == true
         }
     }
@@ -138,6 +140,10 @@ public struct IndexedFilterExecutor: FilterExecutor {
         case let .constant(v):
             let result = v ? (candidates ?? universe) : Bitmap()
             return (result, finish(node("Constant", e, memo), result))
+        case let .textMatch(t):
+            var result = t.binding?.matches ?? Bitmap()
+            if let candidates { result.formIntersection(candidates) }
+            return (result, finish(node("Text Match", e, memo, index: t.binding?.source), result))
         default:
             guard let probe = index.probe(e) else {
                 let (result, examined) = scan(e, candidates, count: count, record: record)
@@ -161,6 +167,7 @@ public struct IndexedFilterExecutor: FilterExecutor {
         case let .or(xs): return node("Bitmap Or", e, memo, children: xs.map { planOnly($0, memo) })
         case let .not(x): return node("Bitmap Not", e, memo, children: [planOnly(x, memo)])
         case .constant: return node("Constant", e, memo)
+        case let .textMatch(t): return node("Text Match", e, memo, index: t.binding?.source)
         default:
             guard let probe = index.probe(e) else { return node("Row Scan", e, memo) }
             return node(probe.exact ? "Path Index Scan" : "Row Scan", e, memo, index: probe.path.description, detail: probe.detail)
