@@ -55,6 +55,9 @@ enum ToolCatalog {
             Runs one statement of Quarry's query language, as `quarry query --json` does, and returns its JSON: hits (rank, id, score, \
             each branch's rank and score), plan, timing_ms. Statements: SEARCH c MATCH 'text' [IN title^2, text] NEAR 'text' | NEAR DOC 'id' \
             [USING hnsw(ef = 64)] [WHERE metadata.year >= 2010 AND …] [FUSE rrf(k = 60) | weighted(0.3)] [LIMIT n]; \
+            with Milvus's range search (NEAR … WITHIN radius [AND range_filter]), grouping (GROUP BY metadata.path [SIZE n] [STRICT]), \
+            rankers (RANK BY decay(gauss, metadata.year, origin => 2024, scale => 5) or boost(filter => '…', weight => w)) and \
+            TEXT_MATCH, PHRASE_MATCH, ARRAY_CONTAINS… in WHERE; \
             EXPLAIN [ANALYZE] SEARCH …; COMPARE (SEARCH …) WITH (SEARCH …); SET name = value (kept for this session); SHOW SETTINGS.
             """,
         properties: [.init(name: "statement", type: "string", description: "One statement; the trailing ';' is optional.", required: true)])
