@@ -71,6 +71,8 @@ actor Toolbox {
             throw EngineError.badParameter("queries_file needs qrels_file (the judgements of those queries)")
         }
         r.storeRun = allowWrites
+        // The call runs in the task of its request, which the client's notifications/cancelled cancels.
+        r.isCancelled = { Task.isCancelled }
         return try workbench.evaluate(r).json
     }
 

@@ -59,17 +59,27 @@ final class MCPSession: @unchecked Sendable {
 
     /// Sends a request and returns its response (notifications before it are skipped).
     func request(_ method: String, _ params: [String: Any] = [:]) throws -> [String: Any] {
+        try response(to: try start(method, params))
+    }
+
+    /// Sends a request without waiting; its id.
+    func start(_ method: String, _ params: [String: Any] = [:]) throws -> Int {
         let id = nextID
         nextID += 1
         try send(["jsonrpc": "2.0", "id": id, "method": method, "params": params])
+        return id
+    }
+
+    /// The response to request `id` (messages before it are skipped).
+    func response(to id: Int) throws -> [String: Any] {
         while true {
             let message = try nextMessage()
             if message["id"] as? Int == id { return message }
         }
     }
 
-    func notify(_ method: String) throws {
-        try send(["jsonrpc": "2.0", "method": method])
+    func notify(_ method: String, _ params: [String: Any] = [:]) throws {
+        try send(["jsonrpc": "2.0", "method": method, "params": params])
     }
 
     /// `tools/call`: the result object (content, structuredContent, isError).
@@ -304,6 +314,23 @@ struct ToolAnswer {
         #expect(runs.count == 1)
         let collections = try #require(Self.json(try Binary.run(["collections", "--json", "--db", db]).stdout) as? [[String: Any]])
         #expect(Set(collections.compactMap { $0["name"] as? String }) == ["scifact", "energy"])
+    }
+
+    @Test func aCancelledEvaluationStopsAndTheServerGoesOn() throws {
+        let (s, db) = try Self.database()
+        _ = s
+        let session = try MCPSession(["--db", db])
+        _ = try session.initialize()
+        // 809 queries, hybrid: seconds of work (3.7 s through the CLI here).
+        let id = try session.start("tools/call", ["name": "evaluate", "arguments": ["collection": "scifact", "mode": "hybrid", "split": "train"]])
+        Thread.sleep(forTimeInterval: 0.3)
+        try session.notify("notifications/cancelled", ["requestId": id, "reason": "the test"])
+        let stopped = ToolAnswer(try #require(try session.response(to: id)["result"] as? [String: Any]))
+        #expect(stopped.isError)
+        #expect(stopped.text == "cancelled")
+        let next = ToolAnswer(try session.call("get_record", ["collection": "scifact", "id": "4983"]))
+        #expect(!next.isError, "\(next.text)")
+        #expect(session.close() == 0)
     }
 
     @Test func aReadOnlyServerNeedsAnExistingDatabase() throws {
