@@ -216,7 +216,7 @@ extension REPL {
         ("WHERE TEXT_MATCH(text, 'words') | PHRASE_MATCH(text, 'words', slop)", "keyword or phrase match from the BM25 index's postings, as a filter"),
         ("FUSE rrf(k = 60) | weighted(0.3) [NORMALIZE minmax] | auto", "hybrid fusion of MATCH and NEAR"),
         ("RANK BY decay(gauss|exp|linear, path, origin => o, scale => s) | boost(filter => 'cond', weight => w)",
-         "rankers after retrieval; each hit shows its factors"),
+         "rankers after retrieval (`… ON bm25|vector`: one branch before fusion); each hit shows its factors"),
         ("GROUP BY path [SIZE n] [STRICT]", "grouping search: at most n hits per distinct value, LIMIT groups"),
         ("LIMIT k OFFSET n  WITH (ef = 128, nprobe = 16, …)", "page and per-statement parameters"),
         ("EXPLAIN [ANALYZE] SEARCH …", "the plan; ANALYZE runs it with actual counts, time and recall"),

@@ -205,9 +205,10 @@ struct PlanSteps {
             var collected: Collected
             let reranking = try RankingSteps(statement: s, workbench: workbench)
             while true {
-                collected = try collect(window: window, allowed: allowed, filterNode: filterNode, now: now, analyze: analyze, ids: ids)
+                collected = try collect(window: window, allowed: allowed, filterNode: filterNode, now: now, analyze: analyze, ids: ids,
+                                        reranking: reranking)
                 terms = collected.terms
-                if !reranking.rankers.isEmpty {
+                if reranking.ranks(nil) {
                     let t0 = now()
                     collected.ranked = try reranking.rank(collected.ranked)
                     collected.node = reranking.node(above: collected.node, window: window, hits: collected.ranked, start: t0, end: now())
@@ -287,6 +288,11 @@ extension Workbench {
         if s.match == nil && s.near == nil {
             if s.grouping != nil { throw s.located(EngineError.badParameter("GROUP BY needs a search (MATCH or NEAR) to group"), at: "group") }
             if !s.rankers.isEmpty { throw s.located(EngineError.badParameter("RANK BY needs a search (MATCH or NEAR) to rank"), at: "rank") }
+        }
+        for (i, r) in s.rankers.enumerated() {
+            if r.branch == "bm25" && s.match == nil || r.branch == "vector" && s.near == nil {
+                throw s.located(EngineError.badParameter("\(r.text) names the \(r.branch!) branch, and the statement has no \(r.branch == "bm25" ? "MATCH" : "NEAR")"), at: "rank.\(i)")
+            }
         }
         // Rankers re-order a window of candidates, as fusion does; GROUP BY starts with LIMIT × SIZE.
         var window = hybrid || !s.rankers.isEmpty ? max(settings.integer("window", s.with), s.limit + s.offset) : s.limit + s.offset
@@ -377,8 +383,8 @@ extension Workbench {
         }
         // What runs after retrieval, as EXPLAIN shows it before running (ANALYZE replaces these
         // nodes with the executed ones, their counts and the widening).
-        if !s.rankers.isEmpty, let below = root.children.first {
-            var rank = PlanNode("Rank  (" + s.rankers.map(\.text).joined(separator: " → ") + ")", estimatedRows: window)
+        if s.rankers.contains(where: { $0.branch == nil }), let below = root.children.first {
+            var rank = PlanNode("Rank  (" + s.rankers.filter { $0.branch == nil }.map(\.text).joined(separator: " → ") + ")", estimatedRows: window)
             rank.children = [below]
             root.children = [rank]
         }
