@@ -28,15 +28,22 @@ final class QueryLinePanel: Panel {
         canvas.put(rect.y, rect.x, prompt, width: rect.width, focused ? .highlight : .muted)
         let room = rect.width - pw - 1
         guard room > 0 else { return }
-        // Scroll horizontally so the cursor stays visible.
-        var start = 0
-        while DisplayWidth.of(String(text[start..<cursor])) > room { start += 1 }
-        let visible = DisplayWidth.clip(String(text[start...]), room).text
+        // Scroll horizontally so the cursor stays visible: from the cursor back, as many
+        // characters as fit (one pass, so a long paste costs time linear in its length).
+        var start = cursor
+        var used = 0
+        while start > 0 {
+            let w = DisplayWidth.of(String(text[start - 1]))
+            if used + w > room { break }
+            used += w
+            start -= 1
+        }
+        let visible = DisplayWidth.clip(String(text[start..<min(text.count, start + room)]), room).text
         canvas.put(rect.y, rect.x + pw, visible, width: room)
         if text.isEmpty && !focused {
             canvas.put(rect.y, rect.x + pw, "(press / to type a query)", width: room, .muted)
         }
-        cursorCell = (rect.y, rect.x + pw + DisplayWidth.of(String(text[start..<cursor])))
+        cursorCell = (rect.y, rect.x + pw + used)
     }
 
     /// Completes the word before the cursor (a keyword, field or JSON path); false when there is

@@ -37,7 +37,9 @@ final class Screen {
             if collect() { dirty = true }
             let now = TerminalSession.size
             if now != size { size = now; _ = clear(); dirty = true }
-            if dirty { draw(); dirty = false }
+            // Keys already waiting (a paste) are handled before the next frame: one redraw for
+            // the whole burst, not one per character.
+            if dirty && !TerminalSession.inputWaiting() { draw(); dirty = false }
             guard let key = TerminalSession.readKey() else { continue }
             let r = dispatch(key)
             if r.contains(.quit) { return }

@@ -96,6 +96,13 @@ enum TerminalSession {
         return (Int(quarry_getmaxy(w)), Int(quarry_getmaxx(w)))
     }
 
+    /// True when bytes of input wait to be read (ncurses reads the terminal a byte at a time,
+    /// so what it has not read yet is still on standard input).
+    static func inputWaiting() -> Bool {
+        var fd = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        return poll(&fd, 1, 0) > 0 && fd.revents & Int16(POLLIN) != 0
+    }
+
     /// The next key, or nil when the timeout passed without one.
     static func readKey() -> Key? {
         var ch: wint_t = 0

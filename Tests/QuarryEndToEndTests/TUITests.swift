@@ -157,6 +157,21 @@ struct TUITests {
         #expect(Self.waitForExit(s) == "0")
     }
 
+    /// A 4,000-character paste lands in the query line in one burst (one frame for the burst,
+    /// the scroll found in one pass) and `q` after it quits at once (issue 22, defect 4: it took
+    /// over two minutes).
+    @Test func aLongPasteIsTakenInOneBurst() throws {
+        let (s, db) = try Self.database()
+        let tmux = try Tmux(width: 100, height: 30, cwd: s.path)
+        try Self.start(tmux, db: db, scratch: s)
+        try tmux.paste(String(repeating: "bone ", count: 799) + "zebra", scratch: s.path)
+        let lines = try tmux.wait(timeout: 10) { $0.contains { $0.contains("query›") && $0.hasSuffix("bone zebra") } }
+        #expect(lines.contains { $0.contains("query›") && $0.contains("bone bone") }, "\(lines.joined(separator: "\n"))")
+        try tmux.press("Escape")
+        try tmux.type("q")
+        #expect(Self.waitForExit(s) == "0")
+    }
+
     @Test func sigtermRestoresTheTerminal() throws {
         let (s, db) = try Self.database()
         let tmux = try Tmux(width: 100, height: 30, cwd: s.path)

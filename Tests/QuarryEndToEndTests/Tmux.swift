@@ -70,6 +70,13 @@ final class Tmux {
         if text.hasSuffix(";") { try run(["send-keys", "-t", session, "\\;"]) }
     }
     func press(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys) }
+    /// Pastes `text` in one burst, as a terminal's paste does (through a tmux buffer).
+    func paste(_ text: String, scratch: String) throws {
+        let file = scratch + "/paste-\(session).txt"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        try run(["load-buffer", file])
+        try run(["paste-buffer", "-t", session])
+    }
     func resize(width: Int, height: Int) throws { try run(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"]) }
 
     func screen() throws -> [String] {
