@@ -6,7 +6,8 @@ import QuarryEngine
 
 // Commands that do bulk linear algebra (k-means, exact answers, embedding) start once more when
 // OpenBLAS fell back to its generic kernels on a processor it does not know (`BLAS`): the
-// environment variable that picks its kernels is read when the library loads, before this line.
+// environment variable that picks its kernels is read when the library loads (on first use: it
+// is loaded, not linked, see COpenBLAS), so asking which kernels it chose fixes them.
 // One-query commands (query, search, get …) start only once: they gain less than a start costs.
 let bulkMath: Set<String> = ["index", "eval", "sweep", "tune", "bench", "embed", "import", "tui", "repl"]
 if CommandLine.arguments.count > 1, bulkMath.contains(CommandLine.arguments[1]), let core = BLAS.coreTypeToForce() {

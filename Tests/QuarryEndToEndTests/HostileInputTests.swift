@@ -192,4 +192,26 @@ import Testing
             #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
         }
     }
+
+    /// Under a low address-space limit a search answers and exits (issue 22, defect 11): OpenBLAS
+    /// is loaded on first use, so a command that multiplies no matrix never starts its threads,
+    /// which could neither map their buffers nor be joined at exit (rc 139, or a hang).
+    @Test func aSearchUnderALowMemoryLimitAnswersAndExits() throws {
+        let s = Scratch()
+        let db = s.file("q.db")
+        s.write("d.jsonl", "{\"_id\":\"a\",\"title\":\"bone density\",\"text\":\"vitamin\",\"metadata\":{\"k\":1}}\n")
+        #expect(try Binary.run(["import", s.file("d.jsonl"), "--collection", "c", "--db", db]).status == 0)
+        #expect(try Binary.run(["index", "--collection", "c", "--text", "title,text", "--db", db]).status == 0)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-c", "ulimit -v 250000; exec \"$0\" --db \"$1\" query \"SEARCH c MATCH 'bone' WHERE metadata.k == 1\"", Binary.path, db]
+        p.environment = ["NO_COLOR": "1", "PATH": "/usr/bin:/bin"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0 && text.contains("1 hits"), "\(p.terminationStatus): \(text)")
+    }
 }

@@ -49,8 +49,8 @@ public final class Embedder: @unchecked Sendable {
     /// small per-head products and the element-wise kernels then run in parallel too; a single
     /// batch (a query) uses OpenBLAS's own threads instead.
     public static var threadCount: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+        get { Int(quarry_openblas_get_num_threads()) }
+        set { quarry_openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
     // MARK: - Embedding

@@ -7,11 +7,12 @@ import Glibc
 /// processor, picking kernels by `cpuid` when loaded) does not know the newest processors and
 /// falls back to its oldest kernels ("Prescott", SSE3): on the development machine, a virtual
 /// Xeon with AVX-512, that halves sgemm (16 against 32 GFLOP/s on one core at 1024³), which k-means,
-/// exact answers and the embedder live on. OpenBLAS reads `OPENBLAS_CORETYPE` when it is loaded,
-/// before `main`, so a process that wants the right kernels sets it and starts again.
+/// exact answers and the embedder live on. OpenBLAS reads `OPENBLAS_CORETYPE` when it is loaded
+/// (on first use: COpenBLAS loads it rather than linking it), so a process that wants the right
+/// kernels after asking sets it and starts again.
 public enum BLAS {
     /// The kernels OpenBLAS chose (`Haswell`, `SkylakeX`, `Prescott` …).
-    public static var coreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+    public static var coreName: String { quarry_openblas_corename().map { String(cString: $0) } ?? "unknown" }
 
     /// The core type to force, or nil when OpenBLAS chose well (or was told by the environment).
     /// Only a fallback to the generic kernels on a processor with AVX2 and FMA is corrected, to

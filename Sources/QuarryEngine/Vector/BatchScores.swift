@@ -9,7 +9,7 @@ enum BatchScores {
                               into out: UnsafeMutablePointer<Float>)
     {
         guard na > 0, nb > 0 else { return }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(na), Int32(nb), Int32(d),
+        quarry_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(na), Int32(nb), Int32(d),
                     1, a, Int32(d), b, Int32(d), 0, out, Int32(nb))
     }
 
