@@ -10,16 +10,22 @@ import QuarryBase
 /// the fraction matching a fixed sample of `sampleSize` records otherwise, and combined by
 /// independence for `and` (product) and `or` (1 − ∏(1 − s)). This is the System R approach
 /// (Selinger et al., "Access Path Selection in a Relational Database Management System", 1979).
+///
+/// A spatial leaf (`ST_*`) on a path that `geometry` covers runs in two steps: the R-Tree's
+/// candidates (bounding boxes that meet the condition's search boxes), then the exact predicate
+/// on each candidate; its plan node says `R-Tree candidates N → exact predicate`.
 public struct IndexedFilterExecutor: FilterExecutor {
     public let index: PathIndex
     public let sampleSize: Int
+    public let geometry: (any GeometryIndex)?
     let record: (UInt32) -> JSONValue
 
     public var count: Int { index.count }
 
-    public init(index: PathIndex, sampleSize: Int = 512, record: @escaping (UInt32) -> JSONValue) {
+    public init(index: PathIndex, sampleSize: Int = 512, geometry: (any GeometryIndex)? = nil, record: @escaping (UInt32) -> JSONValue) {
         self.index = index
         self.sampleSize = sampleSize
+        self.geometry = geometry
         self.record = record
     }
 
@@ -50,6 +56,11 @@ public struct IndexedFilterExecutor: FilterExecutor {
             if let known = memo.leaves[key] { return known }
             let value: Double
             if let p = index.probe(expr), p.exact { value = fraction(p.estimate) } else { value = sampled(expr) }
+            // The sample may miss a small circle entirely; the R-Tree's count bounds it from above.
+            if case let .geo(g) = expr, let n = geometry?.candidateCount(path: g.path, boxes: g.searchBoxes) {
+                memo.leaves[key] = min(value == 0 ? fraction(n) / 2 : value, fraction(n))
+                return memo.leaves[key]!
+            }
             memo.leaves[key] = value
             return value
         }
@@ -139,6 +150,12 @@ public struct IndexedFilterExecutor: FilterExecutor {
             let result = v ? (candidates ?? universe) : Bitmap()
             return (result, finish(node("Constant", e, memo), result))
         default:
+            if case let .geo(g) = e, let geometry, var bitmap = geometry.candidates(path: g.path, boxes: g.searchBoxes) {
+                if let candidates { bitmap.formIntersection(candidates) }
+                let (result, examined) = scan(e, bitmap, count: count, record: record)
+                let n = node("R-Tree Scan", e, memo, index: g.path.description, detail: "R-Tree candidates \(bitmap.count) → exact predicate")
+                return (result, finish(n, result, examined: examined))
+            }
             guard let probe = index.probe(e) else {
                 let (result, examined) = scan(e, candidates, count: count, record: record)
                 return (result, finish(node("Row Scan", e, memo), result, examined: examined))
@@ -162,6 +179,9 @@ public struct IndexedFilterExecutor: FilterExecutor {
         case let .not(x): return node("Bitmap Not", e, memo, children: [planOnly(x, memo)])
         case .constant: return node("Constant", e, memo)
         default:
+            if case let .geo(g) = e, let n = geometry?.candidateCount(path: g.path, boxes: g.searchBoxes) {
+                return node("R-Tree Scan", e, memo, index: g.path.description, detail: "R-Tree candidates \(n) → exact predicate")
+            }
             guard let probe = index.probe(e) else { return node("Row Scan", e, memo) }
             return node(probe.exact ? "Path Index Scan" : "Row Scan", e, memo, index: probe.path.description, detail: probe.detail)
         }

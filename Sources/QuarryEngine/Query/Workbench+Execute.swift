@@ -337,9 +337,7 @@ extension Workbench {
                 throw QueryError("in WHERE: " + e.message, at: location, in: statementSource)
             }
             steps.filter = query
-            let index = try pathIndex(collection: s.collection)
-            let rows = try rows(collection: s.collection)
-            let executor = IndexedFilterExecutor(index: index) { rows[Int($0)] }
+            let executor = try filterExecutor(collection: s.collection)
             steps.filterEstimate = executor.estimate(query.expr)
             var node = PlanNode("JSON Path Filter", estimatedRows: Int(steps.filterEstimate * Double(n)))
             node.detail("Condition", query.source)

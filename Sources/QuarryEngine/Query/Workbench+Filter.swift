@@ -123,10 +123,9 @@ extension Workbench {
     }
 
     func filter(_ query: FilterQuery, collection: String) throws -> FilterResponse {
-        let index = try pathIndex(collection: collection)
         let rows = try rows(collection: collection)
         let live = try liveOrdinals(collection: collection)
-        let executor = IndexedFilterExecutor(index: index) { rows[Int($0)] }
+        let executor = try filterExecutor(collection: collection)
         let (result, ns) = measure { executor.execute(query, within: live.count == rows.count ? nil : live) }
         let matches = result.matches.intersection(live)
         return FilterResponse(matches: matches, count: matches.count, planText: result.plan.renderText(), planJSON: result.plan.jsonValue, nanoseconds: ns)
