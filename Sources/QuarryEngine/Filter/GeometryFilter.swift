@@ -47,7 +47,9 @@ public struct GeoCondition: Equatable, Sendable, CustomStringConvertible {
         let literal = FilterExpr.literalText(.string(wkt))
         switch op {
         case .relation: return "\(name)(\(path), \(literal))"
-        case let .dwithin(m): return "\(name)(\(path), \(literal), \(JSONValue.format(m)))"
+        case let .dwithin(m):
+            let metres = m == m.rounded() && abs(m) < 1e15 ? String(Int64(m)) : JSONValue.format(m)
+            return "\(name)(\(path), \(literal), \(metres))"
         }
     }
 
@@ -87,6 +89,8 @@ public struct GeoCondition: Equatable, Sendable, CustomStringConvertible {
 /// Where geometry filters get their candidates: an R-Tree over the bounding boxes of a
 /// geometry field. Answers nil for a path it does not cover (the filter then scans).
 public protocol GeometryIndex {
+    /// True when the index holds the boxes of the geometry at `path`.
+    func covers(_ path: FilterPath) -> Bool
     /// Ordinals whose bounding box at `path` intersects one of `boxes` (a superset of the
     /// matches; the exact predicate runs on each).
     func candidates(path: FilterPath, boxes: [BoundingBox]) -> Bitmap?

@@ -106,9 +106,15 @@ public struct IndexedFilterExecutor: FilterExecutor {
         }
     }
 
+    /// True for a spatial leaf whose candidates come from an R-Tree (read few records).
+    private func rtreeServed(_ e: FilterExpr) -> Bool {
+        guard case let .geo(g) = e, let geometry else { return false }
+        return geometry.covers(g.path)
+    }
+
     /// Children of `and` in running order: most selective first, index-served before scanned.
     private func ordered(_ xs: [FilterExpr], _ memo: Memo) -> [FilterExpr] {
-        xs.map { ($0, estimate($0, memo), fullyIndexed($0)) }
+        xs.map { ($0, estimate($0, memo), fullyIndexed($0) || rtreeServed($0)) }
             .enumerated()
             .sorted { a, b in
                 if a.element.2 != b.element.2 { return a.element.2 }

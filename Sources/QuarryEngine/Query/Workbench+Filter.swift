@@ -148,6 +148,13 @@ public enum FilterBench {
     public static func run(records: Int, repeats: Int) -> JSONValue {
         FilterBenchmark.run(count: records, repeats: repeats).jsonValue
     }
+
+    /// The same, with the geometry section (`"geo"`) on the places sample at `places`.
+    public static func run(records: Int, repeats: Int, places: String?) throws -> JSONValue {
+        guard case var .object(members) = run(records: records, repeats: repeats) else { return .null }
+        if let places { members.append(JSONMember("geo", try GeoFilterBench.run(places: places, repeats: repeats))) }
+        return .object(members)
+    }
 }
 
 /// Records as the filter sees them, by ordinal (`null` for deleted ones): read whole on first

@@ -26,6 +26,8 @@ struct RTreeGeometryIndex: GeometryIndex {
     let collection: String
     let fields: Set<String>
 
+    func covers(_ path: FilterPath) -> Bool { field(path) != nil }
+
     private func field(_ path: FilterPath) -> String? {
         guard path.components.count == 1, case let .key(f) = path.components[0], fields.contains(f) else { return nil }
         return f
