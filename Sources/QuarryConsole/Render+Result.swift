@@ -36,12 +36,19 @@ extension Render {
         let branchNames = ["bm25", "vector"].filter { name in s.hits.contains { $0.branches[name] != nil } }
         var columns: [TextTable.Column] = [.init("#", alignRight: true), .init("id"), .init("score", alignRight: true)]
         if branchNames.count > 1 { for b in branchNames { columns.append(.init(b, alignRight: true)) } }
+        let grouped = s.statement.grouping != nil
+        if grouped { columns.append(.init("group")) }
+        // A ranked search shows each ranker's factor (the document view shows its input too).
+        let rankerCount = s.statement.rankers.count
+        for r in 0..<rankerCount { columns.append(.init(rankerCount == 1 ? "factor" : "factor \(r + 1)", alignRight: true)) }
         columns.append(.init("title"))
         let rows = s.hits.map { h -> [String] in
             var row = [String(h.rank), h.id, String(format: h.score < 1 && h.score > -1 ? "%.4f" : "%.3f", h.score)]
             if branchNames.count > 1 {
                 for b in branchNames { row.append(h.branches[b].map { "\($0.rank)" } ?? "–") }
             }
+            if grouped { row.append(h.group.map { if case let .string(t) = $0 { t } else { $0.jsonText } } ?? "") }
+            for r in 0..<rankerCount { row.append(r < h.rankers.count ? String(format: "%.3f", h.rankers[r].factor) : "") }
             row.append(title(h, workbench: workbench, collection: s.statement.collection))
             return row
         }

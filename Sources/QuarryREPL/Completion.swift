@@ -178,7 +178,14 @@ public struct Completer {
         let collection = words[s + 1]
         let clause = upper[(s + 2)...].last { Self.clauseKeywords.contains($0) }
         let usedClauses = Set(upper[(s + 2)...].filter { Self.clauseKeywords.contains($0) })
-        let nextClauses = keywords(Self.clauseKeywords.filter { !usedClauses.contains($0) })
+        // RANK and GROUP are offered with their BY.
+        let nextClauses = keywords(Self.clauseKeywords.filter { !usedClauses.contains($0) }.map { ["RANK", "GROUP"].contains($0) ? $0 + " BY" : $0 })
+        if lastWord == "BY" && clause == "GROUP" { return pathCandidates(collection, word: word) }
+        if lastWord == "BY" && clause == "RANK" || clause == "RANK" && last == .symbol(",") && upper.last != "DECAY" {
+            return names(Vocabulary.rankers.map { $0 + "(" }, note: "ranker")
+        }
+        if clause == "RANK" && upper.last == "DECAY" || clause == "RANK" && last == .symbol("(") { return names(Vocabulary.decayFunctions, note: "decay") }
+        if clause == "GROUP" && lastWord != "SIZE" { return keywords(["SIZE", "STRICT"]) + nextClauses }
         if lastWord == "IN" && clause == "MATCH" || clause == "MATCH" && last == .symbol(",") && upper.contains("IN") {
             return names(source.textFields(of: collection), note: "text")
         }
@@ -186,14 +193,14 @@ public struct Completer {
         if lastWord == "DOC" { return [] }
         if clause == "WHERE" {
             if last == .string || lastWord.map({ $0.first?.isNumber ?? false || ["TRUE", "FALSE", "NULL"].contains($0) }) == true || last == .symbol(")") {
-                return keywords(["AND", "OR"] + Self.clauseKeywords.filter { !usedClauses.contains($0) })
+                return keywords(["AND", "OR"]) + nextClauses
             }
             return pathCandidates(collection, word: word) + names(Self.filterFunctions, note: "function") + (word.contains(".") ? [] : keywords(["NOT", "EXISTS"]))
         }
         if clause == nil && current.count == s + 2 || last == .string || lastWord.map({ $0.first?.isNumber ?? false }) == true || last == .symbol(")") {
-            return clause == "MATCH" && last == .string ? keywords(["IN", "EXPAND"]) + nextClauses : clause == "NEAR" && last == .string ? keywords(["IN", "USING"]) + nextClauses : nextClauses
+            return clause == "MATCH" && last == .string ? keywords(["IN", "EXPAND"]) + nextClauses : clause == "NEAR" && last == .string ? keywords(["IN", "USING", "WITHIN"]) + nextClauses : nextClauses
         }
-        if clause == "MATCH" || clause == "NEAR" { return nextClauses + (clause == "NEAR" ? keywords(["DOC", "USING", "IN"]) : keywords(["IN", "EXPAND"])) }
+        if clause == "MATCH" || clause == "NEAR" { return nextClauses + (clause == "NEAR" ? keywords(["DOC", "USING", "IN", "WITHIN"]) : keywords(["IN", "EXPAND"])) }
         return nextClauses
     }
 

@@ -53,10 +53,15 @@ struct CompletionTests {
     }
 
     @Test func clausesInTheirPlace() {
-        #expect(texts("SEARCH scifact ") == ["MATCH", "NEAR", "WHERE", "FUSE", "LIMIT", "OFFSET", "WITH"])
-        #expect(texts("SEARCH scifact MATCH 'x' ") == ["IN", "EXPAND", "NEAR", "WHERE", "FUSE", "LIMIT", "OFFSET", "WITH"])
+        #expect(texts("SEARCH scifact ") == ["MATCH", "NEAR", "WHERE", "FUSE", "RANK BY", "GROUP BY", "LIMIT", "OFFSET", "WITH"])
+        #expect(texts("SEARCH scifact MATCH 'x' ") == ["IN", "EXPAND", "NEAR", "WHERE", "FUSE", "RANK BY", "GROUP BY", "LIMIT", "OFFSET", "WITH"])
         #expect(texts("SEARCH scifact MATCH 'x' EXPAND ") == ["rm3"])
-        #expect(texts("SEARCH scifact MATCH 'x' LIMIT 5 ") == ["NEAR", "WHERE", "FUSE", "OFFSET", "WITH"])
+        #expect(texts("SEARCH scifact MATCH 'x' LIMIT 5 ") == ["NEAR", "WHERE", "FUSE", "RANK BY", "GROUP BY", "OFFSET", "WITH"])
+        #expect(texts("SEARCH scifact NEAR 'x' W") == ["WITHIN", "WHERE", "WITH"])
+        #expect(texts("SEARCH debian MATCH 'x' GROUP BY metadata.s") == ["metadata.section"])
+        #expect(texts("SEARCH debian MATCH 'x' GROUP BY metadata.section S") == ["SIZE", "STRICT"])
+        #expect(texts("SEARCH debian MATCH 'x' RANK BY d") == ["decay("])
+        #expect(texts("SEARCH debian MATCH 'x' RANK BY decay(g") == ["gauss"])
         #expect(texts("SEARCH scifact MATCH 'x' FUSE ") == ["rrf", "weighted", "auto"])
         #expect(texts("SEARCH scifact NEAR 'x' USING h") == ["hnsw"])
     }
@@ -73,7 +78,8 @@ struct CompletionTests {
         let all = completer.complete(line: "SEARCH debian WHERE metadata.", word: "metadata.")
         #expect(all.map(\.description) == ["metadata.depends (array<string>)", "metadata.installed_size (number)", "metadata.section (string)"])
         #expect(texts("SEARCH debian WHERE array_c") == ["array_contains", "array_contains_any", "array_contains_all"])
-        #expect(texts("SEARCH debian WHERE metadata.section = 'games' ") == ["AND", "OR", "MATCH", "NEAR", "FUSE", "LIMIT", "OFFSET", "WITH"])
+        #expect(texts("SEARCH debian WHERE metadata.section = 'games' ") == ["AND", "OR", "MATCH", "NEAR", "FUSE", "RANK BY", "GROUP BY", "LIMIT", "OFFSET", "WITH"])
+        #expect(texts("SEARCH debian WHERE text_m") == ["text_match"])
     }
 
     @Test func geometryOperatorsAfterWhere() {

@@ -140,6 +140,8 @@ public indirect enum FilterExpr: Equatable, Sendable, CustomStringConvertible {
     case contains(ValueExpr, [JSONValue], ContainsMode)
     /// `ST_CONTAINS(location, 'WKT')` …, `ST_DWITHIN(location, 'POINT(lon lat)', metres)` (GeometryFilter.swift).
     case geo(GeoCondition)
+    /// `text_match(field, 'words')`, `phrase_match(field, 'words', slop)` (see `TextMatch`).
+    case textMatch(TextMatch)
 
     public var description: String {
         switch self {
@@ -156,6 +158,7 @@ public indirect enum FilterExpr: Equatable, Sendable, CustomStringConvertible {
             let arg = mode == .one ? FilterExpr.literalText(list[0]) : "[\(list.map(FilterExpr.literalText).joined(separator: ", "))]"
             return "\(mode.rawValue)(\(v.bare), \(arg))"
         case let .geo(g): return g.description
+        case let .textMatch(t): return t.description
         }
     }
 
@@ -195,6 +198,7 @@ public indirect enum FilterExpr: Equatable, Sendable, CustomStringConvertible {
             case let .inList(v, _), let .like(v, _), let .isNull(v), let .contains(v, _, _): value(v)
             case let .exists(p): out.append(p)
             case let .geo(g): out.append(g.path)
+            case .textMatch: break
             }
         }
         walk(self)

@@ -63,12 +63,15 @@ enum FilterFunction: String, CaseIterable {
     case arrayContains = "array_contains", arrayContainsAny = "array_contains_any", arrayContainsAll = "array_contains_all"
     case arrayLength = "array_length"
     case exists = "exists"
+    case textMatch = "text_match", phraseMatch = "phrase_match"
 
     var usage: String {
         switch self {
         case .jsonContains, .arrayContains: return "2 arguments (path, value)"
         case .jsonContainsAny, .jsonContainsAll, .arrayContainsAny, .arrayContainsAll: return "2 arguments (path, [values])"
         case .arrayLength, .exists: return "1 argument (path)"
+        case .textMatch: return "2 arguments (text field, 'words')"
+        case .phraseMatch: return "2 or 3 arguments (text field, 'words', slop)"
         }
     }
 
@@ -138,6 +141,7 @@ struct Lowering {
                 guard args.count == 1 else { throw .wrongArguments(function: f.rawValue, usage: f.usage, found: args.count, at: n.location) }
                 return try condition(Node(syntax: .exists(args[0]), location: n.location, text: n.text))
             }
+            if f == .textMatch || f == .phraseMatch { return .textMatch(try textMatch(f, args, at: n)) }
             guard let mode = f.containsMode else { throw .notACondition(found: n.text, at: n.location) }
             guard args.count == 2 else { throw .wrongArguments(function: f.rawValue, usage: f.usage, found: args.count, at: n.location) }
             let target = try value(args[0])
@@ -182,6 +186,31 @@ struct Lowering {
         default:
             throw .notAValue(found: n.text, at: n.location)
         }
+    }
+
+    /// `text_match(field, 'words')`, `phrase_match(field, 'words'[, slop])`: a text field by
+    /// name (the BM25 index's fields), a quoted string, a whole slop (0 when left out).
+    private func textMatch(_ f: FilterFunction, _ args: [Node], at n: Node) throws(FilterError) -> TextMatch {
+        guard f == .textMatch ? args.count == 2 : (2...3).contains(args.count) else {
+            throw .wrongArguments(function: f.rawValue, usage: f.usage, found: args.count, at: n.location)
+        }
+        guard case let .path(p) = args[0].syntax, p.components.count == 1, case let .key(field) = p.components[0] else {
+            throw .unexpected(found: args[0].text, expected: "a text field name (title, text)", at: args[0].location)
+        }
+        guard case let .literal(.string(words)) = args[1].syntax else {
+            throw .notALiteral(context: "the words of \(f.rawValue)", found: args[1].text + " (expected a quoted string)", at: args[1].location)
+        }
+        var slop: Int?
+        if f == .phraseMatch {
+            slop = 0
+            if args.count == 3 {
+                guard case let .literal(.int(v)) = args[2].syntax, TextMatch.slopRange.contains(Int(clamping: v)) else {
+                    throw .notALiteral(context: "the slop of phrase_match", found: args[2].text + " (expected a whole number from 0 to 1000)", at: args[2].location)
+                }
+                slop = Int(v)
+            }
+        }
+        return TextMatch(field: field, text: words, slop: slop)
     }
 
     private func function(_ name: String, at location: SourceLocation) throws(FilterError) -> FilterFunction {

@@ -57,6 +57,8 @@ public enum FilterSemantics {
             return contains(items, list, mode)
         case let .geo(g):
             return g.matches(record)
+        case let .textMatch(t):
+            return t.matches(record)
         }
     }
 

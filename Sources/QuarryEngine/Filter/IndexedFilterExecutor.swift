@@ -51,6 +51,7 @@ public struct IndexedFilterExecutor: FilterExecutor {
         case let .or(xs): return 1 - xs.reduce(1.0) { $0 * (1 - estimate($1, memo)) }
         case let .not(x): return 1 - estimate(x, memo)
         case let .constant(b): return b ? 1 : 0
+        case let .textMatch(t): return fraction(t.binding?.matches.count ?? 0)
         default:
             let key = expr.description
             if let known = memo.leaves[key] { return known }
@@ -102,6 +103,7 @@ public struct IndexedFilterExecutor: FilterExecutor {
         case let .and(xs), let .or(xs): return xs.allSatisfy(fullyIndexed)
         case let .not(x): return fullyIndexed(x)
         case .constant: return true
+        case let .textMatch(t): return t.binding != nil
         default: return index.probe(e)?.exact == true
         }
     }
@@ -155,6 +157,10 @@ public struct IndexedFilterExecutor: FilterExecutor {
         case let .constant(v):
             let result = v ? (candidates ?? universe) : Bitmap()
             return (result, finish(node("Constant", e, memo), result))
+        case let .textMatch(t):
+            var result = t.binding?.matches ?? Bitmap()
+            if let candidates { result.formIntersection(candidates) }
+            return (result, finish(node("Text Match", e, memo, index: t.binding?.source), result))
         default:
             if case let .geo(g) = e, let geometry, var bitmap = geometry.candidates(path: g.path, boxes: g.searchBoxes) {
                 if let candidates { bitmap.formIntersection(candidates) }
@@ -184,6 +190,7 @@ public struct IndexedFilterExecutor: FilterExecutor {
         case let .or(xs): return node("Bitmap Or", e, memo, children: xs.map { planOnly($0, memo) })
         case let .not(x): return node("Bitmap Not", e, memo, children: [planOnly(x, memo)])
         case .constant: return node("Constant", e, memo)
+        case let .textMatch(t): return node("Text Match", e, memo, index: t.binding?.source)
         default:
             if case let .geo(g) = e, let n = geometry?.candidateCount(path: g.path, boxes: g.searchBoxes) {
                 return node("R-Tree Scan", e, memo, index: g.path.description, detail: "R-Tree candidates \(n) → exact predicate")

@@ -1,5 +1,6 @@
 extension StatementResult {
-    /// The contract of `quarry query --json`: "hits" (id, score, rank, each branch's rank and score), "plan", "timing_ms".
+    /// The contract of `quarry query --json`: "hits" (id, score, rank, each branch's rank and score;
+    /// "group" under GROUP BY, "rankers" under RANK BY), "plan", "timing_ms".
     public var json: JSONValue {
         func hitsJSON(_ s: SearchResult) -> JSONValue {
             .array(s.hits.map { h in
@@ -8,6 +9,13 @@ extension StatementResult {
                     m.append(JSONMember(name, .object([JSONMember("rank", .int(Int64(v.rank))), JSONMember("score", .double(Double(v.score)))])))
                 }
                 if let f = h.fusion { m.append(JSONMember("fusion", .string(f))) }
+                if let g = h.group { m.append(JSONMember("group", g)) }
+                if !h.rankers.isEmpty {
+                    m.append(JSONMember("rankers", .array(h.rankers.map { e in
+                        .object([JSONMember("ranker", .string(e.ranker)), JSONMember("input", .string(e.input)), JSONMember("factor", .double(e.factor)),
+                                 JSONMember("score_before", .double(e.scoreBefore)), JSONMember("score", .double(e.score))])
+                    })))
+                }
                 return .object(m)
             })
         }

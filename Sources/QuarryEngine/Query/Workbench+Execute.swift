@@ -23,6 +23,10 @@ public struct ResultHit: Sendable {
     public var branches: [String: (rank: Int, score: Float)]
     /// How the fused score came about, e.g. `1/(60+3) + 1/(60+1) = 0.0323`.
     public var fusion: String?
+    /// The value at the GROUP BY path (its group), when the statement groups.
+    public var group: JSONValue? = nil
+    /// What each RANK BY ranker did to this hit, in order.
+    public var rankers: [RankerEffect] = []
 }
 
 public struct SearchResult: Sendable {
@@ -47,6 +51,7 @@ struct BranchOutcome {
     var node: PlanNode
     var recall: PlanRecall?
 }
+
 
 extension Workbench {
     /// Parses and runs one statement.
@@ -168,7 +173,6 @@ struct PlanSteps {
             node.actualRows = r.count
             filterNode = node
         }
-        var branches: [BranchOutcome] = []
         var terms: [String] = []
         // A filter that matches nothing prunes every branch: they are shown, never executed.
         if let allowed, allowed.isEmpty, lexical != nil || vector != nil {
@@ -185,88 +189,57 @@ struct PlanSteps {
             note.actualRows = 0
             return Outcome(root: note, hits: [], recall: [:], terms: [])
         }
-        if var lexical {
-            lexical.allowed = allowed
-            let t0 = now()
-            let response = try workbench.searchLexical(lexical)
-            let t1 = now()
-            terms = response.terms
-            var node = PlanNode(lexicalTitle, estimatedRows: window)
-            if let e = response.expansion, !e.relevanceModel.isEmpty {
-                node.detail("Terms", "\(response.terms.count) weighted terms of the RM3 expansion (below)")
-            } else {
-                node.detail("Terms", Self.termsText(response.terms, response.termWeights))
-            }
-            if let e = response.expansion {
-                // The first pass, the feedback records' analysis and the relevance model, before the search above.
-                var rm3 = Workbench.rm3Node(e.parameters, expansion: e, ids: try workbench.idMap(collection: s.collection))
-                rm3.actualStartMs = t0
-                rm3.actualEndMs = t0 + Double(response.feedbackNanoseconds) / 1e6
-                node.children.append(rm3)
-            }
-            node.record(PlanCounters(algorithm: Self.algorithmName(response.algorithm), postingsScored: response.postingsScored,
-                                     blocksSkipped: response.blocksSkipped, documentsEvaluated: response.documentsEvaluated))
-            node.detail("Parameters", Self.parametersText(lexical))
-            if allowed != nil { node.detail("Filter", "pushed down as bitmap (\(allowed!.count) allowed)") }
-            node.executed = true
-            node.actualStartMs = t0
-            node.actualEndMs = t1
-            node.actualRows = response.hits.count
-            var recall: PlanRecall?
-            if analyze && response.algorithm != "exhaustive" && workbench.settings.flag("recall", s.with) {
-                var exact = lexical
-                exact.algorithm = "exhaustive"
-                let (e, ns) = measure { try? workbench.searchLexical(exact) }
-                if let e {
-                    let k = min(s.limit + s.offset, e.hits.count)
-                    let want = e.hits.prefix(k).map(\.ordinal)
-                    recall = PlanRecall(k: k, value: Measures.exactRecall(returned: response.hits.map(\.ordinal), exact: want, k: k),
-                                        oracle: "exhaustive", exactMs: Double(ns) / 1e6, oracleWork: e.postingsScored, oracleWorkUnit: "postings",
-                                        exact: want)
-                    node.record(recall!)
-                }
-            }
-            if let filterNode { node.children.append(filterNode) }
-            branches.append(BranchOutcome(name: "bm25", hits: response.hits.map { ScoredID(id: $0.ordinal, score: $0.score) }, node: node, recall: recall))
-        }
-        if let vector {
-            let outcome = try workbench.runVectorBranch(vector, allowed: allowed, filterNode: filterNode,
-                                                         clock: now, analyze: analyze)
-            branches.append(outcome)
-        }
-
         let ids = try workbench.idMap(collection: s.collection)
         var hits: [ResultHit] = []
-        if branches.isEmpty, let allowed {
+        var branches: [BranchOutcome] = []
+        if lexical == nil && vector == nil, let allowed {
             // WHERE alone: matching records in ordinal order.
             let page = allowed.toArray().dropFirst(s.offset).prefix(s.limit)
             hits = page.enumerated().map { ResultHit(ordinal: $1, id: ids[Int($1)] ?? "?", rank: $0 + 1 + s.offset, score: 1, branches: [:]) }
             if var f = filterNode { f.title = "JSON Path Filter Scan"; root.children = [f] }
-        } else if branches.count == 1 {
-            let b = branches[0]
-            hits = b.hits.enumerated().dropFirst(s.offset).prefix(s.limit).map { r, h in
-                ResultHit(ordinal: h.id, id: ids[Int(h.id)] ?? "?", rank: r + 1, score: Double(h.score), branches: [b.name: (r + 1, h.score)])
-            }
-            root.children = [b.node]
         } else {
-            let t0 = now()
-            let spec = fusion ?? .rrf(k: workbench.settings.number("rrf_k", s.with))
-            let fused = Fusion.fuse(branches.map(\.hits), spec: spec)
-            var node = PlanNode(Self.fusionTitle(spec, window: window), estimatedRows: 2 * window)
-            if let fusionSource { node.detail("Fusion", fusionSource) }
-            let both = fused.filter { $0.contributions.count > 1 }.count
-            node.detail("Overlap", "\(both) hits in both branches")
-            node.children = branches.map(\.node)
-            node.executed = true
-            node.actualStartMs = t0
-            node.actualEndMs = now()
-            node.actualRows = fused.count
-            root.children = [node]
-            hits = fused.enumerated().dropFirst(s.offset).prefix(s.limit).map { r, f in
-                var br: [String: (rank: Int, score: Float)] = [:]
-                for c in f.contributions { br[branches[c.branch].name] = (c.rank, c.score) }
-                return ResultHit(ordinal: f.id, id: ids[Int(f.id)] ?? "?", rank: r + 1, score: f.score, branches: br, fusion: Fusion.arithmetic(f, spec: spec))
+            // The branches run over a window of candidates; rankers re-order it and GROUP BY
+            // widens it (×4 a round) until the groups are filled or the candidates run out.
+            var window = self.window
+            var windows = [window]
+            var collected: Collected
+            let reranking = try RankingSteps(statement: s, workbench: workbench)
+            while true {
+                collected = try collect(window: window, allowed: allowed, filterNode: filterNode, now: now, analyze: analyze, ids: ids)
+                terms = collected.terms
+                if !reranking.rankers.isEmpty {
+                    let t0 = now()
+                    collected.ranked = try reranking.rank(collected.ranked)
+                    collected.node = reranking.node(above: collected.node, window: window, hits: collected.ranked, start: t0, end: now())
+                }
+                guard let g = s.grouping else { break }
+                let grouped = try reranking.group(collected.ranked, spec: g, groups: s.limit + s.offset)
+                let cap = max(window, try workbench.ordinalCount(collection: s.collection))
+                if grouped.filled || collected.exhausted || window >= min(cap, Parameters.maxResults) {
+                    let t0 = now()
+                    collected.ranked = grouped.hits
+                    collected.node = reranking.groupNode(above: collected.node, spec: g, windows: windows, grouped: grouped,
+                                                         exhausted: collected.exhausted, start: t0, end: now())
+                    break
+                }
+                window = min(window * 4, Parameters.maxResults)
+                windows.append(window)
             }
+            branches = collected.branches
+            root.children = [collected.node]
+            if let g = s.grouping {
+                // OFFSET and LIMIT count groups.
+                let keys = collected.ranked.map { $0.group?.jsonText ?? "" }
+                var seen: [String: Int] = [:]
+                var order: [String] = []
+                for k in keys where seen[k] == nil { seen[k] = order.count; order.append(k) }
+                let kept = Set(order.dropFirst(s.offset).prefix(s.limit))
+                hits = collected.ranked.filter { kept.contains($0.group?.jsonText ?? "") }
+                _ = g
+            } else {
+                hits = Array(collected.ranked.dropFirst(s.offset).prefix(s.limit))
+            }
+            for i in hits.indices { hits[i].rank = i + 1 + (s.grouping == nil ? s.offset : 0) }
         }
         root.executed = true
         root.actualStartMs = 0
@@ -311,7 +284,13 @@ extension Workbench {
         let schema = try schema(s.collection)
         let n = try idMap(collection: s.collection).count
         let hybrid = s.match != nil && s.near != nil
-        let window = hybrid ? max(settings.integer("window", s.with), s.limit + s.offset) : s.limit + s.offset
+        if s.match == nil && s.near == nil {
+            if s.grouping != nil { throw s.located(EngineError.badParameter("GROUP BY needs a search (MATCH or NEAR) to group"), at: "group") }
+            if !s.rankers.isEmpty { throw s.located(EngineError.badParameter("RANK BY needs a search (MATCH or NEAR) to rank"), at: "rank") }
+        }
+        // Rankers re-order a window of candidates, as fusion does; GROUP BY starts with LIMIT × SIZE.
+        var window = hybrid || !s.rankers.isEmpty ? max(settings.integer("window", s.with), s.limit + s.offset) : s.limit + s.offset
+        if let g = s.grouping { window = min(Parameters.maxResults, max(window, (s.limit + s.offset) * g.size)) }
         var root = PlanNode("Limit \(s.limit)" + (s.offset > 0 ? " Offset \(s.offset)" : ""), estimatedRows: s.limit)
         var steps = PlanSteps(workbench: self, statement: s, window: window, root: root)
 

@@ -111,9 +111,11 @@ extension Workbench {
     /// Parses a filter against the collection's paths (unknown paths get "did you mean").
     public func parseFilter(_ text: String, collection: String) throws -> FilterQuery {
         let index = try pathIndex(collection: collection)
-        do { return try FilterQuery.parse(text, catalog: index.catalog) } catch {
+        let parsed: FilterQuery
+        do { parsed = try FilterQuery.parse(text, catalog: index.catalog) } catch {
             throw FilterSyntaxError(message: error.message, line: error.location.line, column: error.location.column, rendered: error.rendered(source: text))
         }
+        return FilterQuery(source: parsed.source, expr: try bindTextMatches(parsed.expr, collection: collection))
     }
 
     /// Runs a filter with the path index; deleted records never match.
@@ -183,6 +185,18 @@ public final class RecordRows: @unchecked Sendable {
             try? database.forEachRecord(collection: collection) { if Int($0.ordinal) < rows.count { rows[Int($0.ordinal)] = $0.row } }
             all = rows
         }
+        return one(ordinal)
+    }
+
+    /// One record, read alone unless every row is already held (what rankers and GROUP BY
+    /// read: a window of candidates, not the collection).
+    public func fetch(_ ordinal: Int) -> JSONValue {
+        lock.lock()
+        defer { lock.unlock() }
+        return one(ordinal)
+    }
+
+    private func one(_ ordinal: Int) -> JSONValue {
         if let all { return ordinal < all.count ? all[ordinal] : .null }
         if let known = some[UInt32(ordinal)] { return known }
         let row = (try? database.record(collection: collection, ordinal: UInt32(ordinal)))??.row ?? .null

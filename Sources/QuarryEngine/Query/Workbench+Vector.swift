@@ -225,6 +225,10 @@ struct VectorPlan {
     var exactOnly: Bool
     /// EXPLAIN ANALYZE compares the branch with the exact answer (the `recall` setting, or WITH).
     var measuresRecall: Bool
+    /// `WITHIN radius [AND range_filter]`: only hits in the band, searched wider until k are found.
+    var range: VectorRange?
+    var lowerIsCloser: Bool { metric == .l2 }
+    var metric: VectorMetric = .cosine
 }
 
 extension Workbench {
@@ -272,8 +276,13 @@ extension Workbench {
                                       estimatedIndexCost: index.estimatedSearchCost(k: window, params: params))
             node.detail("Filter strategy", "\(picked.0.rawValue) — \(picked.1) (estimated)")
         }
+        if let range = near.range {
+            try s.located("near.radius") { try range.check(lowerIsCloser: vectors.metric == .l2) }
+            node.detail("Range", range.text(lowerIsCloser: vectors.metric == .l2) + (vectors.metric == .l2 ? " (squared L2, as Milvus reports it)" : ""))
+        }
         return VectorPlan(node: node, collection: s.collection, field: field, query: query, k: window, params: params,
-                          strategy: strategy, exactOnly: index == nil, measuresRecall: settings.flag("recall", overrides))
+                          strategy: strategy, exactOnly: index == nil, measuresRecall: settings.flag("recall", overrides),
+                          range: near.range, metric: vectors.metric)
     }
 
     func runVectorBranch(_ plan: VectorPlan, allowed: Bitmap?, filterNode: PlanNode?, clock: () -> Double, analyze: Bool) throws -> BranchOutcome {
@@ -282,10 +291,17 @@ extension Workbench {
         var node = plan.node
         node.removeDetails("Filter strategy")
         let t0 = clock()
-        let result = plan.exactOnly
-            ? try vectors.exactSearch(query: plan.query, k: plan.k, allowed: allowed)
-            : try vectors.search(query: plan.query, k: plan.k, params: plan.params, filter: filter)
+        let ranged = try Self.ranged(plan) { k in
+            plan.exactOnly
+                ? try vectors.exactSearch(query: plan.query, k: k, allowed: allowed)
+                : try vectors.search(query: plan.query, k: k, params: plan.params, filter: filter)
+        }
+        let result = ranged.result
         let t1 = clock()
+        if let range = plan.range {
+            node.detail("Range search", "\(result.hits.count) hits with \(range.text(lowerIsCloser: plan.lowerIsCloser)); searched k=\(ranged.ks.map(String.init).joined(separator: " → "))"
+                + (ranged.ks.count > 1 ? " (widened \(ranged.ks.count - 1)× to find \(plan.k) in the band)" : ""))
+        }
         if let s = result.strategy { node.detail("Filter strategy", "\(s.rawValue) — \(result.reason ?? "")") }
         node.record(PlanCounters(distanceComputations: result.counters.distanceComputations, nodesVisited: result.counters.nodesVisited,
                                  hops: result.counters.hops, refined: result.counters.refined,
@@ -310,9 +326,31 @@ extension Workbench {
         return BranchOutcome(name: "vector", hits: result.hits, node: node, recall: recall)
     }
 
+    /// A vector search, kept to the hits in the plan's range when it has one: searched with k,
+    /// then 4k, 16k, … until k hits are in the band, the search gives fewer than asked, or its
+    /// last hit lies beyond the radius (every later one would too). Without a range, one search.
+    static func ranged(_ plan: VectorPlan, search: (Int) throws -> VectorSearchResult) throws -> (result: VectorSearchResult, ks: [Int]) {
+        guard let range = plan.range else { return (try search(plan.k), [plan.k]) }
+        var k = plan.k
+        var ks: [Int] = []
+        while true {
+            ks.append(k)
+            var r = try search(k)
+            let inBand = r.hits.filter { range.contains(score: $0.score, lowerIsCloser: plan.lowerIsCloser) }
+            let done = inBand.count >= plan.k || r.hits.count < k || k >= Parameters.maxResults
+                || r.hits.last.map { range.isBeyond(score: $0.score, lowerIsCloser: plan.lowerIsCloser) } == true
+            if done {
+                r.hits = Array(inBand.prefix(plan.k))
+                return (r, ks)
+            }
+            k = min(k * 4, Parameters.maxResults)
+        }
+    }
+
     /// The exact answer of a vector branch, computed once per query, k and filter (cached until
     /// the collection changes).
     func exactAnswer(_ vectors: FieldVectors, plan: VectorPlan, allowed: Bitmap?) throws -> VectorSearchResult {
+        if plan.range != nil { return try Self.ranged(plan) { k in try vectors.exactSearch(query: plan.query, k: k, allowed: allowed) }.result }
         let key = ExactKey(collection: plan.collection, field: plan.field, k: plan.k, query: plan.query.map(\.bitPattern),
                                  filter: allowed?.serialized())
         if let hit = cache.exact[key] { return hit }

@@ -80,6 +80,8 @@ public struct NearClause: Sendable, Equatable {
     public var field: String?         // nil: the collection's first vector field
     public var index: String?         // USING name
     public var params: [String: ParamValue]
+    /// `WITHIN radius [AND range_filter]`: range search (Milvus's `radius`/`range_filter`).
+    public var range: VectorRange?
     public init(target: NearTarget, field: String? = nil, index: String? = nil, params: [String: ParamValue] = [:]) {
         self.target = target
         self.field = field
@@ -116,6 +118,10 @@ public struct SearchStatement: Sendable, Equatable {
     public var near: NearClause?
     public var filter: FilterText?
     public var fusion: FusionSpec?
+    /// `RANK BY decay(…), boost(…)`: rankers applied, in order, to the final list's window.
+    public var rankers: [RankerSpec] = []
+    /// `GROUP BY path [SIZE n] [STRICT]`: at most n hits per distinct value, LIMIT groups.
+    public var grouping: GroupBySpec?
     public var limit: Int = 10
     public var offset: Int = 0
     public var with: [String: ParamValue] = [:]

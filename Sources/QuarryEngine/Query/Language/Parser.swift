@@ -153,6 +153,22 @@ public struct StatementParser {
                 if s.fusion != nil { throw duplicate() }
                 s.locations["fuse"] = peek.location
                 s.fusion = try fusion(&s.locations)
+            case "RANK":
+                if !s.rankers.isEmpty { throw duplicate() }
+                try expect("BY")
+                s.locations["rank"] = peek.location
+                repeat { s.rankers.append(try ranker(&s.locations, index: s.rankers.count)) } while accept(symbol: ",")
+            case "GROUP":
+                if s.grouping != nil { throw duplicate() }
+                try expect("BY")
+                s.locations["group"] = peek.location
+                var g = GroupBySpec(path: try path("a metadata path to GROUP BY (metadata.category)"))
+                if accept("SIZE") {
+                    s.locations["group.size"] = peek.location
+                    g.size = try count("a group SIZE (a whole number)") { v throws(EngineError) in try GroupBySpec.checkedSize(v) }
+                }
+                if accept("STRICT") { g.strict = true }
+                s.grouping = g
             case "LIMIT":
                 s.locations["limit"] = peek.location
                 s.limit = try count("a LIMIT count (a whole number)") { v throws(EngineError) in try SearchStatement.checkedLimit(v) }
@@ -169,7 +185,7 @@ public struct StatementParser {
         if s.match == nil && s.near == nil && s.filter == nil {
             throw expected("MATCH, NEAR or WHERE")
         }
-        if case .word = peek.kind { throw expected("MATCH, NEAR, WHERE, FUSE, LIMIT, OFFSET or WITH") }
+        if case .word = peek.kind { throw expected("MATCH, NEAR, WHERE, FUSE, RANK BY, GROUP BY, LIMIT, OFFSET or WITH") }
         let end = peek.location.offset
         s.source = String(Array(source)[start.offset..<end]).trimmingCharacters(in: .whitespacesAndNewlines)
         s.statementText = source
@@ -238,6 +254,7 @@ public struct StatementParser {
             target = .text(try string("the text, DOC 'id' or [vector] to search NEAR"))
         }
         var clause = NearClause(target: target, field: nil, index: nil, params: [:])
+        if accept("WITHIN") { clause.range = try range(&locations) }
         if accept("IN") {
             locations["near.field"] = peek.location
             clause.field = try identifier("a vector field name")
@@ -252,7 +269,118 @@ public struct StatementParser {
                 }
             }
         }
+        if clause.range == nil && accept("WITHIN") { clause.range = try range(&locations) }
         return clause
+    }
+
+    /// `WITHIN radius [AND range_filter]` of NEAR.
+    private mutating func range(_ locations: inout StatementLocations) throws(QueryError) -> VectorRange {
+        locations["near.radius"] = peek.location
+        var r = VectorRange(radius: try number("the radius of WITHIN (a distance or similarity)"))
+        if accept("AND") {
+            locations["near.range_filter"] = peek.location
+            r.rangeFilter = try number("the range filter after WITHIN radius AND")
+        }
+        return r
+    }
+
+    /// A path into the record as the filter language spells it (`metadata.a.b`,
+    /// `metadata["odd key"]`, `metadata.tags[0]`), taken as written.
+    private mutating func path(_ what: String) throws(QueryError) -> String {
+        let start = peek.location
+        guard case .word = peek.kind else { throw expected(what) }
+        i += 1
+        var end = i
+        while true {
+            if accept(symbol: ".") {
+                guard case .word = peek.kind else { throw expected("a key after '.'") }
+                i += 1
+            } else if accept(symbol: "[") {
+                switch peek.kind {
+                case .string, .number: i += 1
+                default: throw expected("a quoted key or an index inside '[ ]'")
+                }
+                try expect(symbol: "]")
+            } else { break }
+            end = i
+        }
+        let chars = Array(source)
+        let stop = tokens[end].location.offset
+        return String(chars[start.offset..<stop]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `decay(gauss, metadata.year, origin => 2024, scale => 5)` or
+    /// `boost(filter => 'metadata.open == true', weight => 2)`; `name = value` is accepted too.
+    private mutating func ranker(_ locations: inout StatementLocations, index: Int) throws(QueryError) -> RankerSpec {
+        let key = "rank.\(index)"
+        locations[key] = peek.location
+        let nameToken = peek
+        let name = try identifier("a ranker (decay or boost)").lowercased()
+        try expect(symbol: "(")
+        func named() throws(QueryError) -> [String: (value: ParamValue, at: SourceLocation)] {
+            var out: [String: (value: ParamValue, at: SourceLocation)] = [:]
+            repeat {
+                let at = peek.location
+                let n = try identifier("a ranker parameter name").lowercased()
+                if !accept(symbol: "=>") { try expect(symbol: "=") }
+                if out[n] != nil { throw QueryError("parameter '\(n)' given twice", at: at, in: source) }
+                let valueAt = peek.location
+                out[n] = (try value(), valueAt)
+            } while accept(symbol: ",")
+            return out
+        }
+        func number(_ params: [String: (value: ParamValue, at: SourceLocation)], _ n: String, default d: Double? = nil) throws(QueryError) -> Double {
+            guard let p = params[n] else {
+                if let d { return d }
+                throw QueryError("\(name) needs '\(n) => value'", at: nameToken.location, in: source)
+            }
+            guard let v = p.value.doubleValue else { throw QueryError("'\(n)' must be a number, not \(p.value)", at: p.at, in: source) }
+            return v
+        }
+        func unknown(_ params: [String: (value: ParamValue, at: SourceLocation)], _ known: [String]) throws(QueryError) {
+            for (n, p) in params.sorted(by: { $0.key < $1.key }) where !known.contains(n) {
+                let hint = Suggest.nearest(to: n, in: known).map { "; did you mean \($0)?" } ?? ""
+                throw QueryError("unknown \(name) parameter '\(n)'\(hint) (parameters: \(known.joined(separator: ", ")))",
+                                 at: SourceLocation(line: p.at.line, column: max(1, p.at.column), offset: p.at.offset), in: source)
+            }
+        }
+        switch name {
+        case "decay":
+            let fnToken = peek
+            let fn = try identifier("a decay function (gauss, exp or linear)").lowercased()
+            guard let function = DecaySpec.Function(rawValue: fn) else {
+                let names = DecaySpec.Function.allCases.map(\.rawValue)
+                let hint = Suggest.nearest(to: fn, in: names).map { "; did you mean \($0)?" } ?? " (expected gauss, exp or linear)"
+                throw QueryError("unknown decay function '\(fn)'\(hint)", at: fnToken.location, in: source)
+            }
+            try expect(symbol: ",")
+            locations[key + ".path"] = peek.location
+            let p = try path("the numeric path the decay reads (metadata.year)")
+            var params: [String: (value: ParamValue, at: SourceLocation)] = [:]
+            if accept(symbol: ",") { params = try named() }
+            try expect(symbol: ")")
+            try unknown(params, ["origin", "scale", "offset", "decay"])
+            let spec = DecaySpec(function: function, path: p, origin: try number(params, "origin"), scale: try number(params, "scale"),
+                                 offset: try number(params, "offset", default: 0), decay: try number(params, "decay", default: 0.5))
+            do { try spec.check() } catch {
+                let at = params[error.parameter]?.at ?? nameToken.location
+                throw QueryError(error.description, at: at, in: source)
+            }
+            return .decay(spec)
+        case "boost":
+            let params = try named()
+            try expect(symbol: ")")
+            try unknown(params, ["filter", "weight"])
+            guard let f = params["filter"] else { throw QueryError("boost needs 'filter => \'condition\''", at: nameToken.location, in: source) }
+            guard case let .string(text) = f.value else { throw QueryError("boost's filter must be a quoted condition", at: f.at, in: source) }
+            locations[key + ".filter"] = f.at
+            let spec = BoostSpec(filter: text, weight: try number(params, "weight"))
+            do { try spec.check() } catch { throw QueryError(error.description, at: params["weight"]?.at ?? nameToken.location, in: source) }
+            return .boost(spec)
+        default:
+            let hint = Suggest.nearest(to: name, in: Vocabulary.rankers).map { "; did you mean \($0)?" } ?? " (expected decay or boost)"
+            throw QueryError("unknown ranker '\(name)'\(hint)", at: nameToken.location, in: source)
+        }
     }
 
     private mutating func idValue() throws(QueryError) -> String {
@@ -277,7 +405,9 @@ public struct StatementParser {
                 depth += 1
                 guard depth <= Bounds.nesting else { throw QueryError("in WHERE: " + Bounds.nestingMessage(), at: peek.location, in: source) }
             case .symbol(")"), .symbol("]"): depth -= 1
-            case let .word(w) where depth == 0 && w.uppercased() != "WHERE" && Self.clauseKeywords.contains(w.uppercased()): break loop
+            case let .word(w) where depth == 0 && w.uppercased() != "WHERE" && Self.clauseKeywords.contains(w.uppercased())
+                && !(i > 0 && tokens[i - 1].kind == .symbol("."))
+                && (!["GROUP", "RANK"].contains(w.uppercased()) || tokens[min(i + 1, tokens.count - 1)].keyword == "BY"): break loop
             default: break
             }
             i += 1

@@ -64,6 +64,18 @@ extension SearchStatement {
         for (name, value) in (match?.expansion?.params ?? [:]).sorted(by: { $0.key < $1.key }) {
             try located("expand.\(name)") { try trial.set("rm3_" + name, value) }
         }
+        if let g = grouping { _ = try located("group.size") { try GroupBySpec.checkedSize(Double(g.size)) } }
+        if let r = near?.range, !(r.radius.isFinite && (r.rangeFilter?.isFinite ?? true)) {
+            throw located(EngineError.badParameter("WITHIN's radius and range filter must be finite numbers"), at: "near.radius")
+        }
+        for (i, ranker) in rankers.enumerated() {
+            do {
+                switch ranker {
+                case let .decay(d): try d.check()
+                case let .boost(b): try b.check()
+                }
+            } catch { throw located(EngineError.badParameter(error.description), at: "rank.\(i)") }
+        }
         switch fusion {
         case let .rrf(k)?:
             _ = try located("fuse.k") { try Parameters.require("rrf_k").validated(.number(k)) }

@@ -120,7 +120,7 @@ struct Lexer {
                 continue
             }
             let two = i + 1 < chars.count ? String(chars[i...i + 1]) : ""
-            if ["<=", ">=", "!=", "<>", "==", "&&", "||"].contains(two) {
+            if ["<=", ">=", "!=", "<>", "==", "&&", "||", "=>"].contains(two) {
                 advance(2)
                 out.append(Token(kind: .symbol(two), location: start, text: two))
                 continue

@@ -5,7 +5,12 @@ import QuarryFilter
 public enum Vocabulary {
     public static let statementKeywords = ["SEARCH", "EXPLAIN", "COMPARE", "SET", "RESET", "SHOW"]
     /// Keywords that start a clause of SEARCH (and so end a WHERE expression).
-    public static let clauseKeywords = ["MATCH", "NEAR", "WHERE", "FUSE", "LIMIT", "OFFSET", "WITH"]
+    public static let clauseKeywords = ["MATCH", "NEAR", "WHERE", "FUSE", "RANK", "GROUP", "LIMIT", "OFFSET", "WITH"]
+    /// Keywords inside clauses: `NEAR … WITHIN r AND f`, `GROUP BY p SIZE n STRICT`, `RANK BY`.
+    public static let innerKeywords = ["IN", "USING", "DOC", "WITHIN", "AND", "BY", "SIZE", "STRICT", "EXPAND", "NORMALIZE"]
+    /// Rankers of `RANK BY`, and the decay functions.
+    public static let rankers = ["decay", "boost"]
+    public static let decayFunctions = DecaySpec.Function.allCases.map(\.rawValue)
     /// The filter language's keywords (`exists` is with the functions).
     public static let filterKeywords = FilterVocabulary.keywords.filter { $0 != "exists" }.map { $0.uppercased() }
     /// The filter language's functions: `json_contains`, `array_length`, `exists`, …
