@@ -167,6 +167,7 @@ struct PlanSteps {
             var node = PlanNode("JSON Path Filter", estimatedRows: Int(filterEstimate * Double(max(1, try workbench.idMap(collection: s.collection).count))))
             node.detail("Condition", filter.source)
             node.detail("Plan", r.planText.split(separator: "\n").first.map(String.init) ?? "")
+            Workbench.rtreeDetails(r.planText, into: &node)
             node.executed = true
             node.actualStartMs = t0
             node.actualEndMs = now()
@@ -321,6 +322,7 @@ extension Workbench {
             var node = PlanNode("JSON Path Filter", estimatedRows: Int(steps.filterEstimate * Double(n)))
             node.detail("Condition", query.source)
             node.detail("Estimated selectivity", NumberText.fixedPadded(steps.filterEstimate, decimals: 4))
+            Workbench.rtreeDetails(executor.explain(query.expr).renderText(analyzed: false), into: &node)
             filterNode = node
         }
         var children: [PlanNode] = []

@@ -1,3 +1,4 @@
+import Foundation
 import QuarryBase
 import QuarryFilter
 import QuarryStorage
@@ -10,6 +11,17 @@ extension Workbench {
         let fields = try database.collection(named: collection).geometryFields
         guard !fields.isEmpty else { return nil }
         return RTreeGeometryIndex(database: database, collection: collection, fields: Set(fields))
+    }
+
+    /// The R-Tree steps of a filter's plan as details of the statement's filter node (the first
+    /// line of the plan is already its `Plan` detail): `R-Tree: on location (R-Tree candidates
+    /// 73 → exact predicate) (est … rows=66) (actual … rows=72)`.
+    static func rtreeDetails(_ planText: String, into node: inout PlanNode) {
+        for (i, line) in planText.split(separator: "\n").enumerated() {
+            guard let r = line.range(of: "R-Tree Scan") else { continue }
+            if i == 0 && node.details.contains(where: { $0.label == "Plan" }) { continue }
+            node.detail("R-Tree", String(line[r.upperBound...]).trimmingCharacters(in: .whitespaces))
+        }
     }
 
     /// The executor of a collection's filters: its path index, its R-Trees and its rows.
