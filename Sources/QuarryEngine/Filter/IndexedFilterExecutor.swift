@@ -55,13 +55,15 @@ public struct IndexedFilterExecutor: FilterExecutor {
         default:
             let key = expr.description
             if let known = memo.leaves[key] { return known }
-            let value: Double
-            if let p = index.probe(expr), p.exact { value = fraction(p.estimate) } else { value = sampled(expr) }
-            // The sample may miss a small circle entirely; the R-Tree's count bounds it from above.
+            // A spatial leaf with an R-Tree: its candidate count, an upper bound read without
+            // evaluating a record (a sample would miss a small circle entirely); for a radius,
+            // the circle's share of its bounding box (π/4).
             if case let .geo(g) = expr, let n = geometry?.candidateCount(path: g.path, boxes: g.searchBoxes) {
-                memo.leaves[key] = min(value == 0 ? fraction(n) / 2 : value, fraction(n))
+                if case .dwithin = g.op { memo.leaves[key] = fraction(n) * Double.pi / 4 } else { memo.leaves[key] = fraction(n) }
                 return memo.leaves[key]!
             }
+            let value: Double
+            if let p = index.probe(expr), p.exact { value = fraction(p.estimate) } else { value = sampled(expr) }
             memo.leaves[key] = value
             return value
         }

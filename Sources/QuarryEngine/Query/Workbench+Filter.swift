@@ -179,6 +179,7 @@ public final class RecordRows: @unchecked Sendable {
     public subscript(ordinal: Int) -> JSONValue {
         lock.lock()
         defer { lock.unlock() }
+        if all == nil, ordinal >= 0, let known = some[UInt32(ordinal)] { return known }
         if all == nil && count <= RecordIDs.wholeLimit {
             // A residual scan reads most rows: read them all at once.
             var rows = [JSONValue](repeating: .null, count: count)
@@ -203,5 +204,18 @@ public final class RecordRows: @unchecked Sendable {
         if some.count > 100_000 { some.removeAll() }
         some[UInt32(ordinal)] = row
         return row
+    }
+
+    /// Reads the rows of a few `ordinals` one by one (an index's candidates, such as an R-Tree's),
+    /// so that checking them does not read the whole collection first; more than 2 % of the
+    /// collection is left to the whole read.
+    public func prefetch(_ ordinals: [UInt32]) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard all == nil, ordinals.count <= max(64, count / 50) else { return }
+        if some.count + ordinals.count > 100_000 { some.removeAll() }
+        for o in ordinals where some[o] == nil {
+            some[o] = (try? database.record(collection: collection, ordinal: o))??.row ?? .null
+        }
     }
 }

@@ -10,7 +10,7 @@ extension Workbench {
     func geometryIndex(collection: String) throws -> (any GeometryIndex)? {
         let fields = try database.collection(named: collection).geometryFields
         guard !fields.isEmpty else { return nil }
-        return RTreeGeometryIndex(database: database, collection: collection, fields: Set(fields))
+        return RTreeGeometryIndex(database: database, collection: collection, fields: Set(fields), rows: try rows(collection: collection))
     }
 
     /// The R-Tree steps of a filter's plan as details of the statement's filter node (the first
@@ -37,6 +37,8 @@ struct RTreeGeometryIndex: GeometryIndex {
     let database: QuarryDatabase
     let collection: String
     let fields: Set<String>
+    /// The rows the exact predicate reads: the candidates are fetched alone when they are few.
+    var rows: RecordRows? = nil
 
     func covers(_ path: FilterPath) -> Bool { field(path) != nil }
 
@@ -47,6 +49,7 @@ struct RTreeGeometryIndex: GeometryIndex {
 
     func candidates(path: FilterPath, boxes: [BoundingBox]) -> Bitmap? {
         guard let f = field(path), let ordinals = try? database.geometryCandidates(collection: collection, field: f, boxes: boxes) else { return nil }
+        rows?.prefetch(ordinals)
         return Bitmap(ordinals)
     }
 
