@@ -129,6 +129,12 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
         guard s.match != nil || s.near != nil else {
             throw MilvusError.unsupportedStatement("a SEARCH on Milvus needs MATCH or NEAR (a WHERE alone is not a search)")
         }
+        if !s.rankers.isEmpty {
+            throw MilvusError.unsupportedStatement("RANK BY on Milvus: decay and boost rankers run in the embedded engine only (this client sends no function rerankers); drop RANK BY to compare the retrieval")
+        }
+        if s.grouping != nil {
+            throw MilvusError.unsupportedStatement("GROUP BY on Milvus: Milvus groups by a scalar field (group_by_field), and the pushed collection keeps metadata in one JSON field; run the grouping on the embedded engine")
+        }
         let local = try workbench.schema(s.collection)
         let layout = MilvusLayout(local: local)
         var nearQuery: (field: VectorFieldSchema, vector: [Float])?
@@ -179,6 +185,11 @@ public final class MilvusBackend: SearchBackend, @unchecked Sendable {
             var params: [JSONMember] = []
             if index?.type.uppercased() ?? "HNSW" == "HNSW" { params.append(JSONMember("ef", .int(Int64(ef)))) }
             if near.params["nprobe"] != nil { params.append(JSONMember("nprobe", .int(Int64(workbench.settings.integer("nprobe", near.params))))) }
+            // Range search: Milvus's own parameters, with its distances (squared L2; IP and cosine similarity).
+            if let range = near.range {
+                params.append(JSONMember("radius", .double(range.radius)))
+                if let f = range.rangeFilter { params.append(JSONMember("range_filter", .double(f))) }
+            }
             var r = searchRequest(remote.name, anns: field.name, metric: metric, topk: window, params: .object(params), expr: expr)
             var ph = Milvus_Proto_Common_PlaceholderValue()
             ph.tag = "$0"

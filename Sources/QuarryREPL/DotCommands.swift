@@ -199,8 +199,33 @@ extension REPL {
             if DisplayWidth.of(usage) <= column { output.line(DisplayWidth.pad(usage, to: column) + "  " + c.help) }
             else { output.line(usage); output.line(String(repeating: " ", count: column + 2) + c.help) }
         }
+        if args.isEmpty {
+            output.line("")
+            output.line("Statements (end each with ;):")
+            for (usage, help) in Self.statementHelp {
+                output.line("  " + usage)
+                output.line("      " + help)
+            }
+        }
         return true
     }
+
+    /// The statement language, a line per clause, under the dot-commands of `.help`.
+    static let statementHelp: [(usage: String, help: String)] = [
+        ("SEARCH c MATCH 'words' [IN title^2, text] [EXPAND rm3]", "BM25 full-text search"),
+        ("SEARCH c NEAR 'text' | DOC 'id' | [0.1, …] [IN field] [USING hnsw(ef = 64)]", "vector search (ANN, or exact with USING flat)"),
+        ("NEAR … WITHIN radius [AND range_filter]", "range search: only hits in a distance band (Milvus's radius, range_filter)"),
+        ("WHERE metadata.year >= 2010 AND ARRAY_CONTAINS(metadata.tags, 'x')", "filter (Milvus syntax; array_contains[_all|_any], array_length, exists, like, in)"),
+        ("WHERE TEXT_MATCH(text, 'words') | PHRASE_MATCH(text, 'words', slop)", "keyword or phrase match from the BM25 index's postings, as a filter"),
+        ("FUSE rrf(k = 60) | weighted(0.3) [NORMALIZE minmax] | auto", "hybrid fusion of MATCH and NEAR"),
+        ("RANK BY decay(gauss|exp|linear, path, origin => o, scale => s) | boost(filter => 'cond', weight => w)",
+         "rankers after retrieval (`… ON bm25|vector`: one branch before fusion); each hit shows its factors"),
+        ("GROUP BY path [SIZE n] [STRICT]", "grouping search: at most n hits per distinct value, LIMIT groups"),
+        ("LIMIT k OFFSET n  WITH (ef = 128, nprobe = 16, …)", "page and per-statement parameters"),
+        ("EXPLAIN [ANALYZE] SEARCH …", "the plan; ANALYZE runs it with actual counts, time and recall"),
+        ("COMPARE (SEARCH …) WITH (SEARCH …)", "two result lists side by side"),
+        ("SET name = value | SHOW [name] | RESET [name | ALL]", "session settings"),
+    ]
 
     /// Parses `--name value` options after the positional arguments; `name=value` words too.
     /// An option with no value after it (the end of the line, or another `--option`) is an

@@ -3,8 +3,11 @@ import QuarryEngine
 /// Completion of the word before the query line's cursor: filter keywords and functions, the
 /// collection's fields and the JSON paths of its metadata (from the workbench's catalog).
 enum Completion {
-    /// `WHERE`, the filter language's keywords and its functions (the engine's vocabulary).
-    static let keywords = ["WHERE"] + Vocabulary.filterKeywords + Vocabulary.filterFunctions
+    /// `WHERE`, the filter language's keywords and its functions, and the query line's other
+    /// clauses with their words (`WITHIN`, `RANK BY decay(gauss, …)`, `GROUP BY … SIZE n STRICT`):
+    /// the engine's vocabulary.
+    static let keywords = ["WHERE", "WITHIN", "RANK", "GROUP", "BY", "SIZE", "STRICT"] + Vocabulary.filterKeywords + Vocabulary.filterFunctions
+        + Vocabulary.rankers + Vocabulary.decayFunctions
 
     /// Characters that end a word for completion (a path's dots and brackets do not).
     static func isBoundary(_ c: Character) -> Bool { c == " " || c == "(" || c == "," || c == "=" || c == "<" || c == ">" || c == "!" }

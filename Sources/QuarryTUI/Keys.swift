@@ -96,6 +96,8 @@ enum Bindings {
         Binding(keys: [], label: "↑/↓", context: .queryLine, action: nil, help: "query history"),
         Binding(keys: [], label: "Tab", context: .queryLine, action: nil, help: "complete a keyword, field or JSON path (else: next pane)"),
         Binding(keys: [], label: "… WHERE f", context: .queryLine, action: nil, help: "after WHERE (in capitals): a filter"),
+        Binding(keys: [], label: "… RANK BY / GROUP BY / WITHIN", context: .queryLine, action: nil,
+                help: "rankers, grouping and a range, as in statements (in capitals)"),
         Binding(keys: [], label: "Ctrl-U/Ctrl-W", context: .queryLine, action: nil, help: "clear the line / delete a word"),
         Binding(keys: [.char("q")], label: "q", context: .panes, action: .quit, help: "quit"),
         Binding(keys: [.char("?")], label: "?", context: .panes, action: .help, help: "this help"),

@@ -24,6 +24,8 @@ struct Hit: Sendable {
     /// Rank change since the previous run of the same query: positive moved up; nil: no previous run.
     var move: Int?
     var isNew = false
+    /// What each RANK BY ranker of the query line did to this hit (the document view shows it).
+    var rankers: [RankerEffect] = []
 }
 
 /// A column's answer.
@@ -53,6 +55,8 @@ struct RunOutcome: Sendable {
     var query: String
     /// The filter of the query line's `WHERE`, if any.
     var filter: String?
+    /// The query line's `WITHIN …`, `RANK BY …` and `GROUP BY …`, if any.
+    var clauses: String? = nil
     var fromSet: QuerySetEntry?
     var params: Params
     var branches: [BranchOutcome]
@@ -72,6 +76,8 @@ struct DocumentContent: Sendable {
     var fields: [(String, String)]
     var metadata: [String]
     var explanation: [String]
+    /// Per RANK BY ranker: its input, factor and the score before and after.
+    var ranking: [String] = []
 }
 
 /// The parameters pane: parameters of the engine's registry (which declares each one's type,

@@ -95,6 +95,11 @@ final class DocumentOverlay: Overlay {
             }
             out.append(("", .normal))
         }
+        if !document.ranking.isEmpty {
+            out.append(("Rankers (RANK BY)", .title))
+            for l in document.ranking { out.append(("  " + l, .normal)) }
+            out.append(("", .normal))
+        }
         out.append(("BM25 explanation", .title))
         for l in document.explanation { out.append((l, .normal)) }
         return out

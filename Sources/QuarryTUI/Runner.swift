@@ -67,13 +67,13 @@ final class Runner: @unchecked Sendable {
     /// answer is a scan of every vector) the columns are posted first with their recall against
     /// the exact answer pending, then the exact answer is computed (once: the engine caches it)
     /// and the recall, the ◆ marks and the analysed plan follow — unless a newer query came in.
-    func run(query: String, filter: String?, fromSet: QuerySetEntry?, params: Params, generation: Int, deferExact: Bool = false) {
+    func run(query: String, filter: String?, clauses: String? = nil, fromSet: QuerySetEntry?, params: Params, generation: Int, deferExact: Bool = false) {
         latestLock.withLock { latestGeneration = generation }
         queue.async { [self] in
-            let first = execute(query: query, filter: filter, fromSet: fromSet, params: params, generation: generation, measureExact: !deferExact)
+            let first = execute(query: query, filter: filter, clauses: clauses, fromSet: fromSet, params: params, generation: generation, measureExact: !deferExact)
             inbox.post(.run(first))
             guard first.exactPending, latestLock.withLock({ latestGeneration }) == generation else { return }
-            inbox.post(.exact(execute(query: query, filter: filter, fromSet: fromSet, params: params, generation: generation, measureExact: true)))
+            inbox.post(.exact(execute(query: query, filter: filter, clauses: clauses, fromSet: fromSet, params: params, generation: generation, measureExact: true)))
         }
     }
 
@@ -81,9 +81,15 @@ final class Runner: @unchecked Sendable {
     private let latestLock = NSLock()
     private var latestGeneration = 0
 
-    func open(ordinal: UInt32, query: String, params: Params) {
+    func open(ordinal: UInt32, query: String, params: Params, rankers: [RankerEffect] = []) {
         queue.async { [self] in
-            do { inbox.post(.document(try document(ordinal: ordinal, query: query, params: params))) }
+            do {
+                var d = try document(ordinal: ordinal, query: query, params: params)
+                d.ranking = rankers.map { e in
+                    "\(e.ranker): input \(e.input) → factor \(String(format: "%.4f", e.factor))  (score \(String(format: "%.4f", e.scoreBefore)) → \(String(format: "%.4f", e.score)))"
+                }
+                inbox.post(.document(d))
+            }
             catch { inbox.post(.failure(ErrorText.describe(error))) }
         }
     }
@@ -154,13 +160,35 @@ final class Runner: @unchecked Sendable {
     /// one. The exact answer that EXPLAIN ANALYZE computed for the hybrid's vector branch gives
     /// the ◆ marks and the vector column's recall; only when there is none (no hybrid, or an
     /// exact index) does the vector column's query run once more on the exact index.
-    func execute(query: String, filter: String?, fromSet: QuerySetEntry?, params: Params, generation: Int, measureExact: Bool = true) -> RunOutcome {
+    func execute(query: String, filter: String?, clauses: String? = nil, fromSet: QuerySetEntry?, params: Params, generation: Int, measureExact: Bool = true) -> RunOutcome {
         let plain = fromSet != nil
         var lexical = SearchStatement(collection: collection)
         lexical.match = MatchClause(text: query, plain: plain)
         lexical.limit = params.limit
         lexical.with = params.with
         if let filter { lexical.filter = FilterText(text: filter) }
+        // WITHIN, RANK BY and GROUP BY of the query line, read by the statement parser.
+        var range: VectorRange?
+        if let clauses {
+            do {
+                let prefix = "SEARCH \(collection) NEAR 'q' "
+                guard case let .search(parsed) = try StatementParser.parse(prefix + clauses) else { throw EngineError.badParameter("not a clause: \(clauses)") }
+                lexical.rankers = parsed.rankers
+                lexical.grouping = parsed.grouping
+                range = parsed.near?.range
+            } catch let e as QueryError {
+                var failed: [BranchOutcome] = self.branches.map { BranchOutcome(title: $0.name) }
+                let message = e.message + (e.location.map { " (column \($0.column - 28 - collection.count) of the clauses)" } ?? "")
+                for i in failed.indices { failed[i].error = message }
+                return RunOutcome(generation: generation, query: query, filter: filter, clauses: clauses, fromSet: fromSet, params: params,
+                                  branches: failed, plan: nil, planFooter: ["(no plan: \(e.message))"])
+            } catch {
+                var failed: [BranchOutcome] = self.branches.map { BranchOutcome(title: $0.name) }
+                for i in failed.indices { failed[i].error = ErrorText.describe(error) }
+                return RunOutcome(generation: generation, query: query, filter: filter, clauses: clauses, fromSet: fromSet, params: params,
+                                  branches: failed, plan: nil, planFooter: [])
+            }
+        }
 
         var branches: [BranchOutcome] = self.branches.map { BranchOutcome(title: $0.name) }
         let ef = Params.text(params.number("ef"))
@@ -182,11 +210,14 @@ final class Runner: @unchecked Sendable {
 
         // Vector: the query's own vector (query set), else its text, else the top lexical hit's document.
         var near = NearClause(target: fromSet?.vector.map { .vector($0) } ?? .text(query))
+        near.range = range
         var vector = SearchStatement(collection: collection)
         vector.limit = params.limit
         vector.with = params.with
         vector.near = near
         vector.filter = lexical.filter
+        vector.rankers = lexical.rankers
+        vector.grouping = lexical.grouping
         var vectorResult: SearchResult?
         do {
             vectorResult = try workbench.search(vector)
@@ -271,13 +302,15 @@ final class Runner: @unchecked Sendable {
                 branches[i].ndcg = Measures.relevance(.ndcg(k: 10), ranking: ids, judgements: set.judgements)
             }
         }
-        return RunOutcome(generation: generation, query: query, filter: filter, fromSet: fromSet, params: params,
+        return RunOutcome(generation: generation, query: query, filter: filter, clauses: clauses, fromSet: fromSet, params: params,
                           branches: branches, plan: plan, planFooter: footer, exactPending: exactPending)
     }
 
     func hits(_ r: SearchResult) throws -> [Hit] {
         try r.hits.map { h in
-            Hit(ordinal: h.ordinal, id: h.id, title: try title(h.ordinal), score: h.score, rank: h.rank)
+            let group = h.group.map { g -> String in if case let .string(t) = g { t } else { g.jsonText } }
+            return Hit(ordinal: h.ordinal, id: h.id, title: (group.map { "[\($0)] " } ?? "") + (try title(h.ordinal)), score: h.score, rank: h.rank,
+                       rankers: h.rankers)
         }
     }
 

@@ -188,6 +188,7 @@ final class Screen {
             text += " · set \(workspace.activeSet)"
         }
         if let f = workspace.outcome?.filter { text += " · WHERE \(f)" }
+        if let c = workspace.outcome?.clauses { text += " · \(c)" }
         if workspace.running { text += " · running…" }
         // The process's resident memory: the mapped indexes' pages count only once touched.
         if let rss = ProcessMemory.residentBytes() { text += " · RSS \(rss >> 20) MiB" }

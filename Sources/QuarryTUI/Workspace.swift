@@ -72,16 +72,18 @@ final class Workspace {
     func run(_ text: String) {
         let line = text.trimmingCharacters(in: .whitespaces)
         guard !line.isEmpty else { return }
-        var (query, filter) = Self.split(line)
+        var (query, filter, clauses) = Self.parts(line)
         // A query-set query is taken whole, whatever words it holds; a filter may follow it.
         if let entry = currentSetEntry, line.hasPrefix(entry.query.text) {
             query = entry.query.text
-            filter = Self.split("x" + line.dropFirst(entry.query.text.count)).filter
+            let rest = Self.parts("x" + line.dropFirst(entry.query.text.count))
+            filter = rest.filter
+            clauses = rest.clauses
         }
         if currentSetEntry?.query.text != query { currentSetEntry = nil }
         lastQuery = line
         generation += 1
-        runner.run(query: query, filter: filter, fromSet: currentSetEntry, params: params, generation: generation,
+        runner.run(query: query, filter: filter, clauses: clauses, fromSet: currentSetEntry, params: params, generation: generation,
                    deferExact: recordCount >= Self.deferredExactRecords)
         // The stored grades follow the run (the same queue keeps the order).
         if let entry = currentSetEntry, let split = querySetName {
@@ -91,29 +93,51 @@ final class Workspace {
         }
     }
 
-    /// The query line cut at its first `WHERE` (the word in capitals, outside double quotes, so
-    /// that "where" in a question stays query text): the query text and the filter.
-    static func split(_ line: String) -> (query: String, filter: String?) {
+    /// The query line cut at its clause keywords, written in capitals outside double quotes (so
+    /// that "where" in a question stays query text): the query text, the filter after `WHERE`,
+    /// and the `WITHIN …`, `RANK BY …` and `GROUP BY …` clauses, in the order written.
+    static func parts(_ line: String) -> (query: String, filter: String?, clauses: String?) {
         let chars = Array(line)
-        var i = 0
+        var cuts: [(at: Int, keyword: String)] = []
         var quoted = false
-        while i + 5 <= chars.count {
+        var i = 0
+        while i < chars.count {
             if chars[i] == "\"" { quoted.toggle() }
-            else if !quoted && (i == 0 || chars[i - 1] == " ") && String(chars[i..<i + 5]) == "WHERE"
-                        && (i + 5 == chars.count || chars[i + 5] == " ") {
-                let query = String(chars[..<i]).trimmingCharacters(in: .whitespaces)
-                let filter = String(chars[(i + 5)...]).trimmingCharacters(in: .whitespaces)
-                return (query, filter.isEmpty ? nil : filter)
+            else if !quoted && (i == 0 || chars[i - 1] == " ") {
+                for k in ["WHERE", "WITHIN", "RANK BY", "GROUP BY"] where i + k.count <= chars.count && String(chars[i..<i + k.count]) == k
+                    && (i + k.count == chars.count || chars[i + k.count] == " ") {
+                    cuts.append((i, k))
+                }
             }
             i += 1
         }
-        return (line, nil)
+        guard let first = cuts.first else { return (line, nil, nil) }
+        var filter: String?
+        var clauses: [String] = []
+        for (n, cut) in cuts.enumerated() {
+            let end = n + 1 < cuts.count ? cuts[n + 1].at : chars.count
+            let piece = String(chars[cut.at..<end]).trimmingCharacters(in: .whitespaces)
+            if cut.keyword == "WHERE" {
+                let f = String(piece.dropFirst(5)).trimmingCharacters(in: .whitespaces)
+                filter = f.isEmpty ? nil : f
+            } else {
+                clauses.append(piece)
+            }
+        }
+        return (String(chars[..<first.at]).trimmingCharacters(in: .whitespaces), filter, clauses.isEmpty ? nil : clauses.joined(separator: " "))
+    }
+
+    /// The query line's query text and filter (see `parts`).
+    static func split(_ line: String) -> (query: String, filter: String?) {
+        let p = parts(line)
+        return (p.query, p.filter)
     }
 
     /// Adds `expression` to the query line's filter (`WHERE …` or `AND …`) and runs it.
     func addFilter(_ expression: String) {
-        var line = lastQuery
-        line += Self.split(line).filter == nil ? " WHERE " + expression : " AND " + expression
+        let p = Self.parts(lastQuery)
+        var line = p.query + " WHERE " + (p.filter.map { $0 + " AND " } ?? "") + expression
+        if let c = p.clauses { line += " " + c }
         onQueryText?(line)
         status = "filter: \(Self.split(line).filter ?? "")"
         statusIsError = false
@@ -146,7 +170,7 @@ final class Workspace {
     func rerun() { if !lastQuery.isEmpty { run(lastQuery) } }
 
     func open(_ hit: Hit) {
-        runner.open(ordinal: hit.ordinal, query: outcome?.query ?? lastQuery, params: params)
+        runner.open(ordinal: hit.ordinal, query: outcome?.query ?? lastQuery, params: params, rankers: hit.rankers)
         status = "opening \(hit.id)…"
         statusIsError = false
     }

@@ -189,6 +189,16 @@ final class MilvusLiteServer {
         let inList = try both("SEARCH c NEAR DOC 'd9' USING flat WHERE metadata.group IN ('g1', 'g2') AND id != 'd9' LIMIT 10",
                               "SEARCH c NEAR DOC 'd9' USING hnsw(ef = 200) WHERE metadata.group IN ('g1', 'g2') AND id != 'd9' LIMIT 10")
         #expect(inList.local == inList.remote && !inList.remote.contains("d9"))
+        // Range search: Milvus's radius and range_filter, the same band.
+        let ranged = try both("SEARCH c NEAR DOC 'd5' USING flat WITHIN 0.3 AND 0.9 LIMIT 10", "SEARCH c NEAR DOC 'd5' USING hnsw(ef = 200) WITHIN 0.3 AND 0.9 LIMIT 10")
+        #expect(!ranged.local.isEmpty && ranged.local == ranged.remote, "local \(ranged.local) milvus \(ranged.remote)")
+        // What Milvus is not sent is refused by name.
+        for (statement, feature) in [("SEARCH c NEAR DOC 'd5' GROUP BY metadata.group LIMIT 3", "GROUP BY on Milvus"),
+                                     ("SEARCH c NEAR DOC 'd5' RANK BY decay(gauss, metadata.year, origin => 2010, scale => 3)", "RANK BY on Milvus"),
+                                     ("SEARCH c NEAR DOC 'd5' WHERE text_match(text, 'knee')", "TEXT_MATCH on Milvus")] {
+            let refused = try Binary.run(["query", "--db", db, "--backend", server.url, statement])
+            #expect(refused.status != 0 && refused.stderr.contains(feature), "\(refused.stderr)")
+        }
         // BM25: the same words, analysers of two engines: mostly the same documents.
         let bm25 = try both("SEARCH c MATCH 'knee injury runner' LIMIT 10")
         #expect(bm25.remote.count == 10)

@@ -130,6 +130,33 @@ struct TUITests {
         #expect(!Self.modes(s.file("before.txt")).isEmpty)
     }
 
+    /// The query line takes RANK BY and GROUP BY after the words (and WHERE): the plan shows the
+    /// rank and group nodes, the titles their group, the document view each ranker's factor.
+    @Test func rankersAndGroupsFromTheQueryLine() throws {
+        let (s, db) = try Self.database()
+        let tmux = try Tmux(width: 120, height: 40, cwd: s.path)
+        try Self.start(tmux, db: db, scratch: s)
+        try tmux.type("bone vitamin RANK BY decay(linear, metadata.year, origin => 2020, scale => 5)")
+        try tmux.press("Enter")
+        var lines = try tmux.wait { $0.contains { $0.contains("Rank  (decay(linear") } && $0.contains { $0.components(separatedBy: "│ 1 ").count - 1 == 3 } }
+        #expect(lines.contains { $0.contains("RANK BY decay(linear") }, "the clauses in the status line:\n\(lines.joined(separator: "\n"))")
+        try tmux.press("Escape")
+        try tmux.press("Enter")
+        lines = try tmux.wait { $0.contains { $0.contains("BM25 explanation") } }
+        let doc = lines.joined(separator: "\n")
+        #expect(doc.contains("Rankers (RANK BY)") && doc.contains("decay(linear, metadata.year): input 20") && doc.contains("factor"), "\(doc)")
+        try tmux.press("Escape")
+        try tmux.type("/")
+        _ = try tmux.wait { $0.contains { $0.contains("query›") } }
+        try tmux.press("C-u")
+        try tmux.type("bone GROUP BY metadata.year SIZE 1")
+        try tmux.press("Enter")
+        lines = try tmux.wait { $0.contains { $0.contains("Group By metadata.year") } && $0.contains { $0.contains("[20") } }
+        #expect(lines.contains { $0.contains("Widening") }, "\(lines.joined(separator: "\n"))")
+        try tmux.press("C-c")
+        #expect(Self.waitForExit(s) == "0")
+    }
+
     @Test func sigtermRestoresTheTerminal() throws {
         let (s, db) = try Self.database()
         let tmux = try Tmux(width: 100, height: 30, cwd: s.path)

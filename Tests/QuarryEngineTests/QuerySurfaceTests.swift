@@ -188,6 +188,18 @@ import Testing
         #expect(r.plan.render(analyze: true).contains("Rank  (decay(gauss, metadata.year"))
         let json = StatementResult.search(r).json.jsonText
         #expect(json.contains("\"rankers\"") && json.contains("\"score_before\""))
+        // ON vector: the vector branch is re-ordered before fusion; its ranks in the fused hits are
+        // the re-ordered ones (the window's scores × 3 for games, sorted).
+        let window = 100
+        let vectorOnly = try Self.search(wb, "SEARCH papers NEAR DOC 'd3' USING flat LIMIT \(window)")
+        let boosted = vectorOnly.hits.map { h in (h.ordinal, h.score * (rows[Int(h.ordinal)]["metadata"]?["section"]?.stringValue == "games" ? 3 : 1)) }
+            .enumerated().sorted { $0.element.1 != $1.element.1 ? $0.element.1 > $1.element.1 : $0.offset < $1.offset }.map(\.element.0)
+        let hybrid = try Self.search(wb, "EXPLAIN ANALYZE SEARCH papers MATCH 'vitamin bone' NEAR DOC 'd3' USING flat RANK BY boost(filter => 'metadata.section == \"games\"', weight => 3) ON vector FUSE rrf(k = 60) LIMIT 10")
+        for h in hybrid.hits {
+            if let v = h.branches["vector"] { #expect(boosted.firstIndex(of: h.ordinal).map { $0 + 1 } == v.rank) }
+        }
+        #expect(hybrid.plan.render(analyze: true).contains("ON vector"))
+        #expect(throws: QueryError.self) { try wb.execute("SEARCH papers MATCH 'x' RANK BY boost(filter => 'metadata.year > 1', weight => 2) ON vector") }
         // Parameters are checked where they are written.
         #expect(throws: QueryError.self) { try wb.execute("SEARCH papers MATCH 'x' RANK BY decay(gauss, metadata.year, origin => 1, scale => 0)") }
         #expect(throws: QueryError.self) { try wb.execute("SEARCH papers MATCH 'x' RANK BY decay(gaus, metadata.year, origin => 1, scale => 2)") }

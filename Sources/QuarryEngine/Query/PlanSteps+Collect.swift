@@ -16,7 +16,7 @@ extension PlanSteps {
     }
 
     func collect(window: Int, allowed: Bitmap?, filterNode: PlanNode?, now: () -> Double, analyze: Bool,
-                 ids: RecordIDs) throws -> Collected {
+                 ids: RecordIDs, reranking: RankingSteps? = nil) throws -> Collected {
         let s = statement
         var branches: [BranchOutcome] = []
         var terms: [String] = []
@@ -74,10 +74,27 @@ extension PlanSteps {
             branches.append(outcome)
         }
 
+        // Rankers ON a branch re-order its hits before fusion; what they did goes with each hit.
+        var effects: [UInt32: [RankerEffect]] = [:]
+        if let reranking {
+            for i in branches.indices where reranking.ranks(branches[i].name) {
+                let t0 = now()
+                let b = branches[i]
+                let listed = b.hits.enumerated().map { r, h in
+                    ResultHit(ordinal: h.id, id: ids[Int(h.id)] ?? "?", rank: r + 1, score: Double(h.score), branches: [b.name: (r + 1, h.score)])
+                }
+                let reordered = try reranking.rank(listed, branch: b.name)
+                for h in reordered { effects[h.ordinal] = h.rankers }
+                branches[i].hits = reordered.map { ScoredID(id: $0.ordinal, score: Float($0.score)) }
+                branches[i].node = reranking.node(above: b.node, window: window, hits: reordered, branch: b.name, start: t0, end: now())
+            }
+        }
         if branches.count == 1 {
             let b = branches[0]
             let ranked = b.hits.enumerated().map { r, h in
-                ResultHit(ordinal: h.id, id: ids[Int(h.id)] ?? "?", rank: r + 1, score: Double(h.score), branches: [b.name: (r + 1, h.score)])
+                var hit = ResultHit(ordinal: h.id, id: ids[Int(h.id)] ?? "?", rank: r + 1, score: Double(h.score), branches: [b.name: (r + 1, h.score)])
+                hit.rankers = effects[h.id] ?? []
+                return hit
             }
             return Collected(branches: branches, ranked: ranked, node: b.node, terms: terms, exhausted: exhausted)
         }
@@ -96,7 +113,9 @@ extension PlanSteps {
         let ranked = fused.enumerated().map { r, f in
             var br: [String: (rank: Int, score: Float)] = [:]
             for c in f.contributions { br[branches[c.branch].name] = (c.rank, c.score) }
-            return ResultHit(ordinal: f.id, id: ids[Int(f.id)] ?? "?", rank: r + 1, score: f.score, branches: br, fusion: Fusion.arithmetic(f, spec: spec))
+            var hit = ResultHit(ordinal: f.id, id: ids[Int(f.id)] ?? "?", rank: r + 1, score: f.score, branches: br, fusion: Fusion.arithmetic(f, spec: spec))
+            hit.rankers = effects[f.id] ?? []
+            return hit
         }
         return Collected(branches: branches, ranked: ranked, node: node, terms: terms, exhausted: exhausted)
     }

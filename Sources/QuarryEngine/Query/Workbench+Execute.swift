@@ -206,9 +206,10 @@ struct PlanSteps {
             var collected: Collected
             let reranking = try RankingSteps(statement: s, workbench: workbench)
             while true {
-                collected = try collect(window: window, allowed: allowed, filterNode: filterNode, now: now, analyze: analyze, ids: ids)
+                collected = try collect(window: window, allowed: allowed, filterNode: filterNode, now: now, analyze: analyze, ids: ids,
+                                        reranking: reranking)
                 terms = collected.terms
-                if !reranking.rankers.isEmpty {
+                if reranking.ranks(nil) {
                     let t0 = now()
                     collected.ranked = try reranking.rank(collected.ranked)
                     collected.node = reranking.node(above: collected.node, window: window, hits: collected.ranked, start: t0, end: now())
@@ -289,10 +290,16 @@ extension Workbench {
             if s.grouping != nil { throw s.located(EngineError.badParameter("GROUP BY needs a search (MATCH or NEAR) to group"), at: "group") }
             if !s.rankers.isEmpty { throw s.located(EngineError.badParameter("RANK BY needs a search (MATCH or NEAR) to rank"), at: "rank") }
         }
+        for (i, r) in s.rankers.enumerated() {
+            if r.branch == "bm25" && s.match == nil || r.branch == "vector" && s.near == nil {
+                throw s.located(EngineError.badParameter("\(r.text) names the \(r.branch!) branch, and the statement has no \(r.branch == "bm25" ? "MATCH" : "NEAR")"), at: "rank.\(i)")
+            }
+        }
         // Rankers re-order a window of candidates, as fusion does; GROUP BY starts with LIMIT × SIZE.
         var window = hybrid || !s.rankers.isEmpty ? max(settings.integer("window", s.with), s.limit + s.offset) : s.limit + s.offset
         if let g = s.grouping { window = min(Parameters.maxResults, max(window, (s.limit + s.offset) * g.size)) }
-        var root = PlanNode("Limit \(s.limit)" + (s.offset > 0 ? " Offset \(s.offset)" : ""), estimatedRows: s.limit)
+        let unit = s.grouping == nil ? "" : " groups"
+        var root = PlanNode("Limit \(s.limit)\(unit)" + (s.offset > 0 ? " Offset \(s.offset)\(unit)" : ""), estimatedRows: s.limit)
         var steps = PlanSteps(workbench: self, statement: s, window: window, root: root)
 
         var filterNode: PlanNode?
@@ -373,6 +380,19 @@ extension Workbench {
             root.children = [scan]
         } else {
             root.children = children
+        }
+        // What runs after retrieval, as EXPLAIN shows it before running (ANALYZE replaces these
+        // nodes with the executed ones, their counts and the widening).
+        if s.rankers.contains(where: { $0.branch == nil }), let below = root.children.first {
+            var rank = PlanNode("Rank  (" + s.rankers.filter { $0.branch == nil }.map(\.text).joined(separator: " → ") + ")", estimatedRows: window)
+            rank.children = [below]
+            root.children = [rank]
+        }
+        if let g = s.grouping, let below = root.children.first {
+            var group = PlanNode("Group By \(g.path)  (size \(g.size)\(g.strict ? ", strict" : ""))", estimatedRows: s.limit * g.size)
+            group.detail("Widening", "from \(window) candidates, ×4 a round until \(g.strict ? "every group holds \(g.size)" : "there are \(s.limit + s.offset) groups")")
+            group.children = [below]
+            root.children = [group]
         }
         steps.root = root
         return (root, steps)

@@ -70,11 +70,11 @@ struct RankingSteps {
     /// Applies every ranker to every hit, in order, and sorts by the new score (ties keep the
     /// earlier rank). A factor multiplies a score where higher is better and divides a
     /// negative one (an L2 branch's negated distance), so a factor below 1 always demotes.
-    func rank(_ hits: [ResultHit]) throws -> [ResultHit] {
+    func rank(_ hits: [ResultHit], branch: String? = nil) throws -> [ResultHit] {
         var out = hits
         for i in out.indices {
             let record = records.fetch(Int(out[i].ordinal))
-            for (r, ranker) in rankers.enumerated() {
+            for (r, ranker) in rankers.enumerated() where ranker.branch == branch {
                 let factor: Double
                 let input: String
                 switch ranker {
@@ -100,19 +100,19 @@ struct RankingSteps {
         return order.enumerated().map { r, i in var h = out[i]; h.rank = r + 1; return h }
     }
 
-    /// The plan node of the rankers, above the retrieval's node.
-    func node(above child: PlanNode, window: Int, hits: [ResultHit], start: Double, end: Double) -> PlanNode {
-        var node = PlanNode("Rank  (" + rankers.map { r -> String in
-            switch r {
-            case let .decay(d): return d.description
-            case let .boost(b): return b.description
-            }
-        }.joined(separator: " → ") + ")", estimatedRows: window)
-        for (r, ranker) in rankers.enumerated() {
-            let factors = hits.compactMap { $0.rankers.count > r ? $0.rankers[r].factor : nil }
+    /// True when some ranker re-orders `branch` (nil: the final list).
+    func ranks(_ branch: String?) -> Bool { rankers.contains { $0.branch == branch } }
+
+    /// The plan node of the rankers of `branch` (nil: the final list), above the node they re-order.
+    func node(above child: PlanNode, window: Int, hits: [ResultHit], branch: String? = nil, start: Double, end: Double) -> PlanNode {
+        let mine = rankers.filter { $0.branch == branch }
+        var node = PlanNode("Rank  (" + mine.map(\.text).joined(separator: " → ") + ")", estimatedRows: window)
+        for ranker in mine {
+            let name = Self.name(ranker)
+            let factors = hits.compactMap { h in h.rankers.last { $0.ranker == name }?.factor }
             let changed = factors.filter { $0 != 1 }.count
             if let lo = factors.min(), let hi = factors.max() {
-                node.detail(Self.name(ranker), "factor \(NumberText.fixedPadded(lo, decimals: 3))–\(NumberText.fixedPadded(hi, decimals: 3)); \(changed) of \(hits.count) scores changed")
+                node.detail(name, "factor \(NumberText.fixedPadded(lo, decimals: 3))–\(NumberText.fixedPadded(hi, decimals: 3)); \(changed) of \(hits.count) scores changed")
             }
         }
         let moved = hits.filter { h in h.rank != (h.branches.values.map(\.rank).min() ?? h.rank) }.count

@@ -67,6 +67,36 @@ public struct GroupBySpec: Sendable, Equatable {
 public enum RankerSpec: Sendable, Equatable {
     case decay(DecaySpec)
     case boost(BoostSpec)
+
+    /// As RANK BY writes it.
+    public var text: String {
+        let inner: String
+        switch self {
+        case let .decay(d): inner = d.description
+        case let .boost(b): inner = b.description
+        }
+        return inner + (branch.map { " ON \($0)" } ?? "")
+    }
+
+    /// `… ON bm25` or `… ON vector`: the branch whose hits the ranker re-orders before fusion;
+    /// nil: the final list (the fused one, or the one branch's).
+    public var branch: String? {
+        get {
+            switch self {
+            case let .decay(d): return d.branch
+            case let .boost(b): return b.branch
+            }
+        }
+        set {
+            switch self {
+            case var .decay(d): d.branch = newValue; self = .decay(d)
+            case var .boost(b): b.branch = newValue; self = .boost(b)
+            }
+        }
+    }
+
+    /// The branches `ON` may name.
+    public static let branches = ["bm25", "vector"]
 }
 
 /// `decay(gauss|exp|linear, path, origin => o, scale => s, offset => 0, decay => 0.5)`: the
@@ -86,6 +116,8 @@ public struct DecaySpec: Sendable, Equatable {
     public var scale: Double
     public var offset: Double = 0
     public var decay: Double = 0.5
+    /// See `RankerSpec.branch`.
+    public var branch: String?
 
     public init(function: Function, path: String, origin: Double, scale: Double, offset: Double = 0, decay: Double = 0.5) {
         self.function = function
@@ -121,6 +153,8 @@ public struct DecaySpec: Sendable, Equatable {
 public struct BoostSpec: Sendable, Equatable {
     public var filter: String
     public var weight: Double
+    /// See `RankerSpec.branch`.
+    public var branch: String?
 
     public init(filter: String, weight: Double) {
         self.filter = filter

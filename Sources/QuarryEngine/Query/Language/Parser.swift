@@ -157,7 +157,18 @@ public struct StatementParser {
                 if !s.rankers.isEmpty { throw duplicate() }
                 try expect("BY")
                 s.locations["rank"] = peek.location
-                repeat { s.rankers.append(try ranker(&s.locations, index: s.rankers.count)) } while accept(symbol: ",")
+                repeat {
+                    var r = try ranker(&s.locations, index: s.rankers.count)
+                    if accept("ON") {
+                        let at = peek.location
+                        let branch = try identifier("a branch (bm25 or vector)").lowercased()
+                        guard RankerSpec.branches.contains(branch) else {
+                            throw QueryError("a ranker runs ON bm25 or ON vector, not '\(branch)'", at: at, in: source)
+                        }
+                        r.branch = branch
+                    }
+                    s.rankers.append(r)
+                } while accept(symbol: ",")
             case "GROUP":
                 if s.grouping != nil { throw duplicate() }
                 try expect("BY")
