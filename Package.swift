@@ -48,6 +48,7 @@ let package = Package(
     targets: [
         // MARK: - C libraries (Debian -dev packages)
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .systemLibrary(name: "CRoaring", providers: [.apt(["libroaring-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -63,7 +64,7 @@ let package = Package(
             path: "Sources/QuarryEngine/Base"),
         .target(
             name: "QuarryStorage",
-            dependencies: ["QuarryBase", "CZlib", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["QuarryBase", "CZlib", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/QuarryEngine/Storage"),
         .target(
             name: "QuarryText",

@@ -137,4 +137,59 @@ import Testing
         #expect(u.status == 1)
         #expect(u.stderr == "error: \(unfinished):2: incomplete statement at end of input (missing ';'): SEARCH tiny\n")
     }
+
+    /// A database someone else owns, or in a folder that cannot be written, is read — opened
+    /// read-only, as immutable when SQLite could not make its -shm — and a command that would
+    /// change it says so and changes nothing. As root the binary runs as `nobody` (root writes
+    /// anything).
+    @Test(.enabled(if: getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "needs setpriv to drop root"))
+    func readOnlyDatabasesAndFoldersAreRead() throws {
+        let s = Scratch()
+        let folder = s.file("ro")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let db = folder + "/q.db"
+        s.write("d.jsonl", "{\"_id\":\"a\",\"title\":\"bone density\",\"text\":\"vitamin d and bone\"}\n{\"_id\":\"b\",\"title\":\"sleep\",\"text\":\"memory\"}\n")
+        #expect(try Binary.run(["import", s.file("d.jsonl"), "--collection", "c", "--db", db]).status == 0)
+        #expect(try Binary.run(["index", "--collection", "c", "--text", "title,text", "--db", db]).status == 0)
+        var command = [Binary.path]
+        if getuid() == 0 {
+            // A copy nobody can run (the build folder may be private), and a folder it can enter.
+            let copy = s.file("bin/quarry")
+            try FileManager.default.createDirectory(atPath: s.file("bin"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: Binary.path, toPath: copy)
+            for p in [s.path, s.file("bin"), copy] { chmod(p, 0o755) }
+            command = ["/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", copy]
+        }
+        func run(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: command[0])
+            p.arguments = Array(command.dropFirst()) + args
+            p.environment = ["NO_COLOR": "1", "COLUMNS": "100", "PATH": "/usr/bin:/bin"]
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out
+            p.standardError = err
+            try p.run()
+            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: db))
+        for (file, folderMode) in [(0o444, 0o755), (0o444, 0o555)] as [(mode_t, mode_t)] {
+            chmod(folder, 0o755)
+            for f in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where f.hasSuffix("-wal") || f.hasSuffix("-shm") {
+                try? FileManager.default.removeItem(atPath: folder + "/" + f)
+            }
+            chmod(db, file)
+            chmod(folder + "/q.db.segments", folderMode)
+            chmod(folder, folderMode)
+            defer { chmod(folder, 0o755); chmod(folder + "/q.db.segments", 0o755); chmod(db, 0o644) }
+            let listed = try run(["collections", "--db", db])
+            #expect(listed.status == 0 && listed.stdout.contains("c ") && listed.stderr.isEmpty, "\(listed.stderr)")
+            let found = try run(["query", "--db", db, "SEARCH c MATCH 'bone' WHERE TEXT_MATCH(title, 'density') LIMIT 5"])
+            #expect(found.status == 0 && found.stdout.contains("a ") && !found.stdout.contains("b "), "\(found.stderr)")
+            let refused = try run(["index", "--collection", "c", "--text", "title", "--db", db])
+            #expect(refused.status == 1 && refused.stderr.contains("read-only here"), "\(refused.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
+        }
+    }
 }

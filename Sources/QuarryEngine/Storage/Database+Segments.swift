@@ -104,6 +104,7 @@ extension QuarryDatabase {
 
     /// A writer for a new segment of `owner` in `collection`, with fresh file names.
     public func segmentWriter(collection: String, owner: String, kind: String, version: UInt32) throws(StorageError) -> SegmentWriter {
+        if isReadOnly { throw .readOnly(path: path) }
         let folder = segmentFolder
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

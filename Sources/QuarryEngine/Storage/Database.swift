@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import GRDB
 import QuarryBase
@@ -15,29 +16,62 @@ public final class QuarryDatabase: @unchecked Sendable {
 
     public let path: String
     let queue: DatabaseQueue
+    /// True when the file or its folder cannot be written: the database was opened for reading
+    /// (every read works; a change is refused with `StorageError.readOnly`).
+    public let isReadOnly: Bool
 
-    /// Opens (and creates, unless `mustExist`) the database at `path`.
+    /// Opens (and creates, unless `mustExist`) the database at `path`. An existing database whose
+    /// file or folder cannot be written (someone else's, a read-only mount) is opened read-only:
+    /// nothing is migrated, cleaned or locked for writing, and reads work.
     /// - Parameter busyTimeout: how long to wait for another process's lock before failing.
     public init(path: String, mustExist: Bool = false, busyTimeout: TimeInterval = 2) throws(StorageError) {
         self.path = path
         if mustExist && !FileManager.default.fileExists(atPath: path) { throw .fileNotFound(path: path) }
         // Someone else's SQLite file is refused before anything (even the journal mode) touches it.
         if let tables = try Self.foreignTables(path) { throw .notQuarry(path: path, tables: tables) }
+        let folder = (path as NSString).deletingLastPathComponent
+        let exists = FileManager.default.fileExists(atPath: path)
+        let folderWritable = access(folder.isEmpty ? "." : folder, W_OK) == 0
+        isReadOnly = exists && (access(path, W_OK) != 0 || !folderWritable)
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
+        let readOnly = isReadOnly
+        config.readonly = readOnly
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if !readOnly {
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
             try db.execute(sql: "PRAGMA cache_size = -65536")  // 64 MiB: bulk imports touch many pages
         }
         do {
-            queue = try DatabaseQueue(path: path, configuration: config)
+            queue = try DatabaseQueue(path: readOnly ? Self.readOnlyPath(path) : path, configuration: config)
         } catch {
             throw Self.translate(error, path: path)
         }
         try checkFormatAndMigrate()
-        try removeOrphanSegments()
+        if !isReadOnly { try removeOrphanSegments() }
+    }
+
+    /// SQLite reads `file:` URIs once this ran before its first connection (see CSQLite's shim).
+    private static let enableURIs: Void = { _ = quarry_sqlite_enable_uri() }()
+
+    /// What a read-only connection opens: the path, or — for a WAL database in a folder that
+    /// cannot be written, where SQLite could not create the -shm it shares — the database as an
+    /// immutable `file:` URI (nobody can be writing it where we cannot).
+    static func readOnlyPath(_ path: String) -> String {
+        enableURIs
+        let folder = (path as NSString).deletingLastPathComponent
+        let folderWritable = access(folder.isEmpty ? "." : folder, W_OK) == 0
+        let immutable = !folderWritable && !FileManager.default.fileExists(atPath: path + "-shm")
+        return immutable ? "file:\(uriPath(path))?immutable=1" : path
+    }
+
+    /// `path` as the path part of a `file:` URI.
+    static func uriPath(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#"))) ?? absolute
     }
 
     /// The tables of an existing SQLite file that is not a Quarry database (nil for a Quarry
@@ -48,7 +82,7 @@ public final class QuarryDatabase: @unchecked Sendable {
         var config = Configuration()
         config.readonly = true
         do {
-            let q = try DatabaseQueue(path: path, configuration: config)
+            let q = try DatabaseQueue(path: readOnlyPath(path), configuration: config)
             defer { try? q.close() }
             let names = try q.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") }
             if names.isEmpty || (names.contains("meta") && names.contains("collections")) { return nil }
@@ -67,7 +101,14 @@ public final class QuarryDatabase: @unchecked Sendable {
             if let found, found > Self.formatVersion {
                 throw StorageError.newerFormat(path: path, found: found, supported: Self.formatVersion)
             }
-            try Self.migrator(segmentFolder: segmentFolder).migrate(queue)
+            let migrator = Self.migrator(segmentFolder: segmentFolder)
+            if isReadOnly {
+                guard try queue.read({ try migrator.hasCompletedMigrations($0) }) else {
+                    throw StorageError.invalidArgument("\(path): this database needs upgrading to format \(Self.formatVersion), and it is read-only here; open it once where it can be written")
+                }
+                return
+            }
+            try migrator.migrate(queue)
         } catch let error as StorageError {
             throw error
         } catch {
@@ -79,6 +120,7 @@ public final class QuarryDatabase: @unchecked Sendable {
 
     /// Runs `body` in one write transaction; any error rolls everything back.
     public func write<T>(_ body: (Database) throws -> T) throws(StorageError) -> T {
+        if isReadOnly { throw .readOnly(path: path) }
         do { return try queue.write(body) } catch { throw Self.translate(error, path: path) }
     }
 
@@ -97,6 +139,7 @@ public final class QuarryDatabase: @unchecked Sendable {
         if let error = error as? DatabaseError {
             switch error.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED: return .locked(path: path)
+            case .SQLITE_READONLY: return .readOnly(path: path)
             case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .notADatabase(path: path)
             case .SQLITE_CANTOPEN: return .invalidArgument("\(path): cannot open the database file")
             case .SQLITE_INTERRUPT: return .interrupted

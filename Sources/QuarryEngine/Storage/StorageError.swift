@@ -31,6 +31,8 @@ public enum StorageError: Error, Equatable, Sendable {
     case newerFormat(path: String, found: Int, supported: Int)
     case notADatabase(path: String)
     case notQuarry(path: String, tables: [String])
+    /// A change asked of a database opened read-only (the file or its folder is not writable).
+    case readOnly(path: String)
     case sqlite(String)
     case invalidArgument(String)
     case interrupted
@@ -89,6 +91,8 @@ public enum StorageError: Error, Equatable, Sendable {
         case let .notQuarry(path, tables):
             let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
             return "\(path): an SQLite database that is not Quarry's (tables: \(shown)); it was left untouched — give another --db"
+        case let .readOnly(path):
+            return "\(path): the database is read-only here (the file or its folder cannot be written), so it was opened for reading; this command changes it — run it where the database is writable"
         case let .notADatabase(path):
             return "\(path): not a Quarry database (file is not SQLite or is damaged)"
         case let .sqlite(message):
