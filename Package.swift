@@ -5,7 +5,7 @@
 // The engine is a set of library targets under Sources/QuarryEngine/, one per concept, so the
 // compiler enforces the one-way dependency of DESIGN.md:
 //   quarry → QuarryREPL / QuarryTUI → QuarryConsole → QuarryEngine (Query) → Lexical / Vector /
-//   Filter / Embed / Eval → Text / Storage → Base.
+//   Filter / Embed / Eval → Text / Storage → Base; quarry-mcp (`quarry mcp`) → QuarryMCP → QuarryEngine.
 // The front ends reach the data only through QuarryEngine's workbench (storage is not
 // re-exported). Every C library sits behind a thin system-library target (module map + shim.h).
 // ARCHITECTURE.md draws the targets and what each owns.
@@ -32,6 +32,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "quarry", targets: ["quarry"]),
+        .executable(name: "quarry-mcp", targets: ["quarry-mcp"]),
         .library(name: "QuarryEngine", targets: ["QuarryEngine"]),
     ],
     dependencies: [
@@ -44,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", exact: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", exact: "2.4.1"),
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        // The Model Context Protocol (QuarryMCP only): `quarry mcp` serves the workbench to agents.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // MARK: - C libraries (Debian -dev packages)
@@ -121,6 +124,12 @@ let package = Package(
         .target(name: "QuarryConsole", dependencies: ["QuarryEngine"]),
         .target(name: "QuarryREPL", dependencies: ["QuarryEngine", "QuarryConsole", "CReadline"]),
         .target(name: "QuarryTUI", dependencies: ["QuarryEngine", "QuarryConsole", "CNcursesw"]),
+        // Agents: the workbench's tools over the Model Context Protocol. `quarry mcp` runs the
+        // server as its own executable: the SDK brings Foundation's URLSession, which a statically
+        // linked binary can have only with libcurl and its two dozen libraries, loaded by every
+        // process at start (about 4 ms here); this one links Foundation dynamically instead.
+        .target(name: "QuarryMCP", dependencies: ["QuarryEngine", .product(name: "MCP", package: "swift-sdk")]),
+        .executableTarget(name: "quarry-mcp", dependencies: ["QuarryMCP"]),
         .executableTarget(
             name: "quarry",
             dependencies: [
@@ -154,6 +163,7 @@ let package = Package(
         .testTarget(name: "QuarryTUITests", dependencies: ["QuarryTUI", "QuarryConsole", "QuarryEngine", "CNcursesw"]),
         .testTarget(name: "QuarryMilvusTests", dependencies: ["QuarryMilvus", "QuarryEngine", "QuarryFilter"]),
         .testTarget(name: "QuarryFuzzTests", dependencies: ["QuarryFuzz"]),
+        .testTarget(name: "QuarryMCPTests", dependencies: ["QuarryMCP", "QuarryEngine", .product(name: "MCP", package: "swift-sdk")]),
         .testTarget(name: "QuarryEndToEndTests", dependencies: ["QuarryConsole", "QuarryBase", "QuarryVector", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -25,7 +25,7 @@ struct QuarryCommand: ParsableCommand {
             Import.self, Collections.self, Get.self, Delete.self, Drop.self, Export.self,
             Index.self, Search.self, Analyze.self, Filter.self, Query.self, Eval.self, Sweep.self, Tune.self,
             Push.self, Runs.self, Queries.self, QrelsCommand.self, Judgments.self, Judge.self, Try.self,
-            Embed.self, Check.self, Repl.self, Tui.self, Bench.self,
+            Embed.self, Check.self, Repl.self, Tui.self, Bench.self, Mcp.self,
         ])
 
     @OptionGroup var database: DatabaseOptions

@@ -35,6 +35,8 @@ public struct EvalRequest: Sendable {
     /// Threads of the timed pass; each has its own workbench (connection and loaded indexes), as
     /// separate clients would. Latency percentiles pool all threads; QPS is queries ÷ wall time.
     public var threads = 1
+    /// Store the run in the database (as `quarry eval` does); false leaves the database as it was.
+    public var storeRun = true
     /// Polled between queries; when it returns true the evaluation stops with `EngineError.cancelled`.
     public var isCancelled: @Sendable () -> Bool = { false }
 
@@ -240,16 +242,18 @@ extension Workbench {
         if request.threads > 1 { params.append(JSONMember("threads", .int(Int64(request.threads)))) }
         let label = request.statement ?? "eval --mode \(mode.rawValue)"
         let split = request.qrelsFile.map { "file:" + ($0 as NSString).lastPathComponent } ?? request.split
-        let runID = try database.saveRun(collection: request.collection, statement: label,
-                                         params: .object(params), split: split, metrics: summary.json,
-                                         perQuery: evaluation.json, quarryVersion: Workbench.version)
+        let runID: Int64? = request.storeRun
+            ? try database.saveRun(collection: request.collection, statement: label,
+                                   params: .object(params), split: split, metrics: summary.json,
+                                   perQuery: evaluation.json, quarryVersion: Workbench.version)
+            : nil
         var json = summary.json
         if case var .object(m) = json {
             if let r = recallExact { m.append(JSONMember("recall@10_exact", .double(r))) }
             m.append(JSONMember("mode", .string(request.statement == nil ? mode.rawValue : "statement")))
             m.append(JSONMember("split", .string(split)))
             m.append(JSONMember("params", .object(params)))
-            m.append(JSONMember("run_id", .int(runID)))
+            if let runID { m.append(JSONMember("run_id", .int(runID))) }
             if let c = coverage {
                 m.append(JSONMember("judged@10", .double(c.judged10)))
                 m.append(JSONMember("ndcg'@10", .double(c.condensedNDCG10)))

@@ -106,14 +106,15 @@ extension Workbench {
             }
             if !batch.isEmpty {
                 try index.add(batch)
-                if let done = try? writeLexicalSegment(index, index.lastSegment, collection: collection) {
+                // A read-only workbench searches the growing segment in memory and writes nothing.
+                if !database.isReadOnly, let done = try? writeLexicalSegment(index, index.lastSegment, collection: collection) {
                     var changes = SegmentChanges()
                     changes.additions = [.init(owner: Self.lexicalSnapshotName, seq: (segments.map(\.seq).max() ?? -1) + 1, segment: done,
                                                kind: LexicalIndex.segmentKind, firstOrdinal: covered, rows: batch.count)]
                     try? database.saveIndex(collection: collection, name: Self.lexicalSnapshotName, kind: "bm25", field: info.field,
                                             params: lexicalParams(index), state: lexicalState(coveredUntil: total), changes: changes)
                 }
-            } else {
+            } else if !database.isReadOnly {
                 try? database.saveIndex(collection: collection, name: Self.lexicalSnapshotName, kind: "bm25", field: info.field,
                                         params: lexicalParams(index), state: lexicalState(coveredUntil: total), changes: SegmentChanges())
             }

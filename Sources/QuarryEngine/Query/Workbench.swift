@@ -58,10 +58,15 @@ public final class Workbench: @unchecked Sendable {
     /// Where SEARCH statements run when not here: nil for the embedded engine.
     public var backend: (any SearchBackend)?
 
-    public init(path: String, mustExist: Bool = false) throws(StorageError) {
-        database = try QuarryDatabase(path: path, mustExist: mustExist)
-        try migrateLegacyIndexes()
+    /// - Parameter readOnly: searches, plans, records and evaluations only; anything that would
+    ///   change the file fails with `StorageError.readOnly` (`quarry mcp` without `--allow-writes`).
+    public init(path: String, mustExist: Bool = false, readOnly: Bool = false) throws(StorageError) {
+        database = try QuarryDatabase(path: path, mustExist: mustExist, readOnly: readOnly)
+        if !readOnly { try migrateLegacyIndexes() }
     }
+
+    /// Opened read-only: nothing it does changes the database or its segment files.
+    public var isReadOnly: Bool { database.isReadOnly }
 
     /// Switches to another database file.
     public func open(path: String) throws(StorageError) {

@@ -16,37 +16,40 @@ public final class QuarryDatabase: @unchecked Sendable {
 
     public let path: String
     let queue: DatabaseQueue
-    /// True when the file or its folder cannot be written: the database was opened for reading
-    /// (every read works; a change is refused with `StorageError.readOnly`).
+    /// Opened read-only — asked for (`quarry mcp` without `--allow-writes`), or the file or its
+    /// folder cannot be written: every read works, a change is refused with
+    /// `StorageError.readOnly`, and opening neither migrates nor removes orphan segment files.
     public let isReadOnly: Bool
 
     /// Opens (and creates, unless `mustExist`) the database at `path`. An existing database whose
     /// file or folder cannot be written (someone else's, a read-only mount) is opened read-only:
     /// nothing is migrated, cleaned or locked for writing, and reads work.
     /// - Parameter busyTimeout: how long to wait for another process's lock before failing.
-    public init(path: String, mustExist: Bool = false, busyTimeout: TimeInterval = 2) throws(StorageError) {
+    /// - Parameter readOnly: open an existing database for reading only (`quarry mcp` without
+    ///   `--allow-writes`); a file that needs a migration first is refused.
+    public init(path: String, mustExist: Bool = false, busyTimeout: TimeInterval = 2, readOnly: Bool = false) throws(StorageError) {
         self.path = path
-        if mustExist && !FileManager.default.fileExists(atPath: path) { throw .fileNotFound(path: path) }
+        if (mustExist || readOnly) && !FileManager.default.fileExists(atPath: path) { throw .fileNotFound(path: path) }
         // Someone else's SQLite file is refused before anything (even the journal mode) touches it.
         if let tables = try Self.foreignTables(path) { throw .notQuarry(path: path, tables: tables) }
         let folder = (path as NSString).deletingLastPathComponent
         let exists = FileManager.default.fileExists(atPath: path)
         let folderWritable = access(folder.isEmpty ? "." : folder, W_OK) == 0
-        isReadOnly = exists && (access(path, W_OK) != 0 || !folderWritable)
+        isReadOnly = readOnly || exists && (access(path, W_OK) != 0 || !folderWritable)
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
-        let readOnly = isReadOnly
-        config.readonly = readOnly
+        let opensReadOnly = isReadOnly
+        config.readonly = opensReadOnly
         config.prepareDatabase { db in
-            if !readOnly {
+            if !opensReadOnly {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
             try db.execute(sql: "PRAGMA cache_size = -65536")  // 64 MiB: bulk imports touch many pages
         }
         do {
-            queue = try DatabaseQueue(path: readOnly ? Self.readOnlyPath(path) : path, configuration: config)
+            queue = try DatabaseQueue(path: opensReadOnly ? Self.readOnlyPath(path) : path, configuration: config)
         } catch {
             throw Self.translate(error, path: path)
         }

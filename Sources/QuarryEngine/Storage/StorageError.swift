@@ -28,11 +28,11 @@ public enum StorageError: Error, Equatable, Sendable {
     case noSuchCollection(String, suggestion: String?)
     case noSuchRecord(collection: String, id: String)
     case locked(path: String)
+    /// A change asked of a database opened read-only (asked for, or its file or folder cannot be written).
+    case readOnly(path: String)
     case newerFormat(path: String, found: Int, supported: Int)
     case notADatabase(path: String)
     case notQuarry(path: String, tables: [String])
-    /// A change asked of a database opened read-only (the file or its folder is not writable).
-    case readOnly(path: String)
     case sqlite(String)
     case invalidArgument(String)
     case interrupted
@@ -86,13 +86,13 @@ public enum StorageError: Error, Equatable, Sendable {
             return "no record '\(id)' in collection '\(collection)'"
         case let .locked(path):
             return "\(path): database is locked by another process (try again when it has finished)"
+        case let .readOnly(path):
+            return "\(path): the database is open read-only, and this would change it (a file or folder that cannot be written is opened for reading: run the command where it can be written)"
         case let .newerFormat(path, found, supported):
             return "\(path): database format version \(found) is newer than this Quarry supports (\(supported)); upgrade Quarry"
         case let .notQuarry(path, tables):
             let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
             return "\(path): an SQLite database that is not Quarry's (tables: \(shown)); it was left untouched — give another --db"
-        case let .readOnly(path):
-            return "\(path): the database is read-only here (the file or its folder cannot be written), so it was opened for reading; this command changes it — run it where the database is writable"
         case let .notADatabase(path):
             return "\(path): not a Quarry database (file is not SQLite or is damaged)"
         case let .sqlite(message):

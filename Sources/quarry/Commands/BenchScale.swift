@@ -138,7 +138,7 @@ struct BenchScale: ParsableCommand {
                 if type == types.split(separator: ",").last.map(String.init) {
                     let wb = try Workbench(path: db, mustExist: true)
                     if !skipBM25 { report.append(JSONMember("bm25_warm", try ScaleBench.warmLexicalSearch(wb, collection: "synth", queries: texts))) }
-                    report.append(JSONMember("collections", .array(try wb.summaries().map(Collections.json))))
+                    report.append(JSONMember("collections", .array(try wb.summaries().map(\.json))))
                 }
             }
             report.append(JSONMember("vector_index_builds", .array(builds)))

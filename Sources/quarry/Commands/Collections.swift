@@ -20,7 +20,7 @@ struct Collections: ParsableCommand {
         try reportingErrors {
             let summaries = try Workbench(path: database.path, mustExist: true).summaries()
             if json {
-                printJSON(.array(summaries.map(Self.json)))
+                printJSON(.array(summaries.map(\.json)))
                 return
             }
             if summaries.isEmpty {
@@ -31,24 +31,4 @@ struct Collections: ParsableCommand {
         }
     }
 
-    static func json(_ s: CollectionSummary) -> JSONValue {
-        .object([
-            JSONMember("name", .string(s.schema.name)),
-            JSONMember("records", .int(Int64(s.records))),
-            JSONMember("id_field", .string(s.schema.idField)),
-            JSONMember("text_fields", .array(s.schema.textFields.map { .string($0) })),
-            JSONMember("vector_fields", .array(s.schema.vectorFields.map {
-                .object([JSONMember("name", .string($0.name)), JSONMember("dim", .int(Int64($0.dimension))),
-                         JSONMember("metric", .string($0.metric.rawValue)), JSONMember("model", .string($0.model))])
-            })),
-            JSONMember("queries", .int(Int64(s.queries))),
-            JSONMember("splits", .object(s.splits.sorted { $0.key < $1.key }.map { JSONMember($0.key, .int(Int64($0.value))) })),
-            JSONMember("indexes", .array(s.indexes.map {
-                .object([JSONMember("name", .string($0.name)), JSONMember("kind", .string($0.kind)), JSONMember("field", .string($0.field)),
-                         JSONMember("params", $0.params), JSONMember("bytes", .int(Int64($0.bytes))),
-                         JSONMember("resident_bytes", $0.residentBytes.map { .int(Int64($0)) } ?? .null)])
-            })),
-            JSONMember("bytes", .int(Int64(s.bytes))),
-        ])
-    }
 }

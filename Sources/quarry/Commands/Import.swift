@@ -97,14 +97,7 @@ struct Import: ParsableCommand {
             }
             bar.finish()
             if json {
-                printJSON(.object([
-                    JSONMember("collection", .string(collection)), JSONMember("format", .string(summary.format)),
-                    JSONMember("created", .bool(summary.created)), JSONMember("records", .int(Int64(summary.records))),
-                    JSONMember("replaced", .int(Int64(summary.replaced))), JSONMember("queries", .int(Int64(summary.queries))),
-                    JSONMember("qrels", .object(summary.qrels.sorted { $0.key < $1.key }.map { JSONMember($0.key, .int(Int64($0.value))) })),
-                    JSONMember("vectors", .int(Int64(summary.vectors))), JSONMember("query_vectors", .int(Int64(summary.queryVectors))),
-                    JSONMember("seconds", .double(summary.seconds)),
-                ]))
+                printJSON(summary.json(collection: collection))
                 return
             }
             var parts = ["\(Human.count(summary.records)) records"]

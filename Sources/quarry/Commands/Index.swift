@@ -58,13 +58,7 @@ struct Index: ParsableCommand {
                 }
                 bar.finish()
                 if json {
-                    printJSON(.object([
-                        JSONMember("index", .string(r.type)), JSONMember("collection", .string(collection)), JSONMember("field", .string(r.field)),
-                        JSONMember("vectors", .int(Int64(r.vectors))),
-                        JSONMember("parameters", .object(r.parameters.map { JSONMember($0.name, .string($0.value)) })),
-                        JSONMember("memory_bytes", .int(Int64(r.memoryBytes))), JSONMember("bytes", .int(Int64(r.snapshotBytes))),
-                        JSONMember("seconds", .double(r.seconds)),
-                    ]))
+                    printJSON(r.json(collection: collection))
                 } else {
                     print("built \(r.type.uppercased()) index of '\(collection)'.\(r.field) (\(r.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", "))): \(Human.count(r.vectors)) vectors, \(Human.bytes(r.memoryBytes)) in memory, \(Human.bytes(r.snapshotBytes)) stored, in \(Human.seconds(r.seconds))")
                 }
@@ -74,8 +68,7 @@ struct Index: ParsableCommand {
                 let index = try wb.buildPathIndex(collection: collection, extraPaths: jsonPath)
                 let paths = index.indexedPaths.map(\.description)
                 if json {
-                    printJSON(.object([JSONMember("index", "json_path"), JSONMember("collection", .string(collection)),
-                                       JSONMember("paths", .array(paths.map { .string($0) }))]))
+                    printJSON(index.json(collection: collection))
                 } else {
                     print("indexed \(paths.count) JSON paths of '\(collection)': \(paths.joined(separator: ", "))")
                 }
@@ -88,13 +81,7 @@ struct Index: ParsableCommand {
             }
             bar.finish()
             if json {
-                printJSON(.object([
-                    JSONMember("index", "bm25"), JSONMember("collection", .string(collection)),
-                    JSONMember("fields", .array(r.fields.map { .string($0) })), JSONMember("analyzer", .string(r.analyzer)),
-                    JSONMember("documents", .int(Int64(r.documents))), JSONMember("terms", .int(Int64(r.terms))),
-                    JSONMember("postings", .int(Int64(r.postings))), JSONMember("bytes", .int(Int64(r.bytes))),
-                    JSONMember("seconds", .double(r.seconds)),
-                ]))
+                printJSON(r.json(collection: collection))
             } else {
                 print("built BM25 index of '\(collection)' on \(r.fields.joined(separator: ", ")) (\(r.analyzer)): \(Human.count(r.documents)) documents, \(Human.count(r.terms)) terms, \(Human.count(r.postings)) postings, \(Human.bytes(r.bytes)) in \(Human.seconds(r.seconds))")
             }

@@ -3,11 +3,6 @@ import Foundation
 import QuarryConsole
 import QuarryEngine
 
-/// A record in the shape it was imported: id field, text fields, metadata object.
-func exportJSON(_ r: Record, schema: CollectionSchema) -> JSONValue {
-    .object([JSONMember(schema.idField, .string(r.id))] + r.fields + [JSONMember("metadata", r.metadata)])
-}
-
 struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get",
@@ -29,16 +24,7 @@ struct Get: ParsableCommand {
             let schema = try wb.schema(collection)
             let record = try wb.record(collection: collection, id: id)
             if json {
-                var value = exportJSON(record, schema: schema)
-                if case var .object(members) = value {
-                    for vf in schema.vectorFields {
-                        if let v = try wb.vector(collection: collection, field: vf.name, ordinal: record.ordinal) {
-                            members.append(JSONMember(vf.name, .array(v.map { .double(Double($0)) })))
-                        }
-                    }
-                    value = .object(members)
-                }
-                printJSON(value)
+                printJSON(try wb.recordJSON(collection: collection, id: id))
                 return
             }
             let color = Terminal.colorEnabled()
@@ -144,7 +130,7 @@ struct Export: ParsableCommand {
             if format == "fbin" { return try writeFbin(wb) }
             let out = try output.map { p throws(OutputFile.Failure) in try OutputFile(path: p) } ?? .standardOutput()
             if format == "jsonl" {
-                try wb.forEachRecord(collection: collection) { try out.write(exportJSON($0, schema: schema).jsonText + "\n") }
+                try wb.forEachRecord(collection: collection) { try out.write($0.json(schema: schema).jsonText + "\n") }
             } else {
                 let records = try wb.records(collection: collection)
                 var metaKeys: [String] = []
