@@ -12,7 +12,7 @@ RELEASE_BUILD := $(SWIFT) build -c release --build-tests -Xswiftc -enable-testin
 
 # Debian -dev packages the build links against, and tmux for the terminal end-to-end tests.
 DEB_PACKAGES := libsqlite3-dev libncursesw5-dev libreadline-dev libstemmer-dev libroaring-dev \
-                libopenblas-dev zlib1g-dev tmux unzip
+                libopenblas-dev zlib1g-dev libgeos-dev tmux unzip
 
 .PHONY: all deps build release test run sample model bench bench-large bench-embedded bench-synth clean help proto milvus-lite \
         fuzz fuzz-build fuzz-smoke fuzz-seeds test-asan test-tsan

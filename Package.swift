@@ -57,11 +57,13 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),  // loaded on first use (shim.h), not linked
         .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
+        // GEOS: WKT parsing and the exact spatial predicates of geometry filters (issue 23).
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
 
         // MARK: - Engine (no terminal code)
         .target(
             name: "QuarryBase",
-            dependencies: ["CRoaring", "CZlib"],
+            dependencies: ["CRoaring", "CZlib", "CGEOS"],
             path: "Sources/QuarryEngine/Base"),
         .target(
             name: "QuarryStorage",

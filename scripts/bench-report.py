@@ -184,6 +184,16 @@ if f:
     for r in f["rows"]:
         print(f"| {r['target_selectivity']*100:.1f} % | `{r['filter']}` | {r['matches']:,} | {r['indexed_ms']:.3f} | {r['scan_ms']:.1f} | {r['speedup']:.0f}x |")
     print("\nCommand: `quarry bench filter --json`\n")
+    g = f.get("geo")
+    if g:
+        print(f"### Geometry filters (places sample, {g['records']:,} GeoNames places)\n")
+        print("`ST_DWITHIN` around Berlin, radius chosen for each target selectivity; the R-Tree (SQLite R*Tree candidates, then the exact haversine predicate on each) against the row scan that applies the exact predicate to every record. Both read records from memory.\n")
+        print("| target | filter | matches | R-Tree candidates | R-Tree ms | scan ms | speedup |")
+        print("|---|---|---|---|---|---|---|")
+        for r in g["rows"]:
+            print(f"| {r['target_selectivity']*100:.1f} % | `{r['filter']}` | {r['matches']:,} | {r['rtree_candidates']:,} | {r['indexed_ms']:.3f} | {r['scan_ms']:.1f} | {r['speedup']:.0f}x |")
+        agree = all(r["agrees_with_scan"] for r in g["rows"])
+        print(f"\n{'Every row agrees with the scan.' if agree else 'SOME ROWS DISAGREE WITH THE SCAN.'}\n")
 v = load("vectors.json")
 if v:
     print(f"## Vector indexes (SciFact vectors, {v['n']:,} x {v['d']}, {v['queries']} queries)\n")

@@ -18,6 +18,9 @@ public enum Render {
         var lines = [Style.header.apply("collection \(s.schema.name)", enabled: color) + "  (\(Human.count(s.records)) records, \(Human.bytes(s.bytes)))"]
         lines.append("  id field:      \(s.schema.idField)")
         lines.append("  text fields:   \(s.schema.textFields.joined(separator: ", "))")
+        for g in s.schema.geometryFields {
+            lines.append("  geometry field: \(g)  WKT, R-Tree (ST_* filters)")
+        }
         for v in s.schema.vectorFields {
             lines.append("  vector field:  \(v.name)  dim \(v.dimension), \(v.metric.rawValue), model \(v.model)")
         }

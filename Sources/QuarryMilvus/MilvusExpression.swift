@@ -35,6 +35,10 @@ public enum MilvusExpression {
             let target = try value(v, fields: fields)
             if mode == .one, let first = list.first { return "\(mode.rawValue)(\(target), \(try literal(first)))" }
             return "\(mode.rawValue)(\(target), [\(try list.map { x throws(MilvusError) in try literal(x) }.joined(separator: ", "))])"
+        case let .geo(g):
+            // Milvus 2.6.4+ has GEOMETRY fields, but the push layout (MilvusLayout) and the wire
+            // subset in Proto/ carry no geometry column, so a pushed collection has nothing to test.
+            throw .unsupportedStatement("geometry filters (\(g.name.uppercased())) are not supported by the Milvus backend: pushed collections carry no GEOMETRY field; run it on the local engine")
         case let .textMatch(t):
             throw .unsupportedStatement("\(t.slop == nil ? "TEXT_MATCH" : "PHRASE_MATCH") on Milvus: the pushed collection's text is one field without enable_match (Milvus needs it, and positions for phrases); run the statement on the embedded engine")
         }

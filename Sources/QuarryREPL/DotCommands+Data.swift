@@ -22,15 +22,16 @@ extension REPL {
     func dotImport(_ args: [String]) -> Bool {
         let positional: [String], named: [String: String]
         do {
-            (positional, named) = try Self.options(args, allowed: ["vectors", "query-vectors", "text-fields", "id-field", "vector-model"], command: ".import")
+            (positional, named) = try Self.options(args, allowed: ["vectors", "query-vectors", "text-fields", "id-field", "vector-model", "geometry"], command: ".import")
         } catch { output.error(ErrorText.describe(error)); return false }
-        guard positional.count == 2 else { output.error("usage: .import PATH COLLECTION [--vectors F] [--query-vectors F] [--text-fields a,b] [--id-field F]"); return false }
+        guard positional.count == 2 else { output.error("usage: .import PATH COLLECTION [--vectors F] [--query-vectors F] [--text-fields a,b] [--id-field F] [--geometry F]"); return false }
         var options = ImportOptions(path: positional[0], collection: positional[1])
         options.vectors = named["vectors"]
         options.queryVectors = named["query-vectors"]
         options.idField = named["id-field"]
         options.textFields = named["text-fields"].map { $0.split(separator: ",").map(String.init) }
         if let m = named["vector-model"] { options.vectorModel = m }
+        options.geometryFields = (named["geometry"] ?? "").split(separator: ",").map(String.init)
         let workbench = self.workbench
         defer { catalog.invalidate() }
         return report {

@@ -14,8 +14,11 @@ extension REPL {
 
     static let dotCommands: [DotCommand] = [
         DotCommand(name: ".open", arguments: "FILE", help: "Open (or create) another database file", run: { $0.dotOpen($1) }),
-        DotCommand(name: ".import", arguments: "PATH COLLECTION [--vectors F] [--query-vectors F] [--text-fields a,b] [--id-field F]",
+        DotCommand(name: ".import", arguments: "PATH COLLECTION [--vectors F] [--query-vectors F] [--text-fields a,b] [--id-field F] [--geometry F]",
                    help: "Import a BEIR folder, JSONL or CSV into a collection", run: { $0.dotImport($1) }),
+        DotCommand(name: ".geo", arguments: "",
+                   help: "Geometry filters: WHERE ST_DWITHIN(F, 'POINT(lon lat)', metres), ST_CONTAINS|INTERSECTS|WITHIN|EQUALS|TOUCHES|OVERLAPS|CROSSES(F, 'WKT')",
+                   run: { $0.dotGeo($1) }),
         DotCommand(name: ".collections", arguments: "", help: "List the collections with sizes, fields and indexes", run: { $0.dotCollections($1) }),
         DotCommand(name: ".schema", arguments: "[COLLECTION]", help: "Show fields, query sets, indexes and JSON paths with their types", run: { $0.dotSchema($1) }),
         DotCommand(name: ".index", arguments: "COLLECTION --text F,F | --vector F [--type hnsw] | --json-path P",

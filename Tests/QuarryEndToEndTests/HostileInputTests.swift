@@ -100,7 +100,7 @@ import Testing
     @Test(arguments: [
         (".sleep 1e400", "error: usage: .sleep SECONDS (0 to 86400)\n"),
         (".index tiny --text", "error: option --text of .index needs a value\n"),
-        (".import somewhere tiny2 --bogus-flag x", "error: unknown option --bogus-flag for .import (options: --vectors, --query-vectors, --text-fields, --id-field, --vector-model)\n"),
+        (".import somewhere tiny2 --bogus-flag x", "error: unknown option --bogus-flag for .import (options: --vectors, --query-vectors, --text-fields, --id-field, --vector-model, --geometry)\n"),
         ("SEARCH tiny MATCH 'cats' LIMIT 2;\n\nSEARCH tiny\n  MATCH 'x'", "error: line 3: incomplete statement at end of input (missing ';'): SEARCH tiny\n"),
         (".set ef 1e30", "error: line 1, column 10: ef must be between 1 and 4096, not 1e+30\n  SET ef = 1e30;\n           ^\n"),
     ])

@@ -10,6 +10,30 @@ import Testing
         #expect(h.status == 0 && h.stdout.contains("Examples:") && h.stdout.contains("--collection"))
     }
 
+    /// `--geometry`: bad data says file:line and changes nothing; filters use the field; a bad
+    /// WKT literal gets a caret; export writes the WKT and imports again.
+    @Test func geometryFieldsFromImportToFilterAndBack() throws {
+        let s = Scratch()
+        let db = s.file("q.db")
+        s.write("bad.jsonl", "{\"_id\":\"a\",\"title\":\"A\",\"at\":{\"lat\":1,\"lon\":2}}\n{\"_id\":\"b\",\"title\":\"B\",\"at\":\"POINT(1 2\"}\n")
+        let bad = try Binary.run(["import", s.file("bad.jsonl"), "--collection", "g", "--geometry", "at", "--db", db])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("bad.jsonl:2: geometry field 'at': invalid WKT"), "\(bad.stderr)")
+        #expect(try Binary.run(["collections", "--db", db, "--json"]).stdout.contains("\"g\"") == false)
+        s.write("good.jsonl", "{\"_id\":\"a\",\"title\":\"A\",\"at\":{\"lat\":38.72,\"lon\":-9.14}}\n{\"_id\":\"b\",\"title\":\"B\",\"at\":\"POINT(13.40 52.52)\"}\n")
+        #expect(try Binary.run(["import", s.file("good.jsonl"), "--collection", "g", "--geometry", "at", "--db", db]).status == 0)
+        let f = try Binary.run(["filter", "--collection", "g", "--db", db, "ST_DWITHIN(at, 'POINT(-9.1 38.7)', 10000)", "--explain"])
+        #expect(f.status == 0 && f.stdout.contains("R-Tree Scan on at  (R-Tree candidates 1 → exact predicate)") && f.stdout.contains("\na\n"), "\(f.stdout)")
+        let e = try Binary.run(["filter", "--collection", "g", "--db", db, "ST_CONTAINS(at, 'POINT(1)')"])
+        #expect(e.status != 0)
+        #expect(e.stderr.contains("line 1, column 17: invalid WKT") && e.stderr.contains("                  ^"), "\(e.stderr)")
+        let out = try Binary.run(["export", "--collection", "g", "--db", db])
+        #expect(out.stdout.contains("\"at\":\"POINT(-9.14 38.72)\"") && out.stdout.contains("\"at\":\"POINT(13.40 52.52)\""), "\(out.stdout)")
+        s.write("again.jsonl", out.stdout)
+        #expect(try Binary.run(["import", s.file("again.jsonl"), "--collection", "h", "--geometry", "at", "--db", db]).status == 0)
+        #expect(try Binary.run(["filter", "--collection", "h", "--db", db, "ST_WITHIN(at, 'POLYGON((13 52, 14 52, 14 53, 13 53, 13 52))')"]).stdout.hasPrefix("b\n"))
+    }
+
     @Test func jsonlRoundTripThroughExport() throws {
         let s = Scratch()
         let data = """

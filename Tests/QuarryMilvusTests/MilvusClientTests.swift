@@ -40,6 +40,14 @@ struct MilvusClientTests {
         #expect(printed == milvus)
     }
 
+    /// Geometry filters are refused with a message naming the feature (a pushed collection has no GEOMETRY field).
+    @Test func geometryFiltersAreRefusedByName() throws {
+        let parsed = try FilterQuery.parse("metadata.population > 5 and ST_DWITHIN(location, 'POINT(-9.14 38.72)', 30000)")
+        #expect(throws: MilvusError.unsupportedStatement("geometry filters (ST_DWITHIN) are not supported by the Milvus backend: pushed collections carry no GEOMETRY field; run it on the local engine")) {
+            try MilvusExpression.render(parsed.expr, fields: ["id", "title", "text", "location"])
+        }
+    }
+
     @Test func filterFieldsMustExist() throws {
         let parsed = try FilterQuery.parse("color = 'red'")
         #expect(throws: MilvusError.self) { try MilvusExpression.render(parsed.expr, fields: ["id"]) }

@@ -82,6 +82,11 @@ struct CompletionTests {
         #expect(texts("SEARCH debian WHERE text_m") == ["text_match"])
     }
 
+    @Test func geometryOperatorsAfterWhere() {
+        #expect(texts("SEARCH debian WHERE st_d") == ["st_dwithin"])
+        #expect(texts("SEARCH debian WHERE st_") == ["st_contains", "st_intersects", "st_within", "st_equals", "st_touches", "st_overlaps", "st_crosses", "st_dwithin"])
+    }
+
     @Test func settingsAfterSet() {
         #expect(texts("SET k") == ["k1"])
         #expect(texts("SHOW ") .contains("filter_strategy"))
@@ -160,7 +165,7 @@ struct DotCommandParsingTests {
         let names = REPL.dotCommands.map(\.name)
         #expect(Set(names).count == names.count)
         for required in [".open", ".import", ".collections", ".schema", ".index", ".explain", ".timer", ".mode", ".eval", ".sweep",
-                         ".runs", ".set", ".show", ".read", ".output", ".help", ".quit", ".tutorial", ".queries", ".judge", ".try"] {
+                         ".runs", ".set", ".show", ".read", ".output", ".help", ".quit", ".tutorial", ".queries", ".judge", ".try", ".geo"] {
             #expect(names.contains(required), "missing \(required)")
         }
         #expect(REPL.dotCommands.allSatisfy { !$0.help.isEmpty })

@@ -24,6 +24,8 @@ import Testing
         #expect(Completion.matches("metadata.", among: words) == ["metadata.author.name", "metadata.section", "metadata.year"])
         #expect(Completion.matches("metadata.y", among: words) == ["metadata.year"])
         #expect(Completion.matches("json_contains", among: words) == ["json_contains_all", "json_contains_any"])
+        #expect(Completion.matches("st_dw", among: words) == ["st_dwithin"])
+        #expect(Completion.matches("ST_CO", among: words) == ["st_contains"])
         #expect(Completion.matches("zebra", among: words).isEmpty)
         #expect(Completion.matches("", among: words).isEmpty)
         #expect(Completion.commonPrefix(["json_contains_all", "json_contains_any"]) == "json_contains_a")

@@ -138,6 +138,8 @@ public indirect enum FilterExpr: Equatable, Sendable, CustomStringConvertible {
     case isNull(ValueExpr)
     case exists(FilterPath)
     case contains(ValueExpr, [JSONValue], ContainsMode)
+    /// `ST_CONTAINS(location, 'WKT')` …, `ST_DWITHIN(location, 'POINT(lon lat)', metres)` (GeometryFilter.swift).
+    case geo(GeoCondition)
     /// `text_match(field, 'words')`, `phrase_match(field, 'words', slop)` (see `TextMatch`).
     case textMatch(TextMatch)
 
@@ -155,6 +157,7 @@ public indirect enum FilterExpr: Equatable, Sendable, CustomStringConvertible {
         case let .contains(v, list, mode):
             let arg = mode == .one ? FilterExpr.literalText(list[0]) : "[\(list.map(FilterExpr.literalText).joined(separator: ", "))]"
             return "\(mode.rawValue)(\(v.bare), \(arg))"
+        case let .geo(g): return g.description
         case let .textMatch(t): return t.description
         }
     }
@@ -194,6 +197,7 @@ public indirect enum FilterExpr: Equatable, Sendable, CustomStringConvertible {
             case let .compare(l, _, r): value(l); value(r)
             case let .inList(v, _), let .like(v, _), let .isNull(v), let .contains(v, _, _): value(v)
             case let .exists(p): out.append(p)
+            case let .geo(g): out.append(g.path)
             case .textMatch: break
             }
         }

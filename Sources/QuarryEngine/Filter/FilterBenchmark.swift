@@ -115,9 +115,9 @@ public enum FilterBenchmark {
         return Report(records: count, buildMilliseconds: buildMs, indexBytes: index.serialized().count, rows: rows)
     }
 
-    static func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+    public static func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 
-    static func milliseconds(_ body: () -> Void) -> Double {
+    public static func milliseconds(_ body: () -> Void) -> Double {
         var a = timespec(), b = timespec()
         clock_gettime(CLOCK_MONOTONIC, &a)
         body()

@@ -35,6 +35,8 @@ public enum FilterError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAValue(found: String, at: SourceLocation)
     /// Something else where only a literal may stand (lists, LIKE patterns, contains arguments).
     case notALiteral(context: String, found: String, at: SourceLocation)
+    /// A geometry literal of an `ST_*` operator that GEOS refused, or of the wrong type.
+    case invalidGeometry(String, at: SourceLocation)
     /// Parentheses, lists, calls or unary minus nested past `Bounds.nesting`.
     case tooDeep(limit: Int, at: SourceLocation)
 
@@ -43,7 +45,7 @@ public enum FilterError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unexpected(_, _, at), let .unterminatedString(at), let .invalidEscape(_, at),
             let .invalidNumber(_, at), let .unexpectedCharacter(_, at), let .unknownFunction(_, _, at),
             let .wrongArguments(_, _, _, at), let .unknownPath(_, _, at), let .notACondition(_, at),
-            let .notAValue(_, at), let .notALiteral(_, _, at), let .tooDeep(_, at):
+            let .notAValue(_, at), let .notALiteral(_, _, at), let .tooDeep(_, at), let .invalidGeometry(_, at):
             return at
         }
     }
@@ -75,6 +77,8 @@ public enum FilterError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(context) must be a literal, found \(found)"
         case let .tooDeep(limit, _):
             return Bounds.nestingMessage(limit)
+        case let .invalidGeometry(message, _):
+            return message
         }
     }
 

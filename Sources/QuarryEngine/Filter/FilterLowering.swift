@@ -54,7 +54,7 @@ public struct PathCatalog: Sendable, Equatable {
 /// they are listed.
 public enum FilterVocabulary {
     public static let keywords = FilterLexer.keywordList
-    public static let functions = FilterFunction.allCases.map(\.rawValue)
+    public static let functions = FilterFunction.allCases.map(\.rawValue) + GeoCondition.names
 }
 
 /// Functions the language knows, with their signatures for messages.
@@ -135,6 +135,7 @@ struct Lowering {
             // A probe: `exists p` on a path no record has is false everywhere (not an error).
             return .exists(p)
         case let .call(name, args):
+            if let geo = try geoCondition(name, args, at: n.location) { return geo }
             let f = try function(name, at: n.location)
             if f == .exists {
                 guard args.count == 1 else { throw .wrongArguments(function: f.rawValue, usage: f.usage, found: args.count, at: n.location) }
@@ -214,7 +215,7 @@ struct Lowering {
 
     private func function(_ name: String, at location: SourceLocation) throws(FilterError) -> FilterFunction {
         guard let f = FilterFunction(rawValue: name.lowercased()) else {
-            throw .unknownFunction(name, suggestion: Suggest.nearest(to: name, in: FilterFunction.allCases.map(\.rawValue)), at: location)
+            throw .unknownFunction(name, suggestion: Suggest.nearest(to: name.lowercased(), in: FilterVocabulary.functions), at: location)
         }
         return f
     }

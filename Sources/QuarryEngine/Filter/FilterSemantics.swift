@@ -55,6 +55,8 @@ public enum FilterSemantics {
         case let .contains(v, list, mode):
             guard case let .array(items)? = value(v, record) else { return false }
             return contains(items, list, mode)
+        case let .geo(g):
+            return g.matches(record)
         case let .textMatch(t):
             return t.matches(record)
         }

@@ -10,16 +10,22 @@ import QuarryBase
 /// the fraction matching a fixed sample of `sampleSize` records otherwise, and combined by
 /// independence for `and` (product) and `or` (1 − ∏(1 − s)). This is the System R approach
 /// (Selinger et al., "Access Path Selection in a Relational Database Management System", 1979).
+///
+/// A spatial leaf (`ST_*`) on a path that `geometry` covers runs in two steps: the R-Tree's
+/// candidates (bounding boxes that meet the condition's search boxes), then the exact predicate
+/// on each candidate; its plan node says `R-Tree candidates N → exact predicate`.
 public struct IndexedFilterExecutor: FilterExecutor {
     public let index: PathIndex
     public let sampleSize: Int
+    public let geometry: (any GeometryIndex)?
     let record: (UInt32) -> JSONValue
 
     public var count: Int { index.count }
 
-    public init(index: PathIndex, sampleSize: Int = 512, record: @escaping (UInt32) -> JSONValue) {
+    public init(index: PathIndex, sampleSize: Int = 512, geometry: (any GeometryIndex)? = nil, record: @escaping (UInt32) -> JSONValue) {
         self.index = index
         self.sampleSize = sampleSize
+        self.geometry = geometry
         self.record = record
     }
 
@@ -49,6 +55,13 @@ public struct IndexedFilterExecutor: FilterExecutor {
         default:
             let key = expr.description
             if let known = memo.leaves[key] { return known }
+            // A spatial leaf with an R-Tree: its candidate count, an upper bound read without
+            // evaluating a record (a sample would miss a small circle entirely); for a radius,
+            // the circle's share of its bounding box (π/4).
+            if case let .geo(g) = expr, let n = geometry?.candidateCount(path: g.path, boxes: g.searchBoxes) {
+                if case .dwithin = g.op { memo.leaves[key] = fraction(n) * Double.pi / 4 } else { memo.leaves[key] = fraction(n) }
+                return memo.leaves[key]!
+            }
             let value: Double
             if let p = index.probe(expr), p.exact { value = fraction(p.estimate) } else { value = sampled(expr) }
             memo.leaves[key] = value
@@ -97,9 +110,15 @@ public struct IndexedFilterExecutor: FilterExecutor {
         }
     }
 
+    /// True for a spatial leaf whose candidates come from an R-Tree (read few records).
+    private func rtreeServed(_ e: FilterExpr) -> Bool {
+        guard case let .geo(g) = e, let geometry else { return false }
+        return geometry.covers(g.path)
+    }
+
     /// Children of `and` in running order: most selective first, index-served before scanned.
     private func ordered(_ xs: [FilterExpr], _ memo: Memo) -> [FilterExpr] {
-        xs.map { ($0, estimate($0, memo), fullyIndexed($0)) }
+        xs.map { ($0, estimate($0, memo), fullyIndexed($0) || rtreeServed($0)) }
             .enumerated()
             .sorted { a, b in
                 if a.element.2 != b.element.2 { return a.element.2 }
@@ -145,6 +164,12 @@ public struct IndexedFilterExecutor: FilterExecutor {
             if let candidates { result.formIntersection(candidates) }
             return (result, finish(node("Text Match", e, memo, index: t.binding?.source), result))
         default:
+            if case let .geo(g) = e, let geometry, var bitmap = geometry.candidates(path: g.path, boxes: g.searchBoxes) {
+                if let candidates { bitmap.formIntersection(candidates) }
+                let (result, examined) = scan(e, bitmap, count: count, record: record)
+                let n = node("R-Tree Scan", e, memo, index: g.path.description, detail: "R-Tree candidates \(bitmap.count) → exact predicate")
+                return (result, finish(n, result, examined: examined))
+            }
             guard let probe = index.probe(e) else {
                 let (result, examined) = scan(e, candidates, count: count, record: record)
                 return (result, finish(node("Row Scan", e, memo), result, examined: examined))
@@ -169,6 +194,9 @@ public struct IndexedFilterExecutor: FilterExecutor {
         case .constant: return node("Constant", e, memo)
         case let .textMatch(t): return node("Text Match", e, memo, index: t.binding?.source)
         default:
+            if case let .geo(g) = e, let n = geometry?.candidateCount(path: g.path, boxes: g.searchBoxes) {
+                return node("R-Tree Scan", e, memo, index: g.path.description, detail: "R-Tree candidates \(n) → exact predicate")
+            }
             guard let probe = index.probe(e) else { return node("Row Scan", e, memo) }
             return node(probe.exact ? "Path Index Scan" : "Row Scan", e, memo, index: probe.path.description, detail: probe.detail)
         }

@@ -167,6 +167,7 @@ struct PlanSteps {
             var node = PlanNode("JSON Path Filter", estimatedRows: Int(filterEstimate * Double(max(1, try workbench.idMap(collection: s.collection).count))))
             node.detail("Condition", filter.source)
             node.detail("Plan", r.planText.split(separator: "\n").first.map(String.init) ?? "")
+            Workbench.rtreeDetails(r.planText, into: &node)
             node.executed = true
             node.actualStartMs = t0
             node.actualEndMs = now()
@@ -323,13 +324,12 @@ extension Workbench {
                 throw QueryError("in WHERE: " + e.message, at: location, in: statementSource)
             }
             steps.filter = query
-            let index = try pathIndex(collection: s.collection)
-            let rows = try rows(collection: s.collection)
-            let executor = IndexedFilterExecutor(index: index) { rows[Int($0)] }
+            let executor = try filterExecutor(collection: s.collection)
             steps.filterEstimate = executor.estimate(query.expr)
             var node = PlanNode("JSON Path Filter", estimatedRows: Int(steps.filterEstimate * Double(n)))
             node.detail("Condition", query.source)
             node.detail("Estimated selectivity", NumberText.fixedPadded(steps.filterEstimate, decimals: 4))
+            Workbench.rtreeDetails(executor.explain(query.expr).renderText(analyzed: false), into: &node)
             filterNode = node
         }
         var children: [PlanNode] = []

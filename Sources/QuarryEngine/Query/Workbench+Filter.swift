@@ -125,10 +125,9 @@ extension Workbench {
     }
 
     func filter(_ query: FilterQuery, collection: String) throws -> FilterResponse {
-        let index = try pathIndex(collection: collection)
         let rows = try rows(collection: collection)
         let live = try liveOrdinals(collection: collection)
-        let executor = IndexedFilterExecutor(index: index) { rows[Int($0)] }
+        let executor = try filterExecutor(collection: collection)
         let (result, ns) = measure { executor.execute(query, within: live.count == rows.count ? nil : live) }
         let matches = result.matches.intersection(live)
         return FilterResponse(matches: matches, count: matches.count, planText: result.plan.renderText(), planJSON: result.plan.jsonValue, nanoseconds: ns)
@@ -150,6 +149,13 @@ public struct FilterSyntaxError: Error, CustomStringConvertible {
 public enum FilterBench {
     public static func run(records: Int, repeats: Int) -> JSONValue {
         FilterBenchmark.run(count: records, repeats: repeats).jsonValue
+    }
+
+    /// The same, with the geometry section (`"geo"`) on the places sample at `places`.
+    public static func run(records: Int, repeats: Int, places: String?) throws -> JSONValue {
+        guard case var .object(members) = run(records: records, repeats: repeats) else { return .null }
+        if let places { members.append(JSONMember("geo", try GeoFilterBench.run(places: places, repeats: repeats))) }
+        return .object(members)
     }
 }
 
@@ -173,6 +179,7 @@ public final class RecordRows: @unchecked Sendable {
     public subscript(ordinal: Int) -> JSONValue {
         lock.lock()
         defer { lock.unlock() }
+        if all == nil, ordinal >= 0, let known = some[UInt32(ordinal)] { return known }
         if all == nil && count <= RecordIDs.wholeLimit {
             // A residual scan reads most rows: read them all at once.
             var rows = [JSONValue](repeating: .null, count: count)
@@ -197,5 +204,18 @@ public final class RecordRows: @unchecked Sendable {
         if some.count > 100_000 { some.removeAll() }
         some[UInt32(ordinal)] = row
         return row
+    }
+
+    /// Reads the rows of a few `ordinals` one by one (an index's candidates, such as an R-Tree's),
+    /// so that checking them does not read the whole collection first; more than 2 % of the
+    /// collection is left to the whole read.
+    public func prefetch(_ ordinals: [UInt32]) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard all == nil, ordinals.count <= max(64, count / 50) else { return }
+        if some.count + ordinals.count > 100_000 { some.removeAll() }
+        for o in ordinals where some[o] == nil {
+            some[o] = (try? database.record(collection: collection, ordinal: o))??.row ?? .null
+        }
     }
 }

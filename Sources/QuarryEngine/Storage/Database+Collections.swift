@@ -15,7 +15,8 @@ extension QuarryDatabase {
         if case let .array(items) = texts { textFields = items.compactMap(\.stringValue) }
         var vectorFields: [VectorFieldSchema] = []
         if case let .array(items) = vecs { vectorFields = items.compactMap(VectorFieldSchema.init(json:)) }
-        return CollectionSchema(name: row["name"], idField: row["id_field"], textFields: textFields, vectorFields: vectorFields)
+        return CollectionSchema(name: row["name"], idField: row["id_field"], textFields: textFields, vectorFields: vectorFields,
+                                geometryFields: geometryFields(from: row))
     }
 
     public func collections() throws(StorageError) -> [CollectionSchema] {
@@ -55,6 +56,7 @@ extension QuarryDatabase {
         let files = try write { db -> [String] in
             let cid = try collectionID(db, name)
             let files = try Row.fetchAll(db, sql: "SELECT * FROM segments WHERE collection_id = ?", arguments: [cid]).flatMap { Self.entry(from: $0).files }
+            try Self.dropGeometryTables(db, collectionID: cid)
             try db.execute(sql: "DELETE FROM collections WHERE id = ?", arguments: [cid])
             return files
         }

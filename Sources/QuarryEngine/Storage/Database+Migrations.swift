@@ -207,6 +207,7 @@ extension QuarryDatabase {
                 ) WITHOUT ROWID;
                 """)
         }
+        registerGeometryMigration(&m)
         return m
     }
 

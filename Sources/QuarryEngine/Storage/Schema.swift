@@ -39,12 +39,16 @@ public struct CollectionSchema: Sendable, Equatable {
     public var idField: String
     public var textFields: [String]
     public var vectorFields: [VectorFieldSchema]
+    /// Geometry fields (`quarry import --geometry NAME`): top-level fields holding WKT, with an
+    /// R-Tree over their bounding boxes (Database+Geometry.swift).
+    public var geometryFields: [String]
 
-    public init(name: String, idField: String, textFields: [String], vectorFields: [VectorFieldSchema] = []) {
+    public init(name: String, idField: String, textFields: [String], vectorFields: [VectorFieldSchema] = [], geometryFields: [String] = []) {
         self.name = name
         self.idField = idField
         self.textFields = textFields
         self.vectorFields = vectorFields
+        self.geometryFields = geometryFields
     }
 
     public func vectorField(_ name: String) -> VectorFieldSchema? { vectorFields.first { $0.name == name } }

@@ -15,6 +15,8 @@ public enum StorageError: Error, Equatable, Sendable {
     case badID(file: String, line: Int, field: String, found: String)
     case duplicateID(file: String, line: Int, id: String, firstLine: Int?)
     case malformedCSV(file: String, line: Int, message: String)
+    /// A value of a geometry field (`--geometry NAME`) that is not a geometry.
+    case badGeometry(file: String, line: Int, field: String, message: String)
     case damagedFile(file: String, line: Int, message: String)
     case vectorCount(file: String, expected: Int, found: Int, what: String)
     case vectorDimension(file: String, expected: Int, found: Int, field: String)
@@ -60,6 +62,8 @@ public enum StorageError: Error, Equatable, Sendable {
             return "\(file):\(line): duplicate id '\(id)' (already in the collection); use --upsert to replace"
         case let .malformedCSV(file, line, message):
             return "\(file):\(line): \(message)"
+        case let .badGeometry(file, line, field, message):
+            return "\(file):\(line): geometry field '\(field)': \(message)"
         case let .damagedFile(file, line, message):
             return "\(file):\(line): \(message); nothing was imported"
         case let .vectorCount(file, expected, found, what):

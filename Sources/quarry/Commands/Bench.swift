@@ -40,14 +40,19 @@ struct BenchImport: ParsableCommand {
 struct BenchFilter: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "filter",
-        abstract: "Filters: the path index against a row scan at 0.1 %, 1 %, 10 % and 50 % selectivity on synthetic metadata.")
+        abstract: "Filters: the path index against a row scan at 0.1 %, 1 %, 10 % and 50 % selectivity on synthetic metadata; ST_DWITHIN with the R-Tree against a scan on the places sample.")
 
     @Option(help: "How many records.") var records = 1_000_000
     @Option(name: .customLong("repeat"), help: "Repetitions per filter; the median is reported.") var repetitions = 5
+    @Option(help: ArgumentHelp("The places sample for the geometry rows (default: Samples/places/places.jsonl.gz when present; 'none' skips them).", valueName: "file"))
+    var places: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let report = FilterBench.run(records: records, repeats: repetitions)
+        let defaultPlaces = "Samples/places/places.jsonl.gz"
+        let placesFile = places == "none" ? nil : (places ?? (FileManager.default.fileExists(atPath: defaultPlaces) ? defaultPlaces : nil))
+        var report = JSONValue.null
+        try reportingErrors { report = try FilterBench.run(records: records, repeats: repetitions, places: placesFile) }
         if json { printJSON(report); return }
         guard case let .array(rows)? = report["rows"] else { printJSON(report); return }
         print("filter: \(Human.count(records)) synthetic records")
@@ -56,6 +61,16 @@ struct BenchFilter: ParsableCommand {
                         rows: rows.map { r in
                             [String(format: "%.1f %%", (r["target_selectivity"]?.doubleValue ?? 0) * 100), r["filter"]?.stringValue ?? "",
                              Human.count(Int(r["matches"]?.doubleValue ?? 0)), String(format: "%.3f", r["indexed_ms"]?.doubleValue ?? 0),
+                             String(format: "%.1f", r["scan_ms"]?.doubleValue ?? 0), String(format: "%.0fx", r["speedup"]?.doubleValue ?? 0)]
+                        }).render(width: Terminal.width(), color: Terminal.colorEnabled()))
+        guard let geo = report["geo"], case let .array(geoRows)? = geo["rows"] else { return }
+        print("\ngeometry: \(Human.count(Int(geo["records"]?.doubleValue ?? 0))) places (\(geo["source"]?.stringValue ?? "")), R-Tree candidates → exact predicate against a scan")
+        print(TextTable(columns: [.init("target"), .init("filter"), .init("matches", alignRight: true), .init("candidates", alignRight: true),
+                                  .init("R-Tree ms", alignRight: true), .init("scan ms", alignRight: true), .init("speedup", alignRight: true)],
+                        rows: geoRows.map { r in
+                            [String(format: "%.1f %%", (r["target_selectivity"]?.doubleValue ?? 0) * 100), r["filter"]?.stringValue ?? "",
+                             Human.count(Int(r["matches"]?.doubleValue ?? 0)), Human.count(Int(r["rtree_candidates"]?.doubleValue ?? 0)),
+                             String(format: "%.3f", r["indexed_ms"]?.doubleValue ?? 0),
                              String(format: "%.1f", r["scan_ms"]?.doubleValue ?? 0), String(format: "%.0fx", r["speedup"]?.doubleValue ?? 0)]
                         }).render(width: Terminal.width(), color: Terminal.colorEnabled()))
     }

@@ -18,6 +18,9 @@ struct Import: ParsableCommand {
                   --vectors Samples/scifact/corpus.fbin --query-vectors Samples/scifact/queries.fbin
               quarry import papers.jsonl.gz --collection papers --id-field doi --text-fields title,abstract
               quarry import products.csv --collection products --text-fields name,description --upsert
+              quarry import Samples/places/places.jsonl.gz --collection places --geometry location --embed
+            A geometry field (--geometry NAME) holds WKT ('POINT(13.40 52.52)', 'POLYGON((…))') or
+            {"lat": …, "lon": …}; filters name it NAME: ST_DWITHIN(NAME, 'POINT(lon lat)', metres).
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -52,6 +55,9 @@ struct Import: ParsableCommand {
     @Flag(help: "Embed the text fields (and BEIR queries) with the built-in model, inside the import's transaction.")
     var embed = false
 
+    @Option(help: ArgumentHelp("Comma-separated geometry fields: WKT strings or {\"lat\", \"lon\"} objects, with an R-Tree for ST_* filters.", valueName: "names"))
+    var geometry: String?
+
     @Flag(help: "Replace records whose id already exists instead of failing.")
     var upsert = false
 
@@ -75,6 +81,7 @@ struct Import: ParsableCommand {
             options.metric = metric
             options.vectorModel = vectorModel
             options.upsert = upsert
+            options.geometryFields = (geometry ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             if embed {
                 // Loaded before the import starts, so a missing model costs nothing.
                 let ebar = ProgressBar(label: "embedding \(collection)", unit: "texts")

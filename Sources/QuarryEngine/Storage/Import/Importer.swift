@@ -21,6 +21,9 @@ public struct ImportOptions: Sendable {
     public var vectorModel = "external"
     /// Replace records whose id already exists instead of failing.
     public var upsert = false
+    /// Top-level fields to declare as geometry (`--geometry NAME`): WKT strings or
+    /// `{"lat", "lon"}` objects, boxed in an R-Tree inside the import's transaction.
+    public var geometryFields: [String] = []
     /// Embed the text fields (and the queries) inside the import's transaction, so an import
     /// stopped while embedding leaves the database as it was.
     public var embedding: ImportEmbedding?
@@ -370,6 +373,8 @@ struct ImportJob {
         }
         let findExisting = try db.makeStatement(sql: "SELECT ordinal FROM records WHERE collection_id = ? AND doc_id = ?")
         let collectionHasRecords = nextOrdinal > 0
+        try QuarryDatabase.declareGeometry(db, collectionID: cid, schema: &schema, requested: options.geometryFields, hasRecords: collectionHasRecords)
+        let geometry = try GeometryWriter(db, collectionID: cid, fields: schema.geometryFields)
         var recordBytes = 0
         var firstLine: [String: Int] = [:]
 
@@ -388,6 +393,7 @@ struct ImportJob {
             }
             let fieldsText = JSONValue.object(record.fields).jsonText, metadataText = record.metadata.jsonText
             try insert.execute(arguments: [cid, nextOrdinal, record.id, fieldsText, metadataText])
+            for (field, box) in record.boxes { try geometry.insert(ordinal: nextOrdinal, field: field, box: box) }
             recordBytes += record.id.utf8.count + fieldsText.utf8.count + metadataText.utf8.count
             nextOrdinal += 1
             recordCount += 1
@@ -421,11 +427,22 @@ struct ImportJob {
 
     /// Splits a record object into id, text fields and metadata.
     /// A member named `metadata` holding an object is merged into the metadata (BEIR's layout).
-    func split(_ members: [JSONMember], schema: CollectionSchema, file: String, line: Int) throws -> (id: String, fields: [JSONMember], metadata: JSONValue) {
+    /// A geometry field's value is checked and kept (as WKT) after the text fields, with its box.
+    func split(_ members: [JSONMember], schema: CollectionSchema, file: String, line: Int) throws
+        -> (id: String, fields: [JSONMember], metadata: JSONValue, boxes: [(String, BoundingBox)]) {
         var id: String?
         var fields: [JSONMember] = []
         var metadata: [JSONMember] = []
+        var geometry: [JSONMember] = []
+        var boxes: [(String, BoundingBox)] = []
         for m in members {
+            if schema.geometryFields.contains(m.key) {
+                guard m.value != .null else { continue }
+                let (wkt, box) = try GeometryWriter.check(m.value, field: m.key, file: file, line: line)
+                geometry.append(JSONMember(m.key, .string(wkt)))
+                boxes.append((m.key, box))
+                continue
+            }
             if m.key == schema.idField {
                 switch m.value {
                 case let .string(s): id = s
@@ -450,7 +467,8 @@ struct ImportJob {
         guard let id else { throw StorageError.missingID(file: file, line: line, field: schema.idField) }
         // Keep the schema's field order.
         fields.sort { (schema.textFields.firstIndex(of: $0.key) ?? 0) < (schema.textFields.firstIndex(of: $1.key) ?? 0) }
-        return (id, fields, .object(metadata))
+        geometry.sort { (schema.geometryFields.firstIndex(of: $0.key) ?? 0) < (schema.geometryFields.firstIndex(of: $1.key) ?? 0) }
+        return (id, fields + geometry, .object(metadata), boxes)
     }
 
     // MARK: - BEIR queries and qrels
