@@ -167,6 +167,12 @@ import Testing
         }
         let linear = DecaySpec(function: .linear, path: "p", origin: 0, scale: 10, decay: 0.5)
         #expect(linear.factor(25) == 0)
+        // Dates decay in days: 30 days from the origin, with scale 30, give `decay`.
+        #expect(DecaySpec.days("1970-01-11") == 10 && DecaySpec.days("1970-01-02T12:00:00Z") == 1.5 && DecaySpec.days("June") == nil)
+        guard case let .search(dated) = try StatementParser.parse("SEARCH c MATCH 'x' RANK BY decay(exp, metadata.published, origin => '2024-06-01', scale => 30)"),
+              case let .decay(d)? = dated.rankers.first else { Issue.record("no decay"); return }
+        #expect(abs(d.factor(DecaySpec.number(.string("2024-07-01"))!) - 0.5) < 1e-12)
+        #expect(throws: QueryError.self) { try StatementParser.parse("SEARCH c MATCH 'x' RANK BY decay(exp, metadata.published, origin => 'soon', scale => 30)") }
 
         let (wb, dir) = try Fixture.make(records: 200)
         defer { try? FileManager.default.removeItem(atPath: dir) }

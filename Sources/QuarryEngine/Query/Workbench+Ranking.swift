@@ -80,10 +80,12 @@ struct RankingSteps {
                 switch ranker {
                 case let .decay(d):
                     let v = FilterSemantics.value(.path(decayPaths[r]!), record)
-                    switch v {
-                    case let .int(n)?: factor = d.factor(Double(n)); input = String(n)
-                    case let .double(x)?: factor = d.factor(x); input = JSONValue.double(x).jsonText
-                    default: factor = 0; input = v.map(\.jsonText) ?? "none"
+                    if let v, let x = DecaySpec.number(v) {
+                        factor = d.factor(x)
+                        input = v.stringValue ?? v.jsonText
+                    } else {
+                        factor = 0
+                        input = v.map(\.jsonText) ?? "none"
                     }
                 case let .boost(b):
                     let hit = FilterSemantics.matches(boostConditions[r]!, record)

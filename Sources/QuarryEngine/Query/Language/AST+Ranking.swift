@@ -106,8 +106,10 @@ public enum RankerSpec: Sendable, Equatable {
 /// - gauss: `exp(−x² / (2σ²))`, `σ² = −scale² / (2 ln decay)`;
 /// - exp: `exp(λ x)`, `λ = ln(decay) / scale`;
 /// - linear: `max(0, (s − x) / s)`, `s = scale / (1 − decay)`.
-/// So at `|v − origin| = offset + scale` the factor is `decay`. A record without a number at
-/// the path gets the factor 0 (Milvus drops such hits from a decayed search).
+/// So at `|v − origin| = offset + scale` the factor is `decay`. On a date path (ISO 8601 strings)
+/// with a date origin (`origin => '2024-06-01'`) values are days since 1970, and scale and offset
+/// are days. A record without a number (or date) at the path gets the factor 0 (Milvus drops
+/// such hits from a decayed search).
 public struct DecaySpec: Sendable, Equatable {
     public enum Function: String, Sendable, CaseIterable { case gauss, exp, linear }
     public var function: Function
@@ -126,6 +128,32 @@ public struct DecaySpec: Sendable, Equatable {
         self.scale = scale
         self.offset = offset
         self.decay = decay
+    }
+
+    /// Days since 1970-01-01 of an ISO 8601 date (`2024-06-01`) or date and time
+    /// (`2024-06-01T12:30:00Z`, `…+02:00`); nil for anything else. A date path decays in days.
+    public static func days(_ text: String) -> Double? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard t.count >= 10 else { return nil }
+        let full = ISO8601DateFormatter()
+        full.formatOptions = [.withInternetDateTime]
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let day = ISO8601DateFormatter()
+        day.formatOptions = [.withFullDate]
+        guard let date = full.date(from: t) ?? fractional.date(from: t) ?? (t.count == 10 ? day.date(from: t) : nil) else { return nil }
+        return date.timeIntervalSince1970 / 86_400
+    }
+
+    /// The number a record's value stands for: a number itself, a date string its days since
+    /// 1970; nil for anything else.
+    public static func number(_ v: JSONValue) -> Double? {
+        switch v {
+        case let .int(n): return Double(n)
+        case let .double(x): return x
+        case let .string(s): return days(s)
+        default: return nil
+        }
     }
 
     /// The factor at value `v`.

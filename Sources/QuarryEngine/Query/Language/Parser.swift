@@ -371,7 +371,17 @@ public struct StatementParser {
             if accept(symbol: ",") { params = try named() }
             try expect(symbol: ")")
             try unknown(params, ["origin", "scale", "offset", "decay"])
-            let spec = DecaySpec(function: function, path: p, origin: try number(params, "origin"), scale: try number(params, "scale"),
+            // A date origin ('2024-06-01') makes a date decay: values are dates, scale and offset days.
+            var origin: Double
+            if let o = params["origin"], case let .string(text) = o.value {
+                guard let days = DecaySpec.days(text) else {
+                    throw QueryError("decay's origin must be a number or a date (2024-06-01, 2024-06-01T12:00:00Z), not '\(text)'", at: o.at, in: source)
+                }
+                origin = days
+            } else {
+                origin = try number(params, "origin")
+            }
+            let spec = DecaySpec(function: function, path: p, origin: origin, scale: try number(params, "scale"),
                                  offset: try number(params, "offset", default: 0), decay: try number(params, "decay", default: 0.5))
             do { try spec.check() } catch {
                 let at = params[error.parameter]?.at ?? nameToken.location
