@@ -56,15 +56,23 @@ public struct FilterPath: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The value at this path in `record`; nil when a key is missing or a step does not apply.
+    /// Of duplicate keys the first wins.
     @inline(__always)
     public func resolve(in record: JSONValue) -> JSONValue? {
+        resolve(in: record) { _, members, key in members.first(where: { $0.key == key })?.value }
+    }
+
+    /// The walk of `resolve(in:)` with the member lookup given: `member(depth, members, key)` is
+    /// the value of `key` in the object met after `depth` components (`WideRecord` answers wide
+    /// objects from a key map built once).
+    @inline(__always)
+    func resolve(in record: JSONValue, member: (_ depth: Int, _ members: [JSONMember], _ key: String) -> JSONValue?) -> JSONValue? {
         var current = record
-        for c in components {
+        for (depth, c) in components.enumerated() {
             switch c {
             case let .key(k):
-                guard case let .object(members) = current else { return nil }
-                guard let m = members.first(where: { $0.key == k }) else { return nil }
-                current = m.value
+                guard case let .object(members) = current, let v = member(depth, members, k) else { return nil }
+                current = v
             case let .index(i):
                 guard case let .array(items) = current, items.indices.contains(i) else { return nil }
                 current = items[i]

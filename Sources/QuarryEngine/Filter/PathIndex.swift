@@ -336,28 +336,14 @@ struct WideRecord {
     init(_ record: JSONValue) { self.record = record }
 
     mutating func resolve(_ path: FilterPath) -> JSONValue? {
-        var current = record
-        for (depth, c) in path.components.enumerated() {
-            switch c {
-            case let .key(k):
-                guard case let .object(members) = current else { return nil }
-                if members.count > Self.threshold {
-                    let prefix = path.components[..<depth]
-                    if maps[prefix] == nil {
-                        // The first of duplicate keys wins, as `first(where:)` in `resolve(in:)`.
-                        maps[prefix] = Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
-                    }
-                    guard let v = maps[prefix]?[k] else { return nil }
-                    current = v
-                } else {
-                    guard let m = members.first(where: { $0.key == k }) else { return nil }
-                    current = m.value
-                }
-            case let .index(i):
-                guard case let .array(items) = current, items.indices.contains(i) else { return nil }
-                current = items[i]
+        path.resolve(in: record) { depth, members, key in
+            guard members.count > Self.threshold else { return members.first(where: { $0.key == key })?.value }
+            let prefix = path.components[..<depth]
+            if maps[prefix] == nil {
+                // The first of duplicate keys wins, as in `FilterPath.resolve(in:)`.
+                maps[prefix] = Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
             }
+            return maps[prefix]?[key]
         }
-        return current
     }
 }

@@ -229,7 +229,7 @@ struct PlanSteps {
             }
             branches = collected.branches
             root.children = [collected.node]
-            if let g = s.grouping {
+            if s.grouping != nil {
                 // OFFSET and LIMIT count groups.
                 let keys = collected.ranked.map { $0.group?.jsonText ?? "" }
                 var seen: [String: Int] = [:]
@@ -237,7 +237,6 @@ struct PlanSteps {
                 for k in keys where seen[k] == nil { seen[k] = order.count; order.append(k) }
                 let kept = Set(order.dropFirst(s.offset).prefix(s.limit))
                 hits = collected.ranked.filter { kept.contains($0.group?.jsonText ?? "") }
-                _ = g
             } else {
                 hits = Array(collected.ranked.dropFirst(s.offset).prefix(s.limit))
             }
