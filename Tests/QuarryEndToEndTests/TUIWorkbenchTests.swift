@@ -126,7 +126,10 @@ struct TUIWorkbenchTests {
         #expect(text.contains("facets · 1 JSON paths · 6 records"), "\(text)")
         #expect(text.contains("100 %"), "every record has a year:\n\(text)")
         try tmux.press("Enter")
-        lines = try expectScreen(tmux, "the values of metadata.year") { $0.contains { $0.contains("histogram of the numbers") } }
+        // Wait for the whole pane: the screen can be captured while ncurses is still writing it.
+        lines = try expectScreen(tmux, "the values of metadata.year and their histogram") { ls in
+            ls.contains { $0.contains("histogram of the numbers") } && ls.contains { $0.contains("2020]") }
+        }
         text = lines.joined(separator: "\n")
         #expect(text.contains("facet metadata.year") && text.contains("top values") && text.contains("2019"), "\(text)")
         #expect(text.contains("[2008, ") && text.contains("2020]") && text.contains("█"), "bins from min to max:\n\(text)")

@@ -107,6 +107,15 @@ final class Tmux {
             Thread.sleep(forTimeInterval: 0.1)
             lines = try screen()
         }
+        // A capture can fall in the middle of a redraw: once ready, wait until two captures a moment apart
+        // agree (a few tries; a pane with a live figure such as RSS may never hold still).
+        for _ in 0..<10 where ready(lines) {
+            Thread.sleep(forTimeInterval: 0.05)
+            let again = try screen()
+            guard ready(again) else { break }
+            if again == lines { break }
+            lines = again
+        }
         return lines
     }
 

@@ -33,15 +33,19 @@ public enum BLAS {
 
     /// The `flags` line of the first processor in `/proc/cpuinfo` (empty where there is none).
     static func cpuFlags() -> Set<Substring> {
+        // Read with Swift-owned buffers: a `getline` buffer freed here is a bad free under ASan's allocator.
         guard let f = fopen("/proc/cpuinfo", "r") else { return [] }
         defer { fclose(f) }
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(line) }
-        while getline(&line, &capacity, f) > 0 {
-            guard let line else { break }
-            let text = String(cString: line)
-            if text.hasPrefix("flags") { return Set(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 14)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
+            if n <= 0 { break }
+            bytes += chunk[..<n]
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        for line in text.split(separator: "\n") where line.hasPrefix("flags") {
+            return Set(line.split(whereSeparator: { $0 == " " || $0 == "\t" }))
         }
         return []
     }
