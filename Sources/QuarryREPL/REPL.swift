@@ -96,7 +96,22 @@ public final class REPL: @unchecked Sendable {
 
     func readLine(prompt: String) -> String? {
         if let editor { return editor.readLine(prompt: prompt) }
-        return Swift.readLine(strippingNewline: true)
+        return Self.standardInputLine()
+    }
+
+    /// The next line of standard input without its `\n` or `\r\n` (nil at the end), read a byte at
+    /// a time through stdio's buffer into Swift's memory. `Swift.readLine` frees the buffer glibc's
+    /// `getline` allocated, which AddressSanitizer's allocator refuses as a bad free.
+    static func standardInputLine() -> String? {
+        var bytes: [UInt8] = []
+        while true {
+            let c = getchar()
+            if c == EOF { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            if c == 0x0A { break }
+            bytes.append(UInt8(truncatingIfNeeded: c))
+        }
+        if bytes.last == 0x0D { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Runs `body` on the worker; on a terminal Ctrl-C abandons it and prints "cancelled".

@@ -170,15 +170,15 @@ final class Runner: @unchecked Sendable {
         // WITHIN, RANK BY and GROUP BY of the query line, read by the statement parser.
         var range: VectorRange?
         if let clauses {
+            let prefix = "SEARCH \(collection) NEAR 'q' "
             do {
-                let prefix = "SEARCH \(collection) NEAR 'q' "
                 guard case let .search(parsed) = try StatementParser.parse(prefix + clauses) else { throw EngineError.badParameter("not a clause: \(clauses)") }
                 lexical.rankers = parsed.rankers
                 lexical.grouping = parsed.grouping
                 range = parsed.near?.range
             } catch let e as QueryError {
                 var failed: [BranchOutcome] = self.branches.map { BranchOutcome(title: $0.name) }
-                let message = e.message + (e.location.map { " (column \($0.column - 28 - collection.count) of the clauses)" } ?? "")
+                let message = e.message + (e.location.map { " (column \($0.column - prefix.unicodeScalars.count) of the clauses)" } ?? "")
                 for i in failed.indices { failed[i].error = message }
                 return RunOutcome(generation: generation, query: query, filter: filter, clauses: clauses, fromSet: fromSet, params: params,
                                   branches: failed, plan: nil, planFooter: ["(no plan: \(e.message))"])

@@ -113,7 +113,7 @@ import Testing
             let a = words[Int(rng.next() % UInt64(words.count))], b = words[Int(rng.next() % UInt64(words.count))]
             let slop = Int(rng.next() % 3)
             for text in ["text_match(text, '\(a) \(b)')", "phrase_match(text, '\(a) \(b)', \(slop))", "TEXT_MATCH(title, '\(a)') and not phrase_match(text, '\(a) \(b)')"] {
-                let query = try wb.parseFilter(text, collection: "papers")
+                let query = try wb.executableFilter(text, collection: "papers")
                 let indexed = try wb.filter(query, collection: "papers").matches
                 #expect(indexed == oracle.execute(query.expr, within: nil).matches, "\(text)")
                 // Against the words themselves (the fixture's words are stemmed apart, none a stop word).

@@ -203,30 +203,39 @@ struct PlanSteps {
             // widens it (×4 a round) until the groups are filled or the candidates run out.
             var window = self.window
             var windows = [window]
-            var collected: Collected
             let reranking = try RankingSteps(statement: s, workbench: workbench)
-            while true {
-                collected = try collect(window: window, allowed: allowed, filterNode: filterNode, now: now, analyze: analyze, ids: ids,
-                                        reranking: reranking)
-                terms = collected.terms
+            func round(_ window: Int, analyze: Bool) throws -> Collected {
+                var collected = try collect(window: window, allowed: allowed, filterNode: filterNode, now: now, analyze: analyze, ids: ids,
+                                            reranking: reranking)
                 if reranking.ranks(nil) {
                     let t0 = now()
                     collected.ranked = try reranking.rank(collected.ranked)
                     collected.node = reranking.node(above: collected.node, window: window, hits: collected.ranked, start: t0, end: now())
                 }
-                guard let g = s.grouping else { break }
-                let grouped = try reranking.group(collected.ranked, spec: g, groups: s.limit + s.offset)
-                let cap = max(window, try workbench.ordinalCount(collection: s.collection))
-                if grouped.filled || collected.exhausted || window >= min(cap, Parameters.maxResults) {
-                    let t0 = now()
-                    collected.ranked = grouped.hits
-                    collected.node = reranking.groupNode(above: collected.node, spec: g, windows: windows, grouped: grouped,
-                                                         exhausted: collected.exhausted, start: t0, end: now())
-                    break
-                }
-                window = min(window * 4, Parameters.maxResults)
-                windows.append(window)
+                return collected
             }
+            var collected = try round(window, analyze: analyze)
+            if let g = s.grouping {
+                // The widening rounds run unmeasured (each would compute its exact answer only to drop it);
+                // under EXPLAIN ANALYZE the last window runs once more, measured.
+                let cap = max(window, try workbench.ordinalCount(collection: s.collection))
+                var grouped = try reranking.group(collected.ranked, spec: g, groups: s.limit + s.offset)
+                while !(grouped.filled || collected.exhausted || window >= min(cap, Parameters.maxResults)) {
+                    window = min(window * 4, Parameters.maxResults)
+                    windows.append(window)
+                    collected = try round(window, analyze: false)
+                    grouped = try reranking.group(collected.ranked, spec: g, groups: s.limit + s.offset)
+                }
+                if analyze && windows.count > 1 {
+                    collected = try round(window, analyze: true)
+                    grouped = try reranking.group(collected.ranked, spec: g, groups: s.limit + s.offset)
+                }
+                let t0 = now()
+                collected.ranked = grouped.hits
+                collected.node = reranking.groupNode(above: collected.node, spec: g, windows: windows, grouped: grouped,
+                                                     exhausted: collected.exhausted, start: t0, end: now())
+            }
+            terms = collected.terms
             branches = collected.branches
             root.children = [collected.node]
             if s.grouping != nil {
@@ -304,7 +313,7 @@ extension Workbench {
         var filterNode: PlanNode?
         if let f = s.filter {
             let query: FilterQuery
-            do { query = try parseFilter(f.text, collection: s.collection) } catch let e as FilterSyntaxError {
+            do { query = try executableFilter(f.text, collection: s.collection) } catch let e as FilterSyntaxError {
                 // Place the caret in the statement: the filter text starts at f.location.
                 let prefix = Array(f.text).prefix(while: { _ in true })
                 var offset = 0, line = 1, column = 1

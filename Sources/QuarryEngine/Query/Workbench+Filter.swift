@@ -108,19 +108,25 @@ extension Workbench {
         return (index, IndexSave(name: pathSnapshotName, kind: "json_path", field: "metadata", params: params, changes: changes))
     }
 
-    /// Parses a filter against the collection's paths (unknown paths get "did you mean").
+    /// Parses a filter against the collection's paths (unknown paths get "did you mean"). Its
+    /// TEXT_MATCH and PHRASE_MATCH conditions are not yet bound to postings: `executableFilter`
+    /// binds them, for a filter about to run here (a filter sent to Milvus never is).
     public func parseFilter(_ text: String, collection: String) throws -> FilterQuery {
         let index = try pathIndex(collection: collection)
-        let parsed: FilterQuery
-        do { parsed = try FilterQuery.parse(text, catalog: index.catalog) } catch {
+        do { return try FilterQuery.parse(text, catalog: index.catalog) } catch {
             throw FilterSyntaxError(message: error.message, line: error.location.line, column: error.location.column, rendered: error.rendered(source: text))
         }
+    }
+
+    /// A filter parsed and ready to run: its text matches read from the BM25 postings.
+    func executableFilter(_ text: String, collection: String) throws -> FilterQuery {
+        let parsed = try parseFilter(text, collection: collection)
         return FilterQuery(source: parsed.source, expr: try bindTextMatches(parsed.expr, collection: collection))
     }
 
     /// Runs a filter with the path index; deleted records never match.
     public func filter(_ text: String, collection: String) throws -> FilterResponse {
-        let query = try parseFilter(text, collection: collection)
+        let query = try executableFilter(text, collection: collection)
         return try filter(query, collection: collection)
     }
 

@@ -39,7 +39,7 @@ struct RankingSteps {
                 conditions.append(nil)
             case let .boost(b):
                 paths.append(nil)
-                do { conditions.append(try workbench.parseFilter(b.filter, collection: s.collection).expr) } catch let e as FilterSyntaxError {
+                do { conditions.append(try workbench.executableFilter(b.filter, collection: s.collection).expr) } catch let e as FilterSyntaxError {
                     if let at = s.locations["rank.\(i).filter"], !s.statementText.isEmpty, e.line == 1 {
                         throw QueryError("in boost's filter: " + e.message,
                                          at: SourceLocation(line: at.line, column: at.column + e.column, offset: at.offset + e.column), in: s.statementText)

@@ -347,14 +347,13 @@ extension Workbench {
         }
     }
 
-    /// The exact answer of a vector branch, computed once per query, k and filter (cached until
-    /// the collection changes).
+    /// The exact answer of a vector branch, computed once per query, k, filter and range (cached
+    /// until the collection changes).
     func exactAnswer(_ vectors: FieldVectors, plan: VectorPlan, allowed: Bitmap?) throws -> VectorSearchResult {
-        if plan.range != nil { return try Self.ranged(plan) { k in try vectors.exactSearch(query: plan.query, k: k, allowed: allowed) }.result }
         let key = ExactKey(collection: plan.collection, field: plan.field, k: plan.k, query: plan.query.map(\.bitPattern),
-                                 filter: allowed?.serialized())
+                           filter: allowed?.serialized(), range: plan.range)
         if let hit = cache.exact[key] { return hit }
-        let exact = try vectors.exactSearch(query: plan.query, k: plan.k, allowed: allowed)
+        let exact = try Self.ranged(plan) { k in try vectors.exactSearch(query: plan.query, k: k, allowed: allowed) }.result
         if cache.exact.count > 10_000 { cache.exact.removeAll() }
         cache.exact[key] = exact
         return exact

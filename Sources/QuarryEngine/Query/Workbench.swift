@@ -49,6 +49,7 @@ public final class Workbench: @unchecked Sendable {
         var k: Int
         var query: [UInt32]
         var filter: [UInt8]?
+        var range: VectorRange? = nil
     }
     let cache = Cache()
 

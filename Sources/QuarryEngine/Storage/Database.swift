@@ -32,10 +32,8 @@ public final class QuarryDatabase: @unchecked Sendable {
         if (mustExist || readOnly) && !FileManager.default.fileExists(atPath: path) { throw .fileNotFound(path: path) }
         // Someone else's SQLite file is refused before anything (even the journal mode) touches it.
         if let tables = try Self.foreignTables(path) { throw .notQuarry(path: path, tables: tables) }
-        let folder = (path as NSString).deletingLastPathComponent
         let exists = FileManager.default.fileExists(atPath: path)
-        let folderWritable = access(folder.isEmpty ? "." : folder, W_OK) == 0
-        isReadOnly = readOnly || exists && (access(path, W_OK) != 0 || !folderWritable)
+        isReadOnly = readOnly || exists && (access(path, W_OK) != 0 || !Self.folderIsWritable(path))
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
@@ -65,10 +63,14 @@ public final class QuarryDatabase: @unchecked Sendable {
     /// immutable `file:` URI (nobody can be writing it where we cannot).
     static func readOnlyPath(_ path: String) -> String {
         enableURIs
-        let folder = (path as NSString).deletingLastPathComponent
-        let folderWritable = access(folder.isEmpty ? "." : folder, W_OK) == 0
-        let immutable = !folderWritable && !FileManager.default.fileExists(atPath: path + "-shm")
+        let immutable = !folderIsWritable(path) && !FileManager.default.fileExists(atPath: path + "-shm")
         return immutable ? "file:\(uriPath(path))?immutable=1" : path
+    }
+
+    /// Whether this process may create files beside `path` (SQLite's -wal and -shm, segments).
+    static func folderIsWritable(_ path: String) -> Bool {
+        let folder = (path as NSString).deletingLastPathComponent
+        return access(folder.isEmpty ? "." : folder, W_OK) == 0
     }
 
     /// `path` as the path part of a `file:` URI.

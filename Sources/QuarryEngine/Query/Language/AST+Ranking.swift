@@ -9,7 +9,7 @@ import QuarryBase
 /// (larger is closer; the score itself). So, per metric:
 /// - L2: `range_filter ≤ d < radius` — closer than `radius`, and not closer than `range_filter`;
 /// - IP, cosine: `radius < d ≤ range_filter` — more similar than `radius`, not more than `range_filter`.
-public struct VectorRange: Sendable, Equatable {
+public struct VectorRange: Sendable, Hashable {
     public var radius: Double
     public var rangeFilter: Double?
 
