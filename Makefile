@@ -90,8 +90,8 @@ clean:
 # its metadata caches to the end of the process. swiftc has no UndefinedBehaviorSanitizer on
 # Linux ("unsupported option '-sanitize=undefined'"); what it would catch in Swift — overflow,
 # out-of-bounds indexes, bad conversions — traps in every build already.
-SANITIZED_TEST = $(SWIFT) build -c release --build-tests --scratch-path .build-$(1) $(2) -Xswiftc -enable-testing $(BUILD_FLAGS) && \
-                 QUARRY_TEST_BINARY=$(CURDIR)/.build-$(1)/release/quarry $(SWIFT) test -c release --skip-build --scratch-path .build-$(1) $(2)
+SANITIZED_TEST = QUARRY_SANITIZER=$(1) $(SWIFT) build -c release --build-tests --scratch-path .build-$(1) $(2) -Xswiftc -enable-testing $(BUILD_FLAGS) && \
+                 QUARRY_SANITIZER=$(1) QUARRY_TEST_BINARY=$(CURDIR)/.build-$(1)/release/quarry $(SWIFT) test -c release --skip-build --scratch-path .build-$(1) $(2)
 
 test-asan: deps model
 	ASAN_OPTIONS=detect_leaks=0 $(call SANITIZED_TEST,asan,--sanitize=address)

@@ -139,9 +139,14 @@ let package = Package(
             // The Swift runtime and Foundation linked into the binary: a command starts without
             // loading and relocating a dozen shared libraries (ICU's among them), which was most
             // of a one-query process's time. The C libraries stay Debian's shared ones.
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-lFoundation", "-lFoundationInternationalization", "-lFoundationEssentials",
-                                           "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
-                                           "-lswiftSynchronization", "-lswiftDispatch", "-lstdc++"])]),
+            // Sanitizer builds (QUARRY_SANITIZER set by `make test-asan`/`test-tsan`) link them
+            // dynamically: the static runtime's `--exclude-libs ALL` hides the sanitizer's malloc
+            // and free from the C libraries, so memory getline or readline allocated would be
+            // freed by the wrong allocator ("bad free").
+            linkerSettings: ProcessInfo.processInfo.environment["QUARRY_SANITIZER"] != nil ? [] : [.unsafeFlags([
+                "-static-stdlib", "-lFoundation", "-lFoundationInternationalization", "-lFoundationEssentials",
+                "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
+                "-lswiftSynchronization", "-lswiftDispatch", "-lstdc++"])]),
 
         // MARK: - Tests (one target per library target, plus end-to-end tests of the binary)
         .testTarget(name: "QuarryBaseTests", dependencies: ["QuarryBase"]),
