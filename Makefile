@@ -90,14 +90,16 @@ clean:
 # its metadata caches to the end of the process. swiftc has no UndefinedBehaviorSanitizer on
 # Linux ("unsupported option '-sanitize=undefined'"); what it would catch in Swift — overflow,
 # out-of-bounds indexes, bad conversions — traps in every build already.
-SANITIZED_TEST = QUARRY_SANITIZER=$(1) $(SWIFT) build -c release --build-tests --scratch-path .build-$(1) $(2) -Xswiftc -enable-testing $(BUILD_FLAGS) && \
-                 QUARRY_SANITIZER=$(1) QUARRY_TEST_BINARY=$(CURDIR)/.build-$(1)/release/quarry $(SWIFT) test -c release --skip-build --scratch-path .build-$(1) $(2)
+# The options ($(3)) are exported to the build and to every test process, the binary's included.
+SANITIZED_TEST = export QUARRY_SANITIZER=$(1) $(3); \
+                 $(SWIFT) build -c release --build-tests --scratch-path .build-$(1) $(2) -Xswiftc -enable-testing $(BUILD_FLAGS) && \
+                 QUARRY_TEST_BINARY=$(CURDIR)/.build-$(1)/release/quarry $(SWIFT) test -c release --skip-build --scratch-path .build-$(1) $(2)
 
 test-asan: deps model
-	ASAN_OPTIONS=detect_leaks=0 $(call SANITIZED_TEST,asan,--sanitize=address)
+	$(call SANITIZED_TEST,asan,--sanitize=address,ASAN_OPTIONS=detect_leaks=0)
 
 test-tsan: deps model
-	TSAN_OPTIONS=halt_on_error=0 $(call SANITIZED_TEST,tsan,--sanitize=thread)
+	$(call SANITIZED_TEST,tsan,--sanitize=thread,TSAN_OPTIONS=halt_on_error=0)
 
 # Fuzzing (issue 22): one driver, quarry-fuzz, built with libFuzzer and AddressSanitizer in its
 # own scratch folder (it compiles the engine again, instrumented); QUARRY_FUZZ_TARGET picks the

@@ -8,6 +8,23 @@ func parameterHelp(_ name: String, _ note: String = "") -> ArgumentHelp {
     return ArgumentHelp(p.help.prefix(1).uppercased() + p.help.dropFirst() + note + " (default: \(p.defaultValue)).")
 }
 
+/// The flags of the registry's numeric search parameters, one declaration for every command that
+/// takes them (`search`, `try save`, `eval`, `sweep`, `tune`); the engine checks their ranges.
+struct TuningOptions: ParsableArguments {
+    @Option(help: parameterHelp("k1")) var k1: Double?
+    @Option(help: parameterHelp("b")) var b: Double?
+    @Option(help: parameterHelp("ef")) var ef: Int?
+    @Option(help: parameterHelp("nprobe")) var nprobe: Int?
+    @Option(name: .customLong("refine-k"), help: parameterHelp("refine_k")) var refineK: Int?
+
+    /// Sets the parameters given on the command line.
+    func apply(to values: inout ParameterValues) throws {
+        for (name, value) in [("k1", k1), ("b", b), ("ef", ef.map(Double.init)), ("nprobe", nprobe.map(Double.init)), ("refine_k", refineK.map(Double.init))] {
+            if let value { try values.set(name, .number(value)) }
+        }
+    }
+}
+
 /// What `eval`, `sweep` and `tune` share: the collection, the query set, the mode or statement,
 /// and the parameters of one evaluation (each flag sets a parameter of the engine's registry,
 /// checked there).
@@ -15,13 +32,9 @@ struct EvalOptions: ParsableArguments {
     @Option(help: "The collection.") var collection: String
     @Option(help: "bm25, vector or hybrid (both, fused by --fuse) (default: bm25; sweep and tune: what the grid's parameters imply).") var mode: String?
     @Option(help: "A SEARCH statement with $query where each query's text goes (overrides --mode).") var statement: String?
-    @Option(help: parameterHelp("ef")) var ef: Int?
-    @Option(help: parameterHelp("nprobe")) var nprobe: Int?
-    @Option(name: .customLong("refine-k"), help: parameterHelp("refine_k")) var refineK: Int?
+    @OptionGroup var tuning: TuningOptions
     @Option(help: "The query set's split.") var split = "test"
     @Option(help: parameterHelp("k", "; depth is at least 100")) var k: Int?
-    @Option(help: parameterHelp("k1")) var k1: Double?
-    @Option(help: parameterHelp("b")) var b: Double?
     @Option(help: "BM25 fields and boosts, e.g. title^2,text.") var fields: String?
     @Option(help: parameterHelp("bm25_algorithm")) var algorithm: String?
     @Option(help: ArgumentHelp("Queries from a file instead of the collection's: BEIR queries.jsonl or 'qid<TAB>text' lines.", valueName: "file")) var queries: String?
@@ -37,10 +50,8 @@ struct EvalOptions: ParsableArguments {
         }
         var r = EvalRequest(collection: collection)
         if let mode { try r.set("mode", text: mode) }
-        for (name, value) in [("k", k.map(Double.init)), ("k1", k1), ("b", b), ("ef", ef.map(Double.init)), ("nprobe", nprobe.map(Double.init)),
-                              ("refine_k", refineK.map(Double.init))] {
-            if let value { try r.parameters.set(name, .number(value)) }
-        }
+        if let k { try r.parameters.set("k", .number(Double(k))) }
+        try tuning.apply(to: &r.parameters)
         if let algorithm { try r.parameters.set("bm25_algorithm", parsing: algorithm) }
         r.split = split
         r.fields = fields

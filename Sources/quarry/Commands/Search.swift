@@ -30,12 +30,8 @@ struct Search: ParsableCommand {
     @Option(name: .customLong("where"), help: "A metadata filter.") var filter: String?
     @Option(help: "Number of hits.") var k = 10
     @Option(help: "Fields and boosts, e.g. title^2,text (default: every indexed field).") var fields: String?
-    @Option(help: parameterHelp("k1")) var k1: Double?
-    @Option(help: parameterHelp("b")) var b: Double?
+    @OptionGroup var tuning: TuningOptions
     @Option(help: parameterHelp("bm25_algorithm")) var algorithm: String?
-    @Option(help: parameterHelp("ef")) var ef: Int?
-    @Option(help: parameterHelp("nprobe")) var nprobe: Int?
-    @Option(name: .customLong("refine-k"), help: parameterHelp("refine_k")) var refineK: Int?
     @Option(help: "Vector field (default: the first).") var field: String?
     @Option(help: "Fusion of two branches: auto (the collection's tuned fusion, else RRF), rrf, weighted (0.5 each, min-max), or as FUSE writes it: 'weighted(0.3) NORMALIZE dbsf'.") var fuse = "auto"
     @Flag(help: "RM3 pseudo-relevance feedback on the BM25 query (fbDocs 10, fbTerms 10, original weight 0.5; SET rm3_* changes them).") var rm3 = false
@@ -59,9 +55,7 @@ struct Search: ParsableCommand {
             }
             s.limit = k
             var parameters = ParameterValues()
-            for (name, value) in [("k1", k1), ("b", b), ("ef", ef.map(Double.init)), ("nprobe", nprobe.map(Double.init)), ("refine_k", refineK.map(Double.init))] {
-                if let value { try parameters.set(name, .number(value)) }
-            }
+            try tuning.apply(to: &parameters)
             if let algorithm { try parameters.set("bm25_algorithm", parsing: algorithm) }
             s.with = parameters.statementOverrides
             if rm3 { s.match?.expansion = QueryExpansion(method: .rm3) }

@@ -40,11 +40,7 @@ struct TrySave: ParsableCommand {
     @Argument(help: "The try's name.") var name: String
     @Option(help: "The collection (default: the only one).") var collection: String?
     @Option(help: parameterHelp("mode")) var mode: String?
-    @Option(help: parameterHelp("k1")) var k1: Double?
-    @Option(help: parameterHelp("b")) var b: Double?
-    @Option(help: parameterHelp("ef")) var ef: Int?
-    @Option(help: parameterHelp("nprobe")) var nprobe: Int?
-    @Option(name: .customLong("refine-k"), help: parameterHelp("refine_k")) var refineK: Int?
+    @OptionGroup var tuning: TuningOptions
     @Option(help: ArgumentHelp("Hybrid fusion as FUSE writes it: auto, rrf(k = 60), 'weighted(0.3) NORMALIZE dbsf'.", valueName: "fusion")) var fuse: String?
     @Option(help: "A SEARCH statement with $query where each query's text goes.") var statement: String?
     @Option(help: ArgumentHelp("Any parameter of the registry (repeatable): rm3=on, bm25_query_tf=distinct.", valueName: "name=value")) var param: [String] = []
@@ -56,9 +52,7 @@ struct TrySave: ParsableCommand {
             let c = try resolveCollection(wb, collection)
             var values = ParameterValues()
             if let mode { try values.set("mode", parsing: mode) }
-            for (n, v) in [("k1", k1), ("b", b), ("ef", ef.map(Double.init)), ("nprobe", nprobe.map(Double.init)), ("refine_k", refineK.map(Double.init))] {
-                if let v { try values.set(n, .number(v)) }
-            }
+            try tuning.apply(to: &values)
             if let fuse { try values.set(fusion: EvalOptions.fusion(fuse)) }
             for item in param {
                 let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
