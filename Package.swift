@@ -12,11 +12,12 @@
 import Foundation
 import PackageDescription
 
-/// The embedder's small-batch kernel (PanelGemm) wants AVX2 and FMA, which Swift's x86-64
-/// baseline (SSE2) leaves out. The package is built where it runs (`make run`), so when the
-/// building machine's /proc/cpuinfo lists Haswell's extensions the embedder is compiled for
-/// that CPU generation (as `-march=native` would) and `QUARRY_FMA` turns the kernel on.
-let embedderSettings: [SwiftSetting] = {
+/// The embedder's small-batch kernel (PanelGemm) and the vector indexes' distance kernels want
+/// AVX2 and FMA, which Swift's x86-64 baseline (SSE2) leaves out. The package is built where it
+/// runs (`make run`), so when the building machine's /proc/cpuinfo lists Haswell's extensions
+/// those two targets are compiled for that CPU generation (as `-march=native` would): SIMD8 is
+/// one 256-bit register, and `QUARRY_FMA` turns the fused multiply-add kernels on.
+let haswellSettings: [SwiftSetting] = {
     #if os(Linux) && arch(x86_64)
     let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
     let flags = Set((info.split(separator: "\n").first { $0.hasPrefix("flags") } ?? "").split(separator: " "))
@@ -80,7 +81,8 @@ let package = Package(
         .target(
             name: "QuarryVector",
             dependencies: ["QuarryBase", "COpenBLAS", .product(name: "Collections", package: "swift-collections")],
-            path: "Sources/QuarryEngine/Vector"),
+            path: "Sources/QuarryEngine/Vector",
+            swiftSettings: haswellSettings),
         .target(
             name: "QuarryFilter",
             dependencies: ["QuarryBase"],
@@ -89,7 +91,7 @@ let package = Package(
             name: "QuarryEmbed",
             dependencies: ["QuarryBase", "COpenBLAS"],
             path: "Sources/QuarryEngine/Embed",
-            swiftSettings: embedderSettings),
+            swiftSettings: haswellSettings),
         .target(
             name: "QuarryEval",
             dependencies: ["QuarryBase", .product(name: "Histogram", package: "hdrhistogram-swift")],

@@ -38,8 +38,20 @@ public enum VectorMetric: String, Sendable, CaseIterable, Equatable {
 }
 
 /// SIMD kernels over raw float pointers. Four SIMD8 accumulators hide the add latency; the tail
-/// (dimension not a multiple of 8) runs scalar.
+/// (dimension not a multiple of 8) runs scalar. Built for Haswell (see Package.swift), a SIMD8 is
+/// one AVX register and each multiply-add one FMA instruction.
 enum Kernels {
+    /// `s += a * b`: one fused multiply-add where the CPU has FMA (a libm call per lane where not,
+    /// so only then).
+    @inline(__always)
+    static func fma(_ s: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
+        #if QUARRY_FMA
+        s.addProduct(a, b)
+        #else
+        s += a * b
+        #endif
+    }
+
     /// The inner product (the kernel lives in QuarryBase, where stored vectors are normalised).
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float { RowMath.dot(a, b, d) }
@@ -55,16 +67,16 @@ enum Kernels {
             let d1 = ra.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self) - rb.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Float>.self)
             let d2 = ra.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Float>.self) - rb.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Float>.self)
             let d3 = ra.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Float>.self) - rb.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Float>.self)
-            s0 += d0 * d0
-            s1 += d1 * d1
-            s2 += d2 * d2
-            s3 += d3 * d3
+            fma(&s0, d0, d0)
+            fma(&s1, d1, d1)
+            fma(&s2, d2, d2)
+            fma(&s3, d3, d3)
             i &+= 32
         }
         while i &+ 8 <= d {
             let o = i &* 4
             let d0 = ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self) - rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            s0 += d0 * d0
+            fma(&s0, d0, d0)
             i &+= 8
         }
         var sum = ((s0 + s1) + (s2 + s3)).sum()
@@ -94,10 +106,10 @@ enum Kernels {
                 let t1 = qv - rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
                 let t2 = qv - rc.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
                 let t3 = qv - re.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-                s0 += t0 * t0
-                s1 += t1 * t1
-                s2 += t2 * t2
-                s3 += t3 * t3
+                fma(&s0, t0, t0)
+                fma(&s1, t1, t1)
+                fma(&s2, t2, t2)
+                fma(&s3, t3, t3)
                 i &+= 8
             }
             var r = -SIMD4<Float>(s0.sum(), s1.sum(), s2.sum(), s3.sum())
@@ -111,10 +123,10 @@ enum Kernels {
         while i &+ 8 <= d {
             let o = i &* 4
             let qv = rq.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            s0 += qv * ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            s1 += qv * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            s2 += qv * rc.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            s3 += qv * re.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            fma(&s0, qv, ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self))
+            fma(&s1, qv, rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self))
+            fma(&s2, qv, rc.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self))
+            fma(&s3, qv, re.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self))
             i &+= 8
         }
         var r = SIMD4<Float>(s0.sum(), s1.sum(), s2.sum(), s3.sum())
