@@ -114,6 +114,9 @@ public struct ByteReader {
         let n = try readCount()
         let size = n * MemoryLayout<T>.size
         try need(size)
+        // An empty array is the runtime's shared empty storage: initialising it with capacity 0
+        // writes its count, a race (harmless, but ThreadSanitizer's) between decoding threads.
+        guard n > 0 else { return [] }
         let out = [T](unsafeUninitializedCapacity: n) { buf, initialized in
             bytes.withUnsafeBytes { src in
                 UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[offset..<offset + size]))

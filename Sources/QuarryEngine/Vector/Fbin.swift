@@ -20,7 +20,7 @@ public enum Fbin {
         guard bytes.count == expected else {
             throw VectorIndexError.badFile(path: path, reason: "expected \(expected) bytes for \(n)×\(d), found \(bytes.count)")
         }
-        let floats = [Float](unsafeUninitializedCapacity: n * d) { buf, initialized in
+        let floats = n == 0 ? [] : [Float](unsafeUninitializedCapacity: n * d) { buf, initialized in
             bytes.withUnsafeBytes { src in
                 UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[8..<expected]))
             }
