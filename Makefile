@@ -15,7 +15,7 @@ DEB_PACKAGES := libsqlite3-dev libncursesw5-dev libreadline-dev libstemmer-dev l
                 libopenblas-dev zlib1g-dev libgeos-dev tmux unzip
 
 .PHONY: all deps build release test run sample model bench bench-large bench-embedded bench-synth clean help proto milvus-lite \
-        fuzz fuzz-build fuzz-smoke fuzz-seeds test-asan test-tsan
+        fuzz fuzz-build fuzz-smoke fuzz-seeds test-asan test-tsan test-asan-short
 
 all: build
 
@@ -32,6 +32,7 @@ help:
 	@echo "make fuzz-smoke  each fuzz target for FUZZ_RUNS (2000) inputs with seed 1: a quick check"
 	@echo "make test-asan   the test suite built with AddressSanitizer (.build-asan)"
 	@echo "make test-tsan   the test suite built with ThreadSanitizer (.build-tsan)"
+	@echo "make test-asan-short  the end-to-end tests against the binary built with AddressSanitizer (CI runs it)"
 	@echo "make clean    remove build folders"
 	@echo "make milvus-lite  a virtual environment with milvus-lite (the Milvus tests' server), outside the repo"
 	@echo "make proto    regenerate Sources/QuarryMilvus/Generated from Proto/milvus (needs protoc; builds the plugins once)"
@@ -100,6 +101,13 @@ test-asan: deps model
 
 test-tsan: deps model
 	$(call SANITIZED_TEST,tsan,--sanitize=thread,TSAN_OPTIONS=halt_on_error=0)
+
+# CI's short ASan run: the binary alone built with AddressSanitizer (its own scratch folder), and
+# the end-to-end tests of the release build run against it — every command, hostile inputs, the
+# REPL and the TUI in tmux. The manifest's QUARRY_SANITIZER is given to the build step only.
+test-asan-short: release model
+	QUARRY_SANITIZER=asan $(SWIFT) build -c release --product quarry --scratch-path .build-asan --sanitize=address $(BUILD_FLAGS)
+	ASAN_OPTIONS=detect_leaks=0 QUARRY_TEST_BINARY=$(CURDIR)/.build-asan/release/quarry $(SWIFT) test -c release --skip-build --filter QuarryEndToEndTests
 
 # Fuzzing (issue 22): one driver, quarry-fuzz, built with libFuzzer and AddressSanitizer in its
 # own scratch folder (it compiles the engine again, instrumented); QUARRY_FUZZ_TARGET picks the

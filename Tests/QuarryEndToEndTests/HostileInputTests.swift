@@ -197,7 +197,8 @@ import Testing
     /// is loaded on first use, so a command that multiplies no matrix never starts its threads,
     /// which could neither map their buffers nor be joined at exit (rc 139, or a hang).
     /// (Not under a sanitizer: its shadow memory alone is terabytes of address space.)
-    @Test(.disabled(if: ProcessInfo.processInfo.environment["QUARRY_SANITIZER"] != nil, "a sanitizer's shadow memory exceeds any address-space limit"))
+    @Test(.disabled(if: ["QUARRY_SANITIZER", "ASAN_OPTIONS", "TSAN_OPTIONS"].contains { ProcessInfo.processInfo.environment[$0] != nil },
+                    "a sanitizer's shadow memory exceeds any address-space limit"))
     func aSearchUnderALowMemoryLimitAnswersAndExits() throws {
         let s = Scratch()
         let db = s.file("q.db")
