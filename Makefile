@@ -100,13 +100,15 @@ test-asan: deps model
 	$(call SANITIZED_TEST,asan,--sanitize=address,ASAN_OPTIONS=detect_leaks=0)
 
 test-tsan: deps model
-	$(call SANITIZED_TEST,tsan,--sanitize=thread,TSAN_OPTIONS=halt_on_error=0)
+	$(call SANITIZED_TEST,tsan,--sanitize=thread,TSAN_OPTIONS='halt_on_error=0 suppressions=$(CURDIR)/scripts/tsan-suppressions.txt')
 
-# CI's short ASan run: the binary alone built with AddressSanitizer (its own scratch folder), and
+# CI's short ASan run: the binaries alone (quarry, and quarry-mcp that `quarry mcp` starts) built
+# with AddressSanitizer (its own scratch folder), and
 # the end-to-end tests of the release build run against it — every command, hostile inputs, the
 # REPL and the TUI in tmux. The manifest's QUARRY_SANITIZER is given to the build step only.
 test-asan-short: release model
 	QUARRY_SANITIZER=asan $(SWIFT) build -c release --product quarry --scratch-path .build-asan --sanitize=address $(BUILD_FLAGS)
+	QUARRY_SANITIZER=asan $(SWIFT) build -c release --product quarry-mcp --scratch-path .build-asan --sanitize=address $(BUILD_FLAGS)
 	ASAN_OPTIONS=detect_leaks=0 QUARRY_TEST_BINARY=$(CURDIR)/.build-asan/release/quarry $(SWIFT) test -c release --skip-build --filter QuarryEndToEndTests
 
 # Fuzzing (issue 22): one driver, quarry-fuzz, built with libFuzzer and AddressSanitizer in its
