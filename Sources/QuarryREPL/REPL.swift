@@ -100,8 +100,8 @@ public final class REPL: @unchecked Sendable {
     }
 
     /// The next line of standard input without its `\n` or `\r\n` (nil at the end), read a byte at
-    /// a time through stdio's buffer into Swift's memory. `Swift.readLine` frees the buffer glibc's
-    /// `getline` allocated, which AddressSanitizer's allocator refuses as a bad free.
+    /// a time through stdio's buffer into Swift's memory (`Swift.readLine` frees a buffer glibc's
+    /// `getline` allocated: a "bad free" under ASan whenever the two allocators differ).
     static func standardInputLine() -> String? {
         var bytes: [UInt8] = []
         while true {

@@ -33,7 +33,8 @@ public enum BLAS {
 
     /// The `flags` line of the first processor in `/proc/cpuinfo` (empty where there is none).
     static func cpuFlags() -> Set<Substring> {
-        // Read with Swift-owned buffers: a `getline` buffer freed here is a bad free under ASan's allocator.
+        // Read into Swift's memory: glibc's `getline` buffer, freed from Swift, was a "bad free" under
+        // ASan while the runtime was linked statically (its malloc hidden from glibc).
         guard let f = fopen("/proc/cpuinfo", "r") else { return [] }
         defer { fclose(f) }
         var bytes: [UInt8] = []

@@ -41,8 +41,8 @@ public enum VectorMetric: String, Sendable, CaseIterable, Equatable {
 /// (dimension not a multiple of 8) runs scalar. Built for Haswell (see Package.swift), a SIMD8 is
 /// one AVX register and each multiply-add one FMA instruction.
 enum Kernels {
-    /// `s += a * b`: one fused multiply-add where the CPU has FMA (a libm call per lane where not,
-    /// so only then).
+    /// `s += a * b`: one fused multiply-add when built for a CPU with FMA; elsewhere a multiply and
+    /// an add (`addProduct` would be a libm call per lane there).
     @inline(__always)
     static func fma(_ s: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
         #if QUARRY_FMA
