@@ -102,10 +102,10 @@ test-asan: deps model
 test-tsan: deps model
 	$(call SANITIZED_TEST,tsan,--sanitize=thread,TSAN_OPTIONS='halt_on_error=0 suppressions=$(CURDIR)/scripts/tsan-suppressions.txt')
 
-# CI's short ASan run: the binaries alone (quarry, and quarry-mcp that `quarry mcp` starts) built
-# with AddressSanitizer (its own scratch folder), and
-# the end-to-end tests of the release build run against it — every command, hostile inputs, the
-# REPL and the TUI in tmux. The manifest's QUARRY_SANITIZER is given to the build step only.
+# CI's short ASan run: the binaries alone (quarry, and quarry-mcp that `quarry mcp` starts)
+# built with AddressSanitizer in their own scratch folder, and the end-to-end tests of the
+# release build run against them: every command, hostile inputs, the REPL and the TUI in tmux.
+# The manifest's QUARRY_SANITIZER is given to the build steps only.
 test-asan-short: release model
 	QUARRY_SANITIZER=asan $(SWIFT) build -c release --product quarry --scratch-path .build-asan --sanitize=address $(BUILD_FLAGS)
 	QUARRY_SANITIZER=asan $(SWIFT) build -c release --product quarry-mcp --scratch-path .build-asan --sanitize=address $(BUILD_FLAGS)

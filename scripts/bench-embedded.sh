@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench-embedded: vector indexes on vectors Quarry's own embedder made — the Debian
-# sample's 63,666 package descriptions, with 1,000 packages' one-line summaries as queries —
-# Quarry's HNSW beside hnswlib, faiss and usearch (M=16, ef_construction=200) in one run.
+# sample's package descriptions less 500 packages held out, whose one-line summaries are the
+# queries (none is in the corpus) — Quarry's HNSW beside hnswlib, faiss, usearch
+# (M=16, ef_construction=200) and ScaNN in one run.
 # Embedding the corpus takes about 13 minutes on 2 cores; results go to bench-results/ and
 # BENCHMARKS.md is rewritten with them (beside what `make bench` left there). The peers run only
 # when PEERS_DIR names a peers harness (peers.py, setup.sh); without it, Quarry's figures alone.
@@ -13,12 +14,12 @@ Q="${QUARRY_BIN:-.build/release/quarry}"
 PEERS_DIR="${PEERS_DIR:-}"
 PEERS_PY="${PEERS_VENV:-${TMPDIR:-/tmp}/peers-venv}/bin/python"
 OUT=bench-results
-DATA="$OUT/debian-embedded"
-DB="$OUT/debian-embedded.db"
+DATA="$OUT/debian-held-out"
+DB="$OUT/debian-held-out.db"
 mkdir -p "$OUT"
 
-echo "bench-embedded: BEIR folder over the Debian sample" >&2
-python3 scripts/make-debian-queries.py Samples/debian/packages.jsonl.gz "$DATA" 1000
+echo "bench-embedded: BEIR folder over the Debian sample, 500 packages held out as queries" >&2
+python3 scripts/make-debian-queries.py Samples/debian/packages.jsonl.gz "$DATA" 500 --held-out
 if [ ! -f "$DATA/corpus.fbin" ] || [ ! -f "$DATA/queries.fbin" ]; then
   rm -f "$DB" "$DB-wal" "$DB-shm"
   "$Q" import "$DATA" --collection debian --db "$DB" >&2
@@ -31,8 +32,8 @@ fi
 echo "bench-embedded: Quarry's vector indexes" >&2
 "$Q" bench vectors --fbin "$DATA/corpus.fbin" --queries "$DATA/queries.fbin" --types flat,hnsw --json > "$OUT/vectors-debian.json"
 if [ -n "$PEERS_DIR" ] && [ -f "$PEERS_DIR/peers.py" ] && [ -x "$PEERS_PY" ]; then
-  echo "bench-embedded: peers (hnswlib, faiss-hnsw, usearch)" >&2
-  "$PEERS_PY" "$PEERS_DIR/peers.py" --dataset "$DATA" --out "$OUT/peers-debian.json" --only hnswlib,faiss-hnsw,usearch >&2
+  echo "bench-embedded: peers (hnswlib, faiss-hnsw, usearch, scann)" >&2
+  "$PEERS_PY" "$PEERS_DIR/peers.py" --dataset "$DATA" --out "$OUT/peers-debian.json" --only hnswlib,faiss-hnsw,usearch,scann >&2
 else
   echo "bench-embedded: peers not run (PEERS_DIR=${PEERS_DIR:-unset}: a peers harness with its venv runs them)" >&2
 fi

@@ -16,6 +16,38 @@ def hnsw_peers(peers):
     """The HNSW peers with dense results in a peers.py output."""
     return [n for n in ["hnswlib", "faiss-hnsw", "usearch"] if ((peers or {}).get("peers", {}).get(n) or {}).get("dense")]
 
+def ann_peers(peers):
+    """The approximate peers (HNSW and ScaNN) with dense results in a peers.py output."""
+    return hnsw_peers(peers) + [n for n in ["scann"] if ((peers or {}).get("peers", {}).get(n) or {}).get("dense")]
+
+RECALL_POINTS = (0.90, 0.95, 0.99)
+
+def qps_at_fixed_recall(v, peers):
+    """QPS of Quarry's HNSW and of each peer at recall@10 0.90, 0.95 and 0.99, each interpolated
+    on its own curve (equal quality, not equal ef), and Quarry over the best peer at each point."""
+    ours = [(r["recall@10"], r["qps"]) for r in v["results"] if r["index"] == "hnsw"]
+    if not ours:
+        return
+    names = ann_peers(peers)
+    curves = [("Quarry", ours)] + [(n, [(x["recall@10"], x["qps"]) for x in peers["peers"][n]["dense"]["sweep"]]) for n in names]
+    print("### QPS at equal recall (interpolated)\n")
+    print("Each system's QPS at recall@10 = " + ", ".join(f"{p:.2f}" for p in RECALL_POINTS) + ", log-linear between the two points of its")
+    print("own sweep around it (blank: outside the sweep). One thread, queries one at a time.\n")
+    print("| system | " + " | ".join(f"QPS at {p:.2f}" for p in RECALL_POINTS) + " |")
+    print("|---|" + "---|" * len(RECALL_POINTS))
+    at = {name: [qps_at_recall(c, p) for p in RECALL_POINTS] for name, c in curves}
+    for name, _ in curves:
+        print(f"| {name} | " + " | ".join(f"{q:,.0f}" if q else "" for q in at[name]) + " |")
+    if names:
+        cells = []
+        for i, _ in enumerate(RECALL_POINTS):
+            best = max(((at[n][i], n) for n in names if at[n][i]), default=None)
+            cells.append(f"{at['Quarry'][i] / best[0]:.2f}x ({best[1]})" if best and at["Quarry"][i] else "")
+        print("| Quarry ÷ best peer | " + " | ".join(cells) + " |")
+    else:
+        print("\nNo peer ran (PEERS_DIR names a peers harness): Quarry's row only.")
+    print()
+
 def hnsw_against_peers(v, peers):
     ours = {int(r["search_params"].get("ef", 0)): r for r in v["results"] if r["index"] == "hnsw"}
     if not (peers and ours):
@@ -100,7 +132,7 @@ if peers:
         if p:
             ratio = tq["latency_ms"]["p50"] / p["p50_ms"] if tq and p.get("p50_ms") else None
             print(f"| {name} | bm25 | {p.get('ndcg@10', 0):.4f} | {p.get('recall@100', 0):.4f} |  | {p.get('p50_ms', 0):.3f} | {p.get('p95_ms', 0):.3f} | {p.get('qps', 0):.0f} |" + (f" Quarry p50 / {name} p50 = {ratio:.2f}" if ratio else ""))
-print("\nCommands: `quarry eval --collection scifact --mode bm25 --k1 1.2 --b 0.75 --json`, `--mode vector --ef 64`, `--mode hybrid --ef 64`; peers: `peers.py --only tantivy,bm25s,sqlite-fts5,hnswlib,faiss-hnsw,usearch`.\n")
+print("\nCommands: `quarry eval --collection scifact --mode bm25 --k1 1.2 --b 0.75 --json`, `--mode vector --ef 64`, `--mode hybrid --ef 64`; peers: `peers.py --only tantivy,bm25s,sqlite-fts5,hnswlib,faiss-hnsw,usearch,scann`.\n")
 peers_note = os.path.join(out, "peers-note.txt")
 if not peers and os.path.exists(peers_note):
     print(f"Peers {open(peers_note).read().strip()}: Quarry's columns only. `PEERS_DIR=path/to/harness make bench` runs them in the same run.\n")
@@ -203,16 +235,21 @@ if v:
         sp = ", ".join(f"{k}={val}" for k, val in r["search_params"].items())
         print(f"| {r['index']} | {sp} | {r['recall@10']:.3f} | {r['qps']:.0f} | {r['build_s']:.2f} | {r['index_bytes']:,} | {r['memory_ratio']:.3f} |")
     print("\nCommand: `quarry bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json`\n")
+    qps_at_fixed_recall(v, peers)
     hnsw_against_peers(v, peers)
 
 vd = load("vectors-debian.json")
 if vd:
     print(f"## Vector indexes on vectors Quarry embedded (Debian sample, {vd['n']:,} x {vd['d']}, {vd['queries']} queries)\n")
-    print("The 63,666 package descriptions of Samples/debian embedded by `quarry embed`; queries are the one-line")
-    print("summaries of 1,000 packages drawn with a fixed seed. Recall@10 is against the exact top 10.\n")
-    hnsw_against_peers(vd, load("peers-debian.json"))
-    print("Command: `make bench-embedded` (scripts/bench-embedded.sh: make-debian-queries.py, `quarry import`, `quarry embed`,")
-    print("`quarry export --format fbin`, `quarry bench vectors --types flat,hnsw`, `peers.py --only hnswlib,faiss-hnsw,usearch`).\n")
+    print(f"The package descriptions of Samples/debian embedded by `quarry embed`, less {vd['queries']} packages drawn with a")
+    print("fixed seed and held out of the corpus; the queries are those packages' one-line summaries, so none is in the")
+    print("corpus. Recall@10 is against the exact top 10.\n")
+    pd = load("peers-debian.json")
+    qps_at_fixed_recall(vd, pd)
+    hnsw_against_peers(vd, pd)
+    print("Command: `make bench-embedded` (scripts/bench-embedded.sh: make-debian-queries.py --held-out, `quarry import`,")
+    print("`quarry embed`, `quarry export --format fbin`, `quarry bench vectors --types flat,hnsw`,")
+    print("`peers.py --only hnswlib,faiss-hnsw,usearch,scann`).\n")
 vs = load("vectors-synth.json")
 if vs:
     print(f"## HNSW at scale: {vs['n']:,} synthetic vectors x {vs['d']}, {vs['queries']} queries\n")
@@ -221,6 +258,7 @@ if vs:
     print("OpenMP's threads during search); queries one at a time. Recall@10 is against the exact top 10.\n")
     ps = load("peers-synth.json")
     if ps:
+        qps_at_fixed_recall(vs, ps)
         hnsw_against_peers(vs, ps)
         hnsw_at_equal_recall(vs, ps)
     print("Command: `make bench-synth` (scripts/bench-synth.sh: make_synth.py --n 1000000, `quarry bench vectors --types hnsw`,")
@@ -245,6 +283,17 @@ if e:
         qratio = f", {q['p50_ms'] / r['short_query_p50_ms']:.2f}x query p50" if r["threads"] == 1 and r["short_query_p50_ms"] else ""
         print(f"| numpy reference ({r['numpy']}, float32): short queries, then {p['count']} passages of {r['passage_tokens']} tokens | 1, then 32 | {r['threads']} | {r['short_query_p50_ms']:.2f} | {r['short_query_p95_ms']:.2f} | | {r['passages_per_s']:.2f} passages/s{ratio}{qratio} |")
     print("\nCommand: `quarry bench embed --db DB --collection scifact --json`; the reference: `scripts/bench-embed-reference.py --threads N` (Tests/Fixtures/minilm/reference.py in numpy). The embeddings equal the reference model's within 1e-5 (tests against the golden outputs).\n")
+ht = load("hnsw-threads.json")
+if ht:
+    one, two = (next(r for r in ht["runs"] if r["threads"] == t) for t in (1, 2))
+    print(f"## HNSW build on one thread and on two ({ht['records']:,} vectors of the scale collection, M {ht['M']}, ef_construction {ht['ef_construction']})\n")
+    print("| threads | wall s | CPU s | peak RSS | " + " | ".join(f"recall@10 ef {x['ef']}" for x in one["recall"]) + " |")
+    print("|---|---|---|---|" + "---|" * len(one["recall"]))
+    for r in (one, two):
+        print(f"| {r['threads']} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['peak_rss_bytes'] / 2**20:,.0f} MiB | " + " | ".join(f"{x['recall@10']:.4f}" for x in r["recall"]) + " |")
+    gap = max(abs(a["recall@10"] - b["recall@10"]) for a, b in zip(one["recall"], two["recall"]))
+    print(f"\nTwo threads take {two['seconds'] / one['seconds']:.2f} of the one-thread time; the largest recall difference at any ef is {gap:.4f}.")
+    print("Command: `scripts/bench-hnsw-threads.sh` (`quarry index --type hnsw --threads 1|2`, then `quarry bench scale-search`), run by `make bench-large`.\n")
 for name in ["scale-1m.json", "scale.json", "scale-10m.json"]:
     sc = load(name)
     if not sc:

@@ -39,7 +39,13 @@ echo "bench: filters (100k records; make bench-large for 1M)" >&2
 SCALE_RECORDS="${SCALE_RECORDS:-100000}"
 echo "bench: scale ($SCALE_RECORDS synthetic records x 384; make bench-large for 1M)" >&2
 SCALE_OUT="$OUT/scale.json"; [ "$SCALE_RECORDS" -ge 1000000 ] && SCALE_OUT="$OUT/scale-1m.json"
-"$Q" bench scale --records "$SCALE_RECORDS" --dim 384 --types hnsw,ivf_rabitq --json > "$SCALE_OUT"
+SCALE_DATA="${TMPDIR:-/tmp}/quarry-scale-${SCALE_RECORDS}x384"
+"$Q" bench scale --records "$SCALE_RECORDS" --dim 384 --types hnsw,ivf_rabitq --data "$SCALE_DATA" --keep --json > "$SCALE_OUT"
+if [ "$SCALE_RECORDS" -ge 1000000 ]; then
+  # The HNSW build on one thread and on two over the same collection (about 15 minutes at 1M).
+  bash scripts/bench-hnsw-threads.sh "$Q" "$SCALE_DATA" > "$OUT/hnsw-threads.json"
+fi
+for suffix in "" -wal -shm; do rm -f "$SCALE_DATA/scale.db$suffix"; done; rm -rf "$SCALE_DATA/scale.db.segments"
 
 echo "bench: SciFact BM25 / vector / hybrid" >&2
 DB="$OUT/scifact.db"; rm -f "$DB" "$DB-wal" "$DB-shm"
@@ -109,9 +115,9 @@ if [ -z "$PEERS_DIR" ]; then
   echo "bench: peers not run (set PEERS_DIR to a peers harness to run them beside Quarry)" >&2
   echo "not run: PEERS_DIR names no peers harness" > "$OUT/peers-note.txt"
 elif [ -f "$PEERS_DIR/peers.py" ] && [ -x "$PEERS_PY" ]; then
-  echo "bench: peers (tantivy, bm25s, sqlite-fts5, hnswlib, faiss-hnsw, usearch)" >&2
+  echo "bench: peers (tantivy, bm25s, sqlite-fts5, hnswlib, faiss-hnsw, usearch, scann)" >&2
   "$PEERS_PY" "$PEERS_DIR/peers.py" --dataset Samples/scifact-peers --out "$OUT/peers.json" \
-      --only tantivy,bm25s,sqlite-fts5,hnswlib,faiss-hnsw,usearch --k 10 >&2 || true
+      --only tantivy,bm25s,sqlite-fts5,hnswlib,faiss-hnsw,usearch,scann --k 10 >&2 || true
 else
   echo "bench: peers skipped (run 'bash $PEERS_DIR/setup.sh' to create their venv)" >&2
   echo "not run: no peers.py in PEERS_DIR, or its venv is missing" > "$OUT/peers-note.txt"

@@ -23,10 +23,16 @@ final class ResultsPanel: Panel {
         }
     }
 
+    /// A column's latency with its leading digits: "12.3ms", "0.41ms", "0.004ms" (a vector search
+    /// at a small ef can take a few microseconds, which one decimal showed as "0.0ms").
+    static func milliseconds(_ ms: Double) -> String {
+        String(format: ms >= 1 ? "%.1fms" : ms >= 0.1 ? "%.2fms" : "%.3fms", ms)
+    }
+
     private func drawColumn(_ canvas: Canvas, _ branch: Branch, _ r: Rect, focused: Bool) {
         let o = workspace.outcome?.branches[branch.rawValue]
         var title = o?.title ?? branch.name
-        if let o, o.error == nil { title += String(format: " %.1fms", o.ms) }
+        if let o, o.error == nil { title += " " + Self.milliseconds(o.ms) }
         canvas.box(r, title: title, focused: focused)
         let inner = r.inner
         guard inner.width > 0, inner.height > 0 else { return }

@@ -23,7 +23,6 @@ import Testing
         return (s, db)
     }
 
-    /// Timings and dates vary from run to run; the snapshot holds them as `#`.
     /// `actual` equals `snapshot` line by line, except that a line cut to the window ("…") on one
     /// side matches the other's line that goes on from the cut: where a plan line is cut depends
     /// on how long its measured times are, which moves with the machine's speed.
@@ -35,6 +34,7 @@ import Testing
         return zip(a, e).allSatisfy { $0 == $1 || continues($0, $1) || continues($1, $0) }
     }
 
+    /// Timings and dates vary from run to run; the snapshot holds them as `#`.
     static func normalized(_ text: String) -> String {
         var t = text
         for pattern in [#"\d+\.\d+ ms"#, #"time=[0-9.]+\.\.[0-9.]+"#, #"\d{4}-\d\d-\d\dT[0-9:.]+"#, #"\d+\.\d (KiB|MiB)"#] {
@@ -231,6 +231,7 @@ import Testing
 @Suite(.serialized) struct TutorialTests {
     /// Timings, sizes, rates and dates vary from run to run; column widths follow them, so runs of
     /// spaces are folded too.
+    /// Timings and dates vary from run to run; the snapshot holds them as `#`.
     static func normalized(_ text: String) -> String {
         var lines: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {

@@ -225,4 +225,11 @@ import Testing
         #expect(messages.count == 3)
         if case let .failure(text)? = messages.last { #expect(text.contains("one word")) } else { Issue.record("no failure for a name of two words: \(messages)") }
     }
+
+    /// A column's latency keeps its leading digits (a small-ef vector search takes microseconds).
+    @Test func columnLatencyKeepsItsLeadingDigits() {
+        #expect(ResultsPanel.milliseconds(12.34) == "12.3ms")
+        #expect(ResultsPanel.milliseconds(0.414) == "0.41ms")
+        #expect(ResultsPanel.milliseconds(0.0042) == "0.004ms")
+    }
 }

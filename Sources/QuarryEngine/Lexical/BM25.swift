@@ -77,17 +77,11 @@ extension StringProtocol {
 /// exhaustive oracle score through these functions, so they agree to the bit.
 ///
 /// The length part of the formula, `k1 · (1 − b + b · dl / avgdl)`, depends on the document
-/// and the query's k1, b, boosts and statistics but not on the term: `norm` computes it, and
-/// `Segment.norms(for:)` keeps a per-document table of it so the hot loops only read it.
+/// and the query's k1, b, boosts and statistics but not on the term: `lengthNorm` computes it,
+/// and `Segment.norms(for:)` keeps a per-document table of it so the hot loops only read it.
 struct QueryScorer {
-    let rule: MultiFieldRule
-    let k1: Float
-    let b: Float
+    let lengthNorm: LengthNorm
     let fieldCount: Int
-    /// Per field: the boost, 0 when the field is not queried.
-    let boosts: [Float]
-    let avgdl: [Float]
-    let combinedAvgdl: Float
     /// Per term: its weight in the query (qtf, or an expansion weight).
     let weights: [Float]
     /// bm25f: per term, weight × idf (what scoring multiplies by, so every bound scales with
@@ -103,13 +97,8 @@ struct QueryScorer {
     /// `idf` and `fieldIdf` are the statistics' values; the weights multiply them here.
     init(rule: MultiFieldRule, k1: Float, b: Float, fieldCount: Int, boosts: [Float], avgdl: [Float], combinedAvgdl: Float,
          weights: [Float], idf: [Float], fieldIdf: [Float]) {
-        self.rule = rule
-        self.k1 = k1
-        self.b = b
+        lengthNorm = LengthNorm(rule: rule, k1: k1, b: b, boosts: boosts, avgdl: avgdl, combinedAvgdl: combinedAvgdl)
         self.fieldCount = fieldCount
-        self.boosts = boosts
-        self.avgdl = avgdl
-        self.combinedAvgdl = combinedAvgdl
         self.weights = weights
         termIdf = idf
         termFieldIdf = fieldIdf
@@ -120,21 +109,16 @@ struct QueryScorer {
     /// Norms per document: 1 for bm25f (of the combined length), `fieldCount` for sumOfFields.
     var normsPerDocument: Int { rule == .bm25f ? 1 : fieldCount }
 
-    /// What the per-document norms depend on (the key of `Segment.norms(for:)`).
-    var normKey: NormKey { NormKey(rule: rule, k1: k1, b: b, boosts: boosts, avgdl: avgdl, combinedAvgdl: combinedAvgdl) }
+    var rule: MultiFieldRule { lengthNorm.rule }
+    var k1: Float { lengthNorm.k1 }
+    /// Per field: the boost, 0 when the field is not queried.
+    var boosts: [Float] { lengthNorm.boosts }
 
     /// Writes the norms of a document with lengths `lengths[0 ..< fieldCount]` to `out`
     /// (`normsPerDocument` values).
     @inline(__always)
     func norms(lengths: UnsafePointer<UInt32>, into out: UnsafeMutablePointer<Float>) {
-        switch rule {
-        case .bm25f:
-            var dl: Float = 0
-            for f in 0..<fieldCount { dl += boosts[f] * Float(lengths[f]) }
-            out[0] = k1 * (1 - b + b * dl / combinedAvgdl)
-        case .sumOfFields:
-            for f in 0..<fieldCount { out[f] = k1 * (1 - b + b * Float(lengths[f]) / avgdl[f]) }
-        }
+        lengthNorm.norms(lengths: lengths, fieldCount: fieldCount, into: out)
     }
 
     /// The contribution of `term` to a document with tfs `tfs[0 ..< fieldCount]` and norms
@@ -188,12 +172,28 @@ struct QueryScorer {
     }
 }
 
-/// The query parameters that per-document norms depend on.
-struct NormKey: Equatable {
-    var rule: MultiFieldRule
-    var k1: Float
-    var b: Float
-    var boosts: [Float]
-    var avgdl: [Float]
-    var combinedAvgdl: Float
+/// The length part of BM25, `k1 · (1 − b + b · dl / avgdl)`, and the query parameters and
+/// statistics it depends on: a segment keeps a per-document table of it for each value.
+struct LengthNorm: Equatable {
+    let rule: MultiFieldRule
+    let k1: Float
+    let b: Float
+    /// Per field: the boost, 0 when the field is not queried.
+    let boosts: [Float]
+    let avgdl: [Float]
+    let combinedAvgdl: Float
+
+    /// Writes the norms of a document with lengths `lengths[0 ..< fieldCount]` to `out`: one
+    /// of the boosted combined length for bm25f, one per field for sumOfFields.
+    @inline(__always)
+    func norms(lengths: UnsafePointer<UInt32>, fieldCount: Int, into out: UnsafeMutablePointer<Float>) {
+        switch rule {
+        case .bm25f:
+            var dl: Float = 0
+            for f in 0..<fieldCount { dl += boosts[f] * Float(lengths[f]) }
+            out[0] = k1 * (1 - b + b * dl / combinedAvgdl)
+        case .sumOfFields:
+            for f in 0..<fieldCount { out[f] = k1 * (1 - b + b * Float(lengths[f]) / avgdl[f]) }
+        }
+    }
 }

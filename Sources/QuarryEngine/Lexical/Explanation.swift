@@ -66,6 +66,10 @@ extension LexicalIndex {
         guard ok else { return nil }
         let sc = q.scorer
         let lengths = Array(seg.lengths[(local * fc)..<((local + 1) * fc)])
+        // The document's length norms, as scoring computes them (one for bm25f, one per field).
+        var norms = [Float](repeating: 0, count: max(1, fc))
+        norms.withUnsafeMutableBufferPointer { n in lengths.withUnsafeBufferPointer { sc.norms(lengths: $0.baseAddress!, into: n.baseAddress!) } }
+        let stats = sc.lengthNorm
         var fieldN = [Int](repeating: 0, count: fc)
         for g in segments { for f in 0..<fc { fieldN[f] += Int(g.fieldDocCounts[f]) } }
         var terms: [ScoreExplanation.Term] = []
@@ -95,24 +99,22 @@ extension LexicalIndex {
                 switch sc.rule {
                 case .bm25f:
                     idf = sc.termIdf[t]
-                    let norm = sc.k1 * (1 - sc.b + sc.b * dl / sc.combinedAvgdl)
-                    part = sc.idf[t] * (sc.k1 + 1) * sc.boosts[f] * Float(p.tfs[f]) / (tf + norm)
+                    part = sc.idf[t] * (sc.k1 + 1) * sc.boosts[f] * Float(p.tfs[f]) / (tf + norms[0])
                 case .sumOfFields:
                     idf = sc.termFieldIdf[t * fc + f] / sc.boosts[f]
                     let x = Float(p.tfs[f])
-                    let norm = sc.k1 * (1 - sc.b + sc.b * Float(lengths[f]) / sc.avgdl[f])
-                    part = sc.fieldIdf[t * fc + f] * (x * (sc.k1 + 1) / (x + norm))
+                    part = sc.fieldIdf[t * fc + f] * (x * (sc.k1 + 1) / (x + norms[f]))
                 }
                 parts.append(.init(field: fields[f], boost: sc.boosts[f], tf: p.tfs[f], df: dfs[f], dl: lengths[f],
-                                   avgdl: sc.avgdl[f], contribution: part, idf: idf))
+                                   avgdl: stats.avgdl[f], contribution: part, idf: idf))
             }
             let isF = sc.rule == .bm25f
             terms.append(.init(term: q.terms[t], df: isF ? (q.queriedFields.map { dfs[$0] }.max() ?? 0) : anyDF,
-                               idf: isF ? sc.termIdf[t] : 0, qtf: sc.weights[t], tf: tf, dl: dl, avgdl: sc.combinedAvgdl,
+                               idf: isF ? sc.termIdf[t] : 0, qtf: sc.weights[t], tf: tf, dl: dl, avgdl: stats.combinedAvgdl,
                                contribution: contribution, fields: parts))
         }
         guard score > 0 else { return nil }
-        return ScoreExplanation(ordinal: ordinal, score: score, rule: sc.rule, k1: sc.k1, b: sc.b,
+        return ScoreExplanation(ordinal: ordinal, score: score, rule: sc.rule, k1: sc.k1, b: stats.b,
                                 documentCount: q.queriedFields.map { fieldN[$0] }.max() ?? 0, terms: terms)
     }
 }

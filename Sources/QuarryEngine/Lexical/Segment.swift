@@ -114,7 +114,7 @@ final class Segment: @unchecked Sendable {
     /// length part of BM25, which every posting of a document shares. Computed once per set
     /// of query parameters (k1, b, boosts, statistics) and kept for the next queries.
     func norms(for scorer: QueryScorer) -> [Float] {
-        let key = scorer.normKey
+        let key = scorer.lengthNorm
         if let table = normCache.table(for: key) { return table }
         let per = scorer.normsPerDocument
         let fc = fieldCount
@@ -329,17 +329,17 @@ final class Segment: @unchecked Sendable {
 /// first. Shared by the threads that search the segment, so behind a lock.
 final class NormCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [(key: NormKey, table: [Float])] = []
+    private var entries: [(key: LengthNorm, table: [Float])] = []
     /// Tables kept (a sweep over k1 and b cycles through more, and recomputes).
     static let capacity = 4
 
-    func table(for key: NormKey) -> [Float]? {
+    func table(for key: LengthNorm) -> [Float]? {
         lock.lock()
         defer { lock.unlock() }
         return entries.first { $0.key == key }?.table
     }
 
-    func insert(_ table: [Float], for key: NormKey) {
+    func insert(_ table: [Float], for key: LengthNorm) {
         lock.lock()
         defer { lock.unlock() }
         entries.removeAll { $0.key == key }

@@ -32,7 +32,8 @@ public struct JudgeRequest: Sendable {
         var words = command.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         let interpreters: Set = ["sh", "bash", "zsh", "dash", "python", "python3", "node", "ruby", "perl", "env", "exec"]
         while words.count > 1, interpreters.contains((words[0] as NSString).lastPathComponent) { words.removeFirst() }
-        let base = ((words.first ?? "judge") as NSString).lastPathComponent
+        let first = (words.first ?? "judge").trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+        let base = (first as NSString).lastPathComponent
         let stem = (base as NSString).deletingPathExtension
         return .command(stem.isEmpty ? "judge" : stem)
     }

@@ -11,8 +11,10 @@ struct Bench: ParsableCommand {
             Examples:
               quarry bench import --records 100000 --json
               quarry bench filter --records 1000000 --json
-              quarry bench vectors --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin --json
-              quarry bench filtered --fbin Samples/scifact/corpus.fbin --queries Samples/scifact/queries.fbin
+              quarry bench vectors --fbin Samples/scifact/corpus.fbin \\
+                  --queries Samples/scifact/queries.fbin --json
+              quarry bench filtered --fbin Samples/scifact/corpus.fbin \\
+                  --queries Samples/scifact/queries.fbin
             """,
         subcommands: [BenchImport.self, BenchFilter.self, BenchVectors.self, BenchFiltered.self, BenchEmbed.self, BenchPlanning.self, BenchTui.self,
                       BenchScale.self, BenchScaleSearch.self])
@@ -140,8 +142,9 @@ struct BenchEmbed: ParsableCommand {
         commandName: "embed",
         abstract: "The embedder: short-query latency (batch 1) and 200-token passages per second with 1 and 2 threads.",
         discussion: """
-            With --collection, also the time to embed that collection's records (text fields
-            joined, as `quarry embed --collection` does) on --corpus-threads threads; nothing is stored.
+            With --collection, also the time to embed that collection's records (text
+            fields joined, as `quarry embed --collection` does) on --corpus-threads
+            threads; nothing is stored.
 
             Examples:
               quarry bench embed --json

@@ -49,15 +49,17 @@ struct BenchScale: ParsableCommand {
         abstract: "A collection of millions: import, BM25 and vector index builds, a new process's first query, warm latency and recall, memory and disk.",
         discussion: """
             Synthetic data made in Swift with a fixed seed: Zipfian text with metadata, and
-            low-rank vectors that behave like sentence embeddings (`--dim` dimensions, latent
-            dimension 24), queries drawn apart from the corpus. Import, each index build and the
-            first query of a new process run as child processes, timed, with their peak RSS.
-            The data set is kept in --data (reused by later runs); the database is rebuilt.
+            low-rank vectors that behave like sentence embeddings (`--dim` dimensions,
+            latent dimension 24), queries drawn apart from the corpus. Import, each index
+            build and the first query of a new process run as child processes, timed, with
+            their peak RSS. The data set is kept in --data (reused by later runs); the
+            database is rebuilt.
 
             Examples:
               quarry bench scale --records 100000 --dim 384
               quarry bench scale --records 1000000 --dim 384 --types hnsw,ivf_rabitq --json
-              quarry bench scale --records 10000000 --dim 384 --types ivf_rabitq --refine-type fp32
+              quarry bench scale --records 10000000 --dim 384 --types ivf_rabitq \\
+                  --refine-type fp32
             """)
 
     @Option(help: "How many records.") var records = 100_000

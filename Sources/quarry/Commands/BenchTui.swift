@@ -8,9 +8,10 @@ struct BenchTui: ParsableCommand {
         commandName: "tui",
         abstract: "Keystroke-to-redraw latency of the TUI on a synthetic collection (or --db/--collection), off-screen.",
         discussion: """
-            Builds a synthetic collection (text, metadata and clustered vectors like make_synth.py,
-            BM25 and HNSW indexes) unless --db names one, then drives the workbench's screen manager
-            with a key script (type a query, run it, move, change ef) on an off-screen terminal.
+            Builds a synthetic collection (text, metadata and clustered vectors like
+            make_synth.py, BM25 and HNSW indexes) unless --db names one, then drives the
+            workbench's screen manager with a key script (type a query, run it, move,
+            change ef) on an off-screen terminal.
 
             Examples:
               quarry bench tui --records 100000 --json

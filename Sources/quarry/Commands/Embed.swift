@@ -13,7 +13,7 @@ struct Embed: ParsableCommand {
 
             Examples:
               quarry embed 'The weather is lovely today.' "It's so sunny outside!" --json
-              quarry embed --collection scifact            # embeds title + text of every record and the queries
+              quarry embed --collection scifact    # its records (title + text) and queries
             """)
 
     @OptionGroup var database: DatabaseOptions

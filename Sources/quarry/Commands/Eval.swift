@@ -8,9 +8,9 @@ struct Eval: ParsableCommand {
         commandName: "eval",
         abstract: "Run a collection's query set and score it against its qrels (trec_eval definitions).",
         discussion: """
-            Prints nDCG@10, MRR@10, Recall@100, P@10 and MAP, and the latency per query (single
-            thread, after a warm-up). Retrieval depth is at least 100 whatever --k. The run is
-            stored in the database.
+            Prints nDCG@10, MRR@10, Recall@100, P@10 and MAP, and the latency per query
+            (single thread, after a warm-up). Retrieval depth is at least 100 whatever --k.
+            The run is stored in the database.
 
             Examples:
               quarry eval --collection scifact --mode bm25 --split test
@@ -18,9 +18,12 @@ struct Eval: ParsableCommand {
               quarry eval --collection scifact --mode bm25 --run-out bm25.trec
               quarry eval --collection scifact --mode vector --ef 128
               quarry eval --collection scifact --mode hybrid --threads 2
-              quarry eval --collection scifact --queries my-queries.tsv --qrels my-qrels.trec
-              quarry eval --collection scifact --mode hybrid --backend local,milvus://127.0.0.1:19530
-              quarry eval --collection scifact --statement 'SEARCH scifact MATCH $query NEAR $query FUSE rrf(k = 30)'
+              quarry eval --collection scifact --queries my-queries.tsv \\
+                  --qrels my-qrels.trec
+              quarry eval --collection scifact --mode hybrid \\
+                  --backend local,milvus://127.0.0.1:19530
+              quarry eval --collection scifact \\
+                  --statement 'SEARCH scifact MATCH $query NEAR $query FUSE rrf(k = 30)'
             """)
 
     @OptionGroup var database: DatabaseOptions

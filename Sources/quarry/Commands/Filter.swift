@@ -8,18 +8,25 @@ struct Filter: ParsableCommand {
         commandName: "filter",
         abstract: "List the records that match a metadata filter (Milvus or SQL spelling).",
         discussion: """
-            Paths: metadata.a.b, metadata["a"]["b"], metadata.tags[0], and the fields id and title.
-            Operators: == = != <> < <= > >=, and/or/not (&& || !), in [..] / IN (..), BETWEEN, like,
-            exists, is null, json_contains(_any/_all), array_contains*, array_length, + - * / %.
-            Geometry fields (import --geometry F): ST_DWITHIN(F, 'POINT(lon lat)', metres) on the
-            sphere; ST_CONTAINS, ST_INTERSECTS, ST_WITHIN, ST_EQUALS, ST_TOUCHES, ST_OVERLAPS,
-            ST_CROSSES(F, 'WKT'); an R-Tree gives the candidates, GEOS checks each (--explain).
+            Paths: metadata.a.b, metadata["a"]["b"], metadata.tags[0], and the fields id
+            and title.
+            Operators: == = != <> < <= > >=, and/or/not (&& || !), in [..] / IN (..),
+            BETWEEN, like, exists, is null, json_contains(_any/_all), array_contains*,
+            array_length, + - * / %.
+            Geometry fields (import --geometry F): ST_DWITHIN(F, 'POINT(lon lat)', metres)
+            on the sphere; ST_CONTAINS, ST_INTERSECTS, ST_WITHIN, ST_EQUALS, ST_TOUCHES,
+            ST_OVERLAPS, ST_CROSSES(F, 'WKT'); an R-Tree gives the candidates, GEOS checks
+            each (--explain).
 
             Examples:
-              quarry filter --collection debian "metadata.section == 'utils' and metadata.installed_size < 500"
-              quarry filter --collection debian "json_contains(metadata.depends, 'libpcre2-8-0')" --count --json
-              quarry filter --collection debian "metadata.priority IN ('required', 'important')" --explain
-              quarry filter --collection places "ST_DWITHIN(location, 'POINT(-9.14 38.72)', 30000)" --explain
+              quarry filter --collection debian \\
+                  "metadata.section == 'utils' and metadata.installed_size < 500"
+              quarry filter --collection debian \\
+                  "json_contains(metadata.depends, 'libpcre2-8-0')" --count --json
+              quarry filter --collection debian \\
+                  "metadata.priority IN ('required', 'important')" --explain
+              quarry filter --collection places \\
+                  "ST_DWITHIN(location, 'POINT(-9.14 38.72)', 30000)" --explain
             """)
 
     @OptionGroup var database: DatabaseOptions

@@ -8,19 +8,25 @@ struct Import: ParsableCommand {
         commandName: "import",
         abstract: "Import a BEIR folder, JSONL or CSV (optionally .gz) into a collection, in one transaction.",
         discussion: """
-            A BEIR folder holds corpus.jsonl, queries.jsonl and qrels/*.tsv; its queries and qrels
-            become the collection's query sets, one per split. Every field of a record other than
-            the id and the text fields becomes its JSON metadata, with its type kept.
-            On any error nothing of the import stays, and the message says file and line.
+            A BEIR folder holds corpus.jsonl, queries.jsonl and qrels/*.tsv; its queries
+            and qrels become the collection's query sets, one per split. Every field of a
+            record other than the id and the text fields becomes its JSON metadata, with
+            its type kept. On any error nothing of the import stays, and the message says
+            file and line.
 
             Examples:
               quarry import Samples/scifact --collection scifact \\
-                  --vectors Samples/scifact/corpus.fbin --query-vectors Samples/scifact/queries.fbin
-              quarry import papers.jsonl.gz --collection papers --id-field doi --text-fields title,abstract
-              quarry import products.csv --collection products --text-fields name,description --upsert
-              quarry import Samples/places/places.jsonl.gz --collection places --geometry location --embed
-            A geometry field (--geometry NAME) holds WKT ('POINT(13.40 52.52)', 'POLYGON((…))') or
-            {"lat": …, "lon": …}; filters name it NAME: ST_DWITHIN(NAME, 'POINT(lon lat)', metres).
+                  --vectors Samples/scifact/corpus.fbin \\
+                  --query-vectors Samples/scifact/queries.fbin
+              quarry import papers.jsonl.gz --collection papers --id-field doi \\
+                  --text-fields title,abstract
+              quarry import products.csv --collection products \\
+                  --text-fields name,description --upsert
+              quarry import Samples/places/places.jsonl.gz --collection places \\
+                  --geometry location --embed
+            A geometry field (--geometry NAME) holds WKT ('POINT(13.40 52.52)',
+            'POLYGON((…))') or {"lat": …, "lon": …}; filters name it NAME: ST_DWITHIN(NAME,
+            'POINT(lon lat)', metres).
             """)
 
     @OptionGroup var database: DatabaseOptions

@@ -8,24 +8,28 @@ struct Index: ParsableCommand {
         commandName: "index",
         abstract: "Build an index of a collection: BM25 over text fields, a vector index, or a JSON path index.",
         discussion: """
-            Indexes are stored as segment files beside the database (quarry.db.segments/) and
-            read in place: reopening costs milliseconds at any size. Records imported later are
-            searched exactly as a growing segment (BM25: a new segment; vectors: an exact scan
-            of the new chunk) until this command seals them into the index; deletes are
-            tombstones every search honours. Vector indexes are built on every core.
-            IVF's nlist defaults to about 4·√n (n vectors), between 1 and 65,536.
+            Indexes are stored as segment files beside the database (quarry.db.segments/)
+            and read in place: reopening costs milliseconds at any size. Records imported
+            later are searched exactly as a growing segment (BM25: a new segment; vectors:
+            an exact scan of the new chunk) until this command seals them into the index;
+            deletes are tombstones every search honours. Vector indexes are built on every
+            core. IVF's nlist defaults to about 4·√n (n vectors), between 1 and 65,536.
 
             Examples:
               quarry index --collection scifact --text title,text
               quarry index --collection scifact --text title,text --analyzer standard
-              quarry index --collection scifact --vector embedding --type hnsw --M 16 --ef-construction 200
-              quarry index --collection scifact --vector embedding --type ivf_rabitq --nlist 64
+              quarry index --collection scifact --vector embedding --type hnsw --M 16 \\
+                  --ef-construction 200
+              quarry index --collection scifact --vector embedding --type ivf_rabitq \\
+                  --nlist 64
               quarry index --collection debian --json-path metadata.maintainer
-            Vector index types (as Milvus's, any case): flat, hnsw, hnsw_sq, ivf_flat, ivf_sq8, ivf_rabitq.
+            Vector index types (as Milvus's, any case): flat, hnsw, hnsw_sq, ivf_flat,
+            ivf_sq8, ivf_rabitq.
             Paths under metadata whose type is stable are indexed at import without asking;
             --json-path adds others.
-            Analyzers: english (default: Lucene's 33 stopwords + Snowball English), standard,
-            simple, cjk, and any Snowball language by name (french, german, russian, …).
+            Analyzers: english (default: Lucene's 33 stopwords + Snowball English),
+            standard, simple, cjk, and any Snowball language by name (french, german,
+            russian, …).
             """)
 
     @OptionGroup var database: DatabaseOptions

@@ -15,23 +15,27 @@ struct Judge: ParsableCommand {
         commandName: "judge",
         abstract: "Grade the pools of a query set with a command of yours (an LLM, a cross-encoder, a script).",
         discussion: """
-            Every query of the set is pooled (the union of the top --depth hits of the lexical,
-            vector and hybrid runs), and for each pair this judge has not graded yet CMD runs
-            through /bin/sh -c with one JSON object on its standard input:
+            Every query of the set is pooled (the union of the top --depth hits of the
+            lexical, vector and hybrid runs), and for each pair this judge has not graded
+            yet CMD runs through /bin/sh -c with one JSON object on its standard input:
 
-              {"query": "…", "need": "…" or null, "doc": {"id": "…", <text fields>…, "metadata": {…}}}
+              {"query": "…", "need": "…" or null,
+               "doc": {"id": "…", <text fields>…, "metadata": {…}}}
 
-            It prints a grade on its standard output: a line that starts with the grade ("2" or
-            "2 the reason"), or {"grade": 2, "reason": "…"}. Grades go from 0 to 3 (0 to 1 for a
-            binary set). A pair whose command runs past --timeout, exits non-zero or prints no
-            readable grade is reported and skipped; nothing is written for it. Each grade is
-            stored at once with source cmd:NAME, so an interrupted run (Ctrl-C) keeps the grades
-            given and a rerun goes on where it stopped. A person's grade outranks a command's.
+            It prints a grade on its standard output: a line that starts with the grade
+            ("2" or "2 the reason"), or {"grade": 2, "reason": "…"}. Grades go from 0 to 3
+            (0 to 1 for a binary set). A pair whose command runs past --timeout, exits
+            non-zero or prints no readable grade is reported and skipped; nothing is
+            written for it. Each grade is stored at once with source cmd:NAME, so an
+            interrupted run (Ctrl-C) keeps the grades given and a rerun goes on where it
+            stopped. A person's grade outranks a command's.
 
             Examples:
-              quarry judge --collection docs --set mine --depth 10 --judge-cmd ./judge.sh --dry-run
+              quarry judge --collection docs --set mine --depth 10 --judge-cmd ./judge.sh \\
+                  --dry-run
               quarry judge --collection docs --set mine --depth 10 --judge-cmd ./judge.sh
-              quarry judge --collection docs --set mine --judge-cmd 'python3 cross_encoder.py' --name xenc --timeout 60 --json
+              quarry judge --collection docs --set mine \\
+                  --judge-cmd 'python3 cross_encoder.py' --name xenc --timeout 60 --json
             """)
     @OptionGroup var database: DatabaseOptions
     @Option(help: "The collection (default: the only one).") var collection: String?

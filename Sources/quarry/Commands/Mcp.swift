@@ -7,19 +7,21 @@ struct Mcp: ParsableCommand {
         commandName: "mcp",
         abstract: "Serve the workbench to AI assistants over the Model Context Protocol (stdio).",
         discussion: """
-            Speaks MCP (JSON-RPC 2.0, one message a line) on standard input and output until input
-            ends; an assistant starts it as a subprocess. Tools: list_collections, run_statement,
-            explain_statement, get_record, evaluate — and import_data, build_index, which change
-            the database and run only with --allow-writes. Without it the database is opened
-            read-only: nothing the assistant does changes it (evaluate does not store its run).
-            A tool that fails answers with the message the CLI prints for the same error.
-            The server is the quarry-mcp program built beside quarry.
+            Speaks MCP (JSON-RPC 2.0, one message a line) on standard input and output
+            until input ends; an assistant starts it as a subprocess. Tools:
+            list_collections, run_statement, explain_statement, get_record, evaluate — and
+            import_data, build_index, which change the database and run only with
+            --allow-writes. Without it the database is opened read-only: nothing the
+            assistant does changes it (evaluate does not store its run). A tool that fails
+            answers with the message the CLI prints for the same error. The server is the
+            quarry-mcp program built beside quarry.
 
             Examples:
               quarry mcp --db scifact.db
               quarry mcp --db scifact.db --allow-writes
             In an assistant's configuration (the "mcpServers" object most of them read):
-              {"mcpServers": {"quarry": {"command": "quarry", "args": ["mcp", "--db", "/data/scifact.db"]}}}
+              {"mcpServers": {"quarry": {"command": "quarry",
+                                         "args": ["mcp", "--db", "/data/scifact.db"]}}}
             """)
 
     @OptionGroup var database: DatabaseOptions

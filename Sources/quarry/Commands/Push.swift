@@ -9,12 +9,19 @@ struct Push: ParsableCommand {
         commandName: "push",
         abstract: "Copy a collection into Milvus, ready for the same statements (--backend milvus://…).",
         discussion: """
-            Creates the Milvus collection (VARCHAR primary key 'id', the text fields with enable_analyzer, 'bm25_text' with a BM25 function into the sparse field 'sparse', each vector field, 'metadata' as JSON), builds its indexes (SPARSE_INVERTED_INDEX with BM25; HNSW with the local index's M and ef_construction), loads it, inserts the records in batches and checks the count. BM25 functions need Milvus 2.5 or later.
+            Creates the Milvus collection (VARCHAR primary key 'id', the text fields with
+            enable_analyzer, 'bm25_text' with a BM25 function into the sparse field
+            'sparse', each vector field, 'metadata' as JSON), builds its indexes
+            (SPARSE_INVERTED_INDEX with BM25; HNSW with the local index's M and
+            ef_construction), loads it, inserts the records in batches and checks the
+            count. BM25 functions need Milvus 2.5 or later.
 
             Examples:
               quarry push --collection scifact --to milvus://127.0.0.1:19530
-              quarry push --collection scifact --to milvus://milvus.internal:19530 --as scifact_v2 --replace
-              quarry query --backend milvus://127.0.0.1:19530 "SEARCH scifact MATCH 'vitamin D' LIMIT 5"
+              quarry push --collection scifact --to milvus://milvus.internal:19530 \\
+                  --as scifact_v2 --replace
+              quarry query --backend milvus://127.0.0.1:19530 \\
+                  "SEARCH scifact MATCH 'vitamin D' LIMIT 5"
             """)
 
     @OptionGroup var database: DatabaseOptions

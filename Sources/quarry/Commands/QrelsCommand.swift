@@ -21,8 +21,9 @@ struct QrelsExport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Print a set's judgments as TREC qrels: query-id 0 doc-id grade, one pair a line.",
         discussion: """
-            For each judged pair the grade that counts is written: a person's over an import's over
-            a judge command's. trec_eval and ir_measures read the file as it is.
+            For each judged pair the grade that counts is written: a person's over an
+            import's over a judge command's. trec_eval and ir_measures read the file
+            unchanged.
 
             Examples:
               quarry qrels export --collection docs --set mine
@@ -66,10 +67,10 @@ struct QrelsImport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Read judgments into a set (source: import), all of them or none.",
         discussion: """
-            TREC qrels (query-id 0 doc-id grade) or BEIR TSV; or an OpenSearch Search Relevance
-            Workbench judgment list ({"judgmentRatings": [{"query", "ratings": [{"docId", "rating"}]}]}),
-            whose queries are matched to the set's by text and added when new. A set that does not
-            exist is made.
+            TREC qrels (query-id 0 doc-id grade) or BEIR TSV; or an OpenSearch Search
+            Relevance Workbench judgment list ({"judgmentRatings": [{"query", "ratings":
+            [{"docId", "rating"}]}]}), whose queries are matched to the set's by text and
+            added when new. A set that does not exist is made.
 
             Examples:
               quarry qrels import judged.qrels --collection docs --set mine
@@ -105,9 +106,10 @@ struct Judgments: ParsableCommand {
         commandName: "judgments",
         abstract: "A set's judgments by source, or the agreement between sources (Cohen's kappa).",
         discussion: """
-            Sources are kept apart: human (the TUI, the REPL), cmd:NAME (quarry judge), import.
-            --agreement compares every two sources on the pairs both judged: the share of equal
-            grades and Cohen's kappa (unweighted on a binary scale, linearly weighted on 0-3).
+            Sources are kept apart: human (the TUI, the REPL), cmd:NAME (quarry judge),
+            import. --agreement compares every two sources on the pairs both judged: the
+            share of equal grades and Cohen's kappa (unweighted on a binary scale, linearly
+            weighted on 0-3).
 
             Examples:
               quarry judgments --collection docs --set mine

@@ -8,14 +8,15 @@ struct Queries: ParsableCommand {
         commandName: "queries",
         abstract: "Make query sets of your own (beside imported BEIR splits) and list them.",
         discussion: """
-            A query set holds the queries you tune on, each with an optional information need
-            (what a good answer is; shown to whoever judges). Its judgments come from the TUI's
-            grading keys, from quarry judge, or from quarry qrels import.
+            A query set holds the queries you tune on, each with an optional information
+            need (what a good answer is; shown to whoever judges). Its judgments come from
+            the TUI's grading keys, from quarry judge, or from quarry qrels import.
 
             Examples:
-              quarry queries add --collection docs --set mine 'install nginx' --need 'how to install the nginx package'
-              quarry queries import my-queries.jsonl --collection docs --set mine    # {"text", "need", "id"} per line
-              quarry queries import my-queries.txt --collection docs --set mine      # one query per line
+              quarry queries add --collection docs --set mine 'install nginx' \\
+                  --need 'how to install the nginx package'
+              quarry queries import my-queries.jsonl --collection docs --set mine
+              quarry queries import my-queries.txt --collection docs --set mine
               quarry queries list --collection docs
               quarry queries list --collection docs --set mine --json
             """,
@@ -44,7 +45,8 @@ struct QueriesAdd: ParsableCommand {
         discussion: """
             Examples:
               quarry queries add --collection docs --set mine 'nginx reverse proxy'
-              quarry queries add --collection docs --set mine 'tls certificates' --need 'setting up TLS for a web server' --id tls
+              quarry queries add --collection docs --set mine 'tls certificates' \\
+                  --need 'setting up TLS for a web server' --id tls
             """)
     @OptionGroup var database: DatabaseOptions
     @Option(help: "The collection.") var collection: String
@@ -70,9 +72,9 @@ struct QueriesImport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Add the queries of a file to a set: all of them, or none on an error.",
         discussion: """
-            The file is JSON lines ({"text" or "query", optional "id" and "need"}), CSV (a header
-            with query or text, optional id and need), or plain text (one query per line). Errors
-            name the file and line.
+            The file is JSON lines ({"text" or "query", optional "id" and "need"}), CSV (a
+            header with query or text, optional id and need), or plain text (one query per
+            line). Errors name the file and line.
 
             Examples:
               quarry queries import queries.jsonl --collection docs --set mine

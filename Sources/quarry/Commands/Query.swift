@@ -10,10 +10,14 @@ struct Query: ParsableCommand {
         discussion: """
             Examples:
               quarry query "SEARCH scifact MATCH 'microRNA cancer' LIMIT 5"
-              quarry query "EXPLAIN ANALYZE SEARCH debian MATCH 'regular expression' WHERE metadata.section = 'utils' LIMIT 10"
-              quarry query --json "SEARCH scifact MATCH 'vitamin D' IN title^2, text LIMIT 3"
+              quarry query "EXPLAIN ANALYZE SEARCH debian MATCH 'regular expression'
+                  WHERE metadata.section = 'utils' LIMIT 10"
+              quarry query --json \\
+                  "SEARCH scifact MATCH 'vitamin D' IN title^2, text LIMIT 3"
               quarry query -f queries.sql
-              quarry query --backend milvus://127.0.0.1:19530 "EXPLAIN ANALYZE SEARCH scifact MATCH 'vitamin D' NEAR 'vitamin D' LIMIT 5"
+              quarry query --backend milvus://127.0.0.1:19530 \\
+                  "EXPLAIN ANALYZE SEARCH scifact MATCH 'vitamin D' NEAR 'vitamin D'
+                  LIMIT 5"
             """)
 
     @OptionGroup var database: DatabaseOptions

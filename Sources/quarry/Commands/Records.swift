@@ -32,27 +32,12 @@ struct Get: ParsableCommand {
             print(Style.header.apply("\(schema.idField): \(record.id)", enabled: color))
             for f in record.fields {
                 print(Style.accent.apply(f.key + ":", enabled: color))
-                print(wrap(f.value.stringValue ?? "", width: width, indent: "  "))
+                for line in DisplayWidth.wrap(f.value.stringValue ?? "", max(20, width - 2)) { print("  " + line) }
             }
             print(Style.accent.apply("metadata:", enabled: color))
             for line in record.metadata.prettyJSONText.split(separator: "\n") { print("  " + line) }
         }
     }
-}
-
-/// Wraps text at word boundaries to `width` cells.
-func wrap(_ text: String, width: Int, indent: String) -> String {
-    var lines: [String] = []
-    var line = indent
-    for word in text.split(whereSeparator: \.isWhitespace) {
-        if DisplayWidth.of(line) + DisplayWidth.of(String(word)) + 1 > width && line != indent {
-            lines.append(line)
-            line = indent
-        }
-        line += (line == indent ? "" : " ") + word
-    }
-    lines.append(line)
-    return lines.joined(separator: "\n")
 }
 
 struct Delete: ParsableCommand {
@@ -102,17 +87,20 @@ struct Export: ParsableCommand {
         commandName: "export",
         abstract: "Write a collection's records as JSONL or CSV, or its vectors as fbin (what was imported comes back out).",
         discussion: """
-            JSONL gives each record as {id field, text fields, "metadata": {…}}; importing it again
-            gives the same records. CSV puts metadata keys in columns (nested values as JSON text).
-            fbin writes one vector field (int32 n, int32 d, n·d float32, little-endian): the
-            records' vectors in import order, or with --queries the query set's, in its order —
-            the files `quarry import --vectors/--query-vectors` reads.
+            JSONL gives each record as {id field, text fields, "metadata": {…}}; importing
+            it again gives the same records. CSV puts metadata keys in columns (nested
+            values as JSON text). fbin writes one vector field (int32 n, int32 d, n·d
+            float32, little-endian): the records' vectors in import order, or with
+            --queries the query set's, in its order — the files that
+            `quarry import --vectors/--query-vectors` reads.
 
             Examples:
               quarry export --collection scifact > scifact.jsonl
               quarry export --collection debian --format csv --output debian.csv
-              quarry export --collection scifact --format fbin --field embedding --output corpus.fbin
-              quarry export --collection scifact --format fbin --queries --output queries.fbin
+              quarry export --collection scifact --format fbin --field embedding \\
+                  --output corpus.fbin
+              quarry export --collection scifact --format fbin --queries \\
+                  --output queries.fbin
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -176,9 +164,9 @@ struct Check: ParsableCommand {
         commandName: "check",
         abstract: "Verify the database: SQLite's integrity check, every segment file's checksums, and counts.",
         discussion: """
-            Reads every file through (opening a collection reads only headers): use it after a
-            crash, a disk error or a copy. A damaged index is named with the command that
-            rebuilds it; the exit status is 1 when anything is wrong.
+            Reads every file through (opening a collection reads only headers): use it
+            after a crash, a disk error or a copy. A damaged index is named with the
+            command that rebuilds it; the exit status is 1 when anything is wrong.
 
             Examples:
               quarry check

@@ -11,7 +11,7 @@ struct Runs: ParsableCommand {
             Examples:
               quarry runs
               quarry runs --json
-              quarry runs compare 1 2      # deltas, paired t-test and randomization test, wins/losses
+              quarry runs compare 1 2    # deltas, paired t-test, randomization test
             """,
         subcommands: [RunsList.self, RunsCompare.self],
         defaultSubcommand: RunsList.self)

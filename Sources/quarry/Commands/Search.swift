@@ -8,17 +8,20 @@ struct Search: ParsableCommand {
         commandName: "search",
         abstract: "Search a collection: BM25 (--match), vectors (--near, --near-id), filters (--where), or hybrid.",
         discussion: """
-            MATCH syntax: words (any may match), "quoted phrases", +required, -excluded, prefix*.
-            With both --match and a vector target the branches are fused: --fuse auto (the default)
-            uses the collection's tuned fusion (quarry tune --mode hybrid --grid weight=…), RRF
-            until there is one.
+            MATCH syntax: words (any may match), "quoted phrases", +required, -excluded,
+            prefix*. With both --match and a vector target the branches are fused:
+            --fuse auto (the default) uses the collection's tuned fusion
+            (quarry tune --mode hybrid --grid weight=…), RRF until there is one.
 
             Examples:
               quarry search --collection scifact --match 'microRNA cancer'
-              quarry search --collection scifact --match '+vitamin "bone density" -mice' --fields title^2,text --explain
+              quarry search --collection scifact --match '+vitamin "bone density" -mice' \\
+                  --fields title^2,text --explain
               quarry search --collection scifact --near-id 4983 --ef 128 --json
-              quarry search --collection debian --match 'regular expression' --where "metadata.section == 'utils'"
-              quarry search --collection scifact --match 'microRNA cancer' --near 'microRNA cancer' --fuse 'weighted(0.3) NORMALIZE dbsf'
+              quarry search --collection debian --match 'regular expression' \\
+                  --where "metadata.section == 'utils'"
+              quarry search --collection scifact --match 'microRNA cancer' \\
+                  --near 'microRNA cancer' --fuse 'weighted(0.3) NORMALIZE dbsf'
               quarry search --collection scifact --match 'microRNA cancer' --rm3 --explain
             """)
 

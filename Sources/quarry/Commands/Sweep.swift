@@ -35,15 +35,18 @@ struct Sweep: ParsableCommand {
         commandName: "sweep",
         abstract: "Evaluate a grid of parameters; print the table, the Pareto frontier and its plot.",
         discussion: """
-            Each setting is one `quarry eval` (stored as a run). The frontier holds the settings no
-            other setting beats on both the metric (higher) and p50 latency (lower). Parameters:
-            \(Workbench.sweepParameters.map { "\($0.name) (\($0.meaning))" }.joined(separator: ", ")).
-            recall@10 is the share of the exact top-10 found (vectors); nDCG@10 etc. use the qrels.
+            Each setting is one `quarry eval` (stored as a run). The frontier holds the
+            settings no other setting beats on both the metric (higher) and p50 latency
+            (lower). recall@10 is the share of the exact top-10 found (vectors); nDCG@10
+            etc. use the qrels. Parameters:
+            \(DisplayWidth.wrap(Workbench.sweepParameters.map { "\($0.name) (\($0.meaning))" }.joined(separator: ", ") + ".", 79).joined(separator: "\n"))
 
             Examples:
               quarry sweep --collection scifact --mode vector --grid ef=10,20,40,80,160
-              quarry sweep --collection scifact --mode bm25 --grid k1=0.6,0.9,1.2 --grid b=0.4,0.75
-              quarry sweep --collection scifact --mode hybrid --grid rrf_k=10,30,60 --metric ndcg@10 --json
+              quarry sweep --collection scifact --mode bm25 --grid k1=0.6,0.9,1.2 \\
+                  --grid b=0.4,0.75
+              quarry sweep --collection scifact --mode hybrid --grid rrf_k=10,30,60 \\
+                  --metric ndcg@10 --json
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -88,13 +91,16 @@ struct Tune: ParsableCommand {
         commandName: "tune",
         abstract: "Pick the cheapest setting that reaches a target on one split; check it on another.",
         discussion: """
-            Sweeps the grid on --tune-split, keeps the settings whose metric reaches the target
-            (for =max: the best value), picks the one with the lowest p50 latency, evaluates it on
-            --check-split, and stores it as the collection's recommendation (--show lists them).
+            Sweeps the grid on --tune-split, keeps the settings whose metric reaches the
+            target (for =max: the best value), picks the one with the lowest p50 latency,
+            evaluates it on --check-split, and stores it as the collection's recommendation
+            (--show lists them).
 
             Examples:
-              quarry tune --collection scifact --mode vector --grid ef=10,16,24,32,48,64,96,128 --target recall@10=0.95
-              quarry tune --collection scifact --mode bm25 --grid k1=0.6,0.9,1.2,1.5 --grid b=0.3,0.5,0.75 --target ndcg@10=max
+              quarry tune --collection scifact --mode vector \\
+                  --grid ef=10,16,24,32,48,64,96,128 --target recall@10=0.95
+              quarry tune --collection scifact --mode bm25 --grid k1=0.6,0.9,1.2,1.5 \\
+                  --grid b=0.3,0.5,0.75 --target ndcg@10=max
               quarry tune --show --collection scifact
             """)
 

@@ -8,16 +8,17 @@ struct Try: ParsableCommand {
         commandName: "try",
         abstract: "Tries: named parameter sets (and statement templates) of a collection, saved and compared.",
         discussion: """
-            A try (Quepid's word) is what you tune: a mode, BM25's k1 and b, HNSW's ef, a fusion,
-            or a whole SEARCH template with $query. Compare two over a query set: per query the
-            overlap@10 and rank-biased overlap of their top 10 and the rank moves — meaningful with
-            no judgments at all — and, where the set has judgments, nDCG@10, judged@10 and the
-            paired statistics of quarry runs compare.
+            A try (Quepid's word) is what you tune: a mode, BM25's k1 and b, HNSW's ef, a
+            fusion, or a whole SEARCH template with $query. Compare two over a query set:
+            per query the overlap@10 and rank-biased overlap of their top 10 and the rank
+            moves — meaningful with no judgments at all — and, where the set has judgments,
+            nDCG@10, judged@10 and the paired statistics of quarry runs compare.
 
             Examples:
               quarry try save base --collection docs --mode bm25
               quarry try save soft --collection docs --mode bm25 --k1 1.2 --b 0.75
-              quarry try save mixed --collection docs --mode hybrid --fuse 'rrf(k = 30)' --ef 128
+              quarry try save mixed --collection docs --mode hybrid --fuse 'rrf(k = 30)' \\
+                  --ef 128
               quarry try list --collection docs
               quarry try compare base soft --collection docs --set mine
             """,
@@ -33,7 +34,8 @@ struct TrySave: ParsableCommand {
               quarry try save base --collection docs
               quarry try save long-docs --collection docs --k1 1.5 --b 0.9
               quarry try save vec --collection docs --mode vector --ef 256
-              quarry try save title --collection docs --statement "SEARCH docs MATCH \\$query IN (title^3, text)"
+              quarry try save title --collection docs \\
+                  --statement "SEARCH docs MATCH \\$query IN (title^3, text)"
               quarry try save rm3 --collection docs --param rm3=on --param rm3_fb_docs=5
             """)
     @OptionGroup var database: DatabaseOptions
@@ -110,10 +112,11 @@ struct TryCompare: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare", abstract: "Compare try B with try A over a query set, query by query.",
         discussion: """
-            Per query: overlap@10 and RBO (p = 0.9) of the two top 10s, the documents that moved,
-            and where the query is judged nDCG@10 of each with judged@10 (the share of the top 10
-            that has a grade: a rise in nDCG over unjudged documents shows as such). With
-            judgments: the paired t-test, randomization test, wins and losses of quarry runs compare.
+            Per query: overlap@10 and RBO (p = 0.9) of the two top 10s, the documents that
+            moved, and where the query is judged nDCG@10 of each with judged@10 (the share
+            of the top 10 that has a grade: a rise in nDCG over unjudged documents shows as
+            such). With judgments: the paired t-test, randomization test, wins and losses
+            of quarry runs compare.
 
             Examples:
               quarry try compare base soft --collection docs --set mine

@@ -15,17 +15,19 @@ struct Tui: ParsableCommand {
               quarry tui --db quarry.db --backend milvus://127.0.0.1:19530
               quarry tui --db quarry.db --collection docs --set mine --pool-depth 20
 
-            Judging: a adds the query line to the active set (--set; default: the collection's
-            first set made with quarry queries, else "tui"); 0-3 grade the selected hit (stored
-            at once, shown in every column where the document appears; · marks hits not graded
-            yet); u takes a grade back; J walks the query's pool (the top --pool-depth of each
-            column) one document at a time. The metrics pane's nDCG@10 and judged@10 follow.
-            t saves the parameters pane as a try (tN) for quarry try compare.
+            Judging: a adds the query line to the active set (--set; default: the
+            collection's first set made with quarry queries, else "tui"); 0-3 grade the
+            selected hit (stored at once, shown in every column where the document appears;
+            · marks hits not graded yet); u takes a grade back; J walks the query's pool
+            (the top --pool-depth of each column) one document at a time. The metrics
+            pane's nDCG@10 and judged@10 follow. t saves the parameters pane as a try (tN)
+            for quarry try compare.
 
-            With --backend milvus://HOST:PORT a fourth column runs the hybrid statement on that
-            Milvus deployment (after quarry push), with its latency and overlap@10 with the local one.
+            With --backend milvus://HOST:PORT a fourth column runs the hybrid statement on
+            that Milvus deployment (after quarry push), with its latency and overlap@10
+            with the local one.
 
-            Type a query and press Enter; Tab moves between panes; ? lists every key; q quits.
+            Type a query and press Enter; Tab moves between panes; ? lists keys; q quits.
             """)
 
     @OptionGroup var database: DatabaseOptions
