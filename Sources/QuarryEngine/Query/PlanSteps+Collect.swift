@@ -80,6 +80,7 @@ extension PlanSteps {
             for i in branches.indices where reranking.ranks(branches[i].name) {
                 let t0 = now()
                 let b = branches[i]
+                ids.resolve(b.hits.map(\.id))
                 let listed = b.hits.enumerated().map { r, h in
                     ResultHit(ordinal: h.id, id: ids[Int(h.id)] ?? "?", rank: r + 1, score: Double(h.score), branches: [b.name: (r + 1, h.score)])
                 }
@@ -91,6 +92,7 @@ extension PlanSteps {
         }
         if branches.count == 1 {
             let b = branches[0]
+            ids.resolve(b.hits.map(\.id))
             let ranked = b.hits.enumerated().map { r, h in
                 var hit = ResultHit(ordinal: h.id, id: ids[Int(h.id)] ?? "?", rank: r + 1, score: Double(h.score), branches: [b.name: (r + 1, h.score)])
                 hit.rankers = effects[h.id] ?? []
@@ -110,10 +112,12 @@ extension PlanSteps {
         node.actualStartMs = t0
         node.actualEndMs = now()
         node.actualRows = fused.count
+        ids.resolve(fused.map(\.id))
         let ranked = fused.enumerated().map { r, f in
             var br: [String: (rank: Int, score: Float)] = [:]
             for c in f.contributions { br[branches[c.branch].name] = (c.rank, c.score) }
-            var hit = ResultHit(ordinal: f.id, id: ids[Int(f.id)] ?? "?", rank: r + 1, score: f.score, branches: br, fusion: Fusion.arithmetic(f, spec: spec))
+            var hit = ResultHit(ordinal: f.id, id: ids[Int(f.id)] ?? "?", rank: r + 1, score: f.score, branches: br)
+            hit.fusedFrom = (f, spec)
             hit.rankers = effects[f.id] ?? []
             return hit
         }

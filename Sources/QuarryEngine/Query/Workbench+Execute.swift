@@ -21,8 +21,15 @@ public struct ResultHit: Sendable {
     public var score: Double
     /// Branch name (`bm25`, `vector`) → (rank, score) in that branch.
     public var branches: [String: (rank: Int, score: Float)]
-    /// How the fused score came about, e.g. `1/(60+3) + 1/(60+1) = 0.0323`.
-    public var fusion: String?
+    /// How the fused score came about, e.g. `1/(60+3) + 1/(60+1) = 0.0323`: written when read,
+    /// since a statement fuses a window of hundreds of hits and shows a page of them.
+    public var fusion: String? {
+        get { fusionText ?? fusedFrom.map { Fusion.arithmetic($0.hit, spec: $0.spec) } }
+        set { fusionText = newValue; fusedFrom = nil }
+    }
+    var fusionText: String? = nil
+    /// The fused hit and the fusion that scored it, for `fusion`.
+    var fusedFrom: (hit: Fusion.Hit, spec: FusionSpec)? = nil
     /// The value at the GROUP BY path (its group), when the statement groups.
     public var group: JSONValue? = nil
     /// What each RANK BY ranker did to this hit, in order.
@@ -195,7 +202,8 @@ struct PlanSteps {
         var branches: [BranchOutcome] = []
         if lexical == nil && vector == nil, let allowed {
             // WHERE alone: matching records in ordinal order.
-            let page = allowed.toArray().dropFirst(s.offset).prefix(s.limit)
+            let page = Array(allowed.toArray().dropFirst(s.offset).prefix(s.limit))
+            ids.resolve(page)
             hits = page.enumerated().map { ResultHit(ordinal: $1, id: ids[Int($1)] ?? "?", rank: $0 + 1 + s.offset, score: 1, branches: [:]) }
             if var f = filterNode { f.title = "JSON Path Filter Scan"; root.children = [f] }
         } else {

@@ -95,6 +95,7 @@ extension Workbench {
         }
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
         let ids = try idMap(collection: r.collection)
+        ids.resolve(result.hits.map(\.id))
         var response = LexicalResponse(
             hits: result.hits.enumerated().map { SearchHit(ordinal: $1.id, id: ids[Int($1.id)] ?? "?", score: $1.score, rank: $0 + 1) },
             terms: result.terms, algorithm: result.algorithm.rawValue, postingsScored: result.counters.postingsScored,
@@ -176,8 +177,27 @@ public final class RecordIDs: RandomAccessCollection, @unchecked Sendable {
         }
         let found = (try? database.ids(collection: collection, ordinals: [UInt32(ordinal)]))?[UInt32(ordinal)]
         if some.count > 1_000_000 { some.removeAll() }
-        some[UInt32(ordinal)] = found
+        some[UInt32(ordinal)] = .some(found)
         return found
+    }
+
+    /// Looks up the ids of `ordinals` not known yet in one read, so that the subscripts that
+    /// follow (the hits of one search) are answered from memory: one SQLite read per search
+    /// instead of one per hit, until enough lookups make a small collection read whole.
+    public func resolve(_ ordinals: [UInt32]) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard all == nil else { return }
+        let missing = ordinals.filter { some[$0] == nil }
+        guard !missing.isEmpty else { return }
+        lookups += missing.count
+        if lookups > Self.lookupsBeforeWhole && count <= Self.wholeLimit {
+            loadAll()
+            return
+        }
+        guard let found = try? database.ids(collection: collection, ordinals: missing) else { return }
+        if some.count > 1_000_000 { some.removeAll() }
+        for o in missing { some[o] = .some(found[o]) }
     }
 
     /// Reads every id (for commands that walk the whole collection).

@@ -42,7 +42,9 @@ struct Filter: ParsableCommand {
             let wb = try Workbench(path: database.path, mustExist: true)
             let r = try wb.filter(expression, collection: collection)
             let ids = try wb.idMap(collection: collection)
-            let matched = r.matches.toArray().compactMap { ids[Int($0)] }
+            let ordinals = r.matches.toArray()
+            ids.resolve(ordinals)
+            let matched = ordinals.compactMap { ids[Int($0)] }
             if json {
                 var members = [JSONMember("count", .int(Int64(r.count))), JSONMember("timing_ms", .double(Double(r.nanoseconds) / 1e6))]
                 if !count { members.append(JSONMember("ids", .array((limit > 0 ? Array(matched.prefix(limit)) : matched).map { .string($0) }))) }
