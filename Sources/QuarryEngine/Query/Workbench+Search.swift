@@ -140,14 +140,17 @@ extension Workbench {
 
 /// The ids of a collection's ordinals, as a collection indexed by ordinal (nil: deleted).
 ///
-/// Reading every id costs time in proportion to the collection, so ids are looked up one
-/// ordinal at a time (and kept), which is what a query needs: the ids of its hits. Once a
-/// process has asked for many (an evaluation over a query set), a collection of up to
-/// `wholeLimit` records is read whole.
+/// Reading every id costs time in proportion to the collection, so ids are looked up for the
+/// ordinals asked (and kept), which is what a query needs: the ids of its hits, in one read.
+/// A collection of up to `wholeAtOnce` records is read whole at once; one of up to
+/// `wholeLimit` once a process has asked for many (an evaluation over a query set).
 public final class RecordIDs: RandomAccessCollection, @unchecked Sendable {
     public static let wholeLimit = 200_000
-    /// Point lookups before a small collection is read whole.
+    /// Point lookups before a collection of at most `wholeLimit` records is read whole.
     static let lookupsBeforeWhole = 2_000
+    /// A collection this small is read whole at its first lookup (a few milliseconds): its
+    /// searches then never wait on SQLite for ids.
+    static let wholeAtOnce = 20_000
     private var lookups = 0
     let database: QuarryDatabase
     let collection: String
@@ -171,7 +174,7 @@ public final class RecordIDs: RandomAccessCollection, @unchecked Sendable {
         if let all { return ordinal < all.count ? all[ordinal] : nil }
         if let known = some[UInt32(ordinal)] { return known }
         lookups += 1
-        if lookups > Self.lookupsBeforeWhole && count <= Self.wholeLimit {
+        if readsWhole {
             loadAll()
             return ordinal < all!.count ? all![ordinal] : nil
         }
@@ -191,13 +194,18 @@ public final class RecordIDs: RandomAccessCollection, @unchecked Sendable {
         let missing = ordinals.filter { some[$0] == nil }
         guard !missing.isEmpty else { return }
         lookups += missing.count
-        if lookups > Self.lookupsBeforeWhole && count <= Self.wholeLimit {
+        if readsWhole {
             loadAll()
             return
         }
         guard let found = try? database.ids(collection: collection, ordinals: missing) else { return }
         if some.count > 1_000_000 { some.removeAll() }
         for o in missing { some[o] = .some(found[o]) }
+    }
+
+    /// Whether the next lookup reads every id instead (with the lock held).
+    private var readsWhole: Bool {
+        count <= Self.wholeAtOnce || (lookups > Self.lookupsBeforeWhole && count <= Self.wholeLimit)
     }
 
     /// Reads every id (for commands that walk the whole collection).
