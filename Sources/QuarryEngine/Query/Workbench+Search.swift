@@ -171,17 +171,9 @@ public final class RecordIDs: RandomAccessCollection, @unchecked Sendable {
     public subscript(ordinal: Int) -> String? {
         lock.lock()
         defer { lock.unlock() }
+        if all == nil { lookUp([UInt32(ordinal)]) }
         if let all { return ordinal < all.count ? all[ordinal] : nil }
-        if let known = some[UInt32(ordinal)] { return known }
-        lookups += 1
-        if readsWhole {
-            loadAll()
-            return ordinal < all!.count ? all![ordinal] : nil
-        }
-        let found = (try? database.ids(collection: collection, ordinals: [UInt32(ordinal)]))?[UInt32(ordinal)]
-        if some.count > 1_000_000 { some.removeAll() }
-        some[UInt32(ordinal)] = .some(found)
-        return found
+        return some[UInt32(ordinal)] ?? nil
     }
 
     /// Looks up the ids of `ordinals` not known yet in one read, so that the subscripts that
@@ -190,7 +182,12 @@ public final class RecordIDs: RandomAccessCollection, @unchecked Sendable {
     public func resolve(_ ordinals: [UInt32]) {
         lock.lock()
         defer { lock.unlock() }
-        guard all == nil else { return }
+        if all == nil { lookUp(ordinals) }
+    }
+
+    /// The lookup behind `resolve` and the subscript (with the lock held): the ordinals not
+    /// known yet in one read, or every id once `readsWhole`.
+    private func lookUp(_ ordinals: [UInt32]) {
         let missing = ordinals.filter { some[$0] == nil }
         guard !missing.isEmpty else { return }
         lookups += missing.count
