@@ -115,8 +115,14 @@ struct ExhaustiveScorer: TopKCollector {
             seg.damage.report("term \(id) counts \(count) documents in \(blocks.count) blocks")
             return 0
         }
-        var offset = Int(seg.blockDocOffset[first])
         var decoded = 0
+        if seg.codec == .packed {
+            decoded = accumulatePacked(seg, blocks: blocks, postings: count, queryTerm: t, scorer: scorer, norms: norms, into: acc,
+                                       touched: touched, scored: &scored)
+            if decoded < count { seg.damage.report("the postings of term \(id) do not decode") }
+            return decoded
+        }
+        var offset = Int(seg.blockDocOffset[first])
         if scorer.rule == .bm25f && fc == 2 && touched == nil {
             // The common case (title + text), with the field loop unrolled; the same operations
             // in the same order as `QueryScorer.contribution`, so the same bits.
@@ -173,5 +179,58 @@ struct ExhaustiveScorer: TopKCollector {
         }
         if decoded < count { seg.damage.report("the postings of term \(id) do not decode") }
         return decoded
+    }
+
+    /// `accumulate` over bit-packed blocks: each block is unpacked whole (documents, then each
+    /// field's tfs in a run of its own), then scored. Returns the postings added; fewer than the
+    /// term's when a block does not decode.
+    private static func accumulatePacked(_ seg: Segment, blocks: Range<Int>, postings total: Int, queryTerm t: Int, scorer: QueryScorer,
+                                         norms: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>,
+                                         touched: UnsafeMutablePointer<Bool>?, scored: inout Int) -> Int {
+        let fc = seg.fieldCount
+        let per = scorer.normsPerDocument
+        let size = Segment.blockSize
+        let n = seg.documentCount
+        var decoded = 0
+        let fast = scorer.rule == .bm25f && fc == 2 && touched == nil
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: size * (1 + fc)) { scratch in
+            let docs = scratch.baseAddress!, tfs = docs + size
+            for k in blocks {
+                let count = min(size, total - (k - blocks.lowerBound) * size)
+                let last = seg.blockLastDoc[k]
+                guard count > 0, Int(last) < n,
+                      seg.unpack(block: k, count: count, after: k == blocks.lowerBound ? 0 : seg.blockLastDoc[k - 1], last: last,
+                                 docs: docs, tfs: tfs, fieldStride: fast ? size : 1, documentStride: fast ? 1 : fc)
+                else { return decoded }
+                if fast {
+                    // The common case (title + text): the same operations in the same order as
+                    // `QueryScorer.contribution`, so the same bits.
+                    let b0 = scorer.boosts[0], b1 = scorer.boosts[1], idf = scorer.idf[t], k1 = scorer.k1
+                    for i in 0..<count {
+                        let d = Int(docs[i])
+                        var tf: Float = 0
+                        tf += b0 * Float(tfs[i])
+                        tf += b1 * Float(tfs[size + i])
+                        if tf > 0 {
+                            let old = acc[d]
+                            let score = old + QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[d])
+                            if old == 0 && score > 0 { scored += 1 }
+                            acc[d] = score
+                        }
+                    }
+                } else {
+                    for i in 0..<count {
+                        let d = Int(docs[i])
+                        let old = acc[d]
+                        let score = old + scorer.contribution(term: t, tfs: tfs + i * fc, norms: norms + d * per)
+                        if old == 0 && score > 0 { scored += 1 }
+                        acc[d] = score
+                        touched?[d] = true
+                    }
+                }
+                decoded += count
+            }
+            return decoded
+        }
     }
 }

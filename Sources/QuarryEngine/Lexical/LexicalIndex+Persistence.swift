@@ -7,13 +7,17 @@ import QuarryText
 ///     analyzer: name, stemmer ("" = none), stop words, folding, CJK bigrams, numbers, max token length
 ///     fields: u32 count, names
 ///     u32 segment count, then per segment:
-///         "QSEG" u32 version, u32 field count, the segment's arrays (see `Segment`),
-///         tombstones (CRoaring portable bitmap blob)
+///         "QSEG" u32 version (1: varint postings, 2: bit-packed), u32 field count,
+///         the segment's arrays (see `Segment`), tombstones (CRoaring portable bitmap blob)
 ///
-/// Loading copies the arrays back: nothing is re-analyzed or re-encoded.
+/// Loading copies the arrays back: nothing is re-analyzed, and only varint postings are re-encoded.
 extension LexicalIndex {
     static let header = SnapshotHeader(magic: "QLEX", version: 1)
-    static let segmentHeader = SnapshotHeader(magic: "QSEG", version: 1)
+    static let segmentHeader = SnapshotHeader(magic: "QSEG", version: 2)
+
+    /// The version that says how a segment's postings are encoded (snapshot and segment file alike).
+    static func version(of codec: Segment.Codec) -> UInt32 { codec == .packed ? 2 : 1 }
+    static func codec(ofVersion version: UInt32) -> Segment.Codec { version >= 2 ? .packed : .varint }
 
     public func serialized() -> [UInt8] {
         var w = ByteWriter(capacity: memoryBytes + 1024)
@@ -21,7 +25,7 @@ extension LexicalIndex {
         describe(into: &w)
         w.write(UInt32(segments.count))
         for (seg, del) in zip(segments, deleted) {
-            w.write(header: Self.segmentHeader)
+            w.write(header: SnapshotHeader(magic: Self.segmentHeader.magic, version: Self.version(of: seg.codec)))
             w.write(UInt32(seg.fieldCount))
             w.write(array: Array(seg.ordinals))
             w.write(array: Array(seg.lengths))
@@ -58,11 +62,11 @@ extension LexicalIndex {
             var segments: [Segment] = []
             var deleted: [Bitmap] = []
             for _ in 0..<(try r.read(UInt32.self)) {
-                try r.read(header: Self.segmentHeader)
+                let codec = Self.codec(ofVersion: try r.read(header: Self.segmentHeader))
                 let fc = Int(try r.read(UInt32.self))
                 guard fc == fields.count else { throw BinaryError.corrupt("segment has \(fc) fields, index has \(fields.count)") }
                 let seg = Segment(
-                    fieldCount: fc, ordinals: try r.readArray(), lengths: try r.readArray(), termBytes: try r.readBlob(),
+                    fieldCount: fc, codec: codec, ordinals: try r.readArray(), lengths: try r.readArray(), termBytes: try r.readBlob(),
                     termOffsets: try r.readArray(), termDocFreq: try r.readArray(), termFieldDocFreq: try r.readArray(),
                     termBlockStart: try r.readArray(), blockLastDoc: try r.readArray(), blockDocOffset: try r.readArray(),
                     blockPosOffset: try r.readArray(), blockMaxTf: try r.readArray(), blockMinLength: try r.readArray(),
@@ -72,7 +76,11 @@ extension LexicalIndex {
                       seg.blockMaxTf.count == seg.blockLastDoc.count * fc
                 else { throw BinaryError.corrupt("lexical segment arrays disagree in size") }
                 guard let del = Bitmap(serialized: try r.readBlob()) else { throw BinaryError.corrupt("bad tombstone bitmap") }
-                segments.append(seg)
+                // A varint segment (an older snapshot, read only to migrate it) is packed now.
+                guard let packed = seg.codec == .packed ? seg : seg.reencoded(as: .packed) else {
+                    throw BinaryError.corrupt("the postings of a segment do not decode")
+                }
+                segments.append(packed)
                 deleted.append(del)
             }
             do { _ = try Analyzer(config) } catch { throw LexicalError.analyzer(error) }
@@ -91,7 +99,11 @@ extension LexicalIndex {
 
 extension LexicalIndex {
     public static let segmentKind = "QLXS"
-    public static let segmentVersion: UInt32 = 1
+    /// Version 2: bit-packed postings; version 1 (varint postings) is read as it is.
+    public static let segmentVersion: UInt32 = 2
+
+    /// The segment file version segment `i` is written with (its postings' codec).
+    public func segmentVersion(ofSegment i: Int) -> UInt32 { Self.version(of: segments[i].codec) }
 
     /// The analyzer and fields, as every segment file of the index carries them.
     func describe(into w: inout ByteWriter) {
@@ -201,7 +213,7 @@ extension LexicalIndex {
                       blocks == 0 || (Int(blockDocOffset[blocks - 1]) <= postings.count && Int(blockPosOffset[blocks - 1]) <= positions.count)
                 else { throw BinaryError.corrupt("\(file.name): offsets point past the data") }
                 let seg = Segment(
-                    fieldCount: fc, ordinals: try col("ordinals", docs), lengths: try col("lengths", docs * fc), termBytes: termBytes,
+                    fieldCount: fc, codec: Self.codec(ofVersion: file.kindVersion), ordinals: try col("ordinals", docs), lengths: try col("lengths", docs * fc), termBytes: termBytes,
                     termOffsets: termOffsets, termDocFreq: try col("term_doc_freq", terms), termFieldDocFreq: try col("term_field_doc_freq", terms * fc),
                     termBlockStart: termBlockStart, blockLastDoc: blockLastDoc, blockDocOffset: blockDocOffset, blockPosOffset: blockPosOffset,
                     blockMaxTf: try col("block_max_tf", blocks * fc), blockMinLength: try col("block_min_length", blocks * fc),

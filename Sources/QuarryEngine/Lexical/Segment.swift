@@ -11,9 +11,13 @@ import QuarryBase
 /// - term dictionary: terms sorted by UTF-8 bytes in one blob (`termBytes`, `termOffsets`),
 ///   looked up by binary search, so prefix queries are a range scan;
 /// - per term: its number of documents (any field), documents per field, and its first block;
-/// - postings: for each term, documents in blocks of `blockSize` (128). A block stores each
-///   document as a varint delta from the previous one (the first from the previous block's
-///   last document) followed by one varint tf per field. Beside each block: its last
+/// - postings: for each term, documents in blocks of `blockSize` (128). A block is bit-packed
+///   (`BitPacking`, codec `.packed`): one byte of width for the document deltas and one per
+///   field, then the deltas (each from the previous document; the first from the previous
+///   block's last document, or 0), then each field's tfs, every run of values `width` bits
+///   each; the data ends with `BitPacking.padding` zero bytes. Segments written before the
+///   packing (codec `.varint`, segment files of version 1) store each document as a varint
+///   delta followed by one varint tf per field, and are read as they are. Beside each block: its last
 ///   document (to skip without decoding) and, per field, the block's **largest tf** and
 ///   **smallest field length**. Those two are enough to bound any document's BM25
 ///   contribution in the block for any k1 ≥ 0, b ∈ [0, 1] and boosts ≥ 0 given at query time,
@@ -24,7 +28,16 @@ import QuarryBase
 final class Segment: @unchecked Sendable {
     static let blockSize = 128
 
+    /// How the blocks of `postings` are encoded.
+    enum Codec: Sendable {
+        /// Varint document deltas and tfs, document by document (segments of format version 1).
+        case varint
+        /// Bit-packed blocks (`BitPacking`).
+        case packed
+    }
+
     let fieldCount: Int
+    let codec: Codec
     let ordinals: Column<UInt32>
     let lengths: Column<UInt32>
     let termBytes: Column<UInt8>
@@ -51,7 +64,7 @@ final class Segment: @unchecked Sendable {
     let damage = Damage()
 
     /// A segment just built (its arrays are copied into columns of its own).
-    convenience init(fieldCount: Int, ordinals: [UInt32], lengths: [UInt32], termBytes: [UInt8], termOffsets: [UInt32],
+    convenience init(fieldCount: Int, codec: Codec = .packed, ordinals: [UInt32], lengths: [UInt32], termBytes: [UInt8], termOffsets: [UInt32],
                      termDocFreq: [UInt32], termFieldDocFreq: [UInt32], termBlockStart: [UInt32], blockLastDoc: [UInt32],
                      blockDocOffset: [UInt32], blockPosOffset: [UInt32], blockMaxTf: [UInt32], blockMinLength: [UInt32],
                      postings: [UInt8], positionData: [UInt8]) {
@@ -64,7 +77,7 @@ final class Segment: @unchecked Sendable {
                 if l > 0 { counts[f] += 1 }
             }
         }
-        self.init(fieldCount: fieldCount, ordinals: Column(ordinals), lengths: Column(lengths), termBytes: Column(termBytes),
+        self.init(fieldCount: fieldCount, codec: codec, ordinals: Column(ordinals), lengths: Column(lengths), termBytes: Column(termBytes),
                   termOffsets: Column(termOffsets), termDocFreq: Column(termDocFreq), termFieldDocFreq: Column(termFieldDocFreq),
                   termBlockStart: Column(termBlockStart), blockLastDoc: Column(blockLastDoc), blockDocOffset: Column(blockDocOffset),
                   blockPosOffset: Column(blockPosOffset), blockMaxTf: Column(blockMaxTf), blockMinLength: Column(blockMinLength),
@@ -72,11 +85,12 @@ final class Segment: @unchecked Sendable {
     }
 
     /// A segment over columns (built, or mapped from a segment file), with its field statistics.
-    init(fieldCount: Int, ordinals: Column<UInt32>, lengths: Column<UInt32>, termBytes: Column<UInt8>, termOffsets: Column<UInt32>,
+    init(fieldCount: Int, codec: Codec, ordinals: Column<UInt32>, lengths: Column<UInt32>, termBytes: Column<UInt8>, termOffsets: Column<UInt32>,
          termDocFreq: Column<UInt32>, termFieldDocFreq: Column<UInt32>, termBlockStart: Column<UInt32>, blockLastDoc: Column<UInt32>,
          blockDocOffset: Column<UInt32>, blockPosOffset: Column<UInt32>, blockMaxTf: Column<UInt32>, blockMinLength: Column<UInt32>,
          postings: Column<UInt8>, positionData: Column<UInt8>, totalLengths: [UInt64], fieldDocCounts: [UInt32]) {
         self.fieldCount = fieldCount
+        self.codec = codec
         self.ordinals = ordinals
         self.lengths = lengths
         self.termBytes = termBytes
@@ -218,43 +232,19 @@ final class Segment: @unchecked Sendable {
         let count = blockCount(term: term, block: k)
         let first = Int(termBlockStart[term])
         let last = blockLastDoc[k]
-        guard count > 0, count <= Segment.blockSize, Int(last) < documentCount else {
+        guard count > 0, count <= Segment.blockSize, Int(last) < documentCount,
+              docs.count >= count, tfs.count >= count * fieldCount else {
             damage.report("block \(k) of term \(term) holds \(count) documents up to \(last) of \(documentCount)")
             return 0
         }
-        var doc: UInt32 = k == first ? 0 : blockLastDoc[k - 1]
+        let previous: UInt32 = k == first ? 0 : blockLastDoc[k - 1]
         let fc = fieldCount
-        let p = postings.buffer
-        let limit = p.count
-        var offset = Int(blockDocOffset[k])
-        var ok = offset <= limit
-        if ok {
-            docs.withUnsafeMutableBufferPointer { d in
-                tfs.withUnsafeMutableBufferPointer { t in
-                    if limit - offset >= count * (1 + fc) * Varint.maxBytes {
-                        // Room for the longest encoding of every value: no read can leave the data.
-                        var beyond = false
-                        for i in 0..<count {
-                            doc &+= Varint.read(p, &offset)
-                            beyond = beyond || doc > last
-                            d[i] = doc
-                            for f in 0..<fc { t[i * fc + f] = Varint.read(p, &offset) }
-                        }
-                        ok = !beyond && doc == last
-                    } else {
-                        for i in 0..<count {
-                            guard let delta = Varint.read(p, &offset, limit: limit) else { ok = false; return }
-                            doc &+= delta
-                            guard doc <= last else { ok = false; return }
-                            d[i] = doc
-                            for f in 0..<fc {
-                                guard let tf = Varint.read(p, &offset, limit: limit) else { ok = false; return }
-                                t[i * fc + f] = tf
-                            }
-                        }
-                        ok = doc == last
-                    }
-                }
+        let ok = docs.withUnsafeMutableBufferPointer { d in
+            tfs.withUnsafeMutableBufferPointer { t in
+                codec == .packed
+                    ? unpack(block: k, count: count, after: previous, last: last, docs: d.baseAddress!, tfs: t.baseAddress!,
+                             fieldStride: 1, documentStride: fc)
+                    : readVarints(block: k, count: count, after: previous, last: last, docs: d.baseAddress!, tfs: t.baseAddress!)
             }
         }
         guard ok else {
@@ -262,6 +252,124 @@ final class Segment: @unchecked Sendable {
             return 0
         }
         return count
+    }
+
+    /// Unpacks packed block `k`, `count` documents after `previous` ending at `last`: documents
+    /// into `docs[0..<count]`, the tf of document i in field f into
+    /// `tfs[f * fieldStride + i * documentStride]`. False when the block does not decode (a
+    /// damaged file): a width above 32, data past the end, or documents that do not end at `last`.
+    @inline(__always)
+    func unpack(block k: Int, count: Int, after previous: UInt32, last: UInt32, docs: UnsafeMutablePointer<UInt32>,
+                tfs: UnsafeMutablePointer<UInt32>, fieldStride: Int, documentStride: Int) -> Bool {
+        let p = postings.buffer
+        let fc = fieldCount
+        let offset = Int(blockDocOffset[k])
+        guard offset <= p.count, p.count - offset > fc else { return false }
+        let widths = p.baseAddress! + offset
+        var size = 1 + fc
+        for f in 0...fc {
+            let w = Int(widths[f])
+            guard w <= 32 else { return false }
+            size += BitPacking.bytes(count: count, width: w)
+        }
+        guard p.count - offset >= size + BitPacking.padding else { return false }
+        var at = UnsafeRawPointer(widths + 1 + fc)
+        let wd = Int(widths[0])
+        BitPacking.unpack(at, count: count, width: wd, into: docs, stride: 1)
+        at += BitPacking.bytes(count: count, width: wd)
+        for f in 0..<fc {
+            let w = Int(widths[1 + f])
+            BitPacking.unpack(at, count: count, width: w, into: tfs + f &* fieldStride, stride: documentStride)
+            at += BitPacking.bytes(count: count, width: w)
+        }
+        // Deltas are ≥ 0 and the sum cannot wrap in 64 bits: ending at `last` keeps every
+        // document of the block at or below it.
+        var sum = UInt64(previous)
+        for i in 0..<count {
+            sum &+= UInt64(docs[i])
+            docs[i] = UInt32(truncatingIfNeeded: sum)
+        }
+        return sum == UInt64(last)
+    }
+
+    /// Reads varint block `k` (codec `.varint`) as `unpack` reads a packed one, tfs fieldCount per document.
+    private func readVarints(block k: Int, count: Int, after previous: UInt32, last: UInt32,
+                             docs d: UnsafeMutablePointer<UInt32>, tfs t: UnsafeMutablePointer<UInt32>) -> Bool {
+        var doc = previous
+        let fc = fieldCount
+        let p = postings.buffer
+        let limit = p.count
+        var offset = Int(blockDocOffset[k])
+        guard offset <= limit else { return false }
+        if limit - offset >= count * (1 + fc) * Varint.maxBytes {
+            // Room for the longest encoding of every value: no read can leave the data.
+            var beyond = false
+            for i in 0..<count {
+                doc &+= Varint.read(p, &offset)
+                beyond = beyond || doc > last
+                d[i] = doc
+                for f in 0..<fc { t[i * fc + f] = Varint.read(p, &offset) }
+            }
+            return !beyond && doc == last
+        }
+        for i in 0..<count {
+            guard let delta = Varint.read(p, &offset, limit: limit) else { return false }
+            doc &+= delta
+            guard doc <= last else { return false }
+            d[i] = doc
+            for f in 0..<fc {
+                guard let tf = Varint.read(p, &offset, limit: limit) else { return false }
+                t[i * fc + f] = tf
+            }
+        }
+        return doc == last
+    }
+
+    /// Appends one packed block: a width byte for the document deltas and one per field, the
+    /// deltas, then each field's tfs.
+    static func appendPacked(deltas: [UInt32], fields: [[UInt32]], to out: inout [UInt8]) {
+        let widths = [BitPacking.width(deltas)] + fields.map { BitPacking.width($0) }
+        out.append(contentsOf: widths.map { UInt8($0) })
+        BitPacking.pack(deltas, width: widths[0], to: &out)
+        for (f, values) in fields.enumerated() { BitPacking.pack(values, width: widths[f + 1], to: &out) }
+    }
+
+    /// This segment with its postings written in `codec` (the other arrays shared): for a
+    /// segment read from a varint snapshot, and for tests that hold the two codecs side by side.
+    /// Nil when a block does not decode.
+    func reencoded(as codec: Codec) -> Segment? {
+        let fc = fieldCount
+        var out: [UInt8] = []
+        out.reserveCapacity(postings.count)
+        var offsets: [UInt32] = []
+        offsets.reserveCapacity(blockLastDoc.count)
+        var docs = [UInt32](repeating: 0, count: Segment.blockSize)
+        var tfs = [UInt32](repeating: 0, count: Segment.blockSize * fc)
+        for term in 0..<termCount {
+            var previous: UInt32 = 0
+            for k in blocks(of: term) {
+                let n = decode(term: term, block: k, docs: &docs, tfs: &tfs)
+                guard n > 0 else { return nil }
+                offsets.append(UInt32(out.count))
+                let deltas = (0..<n).map { docs[$0] &- ($0 == 0 ? previous : docs[$0 - 1]) }
+                switch codec {
+                case .packed:
+                    Segment.appendPacked(deltas: deltas, fields: (0..<fc).map { f in (0..<n).map { tfs[$0 * fc + f] } }, to: &out)
+                case .varint:
+                    for i in 0..<n {
+                        Varint.write(deltas[i], to: &out)
+                        for f in 0..<fc { Varint.write(tfs[i * fc + f], to: &out) }
+                    }
+                }
+                previous = docs[n - 1]
+            }
+        }
+        if codec == .packed { out.append(contentsOf: repeatElement(0, count: BitPacking.padding)) }
+        return Segment(fieldCount: fc, codec: codec, ordinals: ordinals, lengths: lengths, termBytes: termBytes, termOffsets: termOffsets,
+                       termDocFreq: termDocFreq, termFieldDocFreq: termFieldDocFreq, termBlockStart: termBlockStart,
+                       blockLastDoc: blockLastDoc, blockDocOffset: Column(offsets), blockPosOffset: blockPosOffset,
+                       blockMaxTf: blockMaxTf, blockMinLength: blockMinLength, postings: Column(out), positionData: positionData,
+                       totalLengths: totalLengths, fieldDocCounts: fieldDocCounts)
     }
 
     /// Positions of the document at index `index` of block `k`, field `field`; `tfs` is the decoded block.

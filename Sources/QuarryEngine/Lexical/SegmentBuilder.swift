@@ -99,12 +99,13 @@ struct SegmentBuilder {
                 blockPosOffset.append(UInt32(positionData.count))
                 var maxTf = [UInt32](repeating: 0, count: fc)
                 var minLength = [UInt32](repeating: .max, count: fc)
-                for i in blockStart..<min(n, blockStart + Segment.blockSize) {
-                    Varint.write(d[i] &- previous, to: &postings)
+                let block = blockStart..<min(n, blockStart + Segment.blockSize)
+                Segment.appendPacked(deltas: block.map { d[$0] &- ($0 == blockStart ? previous : d[$0 - 1]) },
+                                     fields: (0..<fc).map { f in block.map { tf[$0 * fc + f] } }, to: &postings)
+                for i in block {
                     previous = d[i]
                     for f in 0..<fc {
                         let v = tf[i * fc + f]
-                        Varint.write(v, to: &postings)
                         if v > 0 { fieldDF[f] += 1 }
                         maxTf[f] = max(maxTf[f], v)
                         minLength[f] = min(minLength[f], lengths[Int(d[i]) * fc + f])
@@ -123,6 +124,7 @@ struct SegmentBuilder {
             termFieldDocFreq.append(contentsOf: fieldDF)
             termBlockStart.append(UInt32(blockLastDoc.count))
         }
+        postings.append(contentsOf: repeatElement(0, count: BitPacking.padding))
         return Segment(fieldCount: fc, ordinals: ordinals, lengths: lengths, termBytes: termBytes, termOffsets: termOffsets,
                        termDocFreq: termDocFreq, termFieldDocFreq: termFieldDocFreq, termBlockStart: termBlockStart,
                        blockLastDoc: blockLastDoc, blockDocOffset: blockDocOffset, blockPosOffset: blockPosOffset,

@@ -65,7 +65,7 @@ extension Workbench {
 
     func writeLexicalSegment(_ index: LexicalIndex, _ i: Int, collection: String) throws -> FinishedSegment {
         let writer = try database.segmentWriter(collection: collection, owner: Self.lexicalSnapshotName, kind: LexicalIndex.segmentKind,
-                                                version: LexicalIndex.segmentVersion)
+                                                version: index.segmentVersion(ofSegment: i))
         do {
             try index.writeSegment(i, to: writer)
             return try writer.finish()
