@@ -89,3 +89,29 @@ import Testing
         #expect(damaged.damage.reason != nil)
     }
 }
+
+/// Segment files: a packed segment is written as content version 2, a varint one as version 1
+/// (the files of the first segment format), and each reads back in its codec with equal hits.
+@Test func segmentFilesOfBothVersionsOpen() throws {
+    var rng = SplitMix64(seed: 5)
+    var index = try LexicalIndex(fields: ["title", "text"], analyzer: .standard)
+    try index.add(randomCorpus(&rng, documents: 500, vocabulary: 100))
+    let varint = try #require(index.segments[0].reencoded(as: .varint))
+    let old = LexicalIndex(fields: index.fields, analyzer: index.analyzer, segments: [varint], deleted: index.deleted)
+    let folder = NSTemporaryDirectory() + "quarry-codec-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    for (name, source, version) in [("packed", index, UInt32(2)), ("varint", old, UInt32(1))] {
+        #expect(source.segmentVersion(ofSegment: 0) == version)
+        let w = SegmentWriter(kind: LexicalIndex.segmentKind, version: version) { "\(folder)/\(name).p\($0).qseg" }
+        try source.writeSegment(0, to: w)
+        let done = try w.finish()
+        try done.publish()
+        let file = try SegmentFile(paths: done.files.map(\.path), kind: LexicalIndex.segmentKind, version: LexicalIndex.segmentVersion, name: name)
+        let read = try LexicalIndex(segmentFiles: [file], deleted: Bitmap())
+        #expect(read.segments[0].codec == (version == 2 ? .packed : .varint))
+        for q in ["w1 w2", "w3", "w0 w7 w9", "\"w1 w2\""] {
+            #expect(try read.search(q, options: LexicalSearchOptions(k: 10)).hits.map(\.id) == index.search(q, options: LexicalSearchOptions(k: 10)).hits.map(\.id))
+        }
+    }
+}
