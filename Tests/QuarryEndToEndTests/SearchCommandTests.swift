@@ -58,6 +58,11 @@ import Testing
         #expect(count.stdout.contains("\"count\": 2"))
         let ids = try Binary.run(["filter", "--collection", "c", "metadata.year BETWEEN 2010 AND 2016", "--db", db])
         #expect(ids.stdout.hasPrefix("d1\nd3\n"))
+        // --limit shows the first ids and counts the rest; --json lists the ids shown.
+        let one = try Binary.run(["filter", "--collection", "c", "metadata.year BETWEEN 2010 AND 2016", "--limit", "1", "--db", db])
+        #expect(one.stdout.hasPrefix("d1\n… 1 more (--limit 0 shows all)\n"), "\(one.stdout)")
+        let oneJSON = try Binary.run(["filter", "--collection", "c", "metadata.year BETWEEN 2010 AND 2016", "--limit", "1", "--json", "--db", db])
+        #expect(oneJSON.stdout.contains("\"count\": 2") && oneJSON.stdout.contains("\"ids\": [\"d1\"]"), "\(oneJSON.stdout)")
         let bad = try Binary.run(["filter", "--collection", "c", "metadata.yaer > 1", "--db", db])
         #expect(bad.status == 1)
         #expect(bad.stderr == "quarry: error: line 1, column 1: no record has the path metadata.yaer; did you mean metadata.year?\n  metadata.yaer > 1\n  ^\n")

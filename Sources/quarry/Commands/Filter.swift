@@ -42,22 +42,24 @@ struct Filter: ParsableCommand {
             let wb = try Workbench(path: database.path, mustExist: true)
             let r = try wb.filter(expression, collection: collection)
             let ids = try wb.idMap(collection: collection)
-            let ordinals = r.matches.toArray()
-            ids.resolve(ordinals)
-            let matched = ordinals.compactMap { ids[Int($0)] }
+            // Only the ids shown are looked up (a million matches need none for --count).
+            let ordinals = count ? [] : r.matches.toArray()
+            let shown = limit > 0 ? Array(ordinals.prefix(limit)) : ordinals
+            ids.resolve(shown)
+            let matched = shown.compactMap { ids[Int($0)] }
             if json {
                 var members = [JSONMember("count", .int(Int64(r.count))), JSONMember("timing_ms", .double(Double(r.nanoseconds) / 1e6))]
-                if !count { members.append(JSONMember("ids", .array((limit > 0 ? Array(matched.prefix(limit)) : matched).map { .string($0) }))) }
+                if !count { members.append(JSONMember("ids", .array(matched.map { .string($0) }))) }
                 if explain { members.append(JSONMember("plan", r.planJSON)) }
                 printJSON(.object(members))
                 return
             }
             if explain { print(r.planText) }
             if !count {
-                for id in limit > 0 ? Array(matched.prefix(limit)) : matched { print(id) }
-                if limit > 0 && matched.count > limit { print(Style.dim.apply("… \(Human.count(matched.count - limit)) more (--limit 0 shows all)", enabled: Terminal.colorEnabled())) }
+                for id in matched { print(id) }
+                if ordinals.count > shown.count { print(Style.dim.apply("… \(Human.count(ordinals.count - shown.count)) more (--limit 0 shows all)", enabled: Terminal.colorEnabled())) }
             }
-            print((count ? "" : "") + "\(Human.count(r.count)) records match (\(Human.seconds(Double(r.nanoseconds) / 1e9)))")
+            print("\(Human.count(r.count)) records match (\(Human.seconds(Double(r.nanoseconds) / 1e9)))")
         }
     }
 }
