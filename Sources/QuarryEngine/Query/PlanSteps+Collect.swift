@@ -113,11 +113,10 @@ extension PlanSteps {
         node.actualEndMs = now()
         node.actualRows = fused.count
         ids.resolve(fused.map(\.id))
+        let names = branches.map(\.name)
         let ranked = fused.enumerated().map { r, f in
-            var br: [String: (rank: Int, score: Float)] = [:]
-            for c in f.contributions { br[branches[c.branch].name] = (c.rank, c.score) }
-            var hit = ResultHit(ordinal: f.id, id: ids[Int(f.id)] ?? "?", rank: r + 1, score: f.score, branches: br)
-            hit.fusedFrom = (f, spec)
+            var hit = ResultHit(ordinal: f.id, id: ids[Int(f.id)] ?? "?", rank: r + 1, score: f.score, branches: nil)
+            hit.fusedFrom = (f, spec, names)
             hit.rankers = effects[f.id] ?? []
             return hit
         }

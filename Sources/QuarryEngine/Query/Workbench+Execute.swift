@@ -19,21 +19,44 @@ public struct ResultHit: Sendable {
     public var id: String
     public var rank: Int
     public var score: Double
-    /// Branch name (`bm25`, `vector`) → (rank, score) in that branch.
-    public var branches: [String: (rank: Int, score: Float)]
+    /// Branch name (`bm25`, `vector`) → (rank, score) in that branch. For a fused hit, made
+    /// when read from the fused hit (a statement fuses a window of hundreds and shows a page).
+    public var branches: [String: (rank: Int, score: Float)] {
+        get {
+            if let branchTable { return branchTable }
+            guard let f = fusedFrom else { return [:] }
+            var table: [String: (rank: Int, score: Float)] = [:]
+            for c in f.hit.contributions { table[f.branchNames[c.branch]] = (c.rank, c.score) }
+            return table
+        }
+        set { branchTable = newValue }
+    }
+    var branchTable: [String: (rank: Int, score: Float)]?
     /// How the fused score came about, e.g. `1/(60+3) + 1/(60+1) = 0.0323`: written when read,
-    /// since a statement fuses a window of hundreds of hits and shows a page of them.
+    /// like `branches`.
     public var fusion: String? {
         get { fusionText ?? fusedFrom.map { Fusion.arithmetic($0.hit, spec: $0.spec) } }
-        set { fusionText = newValue; fusedFrom = nil }
+        set {
+            if branchTable == nil { branchTable = branches }
+            fusionText = newValue
+            fusedFrom = nil
+        }
     }
     var fusionText: String? = nil
-    /// The fused hit and the fusion that scored it, for `fusion`.
-    var fusedFrom: (hit: Fusion.Hit, spec: FusionSpec)? = nil
+    /// The fused hit, the fusion that scored it and the names of its branches, for `branches` and `fusion`.
+    var fusedFrom: (hit: Fusion.Hit, spec: FusionSpec, branchNames: [String])? = nil
     /// The value at the GROUP BY path (its group), when the statement groups.
     public var group: JSONValue? = nil
     /// What each RANK BY ranker did to this hit, in order.
     public var rankers: [RankerEffect] = []
+
+    init(ordinal: UInt32, id: String, rank: Int, score: Double, branches: [String: (rank: Int, score: Float)]?) {
+        self.ordinal = ordinal
+        self.id = id
+        self.rank = rank
+        self.score = score
+        branchTable = branches
+    }
 }
 
 public struct SearchResult: Sendable {
