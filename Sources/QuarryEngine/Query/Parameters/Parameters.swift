@@ -68,9 +68,16 @@ public enum Parameters {
 
     /// The parameter named `name` or one of its aliases.
     public static func named(_ name: String) -> Parameter? {
-        let n = name.lowercased()
-        return all.first { $0.name == n } ?? all.first { $0.aliases.contains(n) }
+        byName[name] ?? byName[name.lowercased()]
     }
+
+    /// Every parameter by its name and by each alias (a name wins over another's alias).
+    private static let byName: [String: Parameter] = {
+        var table: [String: Parameter] = [:]
+        for p in all { for a in p.aliases where table[a] == nil { table[a] = p } }
+        for p in all { table[p.name] = p }
+        return table
+    }()
 
     /// The parameter named `name`, or an error that lists `among` and suggests the nearest.
     public static func require(_ name: String, among candidates: [Parameter] = all, what: String = "parameter") throws(EngineError) -> Parameter {
