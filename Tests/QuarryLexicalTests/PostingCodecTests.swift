@@ -29,7 +29,7 @@ import Testing
     }
 }
 
-/// The same index with every segment's postings varint-coded: every decoded block, every
+/// The same index with every segment's postings and positions varint-coded: every decoded block and position list, every
 /// algorithm's hits and scores, and the snapshot (which packs a varint segment it reads) agree.
 @Test func varintAndPackedSegmentsReadAlike() throws {
     var rng = SplitMix64(seed: 11)
@@ -47,6 +47,7 @@ import Testing
         for term in 0..<a.termCount {
             #expect(a.allPostings(of: term).map(\.doc) == b.allPostings(of: term).map(\.doc))
             #expect(a.allPostings(of: term).map(\.tfs) == b.allPostings(of: term).map(\.tfs))
+            #expect(a.allPostings(of: term).map(\.positions) == b.allPostings(of: term).map(\.positions))
         }
     }
     for q in 0..<40 {
@@ -113,5 +114,32 @@ import Testing
         for q in ["w1 w2", "w3", "w0 w7 w9", "\"w1 w2\""] {
             #expect(try read.search(q, options: LexicalSearchOptions(k: 10)).hits.map(\.id) == index.search(q, options: LexicalSearchOptions(k: 10)).hits.map(\.id))
         }
+    }
+}
+
+/// A packed positions block whose width byte is past 32, or whose run would end past the data,
+/// gives no positions and a report.
+@Test func damagedPackedPositionsReadNothing() throws {
+    var rng = SplitMix64(seed: 9)
+    var index = try LexicalIndex(fields: ["title", "text"], analyzer: .standard)
+    try index.add(randomCorpus(&rng, documents: 300, vocabulary: 40))
+    let seg = index.segments[0]
+    let term = try #require((0..<seg.termCount).max { seg.termDocFreq[$0] < seg.termDocFreq[$1] })
+    let k = seg.blocks(of: term).lowerBound
+    var docs = [UInt32](repeating: 0, count: Segment.blockSize), tfs = [UInt32](repeating: 0, count: Segment.blockSize * seg.fieldCount)
+    let n = seg.decode(term: term, block: k, docs: &docs, tfs: &tfs)
+    let field = (0..<seg.fieldCount).first { tfs[(n - 1) * seg.fieldCount + $0] > 0 }!
+    #expect(!seg.positions(block: k, index: n - 1, field: field, tfs: tfs).isEmpty)
+    for truncate in [false, true] {
+        var bytes = Array(seg.positionData)
+        if truncate { bytes = Array(bytes.prefix(Int(seg.blockPosOffset[k]) + 2)) } else { bytes[Int(seg.blockPosOffset[k])] = 40 }
+        let damaged = Segment(fieldCount: seg.fieldCount, codec: .packed, ordinals: seg.ordinals, lengths: seg.lengths,
+                              termBytes: seg.termBytes, termOffsets: seg.termOffsets, termDocFreq: seg.termDocFreq,
+                              termFieldDocFreq: seg.termFieldDocFreq, termBlockStart: seg.termBlockStart, blockLastDoc: seg.blockLastDoc,
+                              blockDocOffset: seg.blockDocOffset, blockPosOffset: seg.blockPosOffset, blockMaxTf: seg.blockMaxTf,
+                              blockMinLength: seg.blockMinLength, postings: seg.postings, positionData: Column(bytes),
+                              totalLengths: seg.totalLengths, fieldDocCounts: seg.fieldDocCounts)
+        #expect(damaged.positions(block: k, index: n - 1, field: field, tfs: tfs).isEmpty)
+        #expect(damaged.damage.reason != nil)
     }
 }

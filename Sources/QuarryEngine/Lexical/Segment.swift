@@ -23,8 +23,11 @@ import QuarryBase
 ///   contribution in the block for any k1 ≥ 0, b ∈ [0, 1] and boosts ≥ 0 given at query time,
 ///   since the BM25 tf part grows with tf and shrinks with length: bounds are computed per query
 ///   from them instead of being stored for one k1/b.
-/// - positions: a separate stream per block, per document and field, delta-coded varints, read
-///   only by phrase queries.
+/// - positions: a separate stream per block, read only by phrase queries: per document and
+///   field, the positions as deltas (the first from 0). Packed (codec `.packed`): one width byte
+///   for the block, then all its deltas at that width, so the list of document i in field f
+///   starts at the value that sums the tfs before it; the data ends with `BitPacking.padding`
+///   zero bytes. Varint (`.varint`): the deltas as varints, one after another.
 final class Segment: @unchecked Sendable {
     static let blockSize = 128
 
@@ -334,7 +337,14 @@ final class Segment: @unchecked Sendable {
         for (f, values) in fields.enumerated() { BitPacking.pack(values, width: widths[f + 1], to: &out) }
     }
 
-    /// This segment with its postings written in `codec` (the other arrays shared): for a
+    /// Appends one block's packed positions: a width byte, then the deltas at that width.
+    static func appendPackedPositions(_ deltas: [UInt32], to out: inout [UInt8]) {
+        let w = BitPacking.width(deltas)
+        out.append(UInt8(w))
+        BitPacking.pack(deltas, width: w, to: &out)
+    }
+
+    /// This segment with its postings and positions written in `codec` (the other arrays shared): for a
     /// segment read from a varint snapshot, and for tests that hold the two codecs side by side.
     /// Nil when a block does not decode.
     func reencoded(as codec: Codec) -> Segment? {
@@ -343,6 +353,9 @@ final class Segment: @unchecked Sendable {
         out.reserveCapacity(postings.count)
         var offsets: [UInt32] = []
         offsets.reserveCapacity(blockLastDoc.count)
+        var positionsOut: [UInt8] = [], positionOffsets: [UInt32] = []
+        positionsOut.reserveCapacity(positionData.count)
+        positionOffsets.reserveCapacity(blockLastDoc.count)
         var docs = [UInt32](repeating: 0, count: Segment.blockSize)
         var tfs = [UInt32](repeating: 0, count: Segment.blockSize * fc)
         for term in 0..<termCount {
@@ -351,43 +364,81 @@ final class Segment: @unchecked Sendable {
                 let n = decode(term: term, block: k, docs: &docs, tfs: &tfs)
                 guard n > 0 else { return nil }
                 offsets.append(UInt32(out.count))
+                positionOffsets.append(UInt32(positionsOut.count))
                 let deltas = (0..<n).map { docs[$0] &- ($0 == 0 ? previous : docs[$0 - 1]) }
+                let block = Array(tfs[0..<(n * fc)])
+                var positionDeltas: [UInt32] = []
+                for i in 0..<n {
+                    for f in 0..<fc {
+                        var last: UInt32 = 0
+                        for p in positions(block: k, index: i, field: f, tfs: block) {
+                            positionDeltas.append(p &- last)
+                            last = p
+                        }
+                    }
+                }
+                guard damage.reason == nil else { return nil }
                 switch codec {
                 case .packed:
                     Segment.appendPacked(deltas: deltas, fields: (0..<fc).map { f in (0..<n).map { tfs[$0 * fc + f] } }, to: &out)
+                    Segment.appendPackedPositions(positionDeltas, to: &positionsOut)
                 case .varint:
                     for i in 0..<n {
                         Varint.write(deltas[i], to: &out)
                         for f in 0..<fc { Varint.write(tfs[i * fc + f], to: &out) }
                     }
+                    for d in positionDeltas { Varint.write(d, to: &positionsOut) }
                 }
                 previous = docs[n - 1]
             }
         }
-        if codec == .packed { out.append(contentsOf: repeatElement(0, count: BitPacking.padding)) }
+        if codec == .packed {
+            out.append(contentsOf: repeatElement(0, count: BitPacking.padding))
+            positionsOut.append(contentsOf: repeatElement(0, count: BitPacking.padding))
+        }
         return Segment(fieldCount: fc, codec: codec, ordinals: ordinals, lengths: lengths, termBytes: termBytes, termOffsets: termOffsets,
                        termDocFreq: termDocFreq, termFieldDocFreq: termFieldDocFreq, termBlockStart: termBlockStart,
-                       blockLastDoc: blockLastDoc, blockDocOffset: Column(offsets), blockPosOffset: blockPosOffset,
-                       blockMaxTf: blockMaxTf, blockMinLength: blockMinLength, postings: Column(out), positionData: positionData,
+                       blockLastDoc: blockLastDoc, blockDocOffset: Column(offsets), blockPosOffset: Column(positionOffsets),
+                       blockMaxTf: blockMaxTf, blockMinLength: blockMinLength, postings: Column(out), positionData: Column(positionsOut),
                        totalLengths: totalLengths, fieldDocCounts: fieldDocCounts)
     }
 
     /// Positions of the document at index `index` of block `k`, field `field`; `tfs` is the decoded block.
     /// Checked as `decode` is: damage gives no positions and a report.
     func positions(block k: Int, index: Int, field: Int, tfs: [UInt32]) -> [UInt32] {
+        var skip = 0
+        for i in 0..<index { for f in 0..<fieldCount { skip += Int(tfs[i * fieldCount + f]) } }
+        for f in 0..<field { skip += Int(tfs[index * fieldCount + f]) }
+        let n = Int(tfs[index * fieldCount + field])
         let found: [UInt32]? = positionData.withUnsafeBufferPointer { p in
-            var offset = Int(blockPosOffset[k])
+            let offset = Int(blockPosOffset[k])
             let limit = p.count
-            var skip = 0
-            for i in 0..<index { for f in 0..<fieldCount { skip += Int(tfs[i * fieldCount + f]) } }
-            for f in 0..<field { skip += Int(tfs[index * fieldCount + f]) }
-            let n = Int(tfs[index * fieldCount + field])
+            guard offset <= limit else { return nil }
+            if codec == .packed {
+                // Value `skip + i` of the block's run, read where it lies.
+                guard limit - offset > 0 else { return nil }
+                let w = Int(p[offset])
+                guard w <= 32,
+                      limit - offset - 1 >= BitPacking.bytes(count: skip + n, width: w) + BitPacking.padding else { return nil }
+                let base = UnsafeRawPointer(p.baseAddress! + offset + 1)
+                let mask: UInt64 = (1 << UInt64(w)) &- 1
+                var out = [UInt32](repeating: 0, count: n)
+                var position: UInt32 = 0
+                for i in 0..<n {
+                    let bit = (skip + i) * w
+                    let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+                    position &+= UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+                    out[i] = position
+                }
+                return out
+            }
+            var at = offset
             // Each position takes at least a byte: more than the bytes left is damage.
-            guard offset <= limit, Varint.skip(p, &offset, count: skip, limit: limit), n <= limit - offset else { return nil }
+            guard Varint.skip(p, &at, count: skip, limit: limit), n <= limit - at else { return nil }
             var out = [UInt32](repeating: 0, count: n)
             var position: UInt32 = 0
             for i in 0..<n {
-                guard let delta = Varint.read(p, &offset, limit: limit) else { return nil }
+                guard let delta = Varint.read(p, &at, limit: limit) else { return nil }
                 position &+= delta
                 out[i] = position
             }

@@ -102,6 +102,7 @@ struct SegmentBuilder {
                 let block = blockStart..<min(n, blockStart + Segment.blockSize)
                 Segment.appendPacked(deltas: block.map { d[$0] &- ($0 == blockStart ? previous : d[$0 - 1]) },
                                      fields: (0..<fc).map { f in block.map { tf[$0 * fc + f] } }, to: &postings)
+                var positionDeltas: [UInt32] = []
                 for i in block {
                     previous = d[i]
                     for f in 0..<fc {
@@ -111,12 +112,13 @@ struct SegmentBuilder {
                         minLength[f] = min(minLength[f], lengths[Int(d[i]) * fc + f])
                         var last: UInt32 = 0
                         for _ in 0..<Int(v) {
-                            Varint.write(pos[p] &- last, to: &positionData)
+                            positionDeltas.append(pos[p] &- last)
                             last = pos[p]
                             p += 1
                         }
                     }
                 }
+                Segment.appendPackedPositions(positionDeltas, to: &positionData)
                 blockLastDoc.append(previous)
                 blockMaxTf.append(contentsOf: maxTf)
                 blockMinLength.append(contentsOf: minLength)
@@ -125,6 +127,7 @@ struct SegmentBuilder {
             termBlockStart.append(UInt32(blockLastDoc.count))
         }
         postings.append(contentsOf: repeatElement(0, count: BitPacking.padding))
+        positionData.append(contentsOf: repeatElement(0, count: BitPacking.padding))
         return Segment(fieldCount: fc, ordinals: ordinals, lengths: lengths, termBytes: termBytes, termOffsets: termOffsets,
                        termDocFreq: termDocFreq, termFieldDocFreq: termFieldDocFreq, termBlockStart: termBlockStart,
                        blockLastDoc: blockLastDoc, blockDocOffset: blockDocOffset, blockPosOffset: blockPosOffset,
