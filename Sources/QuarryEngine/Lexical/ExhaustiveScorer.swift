@@ -124,8 +124,7 @@ struct ExhaustiveScorer: TopKCollector {
         }
         var offset = Int(seg.blockDocOffset[first])
         if scorer.rule == .bm25f && fc == 2 && touched == nil {
-            // The common case (title + text), with the field loop unrolled; the same operations
-            // in the same order as `QueryScorer.contribution`, so the same bits.
+            // The common case (title + text): see `addTwoFields`.
             let b0 = scorer.boosts[0], b1 = scorer.boosts[1], idf = scorer.idf[t], k1 = scorer.k1
             seg.postings.withUnsafeBufferPointer { p in
                 let limit = p.count
@@ -139,15 +138,7 @@ struct ExhaustiveScorer: TopKCollector {
                     let d = Int(doc)
                     guard d < n else { break }
                     decoded += 1
-                    var tf: Float = 0
-                    tf += b0 * Float(tf0)
-                    tf += b1 * Float(tf1)
-                    if tf > 0 {
-                        let old = acc[d]
-                        let score = old + QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[d])
-                        if old == 0 && score > 0 { scored += 1 }
-                        acc[d] = score
-                    }
+                    addTwoFields(d, tf0, tf1, b0: b0, b1: b1, idf: idf, k1: k1, norms: norms, into: acc, scored: &scored)
                 }
             }
         } else {
@@ -168,11 +159,7 @@ struct ExhaustiveScorer: TopKCollector {
                         let d = Int(doc)
                         guard d < n else { break }
                         decoded += 1
-                        let old = acc[d]
-                        let score = old + scorer.contribution(term: t, tfs: tfs, norms: norms + d * per)
-                        if old == 0 && score > 0 { scored += 1 }
-                        acc[d] = score
-                        touched?[d] = true
+                        add(d, tfs, term: t, scorer: scorer, norms: norms + d * per, into: acc, touched: touched, scored: &scored)
                     }
                 }
             }
@@ -203,34 +190,45 @@ struct ExhaustiveScorer: TopKCollector {
                                  docs: docs, tfs: tfs, fieldStride: fast ? size : 1, documentStride: fast ? 1 : fc)
                 else { return decoded }
                 if fast {
-                    // The common case (title + text): the same operations in the same order as
-                    // `QueryScorer.contribution`, so the same bits.
                     let b0 = scorer.boosts[0], b1 = scorer.boosts[1], idf = scorer.idf[t], k1 = scorer.k1
                     for i in 0..<count {
-                        let d = Int(docs[i])
-                        var tf: Float = 0
-                        tf += b0 * Float(tfs[i])
-                        tf += b1 * Float(tfs[size + i])
-                        if tf > 0 {
-                            let old = acc[d]
-                            let score = old + QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[d])
-                            if old == 0 && score > 0 { scored += 1 }
-                            acc[d] = score
-                        }
+                        addTwoFields(Int(docs[i]), tfs[i], tfs[size + i], b0: b0, b1: b1, idf: idf, k1: k1, norms: norms, into: acc, scored: &scored)
                     }
                 } else {
                     for i in 0..<count {
-                        let d = Int(docs[i])
-                        let old = acc[d]
-                        let score = old + scorer.contribution(term: t, tfs: tfs + i * fc, norms: norms + d * per)
-                        if old == 0 && score > 0 { scored += 1 }
-                        acc[d] = score
-                        touched?[d] = true
+                        add(Int(docs[i]), tfs + i * fc, term: t, scorer: scorer, norms: norms + Int(docs[i]) * per, into: acc,
+                            touched: touched, scored: &scored)
                     }
                 }
                 decoded += count
             }
             return decoded
         }
+    }
+
+    /// Adds one posting of the two-field BM25F case (title + text), the field loop unrolled: the
+    /// same operations in the same order as `QueryScorer.contribution`, so the same bits.
+    @inline(__always)
+    private static func addTwoFields(_ d: Int, _ tf0: UInt32, _ tf1: UInt32, b0: Float, b1: Float, idf: Float, k1: Float,
+                                     norms: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>, scored: inout Int) {
+        var tf: Float = 0
+        tf += b0 * Float(tf0)
+        tf += b1 * Float(tf1)
+        guard tf > 0 else { return }
+        let old = acc[d]
+        let score = old + QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[d])
+        if old == 0 && score > 0 { scored += 1 }
+        acc[d] = score
+    }
+
+    /// Adds one posting (its tfs, fieldCount of them) to document d's score.
+    @inline(__always)
+    private static func add(_ d: Int, _ tfs: UnsafePointer<UInt32>, term t: Int, scorer: QueryScorer, norms: UnsafePointer<Float>,
+                            into acc: UnsafeMutablePointer<Float>, touched: UnsafeMutablePointer<Bool>?, scored: inout Int) {
+        let old = acc[d]
+        let score = old + scorer.contribution(term: t, tfs: tfs, norms: norms)
+        if old == 0 && score > 0 { scored += 1 }
+        acc[d] = score
+        touched?[d] = true
     }
 }
