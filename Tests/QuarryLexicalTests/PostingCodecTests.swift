@@ -79,12 +79,7 @@ import Testing
     for (byte, value) in [(0, UInt8(33)), (1 + seg.fieldCount, seg.postings[Int(seg.blockDocOffset[k]) + 1 + seg.fieldCount] ^ 1)] {
         var bytes = Array(seg.postings)
         bytes[Int(seg.blockDocOffset[k]) + byte] = value
-        let damaged = Segment(fieldCount: seg.fieldCount, codec: .packed, ordinals: seg.ordinals, lengths: seg.lengths,
-                              termBytes: seg.termBytes, termOffsets: seg.termOffsets, termDocFreq: seg.termDocFreq,
-                              termFieldDocFreq: seg.termFieldDocFreq, termBlockStart: seg.termBlockStart, blockLastDoc: seg.blockLastDoc,
-                              blockDocOffset: seg.blockDocOffset, blockPosOffset: seg.blockPosOffset, blockMaxTf: seg.blockMaxTf,
-                              blockMinLength: seg.blockMinLength, postings: Column(bytes), positionData: seg.positionData,
-                              totalLengths: seg.totalLengths, fieldDocCounts: seg.fieldDocCounts)
+        let damaged = replacing(seg, postings: Column(bytes))
         var docs = [UInt32](repeating: 0, count: Segment.blockSize), tfs = [UInt32](repeating: 0, count: Segment.blockSize * seg.fieldCount)
         #expect(damaged.decode(term: term, block: k, docs: &docs, tfs: &tfs) == 0)
         #expect(damaged.damage.reason != nil)
@@ -133,13 +128,18 @@ import Testing
     for truncate in [false, true] {
         var bytes = Array(seg.positionData)
         if truncate { bytes = Array(bytes.prefix(Int(seg.blockPosOffset[k]) + 2)) } else { bytes[Int(seg.blockPosOffset[k])] = 40 }
-        let damaged = Segment(fieldCount: seg.fieldCount, codec: .packed, ordinals: seg.ordinals, lengths: seg.lengths,
-                              termBytes: seg.termBytes, termOffsets: seg.termOffsets, termDocFreq: seg.termDocFreq,
-                              termFieldDocFreq: seg.termFieldDocFreq, termBlockStart: seg.termBlockStart, blockLastDoc: seg.blockLastDoc,
-                              blockDocOffset: seg.blockDocOffset, blockPosOffset: seg.blockPosOffset, blockMaxTf: seg.blockMaxTf,
-                              blockMinLength: seg.blockMinLength, postings: seg.postings, positionData: Column(bytes),
-                              totalLengths: seg.totalLengths, fieldDocCounts: seg.fieldDocCounts)
+        let damaged = replacing(seg, positions: Column(bytes))
         #expect(damaged.positions(block: k, index: n - 1, field: field, tfs: tfs).isEmpty)
         #expect(damaged.damage.reason != nil)
     }
+}
+
+/// `seg` with its postings or positions bytes replaced (the damage tests' segments).
+func replacing(_ seg: Segment, postings: Column<UInt8>? = nil, positions: Column<UInt8>? = nil) -> Segment {
+    Segment(fieldCount: seg.fieldCount, codec: seg.codec, ordinals: seg.ordinals, lengths: seg.lengths, termBytes: seg.termBytes,
+            termOffsets: seg.termOffsets, termDocFreq: seg.termDocFreq, termFieldDocFreq: seg.termFieldDocFreq,
+            termBlockStart: seg.termBlockStart, blockLastDoc: seg.blockLastDoc, blockDocOffset: seg.blockDocOffset,
+            blockPosOffset: seg.blockPosOffset, blockMaxTf: seg.blockMaxTf, blockMinLength: seg.blockMinLength,
+            postings: postings ?? seg.postings, positionData: positions ?? seg.positionData,
+            totalLengths: seg.totalLengths, fieldDocCounts: seg.fieldDocCounts)
 }
