@@ -90,3 +90,26 @@ func prunedEqualsExhaustive(rule: MultiFieldRule) throws {
     #expect(ms.counters.postingsScored < 100)
     #expect(bmw.counters.blocksSkipped > 30)
 }
+
+/// Without deletes or filters the exhaustive scorer offers only the documents it listed as they
+/// scored (or scans its accumulator when they are over a quarter of the segment), on an
+/// accumulator the segment keeps zeroed between searches: the same hits as the pruned
+/// algorithms, query after query, for rare and for frequent terms.
+@Test func exhaustiveListedSelectionMatchesPruned() throws {
+    var rng = SplitMix64(seed: 17)
+    var index = try LexicalIndex(fields: ["title", "text"], analyzer: .standard)
+    try index.add(randomCorpus(&rng, documents: 3000, vocabulary: 400))
+    for q in 0..<120 {
+        // Rare words (few documents: listed) and common ones (most documents: scanned), mixed.
+        let text = (0..<Int.random(in: 1...5, using: &rng)).map { _ in
+            q % 3 == 0 ? "w\(Int.random(in: 0..<4, using: &rng))" : "w\(Int.random(in: 100..<400, using: &rng))"
+        }.joined(separator: " ")
+        var options = LexicalSearchOptions(k: [1, 10, 100][q % 3])
+        options.algorithm = .exhaustive
+        let exact = try index.search(text, options: options)
+        for algorithm in [PruningAlgorithm.blockMaxWAND, .maxScore] {
+            options.algorithm = algorithm
+            expectSameHits(try index.search(text, options: options), exact, "query \(q) '\(text)' \(algorithm)")
+        }
+    }
+}

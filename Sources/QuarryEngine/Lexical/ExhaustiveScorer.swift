@@ -4,36 +4,46 @@ import QuarryBase
 /// every touched document is checked and offered. Fast paths must return what this returns.
 ///
 /// It is also the fastest algorithm when the query's lists are short (see `PruningAlgorithm.auto`):
-/// each term's postings are decoded straight from the varint stream into a dense accumulator
-/// (one `Float` per document of the segment) with the per-document length norms read from
-/// `Segment.norms(for:)`; then one pass over the accumulator keeps the top k, comparing each
-/// score with the current k-th before touching the heap.
+/// each term's postings are decoded block by block into a dense accumulator (one `Float` per
+/// document of the segment, kept zeroed between searches by `Segment.accumulators`) with the
+/// per-document length norms read from `Segment.norms(for:)`, and each document whose score
+/// leaves 0 is listed; then the listed documents (or, when they are many, one pass over the
+/// accumulator) are offered to the top k, each score compared with the current k-th before
+/// the heap is touched.
 struct ExhaustiveScorer: TopKCollector {
     func collect(_ search: SegmentSearch, into topK: inout TopK, counters: inout LexicalCounters) {
         let seg = search.segment
         let q = search.query
         let n = seg.documentCount
-        var acc = [Float](repeating: 0, count: n)
+        guard n > 0 else { return }
+        // A zeroed accumulator kept by the segment; it goes back zeroed (see the end).
+        let acc = seg.accumulators.take(n)
         // A posting scores 0 only when its tfs are all in fields the query leaves out (boost 0):
         // only then is "touched" more than "scored above 0", and worth tracking on its own.
         let trackTouched = q.scorer.boosts.contains(0)
         var touched = [Bool](repeating: false, count: trackTouched ? n : 0)
+        let checks = q.needsCheck || search.deleted != nil || search.allowed != nil
+        // Without checks, the documents whose score leaves 0 are listed as they do, so that
+        // selecting and clearing cost the postings rather than the segment's size.
+        let listed = !checks && !trackTouched
+        let postingCount = (0..<q.scoredCount).reduce(0) { sum, t in sum + (search.termIDs[t].map { Int(seg.termDocFreq[$0]) } ?? 0) }
+        let list = UnsafeMutablePointer<UInt32>.allocate(capacity: listed ? max(1, min(n, postingCount)) : 1)
+        defer { list.deallocate() }
         // Documents with a score above 0 (all contributions are ≥ 0, so each leaves 0 once).
         var scored = 0
         search.norms.withUnsafeBufferPointer { norms in
-            acc.withUnsafeMutableBufferPointer { a in
-                touched.withUnsafeMutableBufferPointer { touchedBuffer in
-                    for t in 0..<q.scoredCount {
-                        guard let id = search.termIDs[t] else { continue }
-                        let count = ExhaustiveScorer.accumulate(seg, term: id, queryTerm: t, scorer: q.scorer, norms: norms.baseAddress!,
-                                                                into: a.baseAddress!, touched: trackTouched ? touchedBuffer.baseAddress : nil,
-                                                                scored: &scored)
-                        counters.blocksDecoded += seg.blocks(of: id).count
-                        counters.postingsScored += count
-                    }
+            touched.withUnsafeMutableBufferPointer { touchedBuffer in
+                for t in 0..<q.scoredCount {
+                    guard let id = search.termIDs[t] else { continue }
+                    let count = ExhaustiveScorer.accumulate(seg, term: id, queryTerm: t, scorer: q.scorer, norms: norms.baseAddress!,
+                                                            into: acc.baseAddress!, touched: trackTouched ? touchedBuffer.baseAddress : nil,
+                                                            list: listed ? list : nil, scored: &scored)
+                    counters.blocksDecoded += seg.blocks(of: id).count
+                    counters.postingsScored += count
                 }
             }
         }
+        defer { seg.accumulators.give(acc) }
         // Boolean checks from fully decoded postings (slow, simple).
         var postings: [[UInt32: Segment.Posting]] = []
         if q.needsCheck {
@@ -42,12 +52,17 @@ struct ExhaustiveScorer: TopKCollector {
                 return Dictionary(uniqueKeysWithValues: seg.allPostings(of: id).map { ($0.doc, $0) })
             }
         }
-        let checks = q.needsCheck || search.deleted != nil || search.allowed != nil
-        if !checks && !trackTouched {
+        if listed {
             counters.documentsEvaluated += scored
-            ExhaustiveScorer.select(acc, ordinals: seg.ordinals, into: &topK)
+            if scored * 4 > n {
+                ExhaustiveScorer.select(UnsafeBufferPointer(acc), ordinals: seg.ordinals, into: &topK)
+                acc.update(repeating: 0)
+            } else {
+                ExhaustiveScorer.select(acc, listed: UnsafeBufferPointer(start: list, count: scored), ordinals: seg.ordinals, into: &topK)
+            }
             return
         }
+        defer { acc.update(repeating: 0) }
         // A score below `floor` cannot enter the top-k (equal can, on a smaller id).
         var floor = topK.threshold ?? 0
         for d in 0..<n where acc[d] > 0 || (trackTouched && touched[d]) {
@@ -74,25 +89,39 @@ struct ExhaustiveScorer: TopKCollector {
 
     /// Offers every document with a score above 0 (mapped through `ordinals`), eight at a time:
     /// a group whose largest score cannot enter the top-k is skipped after one comparison.
-    private static func select(_ acc: [Float], ordinals: Column<UInt32>, into topK: inout TopK) {
+    private static func select(_ acc: UnsafeBufferPointer<Float>, ordinals: Column<UInt32>, into topK: inout TopK) {
         // A score below `floor` cannot enter the top-k (equal can, on a smaller id); scores are ≥ 0.
         var floor = max(topK.threshold ?? 0, .leastNonzeroMagnitude)
-        acc.withUnsafeBufferPointer { a in
-            ordinals.withUnsafeBufferPointer { ords in
-                let n = a.count
-                var d = 0
-                while d < n {
-                    let end = min(n, d + 8)
-                    if end - d == 8 {
-                        let m = max(max(max(a[d], a[d + 1]), max(a[d + 2], a[d + 3])),
-                                    max(max(a[d + 4], a[d + 5]), max(a[d + 6], a[d + 7])))
-                        if m < floor { d = end; continue }
-                    }
-                    for i in d..<end where a[i] >= floor {
-                        if topK.push(id: ords[i], score: a[i]), let t = topK.threshold { floor = t }
-                    }
-                    d = end
+        let a = acc
+        ordinals.withUnsafeBufferPointer { ords in
+            let n = a.count
+            var d = 0
+            while d < n {
+                let end = min(n, d + 8)
+                if end - d == 8 {
+                    let m = max(max(max(a[d], a[d + 1]), max(a[d + 2], a[d + 3])),
+                                max(max(a[d + 4], a[d + 5]), max(a[d + 6], a[d + 7])))
+                    if m < floor { d = end; continue }
                 }
+                for i in d..<end where a[i] >= floor {
+                    if topK.push(id: ords[i], score: a[i]), let t = topK.threshold { floor = t }
+                }
+                d = end
+            }
+        }
+    }
+
+    /// Offers the `listed` documents (each once, in any order: the top-k orders ties by id) and
+    /// sets their scores back to 0.
+    private static func select(_ acc: UnsafeMutableBufferPointer<Float>, listed: UnsafeBufferPointer<UInt32>, ordinals: Column<UInt32>,
+                               into topK: inout TopK) {
+        var floor = max(topK.threshold ?? 0, .leastNonzeroMagnitude)
+        ordinals.withUnsafeBufferPointer { ords in
+            for d in listed {
+                let i = Int(d)
+                let score = acc[i]
+                acc[i] = 0
+                if score >= floor, topK.push(id: ords[i], score: score), let t = topK.threshold { floor = t }
             }
         }
     }
@@ -104,7 +133,7 @@ struct ExhaustiveScorer: TopKCollector {
     /// stops the term there with a report in `seg.damage` rather than writing outside `acc`.
     private static func accumulate(_ seg: Segment, term id: Int, queryTerm t: Int, scorer: QueryScorer,
                                    norms: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>,
-                                   touched: UnsafeMutablePointer<Bool>?, scored: inout Int) -> Int {
+                                   touched: UnsafeMutablePointer<Bool>?, list: UnsafeMutablePointer<UInt32>?, scored: inout Int) -> Int {
         let fc = seg.fieldCount
         let per = scorer.normsPerDocument
         let n = seg.documentCount
@@ -118,7 +147,7 @@ struct ExhaustiveScorer: TopKCollector {
         var decoded = 0
         if seg.codec == .packed {
             decoded = accumulatePacked(seg, blocks: blocks, postings: count, queryTerm: t, scorer: scorer, norms: norms, into: acc,
-                                       touched: touched, scored: &scored)
+                                       touched: touched, list: list, scored: &scored)
             if decoded < count { seg.damage.report("the postings of term \(id) do not decode") }
             return decoded
         }
@@ -138,7 +167,7 @@ struct ExhaustiveScorer: TopKCollector {
                     let d = Int(doc)
                     guard d < n else { break }
                     decoded += 1
-                    addTwoFields(d, tf0, tf1, b0: b0, b1: b1, idf: idf, k1: k1, norms: norms, into: acc, scored: &scored)
+                    addTwoFields(d, tf0, tf1, b0: b0, b1: b1, idf: idf, k1: k1, norms: norms, into: acc, list: list, scored: &scored)
                 }
             }
         } else {
@@ -159,7 +188,7 @@ struct ExhaustiveScorer: TopKCollector {
                         let d = Int(doc)
                         guard d < n else { break }
                         decoded += 1
-                        add(d, tfs, term: t, scorer: scorer, norms: norms + d * per, into: acc, touched: touched, scored: &scored)
+                        add(d, tfs, term: t, scorer: scorer, norms: norms + d * per, into: acc, touched: touched, list: list, scored: &scored)
                     }
                 }
             }
@@ -173,7 +202,7 @@ struct ExhaustiveScorer: TopKCollector {
     /// term's when a block does not decode.
     private static func accumulatePacked(_ seg: Segment, blocks: Range<Int>, postings total: Int, queryTerm t: Int, scorer: QueryScorer,
                                          norms: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>,
-                                         touched: UnsafeMutablePointer<Bool>?, scored: inout Int) -> Int {
+                                         touched: UnsafeMutablePointer<Bool>?, list: UnsafeMutablePointer<UInt32>?, scored: inout Int) -> Int {
         let fc = seg.fieldCount
         let per = scorer.normsPerDocument
         let size = Segment.blockSize
@@ -192,12 +221,12 @@ struct ExhaustiveScorer: TopKCollector {
                 if fast {
                     let b0 = scorer.boosts[0], b1 = scorer.boosts[1], idf = scorer.idf[t], k1 = scorer.k1
                     for i in 0..<count {
-                        addTwoFields(Int(docs[i]), tfs[i], tfs[size + i], b0: b0, b1: b1, idf: idf, k1: k1, norms: norms, into: acc, scored: &scored)
+                        addTwoFields(Int(docs[i]), tfs[i], tfs[size + i], b0: b0, b1: b1, idf: idf, k1: k1, norms: norms, into: acc, list: list, scored: &scored)
                     }
                 } else {
                     for i in 0..<count {
                         add(Int(docs[i]), tfs + i * fc, term: t, scorer: scorer, norms: norms + Int(docs[i]) * per, into: acc,
-                            touched: touched, scored: &scored)
+                            touched: touched, list: list, scored: &scored)
                     }
                 }
                 decoded += count
@@ -210,24 +239,26 @@ struct ExhaustiveScorer: TopKCollector {
     /// same operations in the same order as `QueryScorer.contribution`, so the same bits.
     @inline(__always)
     private static func addTwoFields(_ d: Int, _ tf0: UInt32, _ tf1: UInt32, b0: Float, b1: Float, idf: Float, k1: Float,
-                                     norms: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>, scored: inout Int) {
+                                     norms: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>,
+                                     list: UnsafeMutablePointer<UInt32>?, scored: inout Int) {
         var tf: Float = 0
         tf += b0 * Float(tf0)
         tf += b1 * Float(tf1)
         guard tf > 0 else { return }
         let old = acc[d]
         let score = old + QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[d])
-        if old == 0 && score > 0 { scored += 1 }
+        if old == 0 && score > 0 { list?[scored] = UInt32(truncatingIfNeeded: d); scored += 1 }
         acc[d] = score
     }
 
     /// Adds one posting (its tfs, fieldCount of them) to document d's score.
     @inline(__always)
     private static func add(_ d: Int, _ tfs: UnsafePointer<UInt32>, term t: Int, scorer: QueryScorer, norms: UnsafePointer<Float>,
-                            into acc: UnsafeMutablePointer<Float>, touched: UnsafeMutablePointer<Bool>?, scored: inout Int) {
+                            into acc: UnsafeMutablePointer<Float>, touched: UnsafeMutablePointer<Bool>?,
+                            list: UnsafeMutablePointer<UInt32>?, scored: inout Int) {
         let old = acc[d]
         let score = old + scorer.contribution(term: t, tfs: tfs, norms: norms)
-        if old == 0 && score > 0 { scored += 1 }
+        if old == 0 && score > 0 { list?[scored] = UInt32(truncatingIfNeeded: d); scored += 1 }
         acc[d] = score
         touched?[d] = true
     }

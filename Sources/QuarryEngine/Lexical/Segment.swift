@@ -60,6 +60,8 @@ final class Segment: @unchecked Sendable {
     let fieldDocCounts: [UInt32]
     /// Per-document BM25 norms of the query parameters seen last (see `norms(for:)`).
     private let normCache = NormCache()
+    /// Zeroed score accumulators for the exhaustive scorer, kept between searches.
+    let accumulators = AccumulatorPool()
     /// What errors call this segment (its file, when mapped).
     var source = "a BM25 segment"
     /// Set when a read finds what no written segment holds (a damaged file): the read stops
@@ -505,6 +507,38 @@ final class NormCache: @unchecked Sendable {
         entries.insert((key, table), at: 0)
         if entries.count > NormCache.capacity { entries.removeLast() }
     }
+}
+
+/// Score accumulators (one `Float` per document of a segment) for the exhaustive scorer, kept
+/// between its searches: a search of a few thousand postings then neither allocates nor clears a
+/// million floats. A buffer is taken zeroed and given back zeroed; each search thread takes its
+/// own, and a few are kept.
+final class AccumulatorPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [UnsafeMutableBufferPointer<Float>] = []
+    static let kept = 2
+
+    func take(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
+        lock.lock()
+        if let i = free.firstIndex(where: { $0.count == count }) {
+            let b = free.remove(at: i)
+            lock.unlock()
+            return b
+        }
+        lock.unlock()
+        let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        b.initialize(repeating: 0)
+        return b
+    }
+
+    /// Takes back a buffer whose every value is 0 again.
+    func give(_ buffer: UnsafeMutableBufferPointer<Float>) {
+        lock.lock()
+        defer { lock.unlock() }
+        if free.count < Self.kept { free.append(buffer) } else { buffer.deallocate() }
+    }
+
+    deinit { for b in free { b.deallocate() } }
 }
 
 /// The first damage a read of a segment found (reads stop there; see `Segment.damage`).
