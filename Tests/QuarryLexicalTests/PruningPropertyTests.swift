@@ -92,9 +92,9 @@ func prunedEqualsExhaustive(rule: MultiFieldRule) throws {
 }
 
 /// Without deletes or filters the exhaustive scorer offers only the documents it listed as they
-/// scored (or scans its accumulator when they are over a quarter of the segment), on an
-/// accumulator the segment keeps zeroed between searches: the same hits as the pruned
-/// algorithms, query after query, for rare and for frequent terms.
+/// scored when the postings are under an eighth of the segment's documents (else it scans its
+/// accumulator), on an accumulator the segment keeps zeroed between searches: the same hits as
+/// the pruned algorithms, query after query, for rare and for frequent terms.
 @Test func exhaustiveListedSelectionMatchesPruned() throws {
     var rng = SplitMix64(seed: 17)
     var index = try LexicalIndex(fields: ["title", "text"], analyzer: .standard)

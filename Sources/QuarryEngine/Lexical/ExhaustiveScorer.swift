@@ -6,10 +6,10 @@ import QuarryBase
 /// It is also the fastest algorithm when the query's lists are short (see `PruningAlgorithm.auto`):
 /// each term's postings are decoded block by block into a dense accumulator (one `Float` per
 /// document of the segment, kept zeroed between searches by `Segment.accumulators`) with the
-/// per-document length norms read from `Segment.norms(for:)`, and each document whose score
-/// leaves 0 is listed; then the listed documents (or, when they are many, one pass over the
-/// accumulator) are offered to the top k, each score compared with the current k-th before
-/// the heap is touched.
+/// per-document length norms read from `Segment.norms(for:)`; then one pass over the
+/// accumulator offers the scored documents to the top k, each score compared with the current
+/// k-th before the heap is touched — or, when the postings are few beside the segment's
+/// documents, only the documents listed as their scores left 0.
 struct ExhaustiveScorer: TopKCollector {
     func collect(_ search: SegmentSearch, into topK: inout TopK, counters: inout LexicalCounters) {
         let seg = search.segment
@@ -23,11 +23,13 @@ struct ExhaustiveScorer: TopKCollector {
         let trackTouched = q.scorer.boosts.contains(0)
         var touched = [Bool](repeating: false, count: trackTouched ? n : 0)
         let checks = q.needsCheck || search.deleted != nil || search.allowed != nil
-        // Without checks, the documents whose score leaves 0 are listed as they do, so that
-        // selecting and clearing cost the postings rather than the segment's size.
-        let listed = !checks && !trackTouched
+        let unchecked = !checks && !trackTouched
+        // The documents whose score leaves 0 are listed as they do. When the postings are few
+        // beside the segment's documents (and nothing is checked), only they are selected and
+        // cleared, which then costs the postings rather than the segment's size.
         let postingCount = (0..<q.scoredCount).reduce(0) { sum, t in sum + (search.termIDs[t].map { Int(seg.termDocFreq[$0]) } ?? 0) }
-        let list = UnsafeMutablePointer<UInt32>.allocate(capacity: listed ? max(1, min(n, postingCount)) : 1)
+        let listed = unchecked && postingCount < n / 8
+        let list = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, min(n, postingCount)))
         defer { list.deallocate() }
         // Documents with a score above 0 (all contributions are ≥ 0, so each leaves 0 once).
         var scored = 0
@@ -37,7 +39,7 @@ struct ExhaustiveScorer: TopKCollector {
                     guard let id = search.termIDs[t] else { continue }
                     let count = ExhaustiveScorer.accumulate(seg, term: id, queryTerm: t, scorer: q.scorer, norms: norms.baseAddress!,
                                                             into: acc.baseAddress!, touched: trackTouched ? touchedBuffer.baseAddress : nil,
-                                                            list: listed ? list : nil, scored: &scored)
+                                                            list: list, scored: &scored)
                     counters.blocksDecoded += seg.blocks(of: id).count
                     counters.postingsScored += count
                 }
@@ -52,13 +54,13 @@ struct ExhaustiveScorer: TopKCollector {
                 return Dictionary(uniqueKeysWithValues: seg.allPostings(of: id).map { ($0.doc, $0) })
             }
         }
-        if listed {
+        if unchecked {
             counters.documentsEvaluated += scored
-            if scored * 4 > n {
+            if listed {
+                ExhaustiveScorer.select(acc, listed: UnsafeBufferPointer(start: list, count: scored), ordinals: seg.ordinals, into: &topK)
+            } else {
                 ExhaustiveScorer.select(UnsafeBufferPointer(acc), ordinals: seg.ordinals, into: &topK)
                 acc.update(repeating: 0)
-            } else {
-                ExhaustiveScorer.select(acc, listed: UnsafeBufferPointer(start: list, count: scored), ordinals: seg.ordinals, into: &topK)
             }
             return
         }
@@ -128,12 +130,13 @@ struct ExhaustiveScorer: TopKCollector {
 
     /// Adds the contributions of every posting of `term` to `acc`, decoding the term's blocks
     /// as one varint stream (each block's first document is a delta from the previous block's
-    /// last). Returns the number of postings; `scored` counts the documents whose score leaves 0.
+    /// last). Returns the number of postings; `scored` counts the documents whose score leaves 0,
+    /// and `list` (room for one per posting, up to the segment's documents) holds them.
     /// Each read is checked (within the data, documents within the segment), so a damaged file
     /// stops the term there with a report in `seg.damage` rather than writing outside `acc`.
     private static func accumulate(_ seg: Segment, term id: Int, queryTerm t: Int, scorer: QueryScorer,
                                    norms: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>,
-                                   touched: UnsafeMutablePointer<Bool>?, list: UnsafeMutablePointer<UInt32>?, scored: inout Int) -> Int {
+                                   touched: UnsafeMutablePointer<Bool>?, list: UnsafeMutablePointer<UInt32>, scored: inout Int) -> Int {
         let fc = seg.fieldCount
         let per = scorer.normsPerDocument
         let n = seg.documentCount
@@ -202,7 +205,7 @@ struct ExhaustiveScorer: TopKCollector {
     /// term's when a block does not decode.
     private static func accumulatePacked(_ seg: Segment, blocks: Range<Int>, postings total: Int, queryTerm t: Int, scorer: QueryScorer,
                                          norms: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>,
-                                         touched: UnsafeMutablePointer<Bool>?, list: UnsafeMutablePointer<UInt32>?, scored: inout Int) -> Int {
+                                         touched: UnsafeMutablePointer<Bool>?, list: UnsafeMutablePointer<UInt32>, scored: inout Int) -> Int {
         let fc = seg.fieldCount
         let per = scorer.normsPerDocument
         let size = Segment.blockSize
@@ -240,14 +243,14 @@ struct ExhaustiveScorer: TopKCollector {
     @inline(__always)
     private static func addTwoFields(_ d: Int, _ tf0: UInt32, _ tf1: UInt32, b0: Float, b1: Float, idf: Float, k1: Float,
                                      norms: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>,
-                                     list: UnsafeMutablePointer<UInt32>?, scored: inout Int) {
+                                     list: UnsafeMutablePointer<UInt32>, scored: inout Int) {
         var tf: Float = 0
         tf += b0 * Float(tf0)
         tf += b1 * Float(tf1)
         guard tf > 0 else { return }
         let old = acc[d]
         let score = old + QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[d])
-        if old == 0 && score > 0 { list?[scored] = UInt32(truncatingIfNeeded: d); scored += 1 }
+        if old == 0 && score > 0 { list[scored] = UInt32(truncatingIfNeeded: d); scored += 1 }
         acc[d] = score
     }
 
@@ -255,10 +258,10 @@ struct ExhaustiveScorer: TopKCollector {
     @inline(__always)
     private static func add(_ d: Int, _ tfs: UnsafePointer<UInt32>, term t: Int, scorer: QueryScorer, norms: UnsafePointer<Float>,
                             into acc: UnsafeMutablePointer<Float>, touched: UnsafeMutablePointer<Bool>?,
-                            list: UnsafeMutablePointer<UInt32>?, scored: inout Int) {
+                            list: UnsafeMutablePointer<UInt32>, scored: inout Int) {
         let old = acc[d]
         let score = old + scorer.contribution(term: t, tfs: tfs, norms: norms)
-        if old == 0 && score > 0 { list?[scored] = UInt32(truncatingIfNeeded: d); scored += 1 }
+        if old == 0 && score > 0 { list[scored] = UInt32(truncatingIfNeeded: d); scored += 1 }
         acc[d] = score
         touched?[d] = true
     }
