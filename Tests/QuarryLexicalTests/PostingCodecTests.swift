@@ -125,11 +125,19 @@ import Testing
     let n = seg.decode(term: term, block: k, docs: &docs, tfs: &tfs)
     let field = (0..<seg.fieldCount).first { tfs[(n - 1) * seg.fieldCount + $0] > 0 }!
     #expect(!seg.positions(block: k, index: n - 1, field: field, tfs: tfs).isEmpty)
-    for truncate in [false, true] {
+    // A width past 32, a run cut short, and width 0 under a list of several positions (a tf
+    // a damaged file could make billions: it must not size an allocation).
+    var many = tfs
+    many[(n - 1) * seg.fieldCount + field] = 3_000_000_000
+    for damage in 0..<3 {
         var bytes = Array(seg.positionData)
-        if truncate { bytes = Array(bytes.prefix(Int(seg.blockPosOffset[k]) + 2)) } else { bytes[Int(seg.blockPosOffset[k])] = 40 }
+        switch damage {
+        case 0: bytes[Int(seg.blockPosOffset[k])] = 40
+        case 1: bytes = Array(bytes.prefix(Int(seg.blockPosOffset[k]) + 2))
+        default: bytes[Int(seg.blockPosOffset[k])] = 0
+        }
         let damaged = replacing(seg, positions: Column(bytes))
-        #expect(damaged.positions(block: k, index: n - 1, field: field, tfs: tfs).isEmpty)
+        #expect(damaged.positions(block: k, index: n - 1, field: field, tfs: damage == 2 ? many : tfs).isEmpty)
         #expect(damaged.damage.reason != nil)
     }
 }

@@ -237,8 +237,10 @@ final class Segment: @unchecked Sendable {
         let count = blockCount(term: term, block: k)
         let first = Int(termBlockStart[term])
         let last = blockLastDoc[k]
+        // Unpacking writes whole groups of eight (see `BitPacking.unpack`): room for them.
+        let room = (count + 7) & ~7
         guard count > 0, count <= Segment.blockSize, Int(last) < documentCount,
-              docs.count >= count, tfs.count >= count * fieldCount else {
+              docs.count >= room, tfs.count >= room * fieldCount else {
             damage.report("block \(k) of term \(term) holds \(count) documents up to \(last) of \(documentCount)")
             return 0
         }
@@ -420,7 +422,9 @@ final class Segment: @unchecked Sendable {
                 // Value `skip + i` of the block's run, read where it lies.
                 guard limit - offset > 0 else { return nil }
                 let w = Int(p[offset])
-                guard w <= 32,
+                // Each value takes at least a bit, so the data bounds the list; width 0 (every
+                // delta 0) only holds lists of one position.
+                guard w <= 32, w > 0 || n <= 1,
                       limit - offset - 1 >= BitPacking.bytes(count: skip + n, width: w) + BitPacking.padding else { return nil }
                 let base = UnsafeRawPointer(p.baseAddress! + offset + 1)
                 let mask: UInt64 = (1 << UInt64(w)) &- 1
