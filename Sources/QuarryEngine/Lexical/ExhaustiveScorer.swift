@@ -91,10 +91,9 @@ struct ExhaustiveScorer: TopKCollector {
 
     /// Offers every document with a score above 0 (mapped through `ordinals`), eight at a time:
     /// a group whose largest score cannot enter the top-k is skipped after one comparison.
-    private static func select(_ acc: UnsafeBufferPointer<Float>, ordinals: Column<UInt32>, into topK: inout TopK) {
+    private static func select(_ a: UnsafeBufferPointer<Float>, ordinals: Column<UInt32>, into topK: inout TopK) {
         // A score below `floor` cannot enter the top-k (equal can, on a smaller id); scores are ≥ 0.
         var floor = max(topK.threshold ?? 0, .leastNonzeroMagnitude)
-        let a = acc
         ordinals.withUnsafeBufferPointer { ords in
             let n = a.count
             var d = 0
@@ -149,7 +148,7 @@ struct ExhaustiveScorer: TopKCollector {
         }
         var decoded = 0
         if seg.codec == .packed {
-            decoded = accumulatePacked(seg, blocks: blocks, postings: count, queryTerm: t, scorer: scorer, norms: norms, into: acc,
+            decoded = accumulatePacked(seg, term: id, blocks: blocks, queryTerm: t, scorer: scorer, norms: norms, into: acc,
                                        touched: touched, list: list, scored: &scored)
             if decoded < count { seg.damage.report("the postings of term \(id) do not decode") }
             return decoded
@@ -203,7 +202,7 @@ struct ExhaustiveScorer: TopKCollector {
     /// `accumulate` over bit-packed blocks: each block is unpacked whole (documents, then each
     /// field's tfs in a run of its own), then scored. Returns the postings added; fewer than the
     /// term's when a block does not decode.
-    private static func accumulatePacked(_ seg: Segment, blocks: Range<Int>, postings total: Int, queryTerm t: Int, scorer: QueryScorer,
+    private static func accumulatePacked(_ seg: Segment, term id: Int, blocks: Range<Int>, queryTerm t: Int, scorer: QueryScorer,
                                          norms: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>,
                                          touched: UnsafeMutablePointer<Bool>?, list: UnsafeMutablePointer<UInt32>, scored: inout Int) -> Int {
         let fc = seg.fieldCount
@@ -215,7 +214,7 @@ struct ExhaustiveScorer: TopKCollector {
         return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: size * (1 + fc)) { scratch in
             let docs = scratch.baseAddress!, tfs = docs + size
             for k in blocks {
-                let count = min(size, total - (k - blocks.lowerBound) * size)
+                let count = seg.blockCount(term: id, block: k)
                 let last = seg.blockLastDoc[k]
                 guard count > 0, Int(last) < n,
                       seg.unpack(block: k, count: count, after: k == blocks.lowerBound ? 0 : seg.blockLastDoc[k - 1], last: last,
