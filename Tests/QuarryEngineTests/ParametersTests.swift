@@ -19,6 +19,20 @@ import Testing
         #expect(Parameters.named("algorithm")?.name == "bm25_algorithm")
     }
 
+    /// `Settings.accepts` (what every statement's WITH passes first) says yes exactly where `set` does.
+    @Test func acceptsAgreesWithSet() {
+        let values: [ParamValue] = [.number(0), .number(-1), .number(0.5), .number(1), .number(1.5), .number(64), .number(4097), .number(1e30),
+                                    .number(.nan), .number(.infinity), .string("bmw"), .string("BMW"), .string("count"), .string("distinct"),
+                                    .string("wand"), .string("auto"), .bool(true), .bool(false)]
+        for name in Parameters.all.flatMap({ [$0.name] + $0.aliases }) + ["eff", "K1", "fusion", ""] {
+            for v in values {
+                var trial = Settings()
+                let set = (try? trial.set(name, v)) != nil
+                #expect(Settings.accepts(name, v) == set, "\(name) = \(v)")
+            }
+        }
+    }
+
     @Test func valuesAreCheckedWhereTheyAreSet() {
         var v = ParameterValues()
         #expect(throws: EngineError.badParameter("ef must be between 1 and 4096, not 0")) { try v.set("ef", .number(0)) }

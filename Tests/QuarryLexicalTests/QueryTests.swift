@@ -214,6 +214,11 @@ func explanationsAddUp(rule: MultiFieldRule) throws {
             return analyzer.terms(w)
         }
         #expect(together == apart, "terms of \(text.debugDescription)")
+        let plain = MatchQuery.plain(text).clauses.flatMap { c -> [String] in
+            guard case let .word(w) = c.kind else { return [] }
+            return analyzer.terms(w)
+        }
+        #expect(plain == apart, "terms of plain \(text.debugDescription)")
     }
     let mixed = try MatchQuery.parse("a b +c d \"e f\" g -h i j")
     #expect(LexicalIndex.coalescingWords(mixed.clauses).map { MatchQuery(clauses: [$0]).description } == ["a b", "+c", "d", "\"e f\"", "g", "-h", "i j"])

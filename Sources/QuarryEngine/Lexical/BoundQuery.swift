@@ -194,14 +194,18 @@ extension LexicalIndex {
         var idf = [Float](repeating: 0, count: scoredCount)
         var fieldIdf = [Float](repeating: 0, count: scoredCount * fc)
         func bm25idf(_ n: Float, _ df: Float) -> Float { Float(log(1 + (Double(n) - Double(df) + 0.5) / (Double(df) + 0.5))) }
+        // Counts are never negative, so the maxima over the queried fields start at 0 (none queried: 0).
+        var maxN: Float = 0
+        for f in queried { maxN = max(maxN, fieldN[f]) }
+        var df = [Float](repeating: 0, count: fc)
         for t in 0..<scoredCount {
-            var df = [Float](repeating: 0, count: fc)
+            for f in 0..<fc { df[f] = 0 }
             for (s, seg) in segments.enumerated() {
                 guard let id = segmentTermIDs[s][t] else { continue }
                 for f in 0..<fc { df[f] += Float(seg.termFieldDocFreq[id * fc + f]) }
             }
-            let maxDF = queried.map { df[$0] }.max() ?? 0
-            let maxN = queried.map { fieldN[$0] }.max() ?? 0
+            var maxDF: Float = 0
+            for f in queried { maxDF = max(maxDF, df[f]) }
             idf[t] = maxDF > 0 ? bm25idf(maxN, maxDF) : 0
             for f in queried where df[f] > 0 { fieldIdf[t * fc + f] = boosts[f] * bm25idf(fieldN[f], df[f]) }
         }

@@ -71,6 +71,14 @@ public struct MatchQuery: Sendable, Equatable, CustomStringConvertible {
         return MatchQuery(clauses: text.split(whereSeparator: \.isWhitespace).map { Clause(.should, .word(String($0))) })
     }
 
+    /// `words(text)` as bind sees it: one clause of the whole text when it is ASCII (a run of
+    /// optional words is analysed as one text, and ASCII whitespace separates tokens as it
+    /// separates words), so a query set's text is not split only to be joined again.
+    public static func plain(_ text: String) -> MatchQuery {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return words(text) }
+        return MatchQuery(clauses: text.utf8.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) ? [] : [Clause(.should, .word(text))])
+    }
+
     /// Parses MATCH text; errors name the 1-based column (in characters) and what was expected.
     public static func parse(_ text: String) throws(MatchParseError) -> MatchQuery {
         let chars = Array(text)

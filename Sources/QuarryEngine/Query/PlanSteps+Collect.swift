@@ -33,7 +33,8 @@ extension PlanSteps {
             if let e = response.expansion, !e.relevanceModel.isEmpty {
                 node.detail("Terms", "\(response.terms.count) weighted terms of the RM3 expansion (below)")
             } else {
-                node.detail("Terms", Self.termsText(response.terms, response.termWeights))
+                let (terms, weights) = (response.terms, response.termWeights)
+                node.detail("Terms", deferred: { Self.termsText(terms, weights) })
             }
             if let e = response.expansion {
                 // The first pass, the feedback records' analysis and the relevance model, before the search above.
@@ -44,7 +45,8 @@ extension PlanSteps {
             }
             node.record(PlanCounters(algorithm: Self.algorithmName(response.algorithm), postingsScored: response.postingsScored,
                                      blocksSkipped: response.blocksSkipped, documentsEvaluated: response.documentsEvaluated))
-            node.detail("Parameters", Self.parametersText(lexical))
+            let (k, k1, b, qtf) = (lexical.k, lexical.k1, lexical.b, lexical.queryTermFrequency)
+            node.detail("Parameters", deferred: { Self.parametersText(k: k, k1: k1, b: b, queryTermFrequency: qtf) })
             if let allowed { node.detail("Filter", "pushed down as bitmap (\(allowed.count) allowed)") }
             node.executed = true
             node.actualStartMs = t0
@@ -82,7 +84,7 @@ extension PlanSteps {
                 let b = branches[i]
                 ids.resolve(b.hits.map(\.id))
                 let listed = b.hits.enumerated().map { r, h in
-                    ResultHit(ordinal: h.id, id: ids[Int(h.id)] ?? "?", rank: r + 1, score: Double(h.score), branches: [b.name: (r + 1, h.score)])
+                    ResultHit(ordinal: h.id, id: ids[Int(h.id)] ?? "?", rank: r + 1, score: h.score, branch: b.name)
                 }
                 let reordered = try reranking.rank(listed, branch: b.name)
                 for h in reordered { effects[h.ordinal] = h.rankers }
@@ -94,8 +96,8 @@ extension PlanSteps {
             let b = branches[0]
             ids.resolve(b.hits.map(\.id))
             let ranked = b.hits.enumerated().map { r, h in
-                var hit = ResultHit(ordinal: h.id, id: ids[Int(h.id)] ?? "?", rank: r + 1, score: Double(h.score), branches: [b.name: (r + 1, h.score)])
-                hit.rankers = effects[h.id] ?? []
+                var hit = ResultHit(ordinal: h.id, id: ids[Int(h.id)] ?? "?", rank: r + 1, score: h.score, branch: b.name)
+                if !effects.isEmpty { hit.rankers = effects[h.id] ?? [] }
                 return hit
             }
             return Collected(branches: branches, ranked: ranked, node: b.node, terms: terms, exhausted: exhausted)

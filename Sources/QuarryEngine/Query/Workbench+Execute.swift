@@ -19,11 +19,12 @@ public struct ResultHit: Sendable {
     public var id: String
     public var rank: Int
     public var score: Double
-    /// Branch name (`bm25`, `vector`) → (rank, score) in that branch. For a fused hit, made
-    /// when read from the fused hit (a statement fuses a window of hundreds and shows a page).
+    /// Branch name (`bm25`, `vector`) → (rank, score) in that branch. Made when read, from the
+    /// one branch's place or the fused hit (a statement ranks a window of hundreds and shows a page).
     public var branches: [String: (rank: Int, score: Float)] {
         get {
             if let branchTable { return branchTable }
+            if let b = soleBranch { return [b.name: (b.rank, b.score)] }
             guard let f = fusedFrom else { return [:] }
             var table: [String: (rank: Int, score: Float)] = [:]
             for c in f.hit.contributions { table[f.branchNames[c.branch]] = (c.rank, c.score) }
@@ -32,6 +33,8 @@ public struct ResultHit: Sendable {
         set { branchTable = newValue }
     }
     var branchTable: [String: (rank: Int, score: Float)]?
+    /// The hit's place in the statement's only branch, for `branches`.
+    var soleBranch: (name: String, rank: Int, score: Float)? = nil
     /// How the fused score came about, e.g. `1/(60+3) + 1/(60+1) = 0.0323`: written when read,
     /// like `branches`.
     public var fusion: String? {
@@ -56,6 +59,12 @@ public struct ResultHit: Sendable {
         self.rank = rank
         self.score = score
         branchTable = branches
+    }
+
+    /// A hit of the statement's only branch, at `rank` with `score` there.
+    init(ordinal: UInt32, id: String, rank: Int, score: Float, branch: String) {
+        self.init(ordinal: ordinal, id: id, rank: rank, score: Double(score), branches: nil)
+        soleBranch = (branch, rank, score)
     }
 }
 
@@ -305,8 +314,12 @@ struct PlanSteps {
     }
 
     static func parametersText(_ r: LexicalRequest) -> String {
-        "k=\(r.k), k1=\(NumberText.fixedPadded(Double(r.k1), decimals: 2)), b=\(NumberText.fixedPadded(Double(r.b), decimals: 2))"
-            + (r.queryTermFrequency.lowercased() == "count" ? "" : ", query_tf=\(r.queryTermFrequency)")
+        parametersText(k: r.k, k1: r.k1, b: r.b, queryTermFrequency: r.queryTermFrequency)
+    }
+
+    static func parametersText(k: Int, k1: Float, b: Float, queryTermFrequency: String) -> String {
+        "k=\(k), k1=\(NumberText.fixedPadded(Double(k1), decimals: 2)), b=\(NumberText.fixedPadded(Double(b), decimals: 2))"
+            + (queryTermFrequency.lowercased() == "count" ? "" : ", query_tf=\(queryTermFrequency)")
     }
 
     static func fusionTitle(_ spec: FusionSpec, window: Int) -> String {

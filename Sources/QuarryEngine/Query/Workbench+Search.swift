@@ -67,7 +67,7 @@ extension Workbench {
 
     /// The request's text as a query: plain words, or MATCH syntax.
     func matchQuery(_ r: LexicalRequest) throws -> MatchQuery {
-        if r.plainText { return MatchQuery.words(r.text) }
+        if r.plainText { return MatchQuery.plain(r.text) }
         do { return try MatchQuery.parse(r.text) } catch { throw LexicalError.parse(error) }
     }
 

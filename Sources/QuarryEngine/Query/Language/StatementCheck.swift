@@ -43,26 +43,10 @@ extension SearchStatement {
             throw located(EngineError.badParameter("OFFSET + LIMIT must be at most \(Parameters.maxResults) (the most hits one search ranks), not \(offset) + \(limit)"),
                           at: locations["offset"] != nil ? "offset" : "limit")
         }
-        // An unknown name is shown at the name, a value out of range at the value.
-        func key(_ prefix: String, _ name: String) -> String {
-            Parameters.named(name)?.isSetting == true ? prefix + name : prefix + "name." + name
-        }
-        var trial = Settings()
-        for (name, value) in with.sorted(by: { $0.key < $1.key }) {
-            try located(key("with.", name)) { try trial.set(name, value) }
-        }
-        if let near {
-            for (name, value) in near.params.sorted(by: { $0.key < $1.key }) {
-                try located(key("near.", name)) { try trial.set(name, value) }
-            }
-        }
+        try checkParameters()
         for f in match?.fields ?? [] where Bounds.real(f.boost, in: Self.boostRange) == nil {
             throw located(EngineError.badParameter("the boost of '\(f.field)' must be between 0 and 1000, not \(ParamValue.number(f.boost))"),
                           at: "match.field.\(f.field)")
-        }
-        // EXPAND rm3(fb_docs = …) values are the rm3_* settings' values, with their ranges.
-        for (name, value) in (match?.expansion?.params ?? [:]).sorted(by: { $0.key < $1.key }) {
-            try located("expand.\(name)") { try trial.set("rm3_" + name, value) }
         }
         if let g = grouping { _ = try located("group.size") { try GroupBySpec.checkedSize(Double(g.size)) } }
         if let r = near?.range, !(r.radius.isFinite && (r.rangeFilter?.isFinite ?? true)) {
@@ -88,6 +72,35 @@ extension SearchStatement {
             }
         case .auto?, nil:
             break
+        }
+    }
+
+    /// The `WITH`, `NEAR … USING` and `EXPAND rm3(…)` values against their settings. Every search
+    /// passes through here, so the values are first only tested; when one fails, they are set
+    /// again in name order on a trial `Settings` for the first refusal in words, at its place.
+    private func checkParameters() throws {
+        let expansion = match?.expansion?.params ?? [:]
+        if with.allSatisfy({ Settings.accepts($0.key, $0.value) })
+            && (near?.params ?? [:]).allSatisfy({ Settings.accepts($0.key, $0.value) })
+            && expansion.allSatisfy({ Settings.accepts("rm3_" + $0.key, $0.value) }) {
+            return
+        }
+        // An unknown name is shown at the name, a value out of range at the value.
+        func key(_ prefix: String, _ name: String) -> String {
+            Parameters.named(name)?.isSetting == true ? prefix + name : prefix + "name." + name
+        }
+        var trial = Settings()
+        for (name, value) in with.sorted(by: { $0.key < $1.key }) {
+            try located(key("with.", name)) { try trial.set(name, value) }
+        }
+        if let near {
+            for (name, value) in near.params.sorted(by: { $0.key < $1.key }) {
+                try located(key("near.", name)) { try trial.set(name, value) }
+            }
+        }
+        // EXPAND rm3(fb_docs = …) values are the rm3_* settings' values, with their ranges.
+        for (name, value) in expansion.sorted(by: { $0.key < $1.key }) {
+            try located("expand.\(name)") { try trial.set("rm3_" + name, value) }
         }
     }
 

@@ -79,11 +79,11 @@ public enum Parameters {
         return table
     }()
 
-    /// The parameter named `name`, or an error that lists `among` and suggests the nearest.
-    public static func require(_ name: String, among candidates: [Parameter] = all, what: String = "parameter") throws(EngineError) -> Parameter {
-        if let p = named(name), candidates.contains(p) { return p }
-        let names = candidates.map(\.name)
-        throw .badParameter("unknown \(what) '\(name)'" + (Suggest.nearest(to: name.lowercased(), in: names).map { "; did you mean '\($0)'?" } ?? "")
+    /// The parameter named `name`, or an error that lists them all and suggests the nearest.
+    public static func require(_ name: String) throws(EngineError) -> Parameter {
+        if let p = named(name) { return p }
+        let names = all.map(\.name)
+        throw .badParameter("unknown parameter '\(name)'" + (Suggest.nearest(to: name.lowercased(), in: names).map { "; did you mean '\($0)'?" } ?? "")
             + " (\(names.joined(separator: ", ")))")
     }
 

@@ -43,6 +43,16 @@ public struct Settings: Sendable {
         try values.set(p.name, value)
     }
 
+    /// Whether `set(name, value)` would succeed: the same checks, without storing the value or
+    /// putting a refusal into words (a statement's `WITH` is checked on every search).
+    public static func accepts(_ name: String, _ value: ParamValue) -> Bool {
+        guard let p = Parameters.named(name), p.isSetting else { return false }
+        switch (p.kind, value) {
+        case (.integer, .number), (.real, .number), (.choice, .string), (.flag, .bool): return (try? p.validated(value)) != nil
+        default: return false
+        }
+    }
+
     public mutating func reset(_ name: String?) throws(EngineError) {
         guard let name else { values = ParameterValues(); return }
         values.remove(try Self.setting(name).name)

@@ -28,6 +28,11 @@ public struct PlanNode: Sendable {
     /// Adds a `Label: value` line.
     public mutating func detail(_ label: String, _ value: String) { details.append(PlanDetail(label, .text(value))) }
 
+    /// Adds a detail whose text is written when it is read.
+    public mutating func detail(_ label: String, deferred value: @escaping @Sendable () -> String) {
+        details.append(PlanDetail(label, .deferred(value)))
+    }
+
     /// Adds the operator's counters (shown where they are added).
     public mutating func record(_ counters: PlanCounters) { details.append(PlanDetail(counters.label, .counters(counters))) }
 
@@ -114,6 +119,9 @@ public struct PlanNode: Sendable {
 public struct PlanDetail: Sendable {
     public enum Value: Sendable {
         case text(String)
+        /// Text written when it is read: a detail every search records and few show (the BM25
+        /// terms and parameters of a statement run by eval or a sweep).
+        case deferred(@Sendable () -> String)
         case counters(PlanCounters)
         case recall(PlanRecall)
     }
@@ -130,6 +138,7 @@ public struct PlanDetail: Sendable {
     public var text: String {
         switch value {
         case let .text(t): return t
+        case let .deferred(make): return make()
         case let .counters(c): return c.text
         case let .recall(r): return r.text
         }
