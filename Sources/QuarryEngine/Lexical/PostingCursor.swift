@@ -28,8 +28,10 @@ struct PostingCursor {
     private var index = 0
     private var count = 0
     private(set) var docs: [UInt32]
-    private(set) var tfs: [UInt32]
+    private var tfs: [UInt32]
     private(set) var blocksDecoded = 0
+    /// Whether `tfs` holds the current block's tfs (packed blocks read them when first scored).
+    private var tfsReady = false
 
     init(segment: Segment, queryTerm: Int, termID: Int, scorer: QueryScorer, norms: [Float]) {
         self.segment = segment
@@ -65,7 +67,7 @@ struct PostingCursor {
     private mutating func load(_ k: Int) {
         block = k
         shallowBlock = k
-        count = segment.decode(term: termID, block: k, docs: &docs, tfs: &tfs)
+        (count, tfsReady) = segment.decodeDocuments(term: termID, block: k, docs: &docs, tfs: &tfs)
         blocksDecoded += 1
         index = 0
         guard count > 0 else {
@@ -109,9 +111,28 @@ struct PostingCursor {
         return (blockBounds[k - firstBlock], segment.blockLastDoc[k])
     }
 
+    /// Reads the current block's tfs when it has not yet (a damaged run leaves them 0, reported).
+    @inline(__always)
+    private mutating func readTfs() {
+        guard !tfsReady else { return }
+        tfsReady = true
+        if !segment.decodeTfs(block: block, count: count, tfs: &tfs) {
+            for i in tfs.indices { tfs[i] = 0 }
+        }
+    }
+
+    /// The tfs of the current block, read for this call when the cursor has not read them.
+    private func currentTfs() -> [UInt32] {
+        if tfsReady { return tfs }
+        var copy = self
+        copy.readTfs()
+        return copy.tfs
+    }
+
     /// The contribution of the current posting.
     @inline(__always)
-    func score(_ scorer: QueryScorer) -> Float {
+    mutating func score(_ scorer: QueryScorer) -> Float {
+        readTfs()
         let fc = segment.fieldCount
         return tfs.withUnsafeBufferPointer { t in
             norms.withUnsafeBufferPointer { n in
@@ -121,10 +142,10 @@ struct PostingCursor {
     }
 
     /// The tf of the current posting in `field`.
-    func tf(field: Int) -> UInt32 { tfs[index * segment.fieldCount + field] }
+    func tf(field: Int) -> UInt32 { currentTfs()[index * segment.fieldCount + field] }
 
     /// Positions of the current posting in `field`.
     func positions(field: Int) -> [UInt32] {
-        segment.positions(block: block, index: index, field: field, tfs: tfs)
+        segment.positions(block: block, index: index, field: field, tfs: currentTfs())
     }
 }

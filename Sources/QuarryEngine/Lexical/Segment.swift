@@ -261,34 +261,69 @@ final class Segment: @unchecked Sendable {
         return count
     }
 
-    /// Unpacks packed block `k`, `count` documents after `previous` ending at `last`: documents
-    /// into `docs[0..<count]`, the tf of document i in field f into
-    /// `tfs[f * fieldStride + i * documentStride]`. False when the block does not decode (a
-    /// damaged file): a width above 32, data past the end, or documents that do not end at `last`.
+    /// Decodes block `k` of `term` as a cursor needs it first: its documents, and its tfs only
+    /// where they cannot be read apart (varint blocks interleave them). Returns the count (0 for a
+    /// damaged block, reported as `decode` does) and whether `tfs` holds the block's tfs; when not,
+    /// `decodeTfs` reads them once a document of the block is scored (a cursor moved to a block
+    /// to find that the next candidate is not in it never pays for them).
+    func decodeDocuments(term: Int, block k: Int, docs: inout [UInt32], tfs: inout [UInt32]) -> (count: Int, tfs: Bool) {
+        guard codec == .packed else { return (decode(term: term, block: k, docs: &docs, tfs: &tfs), true) }
+        let count = blockCount(term: term, block: k)
+        let first = Int(termBlockStart[term])
+        let last = blockLastDoc[k]
+        let room = (count + 7) & ~7
+        guard count > 0, count <= Segment.blockSize, Int(last) < documentCount, docs.count >= room else {
+            damage.report("block \(k) of term \(term) holds \(count) documents up to \(last) of \(documentCount)")
+            return (0, true)
+        }
+        let previous: UInt32 = k == first ? 0 : blockLastDoc[k - 1]
+        let ok = docs.withUnsafeMutableBufferPointer { d in
+            unpackDocuments(block: k, count: count, after: previous, last: last, docs: d.baseAddress!)
+        }
+        guard ok else {
+            damage.report("the postings of block \(k) of term \(term) do not decode")
+            return (0, true)
+        }
+        return (count, false)
+    }
+
+    /// The tfs of packed block `k` (`count` documents, as `decodeDocuments` found) into `tfs`,
+    /// fieldCount per document. False (and a report in `damage`) when they do not decode.
+    func decodeTfs(block k: Int, count: Int, tfs: inout [UInt32]) -> Bool {
+        let room = (count + 7) & ~7
+        guard codec == .packed, count > 0, count <= Segment.blockSize, tfs.count >= room * fieldCount else { return false }
+        let fc = fieldCount
+        let ok = tfs.withUnsafeMutableBufferPointer { t in
+            unpackTfs(block: k, count: count, tfs: t.baseAddress!, fieldStride: 1, documentStride: fc)
+        }
+        if !ok { damage.report("the tfs of block \(k) do not decode") }
+        return ok
+    }
+
+    /// Where packed block `k`'s runs lie: the widths (documents, then each field) and the first
+    /// run; nil when a width is above 32 or the runs pass the end of the data.
     @inline(__always)
-    func unpack(block k: Int, count: Int, after previous: UInt32, last: UInt32, docs: UnsafeMutablePointer<UInt32>,
-                tfs: UnsafeMutablePointer<UInt32>, fieldStride: Int, documentStride: Int) -> Bool {
+    private func packedRuns(block k: Int, count: Int) -> (widths: UnsafePointer<UInt8>, runs: UnsafeRawPointer)? {
         let p = postings.buffer
         let fc = fieldCount
         let offset = Int(blockDocOffset[k])
-        guard offset <= p.count, p.count - offset > fc else { return false }
+        guard offset <= p.count, p.count - offset > fc else { return nil }
         let widths = p.baseAddress! + offset
         var size = 1 + fc
         for f in 0...fc {
             let w = Int(widths[f])
-            guard w <= 32 else { return false }
+            guard w <= 32 else { return nil }
             size += BitPacking.bytes(count: count, width: w)
         }
-        guard p.count - offset >= size + BitPacking.padding else { return false }
-        var at = UnsafeRawPointer(widths + 1 + fc)
-        let wd = Int(widths[0])
-        BitPacking.unpack(at, count: count, width: wd, into: docs, stride: 1)
-        at += BitPacking.bytes(count: count, width: wd)
-        for f in 0..<fc {
-            let w = Int(widths[1 + f])
-            BitPacking.unpack(at, count: count, width: w, into: tfs + f &* fieldStride, stride: documentStride)
-            at += BitPacking.bytes(count: count, width: w)
-        }
+        guard p.count - offset >= size + BitPacking.padding else { return nil }
+        return (widths, UnsafeRawPointer(widths + 1 + fc))
+    }
+
+    /// The documents of packed block `k` (see `unpack`).
+    @inline(__always)
+    func unpackDocuments(block k: Int, count: Int, after previous: UInt32, last: UInt32, docs: UnsafeMutablePointer<UInt32>) -> Bool {
+        guard let (widths, runs) = packedRuns(block: k, count: count) else { return false }
+        BitPacking.unpack(runs, count: count, width: Int(widths[0]), into: docs, stride: 1)
         // Deltas are ≥ 0 and the sum cannot wrap in 64 bits: ending at `last` keeps every
         // document of the block at or below it.
         var sum = UInt64(previous)
@@ -297,6 +332,30 @@ final class Segment: @unchecked Sendable {
             docs[i] = UInt32(truncatingIfNeeded: sum)
         }
         return sum == UInt64(last)
+    }
+
+    /// The tfs of packed block `k` (see `unpack`).
+    @inline(__always)
+    func unpackTfs(block k: Int, count: Int, tfs: UnsafeMutablePointer<UInt32>, fieldStride: Int, documentStride: Int) -> Bool {
+        guard let (widths, runs) = packedRuns(block: k, count: count) else { return false }
+        var at = runs + BitPacking.bytes(count: count, width: Int(widths[0]))
+        for f in 0..<fieldCount {
+            let w = Int(widths[1 + f])
+            BitPacking.unpack(at, count: count, width: w, into: tfs + f &* fieldStride, stride: documentStride)
+            at += BitPacking.bytes(count: count, width: w)
+        }
+        return true
+    }
+
+    /// Unpacks packed block `k`, `count` documents after `previous` ending at `last`: documents
+    /// into `docs[0..<count]`, the tf of document i in field f into
+    /// `tfs[f * fieldStride + i * documentStride]`. False when the block does not decode (a
+    /// damaged file): a width above 32, data past the end, or documents that do not end at `last`.
+    @inline(__always)
+    func unpack(block k: Int, count: Int, after previous: UInt32, last: UInt32, docs: UnsafeMutablePointer<UInt32>,
+                tfs: UnsafeMutablePointer<UInt32>, fieldStride: Int, documentStride: Int) -> Bool {
+        unpackDocuments(block: k, count: count, after: previous, last: last, docs: docs)
+            && unpackTfs(block: k, count: count, tfs: tfs, fieldStride: fieldStride, documentStride: documentStride)
     }
 
     /// Reads varint block `k` (codec `.varint`) as `unpack` reads a packed one, tfs fieldCount per document.
