@@ -160,7 +160,17 @@ import Testing
             for p in [s.path, s.file("bin"), copy] { chmod(p, 0o755) }
             command = ["/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", copy]
         }
+        // The copy can be "busy" for a moment: a process another test spawned while the copy was
+        // being written holds its write descriptor until it execs. Such a start is tried again.
         func run(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+            for _ in 0..<50 {
+                let r = try runOnce(args)
+                guard r.status != 0, r.stderr.contains("Text file busy") else { return r }
+                usleep(100_000)
+            }
+            return try runOnce(args)
+        }
+        func runOnce(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: command[0])
             p.arguments = Array(command.dropFirst()) + args
