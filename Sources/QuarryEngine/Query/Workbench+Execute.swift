@@ -313,10 +313,6 @@ struct PlanSteps {
         zip(terms, weights.count == terms.count ? weights : terms.map { _ in 1 }).map { WeightedTerm($0, weight: $1).description }.joined(separator: " ")
     }
 
-    static func parametersText(_ r: LexicalRequest) -> String {
-        parametersText(k: r.k, k1: r.k1, b: r.b, queryTermFrequency: r.queryTermFrequency)
-    }
-
     static func parametersText(k: Int, k1: Float, b: Float, queryTermFrequency: String) -> String {
         "k=\(k), k1=\(NumberText.fixedPadded(Double(k1), decimals: 2)), b=\(NumberText.fixedPadded(Double(b), decimals: 2))"
             + (queryTermFrequency.lowercased() == "count" ? "" : ", query_tf=\(queryTermFrequency)")
