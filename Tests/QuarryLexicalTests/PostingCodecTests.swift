@@ -86,30 +86,62 @@ import Testing
     }
 }
 
-/// Segment files: a packed segment is written as content version 2, a varint one as version 1
-/// (the files of the first segment format), and each reads back in its codec with equal hits.
-@Test func segmentFilesOfBothVersionsOpen() throws {
+/// Segment files: a packed segment is written as content version 3 (its lengths, block offsets
+/// and bounds packed at their width, its ordinals as the first of their run), a varint one as
+/// version 1 (the files of the first segment format); files of every version — 2, bit-packed
+/// postings with those arrays as UInt32, written here as an older Quarry wrote them — read back
+/// in their codec with equal hits, whether the ordinals are a run or not.
+@Test func segmentFilesOfEveryVersionOpen() throws {
     var rng = SplitMix64(seed: 5)
-    var index = try LexicalIndex(fields: ["title", "text"], analyzer: .standard)
-    try index.add(randomCorpus(&rng, documents: 500, vocabulary: 100))
-    let varint = try #require(index.segments[0].reencoded(as: .varint))
-    let old = LexicalIndex(fields: index.fields, analyzer: index.analyzer, segments: [varint], deleted: index.deleted)
-    let folder = NSTemporaryDirectory() + "quarry-codec-\(UUID().uuidString.prefix(8))"
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: folder) }
-    for (name, source, version) in [("packed", index, UInt32(2)), ("varint", old, UInt32(1))] {
-        #expect(source.segmentVersion(ofSegment: 0) == version)
-        let w = SegmentWriter(kind: LexicalIndex.segmentKind, version: version) { "\(folder)/\(name).p\($0).qseg" }
-        try source.writeSegment(0, to: w)
-        let done = try w.finish()
-        try done.publish()
-        let file = try SegmentFile(paths: done.files.map(\.path), kind: LexicalIndex.segmentKind, version: LexicalIndex.segmentVersion, name: name)
-        let read = try LexicalIndex(segmentFiles: [file], deleted: Bitmap())
-        #expect(read.segments[0].codec == (version == 2 ? .packed : .varint))
-        for q in ["w1 w2", "w3", "w0 w7 w9", "\"w1 w2\""] {
-            #expect(try read.search(q, options: LexicalSearchOptions(k: 10)).hits.map(\.id) == index.search(q, options: LexicalSearchOptions(k: 10)).hits.map(\.id))
+    let corpus = randomCorpus(&rng, documents: 500, vocabulary: 100)
+    // The same documents at ordinals with gaps (as after deletes and a merge).
+    let spread = corpus.map { (ordinal: $0.ordinal * 3 + 7, fields: $0.fields) }
+    for documents in [corpus, spread] {
+        var index = try LexicalIndex(fields: ["title", "text"], analyzer: .standard)
+        try index.add(documents)
+        #expect(index.segments[0].ordinals.isRun == (documents.first!.ordinal == 0))
+        let varint = try #require(index.segments[0].reencoded(as: .varint))
+        let old = LexicalIndex(fields: index.fields, analyzer: index.analyzer, segments: [varint], deleted: index.deleted)
+        #expect(index.segmentVersion(ofSegment: 0) == 3 && old.segmentVersion(ofSegment: 0) == 1)
+        let folder = NSTemporaryDirectory() + "quarry-codec-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (name, source, version) in [("packed", index, UInt32(3)), ("packed2", index, UInt32(2)), ("varint", old, UInt32(1))] {
+            let w = SegmentWriter(kind: LexicalIndex.segmentKind, version: version) { "\(folder)/\(name).p\($0).qseg" }
+            try source.writeSegment(0, to: w)
+            let done = try w.finish()
+            try done.publish()
+            let file = try SegmentFile(paths: done.files.map(\.path), kind: LexicalIndex.segmentKind, version: LexicalIndex.segmentVersion, name: name)
+            let read = try LexicalIndex(segmentFiles: [file], deleted: Bitmap())
+            let seg = read.segments[0], built = index.segments[0]
+            #expect(seg.codec == (version >= 2 ? .packed : .varint))
+            #expect(Array(seg.ordinals) == Array(built.ordinals) && Array(seg.lengths) == Array(built.lengths))
+            #expect(Array(seg.blockMaxTf) == Array(built.blockMaxTf) && Array(seg.blockMinLength) == Array(built.blockMinLength))
+            #expect(seg.lengths.width == (version >= 3 ? built.lengths.width : 32))
+            for q in ["w1 w2", "w3", "w0 w7 w9", "\"w1 w2\""] {
+                #expect(try read.search(q, options: LexicalSearchOptions(k: 10)).hits.map(\.id) == index.search(q, options: LexicalSearchOptions(k: 10)).hits.map(\.id))
+            }
         }
     }
+}
+
+/// A packed column reads back every value at every width, near its end too (where a column
+/// of width 32 from an older file has no padding to load past).
+@Test func packedColumnsReadEveryValue() throws {
+    var rng = SplitMix64(seed: 11)
+    for width in 0...32 {
+        let values = (0..<(37 + width)).map { _ in width == 0 ? 0 : UInt32(truncatingIfNeeded: rng.next()) >> UInt32(32 - width) }
+        let packed = PackedColumn(values)
+        #expect(Array(packed) == values)
+        #expect(packed.width <= width)
+        var bytes: [UInt8] = []
+        BitPacking.pack(values, width: width, to: &bytes)
+        let unpadded = try #require(PackedColumn(data: Column(bytes), width: width, count: values.count))
+        #expect(Array(unpadded) == values)
+        #expect(PackedColumn(data: Column(Array(bytes.dropLast())), width: width, count: values.count) == nil || width == 0)
+    }
+    #expect(Array(Ordinals([4, 5, 6])) == [4, 5, 6] && Ordinals([4, 5, 6]).isRun)
+    #expect(Array(Ordinals([4, 6, 7])) == [4, 6, 7] && !Ordinals([4, 6, 7]).isRun)
 }
 
 /// A packed positions block whose width byte is past 32, or whose run would end past the data,

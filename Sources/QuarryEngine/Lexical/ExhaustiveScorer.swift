@@ -91,39 +91,35 @@ struct ExhaustiveScorer: TopKCollector {
 
     /// Offers every document with a score above 0 (mapped through `ordinals`), eight at a time:
     /// a group whose largest score cannot enter the top-k is skipped after one comparison.
-    private static func select(_ a: UnsafeBufferPointer<Float>, ordinals: Column<UInt32>, into topK: inout TopK) {
+    private static func select(_ a: UnsafeBufferPointer<Float>, ordinals: Ordinals, into topK: inout TopK) {
         // A score below `floor` cannot enter the top-k (equal can, on a smaller id); scores are ≥ 0.
         var floor = max(topK.threshold ?? 0, .leastNonzeroMagnitude)
-        ordinals.withUnsafeBufferPointer { ords in
-            let n = a.count
-            var d = 0
-            while d < n {
-                let end = min(n, d + 8)
-                if end - d == 8 {
-                    let m = max(max(max(a[d], a[d + 1]), max(a[d + 2], a[d + 3])),
-                                max(max(a[d + 4], a[d + 5]), max(a[d + 6], a[d + 7])))
-                    if m < floor { d = end; continue }
-                }
-                for i in d..<end where a[i] >= floor {
-                    if topK.push(id: ords[i], score: a[i]), let t = topK.threshold { floor = t }
-                }
-                d = end
+        let n = a.count
+        var d = 0
+        while d < n {
+            let end = min(n, d + 8)
+            if end - d == 8 {
+                let m = max(max(max(a[d], a[d + 1]), max(a[d + 2], a[d + 3])),
+                            max(max(a[d + 4], a[d + 5]), max(a[d + 6], a[d + 7])))
+                if m < floor { d = end; continue }
             }
+            for i in d..<end where a[i] >= floor {
+                if topK.push(id: ordinals[i], score: a[i]), let t = topK.threshold { floor = t }
+            }
+            d = end
         }
     }
 
     /// Offers the `listed` documents (each once, in any order: the top-k orders ties by id) and
     /// sets their scores back to 0.
-    private static func select(_ acc: UnsafeMutableBufferPointer<Float>, listed: UnsafeBufferPointer<UInt32>, ordinals: Column<UInt32>,
+    private static func select(_ acc: UnsafeMutableBufferPointer<Float>, listed: UnsafeBufferPointer<UInt32>, ordinals: Ordinals,
                                into topK: inout TopK) {
         var floor = max(topK.threshold ?? 0, .leastNonzeroMagnitude)
-        ordinals.withUnsafeBufferPointer { ords in
-            for d in listed {
-                let i = Int(d)
-                let score = acc[i]
-                acc[i] = 0
-                if score >= floor, topK.push(id: ords[i], score: score), let t = topK.threshold { floor = t }
-            }
+        for d in listed {
+            let i = Int(d)
+            let score = acc[i]
+            acc[i] = 0
+            if score >= floor, topK.push(id: ordinals[i], score: score), let t = topK.threshold { floor = t }
         }
     }
 

@@ -99,11 +99,14 @@ extension LexicalIndex {
 
 extension LexicalIndex {
     public static let segmentKind = "QLXS"
-    /// Version 2: bit-packed postings; version 1 (varint postings) is read as it is.
-    public static let segmentVersion: UInt32 = 2
+    /// Version 3: bit-packed postings, and the lengths, block offsets and block bounds packed at
+    /// the width of their largest value, the ordinals kept as their first when they are a run
+    /// (`PackedColumn`, `Ordinals`); version 2 (bit-packed postings, those arrays as `UInt32`)
+    /// and version 1 (varint postings) are read as they are.
+    public static let segmentVersion: UInt32 = 3
 
-    /// The segment file version segment `i` is written with (its postings' codec).
-    public func segmentVersion(ofSegment i: Int) -> UInt32 { Self.version(of: segments[i].codec) }
+    /// The segment file version segment `i` is written with: 3, or 1 for a segment of varint postings.
+    public func segmentVersion(ofSegment i: Int) -> UInt32 { segments[i].codec == .packed ? Self.segmentVersion : 1 }
 
     /// The analyzer and fields, as every segment file of the index carries them.
     func describe(into w: inout ByteWriter) {
@@ -145,7 +148,8 @@ extension LexicalIndex {
         return o.isEmpty ? 0..<0 : o[0]..<(o[o.count - 1] + 1)
     }
 
-    /// Writes segment `i` (its arrays, statistics, and the index's analyzer and fields).
+    /// Writes segment `i` (its arrays, statistics, and the index's analyzer and fields) in the
+    /// layout of `w`'s version (`segmentVersion(ofSegment:)` is the one to write today).
     public func writeSegment(_ i: Int, to w: SegmentWriter) throws(SegmentError) {
         let seg = segments[i]
         var m = ByteWriter()
@@ -155,19 +159,30 @@ extension LexicalIndex {
         m.write(UInt64(seg.termCount))
         for t in seg.totalLengths { m.write(t) }
         for c in seg.fieldDocCounts { m.write(c) }
+        // The writer's version says the layout: 3 packs the columns, 1 and 2 write them as UInt32.
+        let packed = w.kindVersion >= 3
+        if packed {
+            m.write(seg.ordinals.isRun)
+            m.write(seg.ordinals.base)
+            for c in seg.packedColumns { m.write(UInt8(c.column.width)) }
+        }
         w.metadata = m.bytes
-        try w.section("ordinals", seg.ordinals.bytes)
-        try w.section("lengths", seg.lengths.bytes)
+        if packed {
+            try w.section("ordinals", seg.ordinals.stored?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0))
+            for c in seg.packedColumns where c.name == "lengths" { try w.section(c.name, c.column.data.bytes) }
+        } else {
+            try w.section("ordinals", Array(seg.ordinals))
+            try w.section("lengths", Array(seg.lengths))
+        }
         try w.section("term_bytes", seg.termBytes.bytes)
         try w.section("term_offsets", seg.termOffsets.bytes)
         try w.section("term_doc_freq", seg.termDocFreq.bytes)
         try w.section("term_field_doc_freq", seg.termFieldDocFreq.bytes)
         try w.section("term_block_start", seg.termBlockStart.bytes)
         try w.section("block_last_doc", seg.blockLastDoc.bytes)
-        try w.section("block_doc_offset", seg.blockDocOffset.bytes)
-        try w.section("block_pos_offset", seg.blockPosOffset.bytes)
-        try w.section("block_max_tf", seg.blockMaxTf.bytes)
-        try w.section("block_min_length", seg.blockMinLength.bytes)
+        for c in seg.packedColumns where c.name != "lengths" {
+            if packed { try w.section(c.name, c.column.data.bytes) } else { try w.section(c.name, Array(c.column)) }
+        }
         try w.section("postings", seg.postings.bytes)
         try w.section("positions", seg.positionData.bytes)
     }
@@ -199,6 +214,26 @@ extension LexicalIndex {
                 func col<T: BitwiseCopyable>(_ name: String, _ n: Int? = nil) throws -> Column<T> {
                     Column(mapped: try file.array(name, as: T.self, count: n), owner: file)
                 }
+                // Version 3 says how its columns are packed; older files hold them as UInt32 (width 32).
+                let packed = file.kindVersion >= 3
+                let ordinalsRun = packed ? try r.readBool() : false
+                let ordinalsBase = packed ? try r.read(UInt32.self) : 0
+                var widths: [String: Int] = [:]
+                for name in Segment.packedColumnNames { widths[name] = packed ? Int(try r.read(UInt8.self)) : 32 }
+                func packedCol(_ name: String, _ n: Int) throws -> PackedColumn {
+                    let width = widths[name]!
+                    guard let c = PackedColumn(data: try col(name), width: width, count: n) else {
+                        throw BinaryError.corrupt("\(file.name): section \(name) does not hold \(n) values of \(width) bits")
+                    }
+                    return c
+                }
+                let ordinals: Ordinals
+                if ordinalsRun {
+                    guard Int(ordinalsBase) + docs <= Int(UInt32.max) + 1 else { throw BinaryError.corrupt("\(file.name): ordinals past 2^32") }
+                    ordinals = Ordinals(base: ordinalsBase, count: docs)
+                } else {
+                    ordinals = Ordinals(stored: try col("ordinals", docs))
+                }
                 let termOffsets: Column<UInt32> = try col("term_offsets", terms + 1)
                 let blockLastDoc: Column<UInt32> = try col("block_last_doc")
                 let blocks = blockLastDoc.count
@@ -206,17 +241,17 @@ extension LexicalIndex {
                 let termBytes: Column<UInt8> = try col("term_bytes")
                 let postings: Column<UInt8> = try col("postings")
                 let positions: Column<UInt8> = try col("positions")
-                let blockDocOffset: Column<UInt32> = try col("block_doc_offset", blocks)
-                let blockPosOffset: Column<UInt32> = try col("block_pos_offset", blocks)
+                let blockDocOffset = try packedCol("block_doc_offset", blocks)
+                let blockPosOffset = try packedCol("block_pos_offset", blocks)
                 // The bounds every lookup and cursor relies on (one value each, not the arrays).
                 guard terms == 0 || (Int(termOffsets[terms]) <= termBytes.count && Int(termBlockStart[terms]) <= blocks),
                       blocks == 0 || (Int(blockDocOffset[blocks - 1]) <= postings.count && Int(blockPosOffset[blocks - 1]) <= positions.count)
                 else { throw BinaryError.corrupt("\(file.name): offsets point past the data") }
                 let seg = Segment(
-                    fieldCount: fc, codec: Self.codec(ofVersion: file.kindVersion), ordinals: try col("ordinals", docs), lengths: try col("lengths", docs * fc), termBytes: termBytes,
+                    fieldCount: fc, codec: Self.codec(ofVersion: file.kindVersion), ordinals: ordinals, lengths: try packedCol("lengths", docs * fc), termBytes: termBytes,
                     termOffsets: termOffsets, termDocFreq: try col("term_doc_freq", terms), termFieldDocFreq: try col("term_field_doc_freq", terms * fc),
                     termBlockStart: termBlockStart, blockLastDoc: blockLastDoc, blockDocOffset: blockDocOffset, blockPosOffset: blockPosOffset,
-                    blockMaxTf: try col("block_max_tf", blocks * fc), blockMinLength: try col("block_min_length", blocks * fc),
+                    blockMaxTf: try packedCol("block_max_tf", blocks * fc), blockMinLength: try packedCol("block_min_length", blocks * fc),
                     postings: postings, positionData: positions, totalLengths: totals, fieldDocCounts: counts)
                 seg.source = "\(file.name) (\(file.paths.map(SegmentFile.fileName).joined(separator: ", ")))"
                 segments.append(seg)

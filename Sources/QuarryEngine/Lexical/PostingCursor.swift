@@ -45,14 +45,16 @@ struct PostingCursor {
         let fc = segment.fieldCount
         var bounds = [Float](repeating: 0, count: range.count)
         // Terms of excluded clauses are not scored: their bounds stay 0.
-        if queryTerm < scorer.idf.count { segment.blockMaxTf.withUnsafeBufferPointer { maxTf in
-            segment.blockMinLength.withUnsafeBufferPointer { minLength in
-                for k in range {
-                    bounds[k - range.lowerBound] = scorer.bound(
-                        term: queryTerm, maxTf: maxTf.baseAddress! + k * fc, minLength: minLength.baseAddress! + k * fc)
+        if queryTerm < scorer.idf.count {
+            var maxTf = [UInt32](repeating: 0, count: fc), minLength = [UInt32](repeating: 0, count: fc)
+            for k in range {
+                for f in 0..<fc {
+                    maxTf[f] = segment.blockMaxTf[k &* fc &+ f]
+                    minLength[f] = segment.blockMinLength[k &* fc &+ f]
                 }
+                bounds[k - range.lowerBound] = scorer.bound(term: queryTerm, maxTf: maxTf, minLength: minLength)
             }
-        } }
+        }
         blockBounds = bounds
         maxBound = bounds.max() ?? 0
         block = firstBlock - 1

@@ -41,18 +41,18 @@ final class Segment: @unchecked Sendable {
 
     let fieldCount: Int
     let codec: Codec
-    let ordinals: Column<UInt32>
-    let lengths: Column<UInt32>
+    let ordinals: Ordinals
+    let lengths: PackedColumn
     let termBytes: Column<UInt8>
     let termOffsets: Column<UInt32>
     let termDocFreq: Column<UInt32>
     let termFieldDocFreq: Column<UInt32>
     let termBlockStart: Column<UInt32>
     let blockLastDoc: Column<UInt32>
-    let blockDocOffset: Column<UInt32>
-    let blockPosOffset: Column<UInt32>
-    let blockMaxTf: Column<UInt32>
-    let blockMinLength: Column<UInt32>
+    let blockDocOffset: PackedColumn
+    let blockPosOffset: PackedColumn
+    let blockMaxTf: PackedColumn
+    let blockMinLength: PackedColumn
     let postings: Column<UInt8>
     let positionData: Column<UInt8>
     /// Per field: the sum of lengths and the number of documents where the field is not empty.
@@ -82,17 +82,17 @@ final class Segment: @unchecked Sendable {
                 if l > 0 { counts[f] += 1 }
             }
         }
-        self.init(fieldCount: fieldCount, codec: codec, ordinals: Column(ordinals), lengths: Column(lengths), termBytes: Column(termBytes),
+        self.init(fieldCount: fieldCount, codec: codec, ordinals: Ordinals(ordinals), lengths: PackedColumn(lengths), termBytes: Column(termBytes),
                   termOffsets: Column(termOffsets), termDocFreq: Column(termDocFreq), termFieldDocFreq: Column(termFieldDocFreq),
-                  termBlockStart: Column(termBlockStart), blockLastDoc: Column(blockLastDoc), blockDocOffset: Column(blockDocOffset),
-                  blockPosOffset: Column(blockPosOffset), blockMaxTf: Column(blockMaxTf), blockMinLength: Column(blockMinLength),
+                  termBlockStart: Column(termBlockStart), blockLastDoc: Column(blockLastDoc), blockDocOffset: PackedColumn(blockDocOffset),
+                  blockPosOffset: PackedColumn(blockPosOffset), blockMaxTf: PackedColumn(blockMaxTf), blockMinLength: PackedColumn(blockMinLength),
                   postings: Column(postings), positionData: Column(positionData), totalLengths: totals, fieldDocCounts: counts)
     }
 
     /// A segment over columns (built, or mapped from a segment file), with its field statistics.
-    init(fieldCount: Int, codec: Codec, ordinals: Column<UInt32>, lengths: Column<UInt32>, termBytes: Column<UInt8>, termOffsets: Column<UInt32>,
+    init(fieldCount: Int, codec: Codec, ordinals: Ordinals, lengths: PackedColumn, termBytes: Column<UInt8>, termOffsets: Column<UInt32>,
          termDocFreq: Column<UInt32>, termFieldDocFreq: Column<UInt32>, termBlockStart: Column<UInt32>, blockLastDoc: Column<UInt32>,
-         blockDocOffset: Column<UInt32>, blockPosOffset: Column<UInt32>, blockMaxTf: Column<UInt32>, blockMinLength: Column<UInt32>,
+         blockDocOffset: PackedColumn, blockPosOffset: PackedColumn, blockMaxTf: PackedColumn, blockMinLength: PackedColumn,
          postings: Column<UInt8>, positionData: Column<UInt8>, totalLengths: [UInt64], fieldDocCounts: [UInt32]) {
         self.fieldCount = fieldCount
         self.codec = codec
@@ -115,10 +115,21 @@ final class Segment: @unchecked Sendable {
     }
 
     var documentCount: Int { ordinals.count }
+
+    /// The columns kept at the width of their largest value, by section name (in the order
+    /// segment files of version 3 list their widths).
+    static let packedColumnNames = ["lengths", "block_doc_offset", "block_pos_offset", "block_max_tf", "block_min_length"]
+    var packedColumns: [(name: String, column: PackedColumn)] {
+        Array(zip(Segment.packedColumnNames, [lengths, blockDocOffset, blockPosOffset, blockMaxTf, blockMinLength]))
+    }
     var termCount: Int { termDocFreq.count }
 
     /// The local number of a global ordinal, by binary search.
     func local(of ordinal: UInt32) -> Int? {
+        if ordinals.isRun {
+            let i = Int(ordinal) - Int(ordinals.base)
+            return i >= 0 && i < ordinals.count ? i : nil
+        }
         var lo = 0, hi = ordinals.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -138,9 +149,13 @@ final class Segment: @unchecked Sendable {
         let per = scorer.normsPerDocument
         let fc = fieldCount
         var table = [Float](repeating: 0, count: documentCount * per)
-        lengths.withUnsafeBufferPointer { l in
+        var documentLengths = [UInt32](repeating: 0, count: fc)
+        documentLengths.withUnsafeMutableBufferPointer { l in
             table.withUnsafeMutableBufferPointer { t in
-                for d in 0..<documentCount { scorer.norms(lengths: l.baseAddress! + d * fc, into: t.baseAddress! + d * per) }
+                for d in 0..<documentCount {
+                    for f in 0..<fc { l[f] = lengths[d &* fc &+ f] }
+                    scorer.norms(lengths: l.baseAddress!, into: t.baseAddress! + d * per)
+                }
             }
         }
         normCache.insert(table, for: key)
@@ -461,7 +476,7 @@ final class Segment: @unchecked Sendable {
         }
         return Segment(fieldCount: fc, codec: codec, ordinals: ordinals, lengths: lengths, termBytes: termBytes, termOffsets: termOffsets,
                        termDocFreq: termDocFreq, termFieldDocFreq: termFieldDocFreq, termBlockStart: termBlockStart,
-                       blockLastDoc: blockLastDoc, blockDocOffset: Column(offsets), blockPosOffset: Column(positionOffsets),
+                       blockLastDoc: blockLastDoc, blockDocOffset: PackedColumn(offsets), blockPosOffset: PackedColumn(positionOffsets),
                        blockMaxTf: blockMaxTf, blockMinLength: blockMinLength, postings: Column(out), positionData: Column(positionsOut),
                        totalLengths: totalLengths, fieldDocCounts: fieldDocCounts)
     }
@@ -543,9 +558,9 @@ final class Segment: @unchecked Sendable {
 
     /// Bytes held by the arrays.
     var memoryBytes: Int {
-        ordinals.count * 4 + lengths.count * 4 + termBytes.count + termOffsets.count * 4 + termDocFreq.count * 4
-            + termFieldDocFreq.count * 4 + termBlockStart.count * 4 + blockLastDoc.count * 4 + blockDocOffset.count * 4
-            + blockPosOffset.count * 4 + blockMaxTf.count * 4 + blockMinLength.count * 4 + postings.count + positionData.count
+        (ordinals.stored?.count ?? 0) * 4 + lengths.byteCount + termBytes.count + termOffsets.count * 4 + termDocFreq.count * 4
+            + termFieldDocFreq.count * 4 + termBlockStart.count * 4 + blockLastDoc.count * 4 + blockDocOffset.byteCount
+            + blockPosOffset.byteCount + blockMaxTf.byteCount + blockMinLength.byteCount + postings.count + positionData.count
     }
 }
 
