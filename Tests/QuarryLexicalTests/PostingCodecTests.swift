@@ -183,3 +183,46 @@ func replacing(_ seg: Segment, postings: Column<UInt8>? = nil, positions: Column
             postings: postings ?? seg.postings, positionData: positions ?? seg.positionData,
             totalLengths: seg.totalLengths, fieldDocCounts: seg.fieldDocCounts)
 }
+
+/// Patched runs (PFOR): a run whose few large values would widen every value keeps them apart,
+/// and reads back equal, at every stride; a run of one width stays plain; a patched run whose
+/// head or exception index says what no written run holds does not read.
+@Test func patchedRunsReadBackAndRefuseDamage() throws {
+    var rng = SplitMix64(seed: 21)
+    let runs: [[UInt32]] = [
+        (0..<128).map { _ in UInt32(rng.next() % 16) },                                    // one width: plain
+        (0..<128).map { i in i % 40 == 3 ? 70_000 : UInt32(rng.next() % 8) },               // a few long gaps
+        (0..<128).map { i in i == 5 || i == 90 ? 2 : 0 },                                   // a field seldom mentioned
+        (0..<37).map { i in i == 36 ? UInt32.max : 1 },                                     // the widest exception
+    ]
+    for (r, values) in runs.enumerated() {
+        let plan = BitPacking.plan(values)
+        #expect((plan.widthByte & BitPacking.patched != 0) == (r != 0), "run \(r)")
+        var bytes: [UInt8] = []
+        BitPacking.pack(values, widthByte: plan.widthByte, exceptionWidth: plan.exceptionWidth, to: &bytes)
+        #expect(bytes.count < BitPacking.bytes(count: values.count, width: BitPacking.width(values)) || r == 0)
+        let size = bytes.count
+        bytes += [UInt8](repeating: 0, count: BitPacking.padding)
+        for stride in [1, 3] {
+            var out = [UInt32](repeating: 0, count: ((values.count + 7) & ~7) * stride)
+            let read = bytes.withUnsafeBytes { b in
+                BitPacking.runBytes(b.baseAddress!, widthByte: plan.widthByte, count: values.count) == size
+                    && BitPacking.unpackRun(b.baseAddress!, widthByte: plan.widthByte, count: values.count, into: &out, stride: stride)
+            }
+            #expect(read && (0..<values.count).map { out[$0 * stride] } == values, "run \(r), stride \(stride)")
+        }
+        guard r != 0 else { continue }
+        // No exceptions, more exceptions than values, and an index past the run.
+        let e = Int(bytes[0]), w = Int(plan.widthByte & ~BitPacking.patched)
+        for (at, value) in [(0, UInt8(0)), (0, UInt8(values.count + 1)), (2 + BitPacking.bytes(count: values.count, width: w) + e - 1, UInt8(200))] {
+            var damaged = bytes
+            damaged[at] = value
+            var out = [UInt32](repeating: 0, count: 256)
+            let read = damaged.withUnsafeBytes { b in
+                BitPacking.runBytes(b.baseAddress!, widthByte: plan.widthByte, count: values.count) != nil
+                    && BitPacking.unpackRun(b.baseAddress!, widthByte: plan.widthByte, count: values.count, into: &out, stride: 1)
+            }
+            #expect(!read, "run \(r), byte \(at) = \(value)")
+        }
+    }
+}

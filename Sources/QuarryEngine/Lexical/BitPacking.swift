@@ -39,6 +39,86 @@ enum BitPacking {
         if bits > 0 { out.append(UInt8(truncatingIfNeeded: acc)) }
     }
 
+    // MARK: - Patched runs (PFOR)
+
+    /// A width byte with this bit set says the run is *patched* (PFOR, Zukowski et al., "Super-Scalar
+    /// RAM-CPU Cache Compression", ICDE 2006; Lucene's PForUtil): the values are packed at the
+    /// width of the byte's low bits, and the few that need more (the exceptions) keep their high
+    /// bits apart. Such a run is `[e: UInt8][x: UInt8]`, the low bits of every value, the `e`
+    /// indices of the exceptions (a byte each), then their high parts at `x` bits. A block of
+    /// document deltas where a few gaps are long, or of a field's tfs where a few documents
+    /// mention the term in it, takes the bits of the common values.
+    static let patched: UInt8 = 0x80
+
+    /// How to pack `values`: the width byte (with `patched` when exceptions pay) and, when
+    /// patched, the width of the exceptions' high parts.
+    static func plan<C: Collection>(_ values: C) -> (widthByte: UInt8, exceptionWidth: Int) where C.Element == UInt32 {
+        var perWidth = [Int](repeating: 0, count: 33)
+        for v in values { perWidth[UInt32.bitWidth - v.leadingZeroBitCount] += 1 }
+        let full = perWidth.lastIndex { $0 > 0 } ?? 0
+        let n = values.count
+        var best = (bytes: bytes(count: n, width: full), width: full)
+        var above = 0  // values wider than b
+        for b in stride(from: full - 1, through: 0, by: -1) {
+            above += perWidth[b + 1]
+            guard above <= Int(UInt8.max) else { break }
+            let cost = 2 + bytes(count: n, width: b) + above + bytes(count: above, width: full - b)
+            if cost < best.bytes { best = (cost, b) }
+        }
+        return best.width == full ? (UInt8(full), 0) : (UInt8(best.width) | patched, full - best.width)
+    }
+
+    /// Appends `values` as `plan` said (the width byte itself is written by the caller).
+    static func pack<C: Collection>(_ values: C, widthByte: UInt8, exceptionWidth: Int, to out: inout [UInt8])
+    where C.Element == UInt32, C.Index == Int {
+        let w = Int(widthByte & ~patched)
+        guard widthByte & patched != 0 else { return pack(values, width: w, to: &out) }
+        let exceptions = values.indices.filter { values[$0] >> UInt32(w) != 0 }
+        out.append(UInt8(exceptions.count))
+        out.append(UInt8(exceptionWidth))
+        let low: UInt32 = w == 32 ? .max : (1 << UInt32(w)) &- 1
+        pack(values.lazy.map { $0 & low }, width: w, to: &out)
+        out.append(contentsOf: exceptions.map { UInt8($0 - values.startIndex) })
+        pack(exceptions.lazy.map { values[$0] >> UInt32(w) }, width: exceptionWidth, to: &out)
+    }
+
+    /// Bytes of the run at `base` with width byte `widthByte`, `count` values; nil when a width
+    /// is above 32 or the run's head says what no written run holds. The caller checked that
+    /// the head (2 bytes, when patched) is readable.
+    @inline(__always)
+    static func runBytes(_ base: UnsafeRawPointer, widthByte: UInt8, count: Int) -> Int? {
+        let w = Int(widthByte & ~patched)
+        guard w <= 32 else { return nil }
+        guard widthByte & patched != 0 else { return bytes(count: count, width: w) }
+        let e = Int(base.load(fromByteOffset: 0, as: UInt8.self)), x = Int(base.load(fromByteOffset: 1, as: UInt8.self))
+        guard e >= 1, e <= count, x >= 1, w + x <= 32 else { return nil }
+        return 2 + bytes(count: count, width: w) + e + bytes(count: e, width: x)
+    }
+
+    /// Reads the run at `base` (checked by `runBytes`) as `unpack` does; false when an
+    /// exception's index is past `count`.
+    @inline(__always)
+    static func unpackRun(_ base: UnsafeRawPointer, widthByte: UInt8, count: Int, into out: UnsafeMutablePointer<UInt32>, stride: Int) -> Bool {
+        let w = Int(widthByte & ~patched)
+        guard widthByte & patched != 0 else {
+            unpack(base, count: count, width: w, into: out, stride: stride)
+            return true
+        }
+        let e = Int(base.load(fromByteOffset: 0, as: UInt8.self)), x = Int(base.load(fromByteOffset: 1, as: UInt8.self))
+        unpack(base + 2, count: count, width: w, into: out, stride: stride)
+        let indices = (base + 2 + bytes(count: count, width: w)).assumingMemoryBound(to: UInt8.self)
+        let highs = UnsafeRawPointer(indices + e)
+        let mask: UInt64 = (1 << UInt64(x)) &- 1
+        for j in 0..<e {
+            let i = Int(indices[j])
+            guard i < count else { return false }
+            let bit = j &* x
+            let word = UInt64(littleEndian: highs.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+            out[i &* stride] |= UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) << UInt32(w)
+        }
+        return true
+    }
+
     /// Reads `count` values of `width` bits (≤ 32) from `base` into `out[i * stride]`, eight at a
     /// time: the values past `count` up to the next multiple of 8 are written too (with whatever
     /// bits follow), so `out` must have room for them. The caller checked that

@@ -15,7 +15,8 @@ import QuarryBase
 ///   (`BitPacking`, codec `.packed`): one byte of width for the document deltas and one per
 ///   field, then the deltas (each from the previous document; the first from the previous
 ///   block's last document, or 0), then each field's tfs, every run of values `width` bits
-///   each; the data ends with `BitPacking.padding` zero bytes. Segments written before the
+///   each, or patched (PFOR: the common width, and the few wider values' high bits apart;
+///   `BitPacking.patched`) where that is smaller; the data ends with `BitPacking.padding` zero bytes. Segments written before the
 ///   packing (codec `.varint`, segment files of version 1) store each document as a varint
 ///   delta followed by one varint tf per field, and are read as they are. Beside each block: its last
 ///   document (to skip without decoding) and, per field, the block's **largest tf** and
@@ -315,8 +316,9 @@ final class Segment: @unchecked Sendable {
         return ok
     }
 
-    /// Where packed block `k`'s runs lie: the widths (documents, then each field) and the first
-    /// run; nil when a width is above 32 or the runs pass the end of the data.
+    /// Where packed block `k`'s runs lie: the width bytes (documents, then each field) and the
+    /// first run; nil when a width is above 32, a patched run's head is wrong, or the runs pass
+    /// the end of the data.
     @inline(__always)
     private func packedRuns(block k: Int, count: Int) -> (widths: UnsafePointer<UInt8>, runs: UnsafeRawPointer)? {
         let p = postings.buffer
@@ -324,21 +326,25 @@ final class Segment: @unchecked Sendable {
         let offset = Int(blockDocOffset[k])
         guard offset <= p.count, p.count - offset > fc else { return nil }
         let widths = p.baseAddress! + offset
+        let runs = UnsafeRawPointer(widths + 1 + fc)
         var size = 1 + fc
         for f in 0...fc {
-            let w = Int(widths[f])
-            guard w <= 32 else { return nil }
-            size += BitPacking.bytes(count: count, width: w)
+            // A patched run's 2-byte head is read only where it lies within the data.
+            guard widths[f] & BitPacking.patched == 0 || p.count - offset >= size + 2,
+                  let n = BitPacking.runBytes(UnsafeRawPointer(widths) + size, widthByte: widths[f], count: count)
+            else { return nil }
+            size += n
         }
         guard p.count - offset >= size + BitPacking.padding else { return nil }
-        return (widths, UnsafeRawPointer(widths + 1 + fc))
+        return (widths, runs)
     }
 
     /// The documents of packed block `k` (see `unpack`).
     @inline(__always)
     func unpackDocuments(block k: Int, count: Int, after previous: UInt32, last: UInt32, docs: UnsafeMutablePointer<UInt32>) -> Bool {
-        guard let (widths, runs) = packedRuns(block: k, count: count) else { return false }
-        BitPacking.unpack(runs, count: count, width: Int(widths[0]), into: docs, stride: 1)
+        guard let (widths, runs) = packedRuns(block: k, count: count),
+              BitPacking.unpackRun(runs, widthByte: widths[0], count: count, into: docs, stride: 1)
+        else { return false }
         // Deltas are ≥ 0 and the sum cannot wrap in 64 bits: ending at `last` keeps every
         // document of the block at or below it.
         var sum = UInt64(previous)
@@ -353,11 +359,11 @@ final class Segment: @unchecked Sendable {
     @inline(__always)
     func unpackTfs(block k: Int, count: Int, tfs: UnsafeMutablePointer<UInt32>, fieldStride: Int, documentStride: Int) -> Bool {
         guard let (widths, runs) = packedRuns(block: k, count: count) else { return false }
-        var at = runs + BitPacking.bytes(count: count, width: Int(widths[0]))
+        var at = runs + BitPacking.runBytes(runs, widthByte: widths[0], count: count)!
         for f in 0..<fieldCount {
-            let w = Int(widths[1 + f])
-            BitPacking.unpack(at, count: count, width: w, into: tfs + f &* fieldStride, stride: documentStride)
-            at += BitPacking.bytes(count: count, width: w)
+            guard BitPacking.unpackRun(at, widthByte: widths[1 + f], count: count, into: tfs + f &* fieldStride, stride: documentStride)
+            else { return false }
+            at += BitPacking.runBytes(at, widthByte: widths[1 + f], count: count)!
         }
         return true
     }
@@ -407,12 +413,14 @@ final class Segment: @unchecked Sendable {
     }
 
     /// Appends one packed block: a width byte for the document deltas and one per field, the
-    /// deltas, then each field's tfs.
+    /// deltas, then each field's tfs, each run patched where that takes fewer bytes (`BitPacking.plan`).
     static func appendPacked(deltas: [UInt32], fields: [[UInt32]], to out: inout [UInt8]) {
-        let widths = [BitPacking.width(deltas)] + fields.map { BitPacking.width($0) }
-        out.append(contentsOf: widths.map { UInt8($0) })
-        BitPacking.pack(deltas, width: widths[0], to: &out)
-        for (f, values) in fields.enumerated() { BitPacking.pack(values, width: widths[f + 1], to: &out) }
+        let runs = [deltas] + fields
+        let plans = runs.map { BitPacking.plan($0) }
+        out.append(contentsOf: plans.map(\.widthByte))
+        for (values, plan) in zip(runs, plans) {
+            BitPacking.pack(values, widthByte: plan.widthByte, exceptionWidth: plan.exceptionWidth, to: &out)
+        }
     }
 
     /// Appends one block's packed positions: a width byte, then the deltas at that width.
