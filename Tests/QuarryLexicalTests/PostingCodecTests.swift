@@ -139,6 +139,15 @@ import Testing
         let unpadded = try #require(PackedColumn(data: Column(bytes), width: width, count: values.count))
         #expect(Array(unpadded) == values)
         #expect(PackedColumn(data: Column(Array(bytes.dropLast())), width: width, count: values.count) == nil || width == 0)
+        // Runs read eight at a time, with and without padding after them.
+        for column in [packed, unpadded] {
+            for start in stride(from: 0, to: values.count, by: 8) {
+                let n = values.count - start
+                var out = [UInt32](repeating: 0, count: (n + 7) & ~7)
+                column.read(from: start, count: n, into: &out)
+                #expect(Array(out[0..<n]) == Array(values[start...]), "width \(width), from \(start)")
+            }
+        }
     }
     #expect(Array(Ordinals([4, 5, 6])) == [4, 5, 6] && Ordinals([4, 5, 6]).isRun)
     #expect(Array(Ordinals([4, 6, 7])) == [4, 6, 7] && !Ordinals([4, 6, 7]).isRun)

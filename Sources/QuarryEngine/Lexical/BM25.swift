@@ -196,4 +196,31 @@ struct LengthNorm: Equatable {
             for f in 0..<fieldCount { out[f] = k1 * (1 - b + b * Float(lengths[f]) / avgdl[f]) }
         }
     }
+
+    /// `norms(lengths:fieldCount:into:)` of `count` documents one after another (lengths
+    /// `fieldCount` per document, norms as many as the rule writes per document): the same
+    /// operations in the same order, so the same bits, with the rule and the boosts read once.
+    func norms(lengths: UnsafePointer<UInt32>, documents count: Int, fieldCount fc: Int, into out: UnsafeMutablePointer<Float>) {
+        guard rule == .bm25f else {
+            for d in 0..<count { norms(lengths: lengths + d * fc, fieldCount: fc, into: out + d * fc) }
+            return
+        }
+        boosts.withUnsafeBufferPointer { boosts in
+            if fc == 2 {
+                let b0 = boosts[0], b1 = boosts[1]
+                for d in 0..<count {
+                    var dl: Float = 0
+                    dl += b0 * Float(lengths[2 &* d])
+                    dl += b1 * Float(lengths[2 &* d &+ 1])
+                    out[d] = k1 * (1 - b + b * dl / combinedAvgdl)
+                }
+                return
+            }
+            for d in 0..<count {
+                var dl: Float = 0
+                for f in 0..<fc { dl += boosts[f] * Float(lengths[d &* fc &+ f]) }
+                out[d] = k1 * (1 - b + b * dl / combinedAvgdl)
+            }
+        }
+    }
 }

@@ -53,6 +53,19 @@ struct PackedColumn: RandomAccessCollection, @unchecked Sendable {
         return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
     }
 
+    /// Values `start ..< start + count` into `out`, which has room for `count` rounded up to a
+    /// multiple of 8; `start` is a multiple of 8. Eight at a time (`BitPacking.unpack`) where the
+    /// data reaches far enough, one by one near its end.
+    func read(from start: Int, count: Int, into out: UnsafeMutablePointer<UInt32>) {
+        precondition(start & 7 == 0 && start >= 0 && start + count <= self.count)
+        let byte = start / 8 * width
+        if byte + ((count + 7) >> 3) * width + 8 <= data.count {
+            BitPacking.unpack(UnsafeRawPointer(data.buffer.baseAddress! + byte), count: count, width: width, into: out, stride: 1)
+        } else {
+            for i in 0..<count { out[i] = self[start + i] }
+        }
+    }
+
     /// Bytes the values take (without the padding).
     var byteCount: Int { BitPacking.bytes(count: count, width: width) }
 }

@@ -150,12 +150,14 @@ final class Segment: @unchecked Sendable {
         let per = scorer.normsPerDocument
         let fc = fieldCount
         var table = [Float](repeating: 0, count: documentCount * per)
-        var documentLengths = [UInt32](repeating: 0, count: fc)
-        documentLengths.withUnsafeMutableBufferPointer { l in
+        // The lengths are unpacked a chunk of documents at a time.
+        let chunk = 1024
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: chunk * fc + 8) { l in
             table.withUnsafeMutableBufferPointer { t in
-                for d in 0..<documentCount {
-                    for f in 0..<fc { l[f] = lengths[d &* fc &+ f] }
-                    scorer.norms(lengths: l.baseAddress!, into: t.baseAddress! + d * per)
+                for first in stride(from: 0, to: documentCount, by: chunk) {
+                    let n = min(chunk, documentCount - first)
+                    lengths.read(from: first * fc, count: n * fc, into: l.baseAddress!)
+                    scorer.lengthNorm.norms(lengths: l.baseAddress!, documents: n, fieldCount: fc, into: t.baseAddress! + first * per)
                 }
             }
         }
