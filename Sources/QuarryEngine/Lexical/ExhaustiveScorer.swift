@@ -218,9 +218,13 @@ struct ExhaustiveScorer: TopKCollector {
                 else { return decoded }
                 if fast {
                     let b0 = scorer.boosts[0], b1 = scorer.boosts[1], idf = scorer.idf[t], k1 = scorer.k1
+                    // The list's length in a local (a register) rather than through `scored`.
+                    var listed = scored
                     for i in 0..<count {
-                        addTwoFields(Int(docs[i]), tfs[i], tfs[size + i], b0: b0, b1: b1, idf: idf, k1: k1, norms: norms, into: acc, list: list, scored: &scored)
+                        addTwoFields(Int(truncatingIfNeeded: docs[i]), tfs[i], tfs[size &+ i], b0: b0, b1: b1, idf: idf, k1: k1,
+                                     norms: norms, into: acc, list: list, scored: &listed)
                     }
+                    scored = listed
                 } else {
                     for i in 0..<count {
                         add(Int(docs[i]), tfs + i * fc, term: t, scorer: scorer, norms: norms + Int(docs[i]) * per, into: acc,
@@ -245,7 +249,7 @@ struct ExhaustiveScorer: TopKCollector {
         guard tf > 0 else { return }
         let old = acc[d]
         let score = old + QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[d])
-        if old == 0 && score > 0 { list[scored] = UInt32(truncatingIfNeeded: d); scored += 1 }
+        if old == 0 && score > 0 { list[scored] = UInt32(truncatingIfNeeded: d); scored &+= 1 }
         acc[d] = score
     }
 
