@@ -18,8 +18,26 @@ struct BlockMaxWAND: TopKCollector {
         let n = cursors.count
         var contributions = [Float](repeating: 0, count: q.scoredCount)
         // `order` holds cursor indices sorted by current document (insertion sort: lists are few).
-        // (Written inline: a nested function capturing `cursors` would box it.)
         var order = Array(0..<n)
+        // The loop works on the arrays' memory: a mutation through an array's subscript checks
+        // that the array is not shared, which at a few per posting cost as much as the rest.
+        cursors.withUnsafeMutableBufferPointer { cursors in
+            order.withUnsafeMutableBufferPointer { order in
+                contributions.withUnsafeMutableBufferPointer { contributions in
+                    run(search, cursors: cursors, order: order, contributions: contributions, excluded: &excluded, cursorOf: cursorOf,
+                        into: &topK, counters: &counters)
+                }
+            }
+        }
+        for c in cursors { counters.blocksDecoded += c.blocksDecoded; counters.blocksSkipped += c.blockCount - c.blocksDecoded }
+    }
+
+    @inline(__always)
+    private func run(_ search: SegmentSearch, cursors: UnsafeMutableBufferPointer<PostingCursor>, order: UnsafeMutableBufferPointer<Int>,
+                     contributions: UnsafeMutableBufferPointer<Float>, excluded: inout [PostingCursor?], cursorOf: [Int],
+                     into topK: inout TopK, counters: inout LexicalCounters) {
+        let q = search.query
+        let n = cursors.count
         while true {
             for i in 1..<n {
                 let x = order[i]
@@ -78,6 +96,5 @@ struct BlockMaxWAND: TopKCollector {
                 for i in 0..<pivot where cursors[order[i]].doc < d { cursors[order[i]].advance(to: d) }
             }
         }
-        for c in cursors { counters.blocksDecoded += c.blocksDecoded; counters.blocksSkipped += c.blockCount - c.blocksDecoded }
     }
 }

@@ -199,7 +199,8 @@ struct SegmentSearch {
 
     /// The boolean check of a document on which every scored cursor has been advanced to at
     /// least `doc`; cursors of excluded-only terms are advanced here.
-    func matches(_ doc: UInt32, scored: [PostingCursor], cursorOf: [Int], excluded: inout [PostingCursor?]) -> Bool {
+    func matches<Cursors: RandomAccessCollection<PostingCursor>>(_ doc: UInt32, scored: Cursors, cursorOf: [Int],
+                                                              excluded: inout [PostingCursor?]) -> Bool where Cursors.Index == Int {
         guard query.needsCheck else { return true }
         let fields = query.queriedFields
         for t in query.scoredCount..<query.terms.count {
@@ -232,7 +233,7 @@ struct SegmentSearch {
 
     /// Sums contributions in the canonical term order and offers the document.
     @inline(__always)
-    func offer(_ local: UInt32, contributions: [Float], into topK: inout TopK) {
+    func offer<Contributions: Collection<Float>>(_ local: UInt32, contributions: Contributions, into topK: inout TopK) {
         var score: Float = 0
         for c in contributions { score += c }
         if score > 0 { topK.push(id: segment.ordinals[Int(local)], score: score) }
