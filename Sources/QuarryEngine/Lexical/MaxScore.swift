@@ -21,8 +21,24 @@ struct MaxScore: TopKCollector {
         var upTo = [Float](repeating: 0, count: n)
         var running: Float = 0
         for i in 0..<n { running += cursors[order[i]].maxBound; upTo[i] = running }
-        var essential = MaxScore.firstEssential(upTo, topK.threshold)
         var contributions = [Float](repeating: 0, count: q.scoredCount)
+        // The loop works on the arrays' memory (see `BlockMaxWAND`).
+        cursors.withUnsafeMutableBufferPointer { cursors in
+            contributions.withUnsafeMutableBufferPointer { contributions in
+                run(search, cursors: cursors, order: order, upTo: upTo, contributions: contributions, excluded: &excluded,
+                    cursorOf: cursorOf, into: &topK, counters: &counters)
+            }
+        }
+        for c in cursors { counters.blocksDecoded += c.blocksDecoded; counters.blocksSkipped += c.blockCount - c.blocksDecoded }
+    }
+
+    @inline(__always)
+    private func run(_ search: SegmentSearch, cursors: UnsafeMutableBufferPointer<PostingCursor>, order: [Int], upTo: [Float],
+                     contributions: UnsafeMutableBufferPointer<Float>, excluded: inout [PostingCursor?], cursorOf: [Int],
+                     into topK: inout TopK, counters: inout LexicalCounters) {
+        let q = search.query
+        let n = cursors.count
+        var essential = MaxScore.firstEssential(upTo, topK.threshold)
         while essential < n {
             var d = PostingCursor.end
             for i in essential..<n { d = min(d, cursors[order[i]].doc) }
@@ -66,7 +82,6 @@ struct MaxScore: TopKCollector {
             // Lists that just became non-essential may still sit on d.
             for i in 0..<essential where cursors[order[i]].doc == d { cursors[order[i]].next() }
         }
-        for c in cursors { counters.blocksDecoded += c.blocksDecoded; counters.blocksSkipped += c.blockCount - c.blocksDecoded }
     }
 
     /// The number of non-essential lists: the longest prefix (by bound) that cannot reach the threshold.
