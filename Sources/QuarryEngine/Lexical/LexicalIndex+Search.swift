@@ -14,9 +14,12 @@ public enum PruningAlgorithm: String, Sendable, CaseIterable {
     /// Term-at-a-time over every posting: the exact oracle. On small collections it is also
     /// the fastest (no per-document bookkeeping).
     case exhaustive
-    /// Picks per query: `exhaustive` when the query's terms have at most 50,000 postings in all
-    /// (touching them all costs well under a millisecond), else `maxScore` for more than 4
-    /// terms, else `blockMaxWAND`. The result names the algorithm that ran.
+    /// Picks per query: `exhaustive` for one term, for terms with at most 100,000 postings in
+    /// all (touching them all costs well under a millisecond), and for two terms whose lists
+    /// together are as long as the collection (two near-stopwords: no bound prunes them);
+    /// else `maxScore`. Measured per query at a million documents (BENCHMARKS.md, "Which BM25
+    /// algorithm"): block-max WAND won almost no query there, MaxScore most with frequent
+    /// terms, the exhaustive scan the rest. The result names the algorithm that ran.
     case auto
 }
 
@@ -114,11 +117,13 @@ extension LexicalIndex {
         let scored = Array(bound.terms[0..<bound.scoredCount])
         var algorithm = options.algorithm
         if algorithm == .auto {
-            var postings = 0
+            var postings = 0, documents = 0
             for (s, seg) in segments.enumerated() {
+                documents += seg.documentCount
                 for t in 0..<bound.scoredCount { if let id = bound.segmentTermIDs[s][t] { postings += Int(seg.termDocFreq[id]) } }
             }
-            algorithm = postings <= 50_000 ? .exhaustive : scored.count > 4 ? .maxScore : .blockMaxWAND
+            let scan = scored.count <= 1 || postings <= 100_000 || (scored.count == 2 && postings >= documents)
+            algorithm = scan ? .exhaustive : .maxScore
         }
         if options.k > 0 && !bound.matchesNothing && bound.scoredCount > 0 {
             let collector = algorithm.collector
