@@ -235,3 +235,28 @@ func replacing(_ seg: Segment, postings: Column<UInt8>? = nil, positions: Column
         }
     }
 }
+
+/// A block of positions where a few first positions are far wider than the rest (a term at the
+/// start of most documents and deep in a long one) is patched — its exceptions' indices a byte
+/// each in a block of at most 256 positions, two bytes past that — and every list of it reads
+/// back as the varint segment's, at any document of the block; phrases across it still match.
+@Test(arguments: [60, 200]) func patchedPositionsReadWhereTheyLie(documentCount: Int) throws {
+    let filler = (0..<700).map { "f\($0 % 50)" }.joined(separator: " ")
+    let documents: [(ordinal: UInt32, fields: [String?])] = (0..<documentCount).map { d in
+        let text = d == 37 ? filler + " alpha beta alpha" : "alpha beta gamma alpha delta alpha"
+        return (UInt32(d), [nil, text])
+    }
+    var index = try LexicalIndex(fields: ["title", "text"], analyzer: .standard)
+    try index.add(documents)
+    let seg = index.segments[0]
+    let alpha = try #require(seg.lookup("alpha"))
+    let first = Int(seg.blockPosOffset[seg.blocks(of: alpha).lowerBound])
+    #expect(seg.positionData[first] & BitPacking.patched != 0)
+    // 3 positions a document: 180 in the first block of 60 documents, 384 in one of 128.
+    #expect((seg.positionData[first + 3] & Segment.narrowIndices != 0) == (documentCount == 60))
+    let varint = try #require(seg.reencoded(as: .varint))
+    #expect(seg.allPostings(of: alpha).map(\.positions) == varint.allPostings(of: alpha).map(\.positions))
+    #expect(seg.allPostings(of: alpha).first { $0.doc == 37 }?.positions[1] == [700, 702])
+    let hits = try index.search("\"alpha beta\"", options: LexicalSearchOptions(k: 300)).hits
+    #expect(hits.count == documentCount)
+}

@@ -26,9 +26,9 @@ import QuarryBase
 ///   from them instead of being stored for one k1/b.
 /// - positions: a separate stream per block, read only by phrase queries: per document and
 ///   field, the positions as deltas (the first from 0). Packed (codec `.packed`): one width byte
-///   for the block, then all its deltas at that width, so the list of document i in field f
-///   starts at the value that sums the tfs before it; the data ends with `BitPacking.padding`
-///   zero bytes. Varint (`.varint`): the deltas as varints, one after another.
+///   for the block, then all its deltas at that width (or patched: `appendPackedPositions`), so
+///   the list of document i in field f starts at the value that sums the tfs before it; the data
+///   ends with `BitPacking.padding` zero bytes. Varint (`.varint`): the deltas as varints, one after another.
 final class Segment: @unchecked Sendable {
     static let blockSize = 128
 
@@ -425,11 +425,47 @@ final class Segment: @unchecked Sendable {
         }
     }
 
-    /// Appends one block's packed positions: a width byte, then the deltas at that width.
+    /// Appends one block's packed positions: a width byte, then the deltas at that width; or,
+    /// where it takes fewer bytes, patched (the width byte with `BitPacking.patched`): the count
+    /// of exceptions (UInt16), their width (a byte, with `narrowIndices` when the indices take a
+    /// byte each: blocks of at most 256 deltas), their indices (ascending; else UInt16 each), their
+    /// high parts, then every delta's low bits. The exceptions come first so that a document's
+    /// list is read where it lies without knowing how many deltas the block holds (a block of a
+    /// term in long documents holds a few first positions far wider than the rest).
+    /// Set in a patched positions run's exception width when its indices take a byte each.
+    static let narrowIndices: UInt8 = 0x40
+
     static func appendPackedPositions(_ deltas: [UInt32], to out: inout [UInt8]) {
-        let w = BitPacking.width(deltas)
-        out.append(UInt8(w))
-        BitPacking.pack(deltas, width: w, to: &out)
+        var perWidth = [Int](repeating: 0, count: 33)
+        for v in deltas { perWidth[UInt32.bitWidth - v.leadingZeroBitCount] += 1 }
+        let full = perWidth.lastIndex { $0 > 0 } ?? 0
+        var best = (bytes: BitPacking.bytes(count: deltas.count, width: full), width: full)
+        var above = 0
+        let indexBytes = deltas.count <= 256 ? 1 : 2
+        // A width of at least 1 keeps every value a bit of the data (see `positions`).
+        for b in stride(from: full - 1, through: 1, by: -1) {
+            above += perWidth[b + 1]
+            guard above <= Int(UInt16.max) else { break }
+            let cost = 3 + indexBytes * above + BitPacking.bytes(count: above, width: full - b) + BitPacking.bytes(count: deltas.count, width: b)
+            if cost < best.bytes { best = (cost, b) }
+        }
+        let w = best.width
+        guard w < full else {
+            out.append(UInt8(w))
+            BitPacking.pack(deltas, width: w, to: &out)
+            return
+        }
+        out.append(UInt8(w) | BitPacking.patched)
+        let exceptions = deltas.indices.filter { deltas[$0] >> UInt32(w) != 0 }
+        out.append(UInt8(truncatingIfNeeded: exceptions.count))
+        out.append(UInt8(truncatingIfNeeded: exceptions.count >> 8))
+        out.append(UInt8(full - w) | (indexBytes == 1 ? Segment.narrowIndices : 0))
+        for i in exceptions {
+            out.append(UInt8(truncatingIfNeeded: i))
+            if indexBytes == 2 { out.append(UInt8(truncatingIfNeeded: i >> 8)) }
+        }
+        BitPacking.pack(exceptions.lazy.map { deltas[$0] >> UInt32(w) }, width: full - w, to: &out)
+        BitPacking.pack(deltas.lazy.map { $0 & ((1 << UInt32(w)) &- 1) }, width: w, to: &out)
     }
 
     /// This segment with its postings and positions written in `codec` (the other arrays shared): for a
@@ -505,19 +541,48 @@ final class Segment: @unchecked Sendable {
             if codec == .packed {
                 // Value `skip + i` of the block's run, read where it lies.
                 guard limit - offset > 0 else { return nil }
-                let w = Int(p[offset])
+                let head = p[offset]
+                let w = Int(head & ~BitPacking.patched)
+                // A patched run: its exceptions (indices ascending, high parts), then the low bits.
+                var low = offset + 1, exceptions = 0, exceptionWidth = 0, indexBytes = 2
+                if head & BitPacking.patched != 0 {
+                    guard limit - offset >= 4 else { return nil }
+                    exceptions = Int(p[offset + 1]) | Int(p[offset + 2]) << 8
+                    exceptionWidth = Int(p[offset + 3] & ~Segment.narrowIndices)
+                    if p[offset + 3] & Segment.narrowIndices != 0 { indexBytes = 1 }
+                    guard w >= 1, exceptions >= 1, exceptionWidth >= 1, w + exceptionWidth <= 32 else { return nil }
+                    low = offset + 4 + indexBytes * exceptions + BitPacking.bytes(count: exceptions, width: exceptionWidth)
+                }
                 // Each value takes at least a bit, so the data bounds the list; width 0 (every
                 // delta 0) only holds lists of one position.
-                guard w <= 32, w > 0 || n <= 1,
-                      limit - offset - 1 >= BitPacking.bytes(count: skip + n, width: w) + BitPacking.padding else { return nil }
-                let base = UnsafeRawPointer(p.baseAddress! + offset + 1)
+                guard w <= 32, w > 0 || n <= 1, low <= limit,
+                      limit - low >= BitPacking.bytes(count: skip + n, width: w) + BitPacking.padding else { return nil }
+                let base = UnsafeRawPointer(p.baseAddress! + low)
                 let mask: UInt64 = (1 << UInt64(w)) &- 1
                 var out = [UInt32](repeating: 0, count: n)
+                // The first exception at or after value `skip` (the indices ascend).
+                let index = { (k: Int) in
+                    indexBytes == 1 ? Int(p[offset + 4 + k]) : Int(p[offset + 4 + 2 * k]) | Int(p[offset + 5 + 2 * k]) << 8
+                }
+                var k = 0, hi = exceptions
+                while k < hi {
+                    let mid = (k + hi) / 2
+                    if index(mid) < skip { k = mid + 1 } else { hi = mid }
+                }
+                let highs = UnsafeRawPointer(p.baseAddress! + offset + 4 + indexBytes * exceptions)
+                let highMask: UInt64 = (1 << UInt64(exceptionWidth)) &- 1
                 var position: UInt32 = 0
                 for i in 0..<n {
                     let bit = (skip + i) * w
                     let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
-                    position &+= UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+                    var delta = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+                    if k < exceptions && index(k) == skip + i {
+                        let hb = k * exceptionWidth
+                        let hw = UInt64(littleEndian: highs.loadUnaligned(fromByteOffset: hb >> 3, as: UInt64.self))
+                        delta |= UInt32(truncatingIfNeeded: (hw >> UInt64(hb & 7)) & highMask) << UInt32(w)
+                        k += 1
+                    }
+                    position &+= delta
                     out[i] = position
                 }
                 return out
