@@ -425,6 +425,9 @@ final class Segment: @unchecked Sendable {
         }
     }
 
+    /// Set in a patched positions run's exception width when its indices take a byte each.
+    static let narrowIndices: UInt8 = 0x40
+
     /// Appends one block's packed positions: a width byte, then the deltas at that width; or,
     /// where it takes fewer bytes, patched (the width byte with `BitPacking.patched`): the count
     /// of exceptions (UInt16), their width (a byte, with `narrowIndices` when the indices take a
@@ -432,9 +435,6 @@ final class Segment: @unchecked Sendable {
     /// high parts, then every delta's low bits. The exceptions come first so that a document's
     /// list is read where it lies without knowing how many deltas the block holds (a block of a
     /// term in long documents holds a few first positions far wider than the rest).
-    /// Set in a patched positions run's exception width when its indices take a byte each.
-    static let narrowIndices: UInt8 = 0x40
-
     static func appendPackedPositions(_ deltas: [UInt32], to out: inout [UInt8]) {
         var perWidth = [Int](repeating: 0, count: 33)
         for v in deltas { perWidth[UInt32.bitWidth - v.leadingZeroBitCount] += 1 }
