@@ -5,11 +5,13 @@ import QuarryText
 /// differ in the work they do.
 public enum PruningAlgorithm: String, Sendable, CaseIterable {
     /// Block-max WAND (Ding & Suel, SIGIR 2011): pivots on term bounds, then skips whole blocks
-    /// whose block-max bounds cannot beat the k-th score. Best for short queries.
+    /// whose block-max bounds cannot beat the k-th score. It pays where block bounds are tight;
+    /// ours are computed at query time from each block's largest tf and smallest length per field
+    /// (so k1, b and boosts stay free), loose for frequent terms, so `auto` does not pick it.
     case blockMaxWAND = "bmw"
     /// MaxScore (Turtle & Flood, "Query evaluation: strategies and optimizations", IP&M 1995):
     /// splits terms into essential and non-essential by their bounds and only walks the
-    /// essential lists. Good for longer queries.
+    /// essential lists. The fastest here for queries of several frequent terms.
     case maxScore = "maxscore"
     /// Term-at-a-time over every posting: the exact oracle. On small collections it is also
     /// the fastest (no per-document bookkeeping).
