@@ -51,18 +51,21 @@ enum BitPacking {
     static let patched: UInt8 = 0x80
 
     /// How to pack `values`: the width byte (with `patched` when exceptions pay) and, when
-    /// patched, the width of the exceptions' high parts.
-    static func plan<C: Collection>(_ values: C) -> (widthByte: UInt8, exceptionWidth: Int) where C.Element == UInt32 {
+    /// patched, the width of the exceptions' high parts. The defaults are a posting run's
+    /// layout (a 2-byte head, a byte per index, at most 255 exceptions, any low width);
+    /// `Segment.appendPackedPositions` passes its own.
+    static func plan<C: Collection>(_ values: C, head: Int = 2, indexBytes: Int = 1, maxExceptions: Int = Int(UInt8.max),
+                                    lowestWidth: Int = 0) -> (widthByte: UInt8, exceptionWidth: Int) where C.Element == UInt32 {
         var perWidth = [Int](repeating: 0, count: 33)
         for v in values { perWidth[UInt32.bitWidth - v.leadingZeroBitCount] += 1 }
         let full = perWidth.lastIndex { $0 > 0 } ?? 0
         let n = values.count
         var best = (bytes: bytes(count: n, width: full), width: full)
         var above = 0  // values wider than b
-        for b in stride(from: full - 1, through: 0, by: -1) {
+        for b in stride(from: full - 1, through: lowestWidth, by: -1) {
             above += perWidth[b + 1]
-            guard above <= Int(UInt8.max) else { break }
-            let cost = 2 + bytes(count: n, width: b) + above + bytes(count: above, width: full - b)
+            guard above <= maxExceptions else { break }
+            let cost = head + bytes(count: n, width: b) + indexBytes * above + bytes(count: above, width: full - b)
             if cost < best.bytes { best = (cost, b) }
         }
         return best.width == full ? (UInt8(full), 0) : (UInt8(best.width) | patched, full - best.width)

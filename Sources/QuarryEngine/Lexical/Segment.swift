@@ -436,35 +436,24 @@ final class Segment: @unchecked Sendable {
     /// list is read where it lies without knowing how many deltas the block holds (a block of a
     /// term in long documents holds a few first positions far wider than the rest).
     static func appendPackedPositions(_ deltas: [UInt32], to out: inout [UInt8]) {
-        var perWidth = [Int](repeating: 0, count: 33)
-        for v in deltas { perWidth[UInt32.bitWidth - v.leadingZeroBitCount] += 1 }
-        let full = perWidth.lastIndex { $0 > 0 } ?? 0
-        var best = (bytes: BitPacking.bytes(count: deltas.count, width: full), width: full)
-        var above = 0
         let indexBytes = deltas.count <= 256 ? 1 : 2
         // A width of at least 1 keeps every value a bit of the data (see `positions`).
-        for b in stride(from: full - 1, through: 1, by: -1) {
-            above += perWidth[b + 1]
-            guard above <= Int(UInt16.max) else { break }
-            let cost = 3 + indexBytes * above + BitPacking.bytes(count: above, width: full - b) + BitPacking.bytes(count: deltas.count, width: b)
-            if cost < best.bytes { best = (cost, b) }
-        }
-        let w = best.width
-        guard w < full else {
-            out.append(UInt8(w))
+        let plan = BitPacking.plan(deltas, head: 3, indexBytes: indexBytes, maxExceptions: Int(UInt16.max), lowestWidth: 1)
+        out.append(plan.widthByte)
+        let w = Int(plan.widthByte & ~BitPacking.patched)
+        guard plan.widthByte & BitPacking.patched != 0 else {
             BitPacking.pack(deltas, width: w, to: &out)
             return
         }
-        out.append(UInt8(w) | BitPacking.patched)
         let exceptions = deltas.indices.filter { deltas[$0] >> UInt32(w) != 0 }
         out.append(UInt8(truncatingIfNeeded: exceptions.count))
         out.append(UInt8(truncatingIfNeeded: exceptions.count >> 8))
-        out.append(UInt8(full - w) | (indexBytes == 1 ? Segment.narrowIndices : 0))
+        out.append(UInt8(plan.exceptionWidth) | (indexBytes == 1 ? Segment.narrowIndices : 0))
         for i in exceptions {
             out.append(UInt8(truncatingIfNeeded: i))
             if indexBytes == 2 { out.append(UInt8(truncatingIfNeeded: i >> 8)) }
         }
-        BitPacking.pack(exceptions.lazy.map { deltas[$0] >> UInt32(w) }, width: full - w, to: &out)
+        BitPacking.pack(exceptions.lazy.map { deltas[$0] >> UInt32(w) }, width: plan.exceptionWidth, to: &out)
         BitPacking.pack(deltas.lazy.map { $0 & ((1 << UInt32(w)) &- 1) }, width: w, to: &out)
     }
 
