@@ -169,7 +169,7 @@ extension LexicalIndex {
         w.metadata = m.bytes
         if packed {
             try w.section("ordinals", seg.ordinals.stored?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0))
-            for c in seg.packedColumns where c.name == "lengths" { try w.section(c.name, c.column.data.bytes) }
+            try w.section("lengths", seg.lengths.data.bytes)
         } else {
             try w.section("ordinals", Array(seg.ordinals))
             try w.section("lengths", Array(seg.lengths))
