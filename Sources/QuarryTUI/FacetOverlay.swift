@@ -28,16 +28,8 @@ struct SelectableList {
     }
 
     mutating func move(_ action: Action, count: Int, page: Int) -> Bool {
-        switch action {
-        case .up: selected -= 1
-        case .down: selected += 1
-        case .pageUp: selected -= max(1, page - 1)
-        case .pageDown: selected += max(1, page - 1)
-        case .top: selected = 0
-        case .bottom: selected = count - 1
-        default: return false
-        }
-        selected = min(max(0, selected), max(0, count - 1))
+        guard let moved = action.moving(selected, last: max(0, count - 1), page: page) else { return false }
+        selected = moved
         return true
     }
 }
@@ -52,13 +44,11 @@ func bar(_ value: Int, of maximum: Int, width: Int) -> String {
 
 /// The facet browser: the JSON paths of the metadata with their types and coverage; Enter opens
 /// a path's top values and histogram, and Enter on a value or a bin adds it to the query's filter.
-final class FacetOverlay: Overlay {
+final class FacetOverlay: ListOverlay {
     private unowned let workspace: Workspace
     /// The opened path (an index into the report's facets), nil on the list of paths.
     private(set) var opened: Int?
-    private var list = SelectableList()
     private var pathSelection = 0
-    private var lastPage = 1
     private enum Choice { case path(Int), value(JSONValue), bin(Int) }
     private var choices: [Choice] = []
 
@@ -139,10 +129,7 @@ final class FacetOverlay: Overlay {
     }
 
     override func draw(_ canvas: Canvas, in rect: Rect, focused: Bool) {
-        for y in rect.y..<rect.bottom { canvas.line(y, rect.x, "", width: rect.width) }
-        canvas.box(rect, title: title, focused: true)
-        let inner = rect.inner
-        lastPage = inner.height
+        let inner = frame(canvas, rect)
         guard let report = workspace.facets else {
             canvas.put(inner.y, inner.x, "reading the records' metadata…", width: inner.width, .muted)
             return
@@ -150,15 +137,15 @@ final class FacetOverlay: Overlay {
         list.draw(canvas, lines(report, width: inner.width), in: inner)
     }
 
-    override func handle(_ key: Key) -> KeyResult {
-        switch Bindings.action(key, in: .facets) {
-        case .close?:
-            closed = true
-            return .done
-        case .decrease?:
+    override var listContext: KeyContext { .facets }
+    override var choiceCount: Int { choices.count }
+
+    override func act(_ action: Action) -> KeyResult? {
+        switch action {
+        case .decrease:
             if opened != nil { opened = nil; list = SelectableList(selected: pathSelection) }
             return .done
-        case .open?:
+        case .open:
             guard let report = workspace.facets, choices.indices.contains(list.selected) else { return .handled }
             switch choices[list.selected] {
             case let .path(i):
@@ -172,10 +159,8 @@ final class FacetOverlay: Overlay {
             }
             return .done
         default:
-            break
+            return nil
         }
-        if let a = Bindings.action(key, in: .panes), list.move(a, count: choices.count, page: lastPage) { return .done }
-        return .handled
     }
 
     private func apply(_ filter: String?, path: String) {

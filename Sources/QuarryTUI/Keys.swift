@@ -61,6 +61,24 @@ enum Action: Equatable {
     case grade(Int)
 }
 
+extension Action {
+    /// A position in `0...last` moved by this action (a line, a page of `page` lines less one, to
+    /// either end); nil when the action does not move.
+    func moving(_ position: Int, last: Int, page: Int) -> Int? {
+        let moved: Int
+        switch self {
+        case .up: moved = position - 1
+        case .down: moved = position + 1
+        case .pageUp: moved = position - max(1, page - 1)
+        case .pageDown: moved = position + max(1, page - 1)
+        case .top: moved = 0
+        case .bottom: moved = last
+        default: return nil
+        }
+        return min(max(0, moved), last)
+    }
+}
+
 /// Where a binding applies: everywhere, or in one kind of panel.
 enum KeyContext: String, CaseIterable {
     case global = "anywhere"

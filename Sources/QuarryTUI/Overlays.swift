@@ -36,6 +36,37 @@ class Overlay: Panel {
     }
 }
 
+/// An overlay that draws a `SelectableList` in a box: Esc closes it, the movement keys move the
+/// selection; a subclass answers its own actions (`act`) and says how many choices there are.
+class ListOverlay: Overlay {
+    var list = SelectableList()
+    /// The height of the last drawing: what PgUp/PgDn move by.
+    private var lastPage = 1
+    /// The key context of the overlay's own actions.
+    var listContext: KeyContext { .overlay }
+    var choiceCount: Int { 0 }
+
+    /// Clears `rect`, draws the box and returns the inside, remembering its height.
+    func frame(_ canvas: Canvas, _ rect: Rect) -> Rect {
+        for y in rect.y..<rect.bottom { canvas.line(y, rect.x, "", width: rect.width) }
+        canvas.box(rect, title: title, focused: true)
+        lastPage = rect.inner.height
+        return rect.inner
+    }
+
+    /// What the overlay does with one of its actions other than close; nil: not its action.
+    func act(_ action: Action) -> KeyResult? { nil }
+
+    override func handle(_ key: Key) -> KeyResult {
+        if let action = Bindings.action(key, in: listContext) {
+            if action == .close { closed = true; return .done }
+            if let result = act(action) { return result }
+        }
+        if let a = Bindings.action(key, in: .panes), list.move(a, count: choiceCount, page: lastPage) { return .done }
+        return .handled
+    }
+}
+
 /// A hit's document: every field wrapped, the metadata, and the BM25 explanation of its score.
 final class DocumentOverlay: Overlay {
     let document: DocumentContent

@@ -28,17 +28,8 @@ struct Scroller {
     mutating func apply(_ action: Action) -> Bool { apply(action, lines: count, page: page) }
 
     mutating func apply(_ action: Action, lines: Int, page: Int) -> Bool {
-        let maxOffset = max(0, lines - page)
-        switch action {
-        case .up: offset -= 1
-        case .down: offset += 1
-        case .pageUp: offset -= max(1, page - 1)
-        case .pageDown: offset += max(1, page - 1)
-        case .top: offset = 0
-        case .bottom: offset = maxOffset
-        default: return false
-        }
-        offset = min(maxOffset, max(0, offset))
+        guard let moved = action.moving(offset, last: max(0, lines - page), page: page) else { return false }
+        offset = moved
         return true
     }
 }

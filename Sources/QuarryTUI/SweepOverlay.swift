@@ -4,10 +4,8 @@ import QuarryEngine
 /// The sweep view: one parameter swept over the query set (off the UI thread), its points as
 /// quality against p50 latency in a braille plot with the Pareto frontier, and a table of the
 /// points; Enter applies the selected point's value and re-runs the query.
-final class SweepOverlay: Overlay {
+final class SweepOverlay: ListOverlay {
     private unowned let workspace: Workspace
-    private var list = SelectableList()
-    private var lastPage = 1
 
     init(workspace: Workspace) {
         self.workspace = workspace
@@ -23,10 +21,7 @@ final class SweepOverlay: Overlay {
     override var hint: String { "↑/↓ point · Enter: apply its value and re-run · Esc: close" }
 
     override func draw(_ canvas: Canvas, in rect: Rect, focused: Bool) {
-        for y in rect.y..<rect.bottom { canvas.line(y, rect.x, "", width: rect.width) }
-        canvas.box(rect, title: title, focused: true)
-        let inner = rect.inner
-        lastPage = inner.height
+        let inner = frame(canvas, rect)
         guard let s = workspace.sweep else { return }
         if let e = s.error, s.rows.isEmpty {
             for (i, l) in DisplayWidth.wrap("The sweep failed: " + e, inner.width).prefix(inner.height).enumerated() {
@@ -68,21 +63,14 @@ final class SweepOverlay: Overlay {
 
     static func text(_ v: ParamValue) -> String { v.doubleValue.map(Params.text) ?? v.description }
 
-    override func handle(_ key: Key) -> KeyResult {
-        switch Bindings.action(key, in: .sweep) {
-        case .close?:
-            closed = true
-            return .done
-        case .open?:
-            guard let s = workspace.sweep, s.rows.indices.contains(list.selected) else { return .handled }
-            let value = s.values[list.selected]
-            workspace.apply(parameter: s.parameter, value: value)
-            closed = true
-            return .done
-        default:
-            break
-        }
-        if let a = Bindings.action(key, in: .panes), list.move(a, count: workspace.sweep?.rows.count ?? 0, page: lastPage) { return .done }
-        return .handled
+    override var listContext: KeyContext { .sweep }
+    override var choiceCount: Int { workspace.sweep?.rows.count ?? 0 }
+
+    override func act(_ action: Action) -> KeyResult? {
+        guard action == .open else { return nil }
+        guard let s = workspace.sweep, s.rows.indices.contains(list.selected) else { return .handled }
+        workspace.apply(parameter: s.parameter, value: s.values[list.selected])
+        closed = true
+        return .done
     }
 }

@@ -22,24 +22,26 @@ public enum RelevanceMetric: Hashable, Sendable, CustomStringConvertible {
 
     /// Quarry's name: `ndcg@10`, `mrr@10`, `mrr`, `recall@100`, `p@10`, `map`, `ndcg`.
     public var name: String {
-        switch self {
-        case let .ndcg(k): return k.map { "ndcg@\($0)" } ?? "ndcg"
-        case let .mrr(k): return k.map { "mrr@\($0)" } ?? "mrr"
-        case let .recall(k): return "recall@\(k)"
-        case let .precision(k): return "p@\(k)"
-        case .map: return "map"
-        }
+        let s = spelling
+        return s.cut.map { "\(s.quarry)@\($0)" } ?? s.quarry
     }
 
     /// trec_eval's name of the same measure: `ndcg_cut_10`, `recip_rank`, `recall_100`, `P_10`, `map`.
     /// A cut-off MRR has no trec_eval name; it is given as `recip_rank@k`.
     public var trecName: String {
+        let s = spelling
+        return s.cut.map { s.trec + s.trecCut + String($0) } ?? s.trec
+    }
+
+    /// The measure's base name in Quarry and in trec_eval, its cut-off, and what trec_eval puts
+    /// between the base name and the cut-off.
+    private var spelling: (quarry: String, trec: String, cut: Int?, trecCut: String) {
         switch self {
-        case let .ndcg(k): return k.map { "ndcg_cut_\($0)" } ?? "ndcg"
-        case let .mrr(k): return k.map { "recip_rank@\($0)" } ?? "recip_rank"
-        case let .recall(k): return "recall_\(k)"
-        case let .precision(k): return "P_\(k)"
-        case .map: return "map"
+        case let .ndcg(k): return ("ndcg", "ndcg", k, "_cut_")
+        case let .mrr(k): return ("mrr", "recip_rank", k, "@")
+        case let .recall(k): return ("recall", "recall", k, "_")
+        case let .precision(k): return ("p", "P", k, "_")
+        case .map: return ("map", "map", nil, "")
         }
     }
 

@@ -135,25 +135,24 @@ struct FilterParser {
     }
 
     mutating func or() throws(FilterError) -> Node {
-        let start = current.location
-        var items = [try and()]
-        while current.isWord("or") || current.isSymbol("||") {
-            _ = advance()
-            items.append(try and())
-        }
-        guard items.count > 1 else { return items[0] }
-        return Node(syntax: .logical("or", items), location: start, text: items.map(\.text).joined(separator: " or "))
+        try joined("or", "||") { parser throws(FilterError) in try parser.and() }
     }
 
     mutating func and() throws(FilterError) -> Node {
+        try joined("and", "&&") { parser throws(FilterError) in try parser.not() }
+    }
+
+    /// Operands joined by one connective (its word or its symbol), read as one flat node.
+    private mutating func joined(_ word: String, _ symbol: String,
+                                 _ operand: (inout Self) throws(FilterError) -> Node) throws(FilterError) -> Node {
         let start = current.location
-        var items = [try not()]
-        while current.isWord("and") || current.isSymbol("&&") {
+        var items = [try operand(&self)]
+        while current.isWord(word) || current.isSymbol(symbol) {
             _ = advance()
-            items.append(try not())
+            items.append(try operand(&self))
         }
         guard items.count > 1 else { return items[0] }
-        return Node(syntax: .logical("and", items), location: start, text: items.map(\.text).joined(separator: " and "))
+        return Node(syntax: .logical(word, items), location: start, text: items.map(\.text).joined(separator: " \(word) "))
     }
 
     /// A run of negations is read in a loop and an even number of them cancels, so `not`×5000

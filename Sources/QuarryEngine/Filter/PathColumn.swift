@@ -110,13 +110,32 @@ struct PathColumn: Equatable {
 
 /// Collects one path's values record by record, then freezes them into a `PathColumn`.
 struct PathColumnBuilder {
+    /// The scalars seen at the path, or among the elements of its arrays.
+    struct Scalars {
+        var trues: [UInt32] = [], falses: [UInt32] = []
+        var numbers: [(Double, UInt32)] = [], strings: [CodePointKey: [UInt32]] = [:]
+        /// False once an integer beyond 2^53 was read as a Double (comparisons may then round).
+        var numbersExact = true
+
+        /// Adds a bool, number or string of record `ord`; false for anything else.
+        mutating func add(_ ord: UInt32, _ value: JSONValue) -> Bool {
+            switch value {
+            case let .bool(b): if b { trues.append(ord) } else { falses.append(ord) }
+            case let .int(i):
+                if i > PathColumnBuilder.exactIntegerLimit || i < -PathColumnBuilder.exactIntegerLimit { numbersExact = false }
+                numbers.append((Double(i), ord))
+            case let .double(d): numbers.append((d, ord))
+            case let .string(s): strings[CodePointKey(string: s), default: []].append(ord)
+            case .null, .object, .array: return false
+            }
+            return true
+        }
+    }
+
     let path: FilterPath
-    var present: [UInt32] = [], null: [UInt32] = [], trues: [UInt32] = [], falses: [UInt32] = []
+    var present: [UInt32] = [], null: [UInt32] = []
     var arrays: [UInt32] = [], objects: [UInt32] = []
-    var numbers: [(Double, UInt32)] = [], strings: [CodePointKey: [UInt32]] = [:]
-    var numbersExact = true
-    var elementNumbers: [(Double, UInt32)] = [], elementStrings: [CodePointKey: [UInt32]] = [:]
-    var elementTrues: [UInt32] = [], elementFalses: [UInt32] = []
+    var scalars = Scalars(), elements = Scalars()
     var lengths: [(Double, UInt32)] = []
 
     init(path: FilterPath) { self.path = path }
@@ -129,29 +148,15 @@ struct PathColumnBuilder {
     mutating func add(_ ord: UInt32, value: JSONValue?) {
         guard let v = value else { return }
         present.append(ord)
+        if scalars.add(ord, v) { return }
         switch v {
         case .null: null.append(ord)
-        case let .bool(b): if b { trues.append(ord) } else { falses.append(ord) }
-        case let .int(i):
-            if i > Self.exactIntegerLimit || i < -Self.exactIntegerLimit { numbersExact = false }
-            numbers.append((Double(i), ord))
-        case let .double(d): numbers.append((d, ord))
-        case let .string(s): strings[CodePointKey(string: s), default: []].append(ord)
         case .object: objects.append(ord)
         case let .array(items):
             arrays.append(ord)
             lengths.append((Double(items.count), ord))
-            for item in items {
-                switch item {
-                case let .bool(b): if b { elementTrues.append(ord) } else { elementFalses.append(ord) }
-                case let .int(i):
-                    if i > Self.exactIntegerLimit || i < -Self.exactIntegerLimit { numbersExact = false }
-                    elementNumbers.append((Double(i), ord))
-                case let .double(d): elementNumbers.append((d, ord))
-                case let .string(s): elementStrings[CodePointKey(string: s), default: []].append(ord)
-                default: break
-                }
-            }
+            for item in items { _ = elements.add(ord, item) }
+        default: break
         }
     }
 
@@ -159,19 +164,19 @@ struct PathColumnBuilder {
         var c = PathColumn(path: path)
         c.present = Bitmap(present)
         c.null = Bitmap(null)
-        c.trues = Bitmap(trues)
-        c.falses = Bitmap(falses)
+        c.trues = Bitmap(scalars.trues)
+        c.falses = Bitmap(scalars.falses)
         c.arrays = Bitmap(arrays)
         c.objects = Bitmap(objects)
-        c.numbers = NumberColumn(pairs: numbers)
-        c.numberSet = Bitmap(numbers.map(\.1))
-        c.numbersExact = numbersExact
-        c.strings = StringColumn(groups: strings)
-        c.stringSet = Bitmap(strings.values.joined())
-        c.elementNumbers = NumberColumn(pairs: elementNumbers)
-        c.elementStrings = StringColumn(groups: elementStrings)
-        c.elementTrues = Bitmap(elementTrues)
-        c.elementFalses = Bitmap(elementFalses)
+        c.numbers = NumberColumn(pairs: scalars.numbers)
+        c.numberSet = Bitmap(scalars.numbers.map(\.1))
+        c.numbersExact = scalars.numbersExact && elements.numbersExact
+        c.strings = StringColumn(groups: scalars.strings)
+        c.stringSet = Bitmap(scalars.strings.values.joined())
+        c.elementNumbers = NumberColumn(pairs: elements.numbers)
+        c.elementStrings = StringColumn(groups: elements.strings)
+        c.elementTrues = Bitmap(elements.trues)
+        c.elementFalses = Bitmap(elements.falses)
         c.lengths = NumberColumn(pairs: lengths)
         return c
     }

@@ -13,18 +13,24 @@ protocol HNSWScorer {
 /// Scores on the float32 rows (cosine rows are stored normalised, so it is an inner product).
 struct FloatScorer: HNSWScorer {
     let q: UnsafePointer<Float>
-    let rows: UnsafePointer<Float>
-    let d: Int
+    let rows: Rows<Float>
     let l2: Bool
 
-    @inline(__always) func row(_ i: UInt32) -> UnsafePointer<Float> { rows + Int(i) &* d }
     @inline(__always) func score(_ i: UInt32) -> Float {
-        l2 ? -Kernels.l2Squared(q, row(i), d) : Kernels.dot(q, row(i), d)
+        l2 ? -Kernels.l2Squared(q, rows[i], rows.d) : Kernels.dot(q, rows[i], rows.d)
     }
     @inline(__always) func score4(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ e: UInt32) -> SIMD4<Float> {
-        Kernels.score4(q, row(a), row(b), row(c), row(e), d, l2: l2)
+        Kernels.score4(q, rows[a], rows[b], rows[c], rows[e], rows.d, l2: l2)
     }
-    @inline(__always) func touch(_ i: UInt32) -> UInt32 { row(i).pointee.bitPattern }
+    @inline(__always) func touch(_ i: UInt32) -> UInt32 { rows[i].pointee.bitPattern }
+}
+
+/// Rows of `d` values each, laid end to end: row i starts at `base + i·d`.
+struct Rows<Element> {
+    let base: UnsafePointer<Element>
+    let d: Int
+
+    @inline(__always) subscript(_ i: UInt32) -> UnsafePointer<Element> { base + Int(i) &* d }
 }
 
 /// Scores on SQ8 codes (d bytes per node): with the query prepared once (`SQ8.prepare`), an
@@ -33,16 +39,14 @@ struct SQ8Scorer: HNSWScorer {
     let w: UnsafePointer<Float>
     let bias: Float
     let scale: UnsafePointer<Float>
-    let codes: UnsafePointer<UInt8>
-    let d: Int
+    let codes: Rows<UInt8>
     let l2: Bool
 
-    @inline(__always) func code(_ i: UInt32) -> UnsafePointer<UInt8> { codes + Int(i) &* d }
     @inline(__always) func score(_ i: UInt32) -> Float {
-        l2 ? -SQ8.l2(w, scale, code(i), d) : bias + SQ8.dot(w, code(i), d)
+        l2 ? -SQ8.l2(w, scale, codes[i], codes.d) : bias + SQ8.dot(w, codes[i], codes.d)
     }
     @inline(__always) func score4(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ e: UInt32) -> SIMD4<Float> {
         SIMD4(score(a), score(b), score(c), score(e))
     }
-    @inline(__always) func touch(_ i: UInt32) -> UInt32 { UInt32(code(i).pointee) }
+    @inline(__always) func touch(_ i: UInt32) -> UInt32 { UInt32(codes[i].pointee) }
 }

@@ -143,7 +143,7 @@ extension HNSWIndex {
         let w = scratch.sqWeights(dimension)
         let bias = sq.prepare(q, metric: metric, into: w)
         sq.scale.withUnsafeBufferPointer { scale in
-            let scorer = SQ8Scorer(w: w, bias: bias, scale: scale.baseAddress!, codes: codes.pointer, d: dimension, l2: metric == .l2)
+            let scorer = SQ8Scorer(w: w, bias: bias, scale: scale.baseAddress!, codes: Rows(base: codes.pointer, d: dimension), l2: metric == .l2)
             search(scorer, ef: ef, allowed: allowed, filtering: filtering, counters: &counters)
         }
         let results = scratch.results
@@ -182,7 +182,7 @@ extension HNSWIndex {
 
     @inline(__always)
     func floatScorer(_ q: UnsafePointer<Float>) -> FloatScorer {
-        FloatScorer(q: q, rows: UnsafePointer(vectors.data.pointer) - Int(vectors.base) &* dimension, d: dimension, l2: metric == .l2)
+        FloatScorer(q: q, rows: Rows(base: UnsafePointer(vectors.data.pointer) - Int(vectors.base) &* dimension, d: dimension), l2: metric == .l2)
     }
 
     func exactScore(query: UnsafePointer<Float>, ordinal i: UInt32) -> Float { score(query, i) }

@@ -38,7 +38,7 @@ struct Judge: ParsableCommand {
                   --judge-cmd 'python3 cross_encoder.py' --name xenc --timeout 60 --json
             """)
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "The collection (default: the only one).") var collection: String?
+    @OptionGroup var target: CollectionChoice
     @Option(name: .customLong("set"), help: "The query set.") var set: String
     @Option(help: "Pool depth: the top-k of each run.") var depth = 10
     @Option(name: .customLong("judge-cmd"), help: ArgumentHelp("The judge, run through /bin/sh -c once per pair.", valueName: "cmd")) var judgeCmd: String
@@ -50,8 +50,7 @@ struct Judge: ParsableCommand {
     func run() throws {
         try reportingErrors {
             guard timeout > 0, timeout <= 86_400 else { throw EngineError.badParameter("--timeout must be between 0 and 86400 seconds, not \(timeout)") }
-            let wb = try database.open()
-            let c = try resolveCollection(wb, collection)
+            let (wb, c) = try target.open(database)
             var request = JudgeRequest(collection: c, set: set, command: judgeCmd)
             request.depth = depth
             request.name = name

@@ -83,15 +83,14 @@ struct QueriesImport: ParsableCommand {
             """)
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The file.") var file: String
-    @Option(help: "The collection (default: the only one).") var collection: String?
+    @OptionGroup var target: CollectionChoice
     @Option(name: .customLong("set"), help: "The query set.") var set: String
     @Option(help: "Grades of a new set: graded (0-3) or binary (0-1).") var scale = "graded"
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try reportingErrors {
-            let wb = try database.open()
-            let c = try resolveCollection(wb, collection)
+            let (wb, c) = try target.open(database)
             let before = try wb.querySets(collection: c).first { $0.name == set }?.queries ?? 0
             let added = try wb.importQueries(path: file, collection: c, set: set, maxGrade: maxGrade(scale: scale))
             if json { printJSON(queriesJSON(added)); return }
@@ -101,15 +100,21 @@ struct QueriesImport: ParsableCommand {
     }
 }
 
-/// `--collection`, or the database's only collection.
-func resolveCollection(_ wb: Workbench, _ name: String?) throws -> String {
-    if let name { return name }
-    let all = try wb.collections().map(\.name)
-    guard all.count == 1 else {
-        throw EngineError.badParameter(all.isEmpty ? "the database has no collection (quarry import makes one)"
-                                                   : "which collection? give --collection (\(all.joined(separator: ", ")))")
+/// `--collection`, which may be left out when the database holds one collection.
+struct CollectionChoice: ParsableArguments {
+    @Option(help: "The collection (default: the only one).") var collection: String?
+
+    /// Opens the database and names the collection: the one given, or the only one there is.
+    func open(_ database: DatabaseOptions) throws -> (Workbench, String) {
+        let wb = try database.open()
+        if let collection { return (wb, collection) }
+        let all = try wb.collections().map(\.name)
+        guard all.count == 1 else {
+            throw EngineError.badParameter(all.isEmpty ? "the database has no collection (quarry import makes one)"
+                                                       : "which collection? give --collection (\(all.joined(separator: ", ")))")
+        }
+        return (wb, all[0])
     }
-    return all[0]
 }
 
 struct QueriesList: ParsableCommand {
@@ -122,14 +127,13 @@ struct QueriesList: ParsableCommand {
               quarry queries list --json
             """)
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "The collection (default: the only one).") var collection: String?
+    @OptionGroup var target: CollectionChoice
     @Option(name: .customLong("set"), help: "List this set's queries.") var set: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try reportingErrors {
-            let wb = try database.open()
-            let c = try resolveCollection(wb, collection)
+            let (wb, c) = try target.open(database)
             if let set {
                 let queries = try wb.setQueries(collection: c, set: set)
                 let grades = try wb.effectiveJudgments(collection: c, set: set)

@@ -40,7 +40,7 @@ struct TrySave: ParsableCommand {
             """)
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The try's name.") var name: String
-    @Option(help: "The collection (default: the only one).") var collection: String?
+    @OptionGroup var target: CollectionChoice
     @Option(help: parameterHelp("mode")) var mode: String?
     @OptionGroup var tuning: TuningOptions
     @Option(help: ArgumentHelp("Hybrid fusion as FUSE writes it: auto, rrf(k = 60), 'weighted(0.3) NORMALIZE dbsf'.", valueName: "fusion")) var fuse: String?
@@ -50,8 +50,7 @@ struct TrySave: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let wb = try database.open()
-            let c = try resolveCollection(wb, collection)
+            let (wb, c) = try target.open(database)
             var values = ParameterValues()
             if let mode { try values.set("mode", parsing: mode) }
             try tuning.apply(to: &values)
@@ -78,7 +77,7 @@ struct TryList: ParsableCommand {
               quarry try list --json
             """)
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "The collection (default: the only one).") var collection: String?
+    @OptionGroup var target: CollectionChoice
     @Flag(help: "Print JSON.") var json = false
 
     static func json(_ t: StoredTry) -> JSONValue {
@@ -96,8 +95,7 @@ struct TryList: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let wb = try database.open()
-            let c = try resolveCollection(wb, collection)
+            let (wb, c) = try target.open(database)
             let all = try wb.tries(collection: c)
             if json { printJSON(.array(all.map(Self.json))); return }
             guard !all.isEmpty else { print("collection '\(c)' has no tries; save one with: quarry try save NAME --collection \(c) --k1 1.2"); return }
@@ -125,14 +123,13 @@ struct TryCompare: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The baseline try.") var a: String
     @Argument(help: "The try compared with it.") var b: String
-    @Option(help: "The collection (default: the only one).") var collection: String?
+    @OptionGroup var target: CollectionChoice
     @Option(name: .customLong("set"), help: "The query set.") var set: String
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
         try reportingErrors {
-            let wb = try database.open()
-            let c = try resolveCollection(wb, collection)
+            let (wb, c) = try target.open(database)
             let cmp = try wb.compareTries(collection: c, a, b, set: set)
             if json { printJSON(cmp.json); return }
             func f(_ d: Double?) -> String { d.map { String(format: "%.3f", $0) } ?? "—" }
