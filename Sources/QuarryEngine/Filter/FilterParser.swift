@@ -225,24 +225,22 @@ struct FilterParser {
     }
 
     mutating func additive() throws(FilterError) -> Node {
-        let start = current.location
-        var left = try term()
-        while current.isSymbol("+") || current.isSymbol("-") {
-            let at = current.location
-            guard case let .symbol(op) = advance().kind else { break }
-            let right = try term()
-            left = try bounded(Node(syntax: .binary(op, left, right), location: start, text: "\(left.text) \(op) \(right.text)"), operator: at)
-        }
-        return left
+        try leftAssociative(["+", "-"]) { parser throws(FilterError) in try parser.term() }
     }
 
     mutating func term() throws(FilterError) -> Node {
+        try leftAssociative(["*", "/", "%"]) { parser throws(FilterError) in try parser.unary() }
+    }
+
+    /// Operands joined by operators of one precedence, grouped to the left: `a - b - c` is `(a - b) - c`.
+    private mutating func leftAssociative(_ operators: [String],
+                                          _ operand: (inout Self) throws(FilterError) -> Node) throws(FilterError) -> Node {
         let start = current.location
-        var left = try unary()
-        while current.isSymbol("*") || current.isSymbol("/") || current.isSymbol("%") {
+        var left = try operand(&self)
+        while operators.contains(where: current.isSymbol) {
             let at = current.location
             guard case let .symbol(op) = advance().kind else { break }
-            let right = try unary()
+            let right = try operand(&self)
             left = try bounded(Node(syntax: .binary(op, left, right), location: start, text: "\(left.text) \(op) \(right.text)"), operator: at)
         }
         return left

@@ -38,8 +38,7 @@ struct Judge: ParsableCommand {
                   --judge-cmd 'python3 cross_encoder.py' --name xenc --timeout 60 --json
             """)
     @OptionGroup var database: DatabaseOptions
-    @OptionGroup var target: CollectionChoice
-    @Option(name: .customLong("set"), help: "The query set.") var set: String
+    @OptionGroup var target: QuerySetChoice
     @Option(help: "Pool depth: the top-k of each run.") var depth = 10
     @Option(name: .customLong("judge-cmd"), help: ArgumentHelp("The judge, run through /bin/sh -c once per pair.", valueName: "cmd")) var judgeCmd: String
     @Option(help: "The source name, cmd:NAME (default: the command's first word without folder and extension).") var name: String?
@@ -50,7 +49,7 @@ struct Judge: ParsableCommand {
     func run() throws {
         try reportingErrors {
             guard timeout > 0, timeout <= 86_400 else { throw EngineError.badParameter("--timeout must be between 0 and 86400 seconds, not \(timeout)") }
-            let (wb, c) = try target.open(database)
+            let (wb, c, set) = try target.open(database)
             var request = JudgeRequest(collection: c, set: set, command: judgeCmd)
             request.depth = depth
             request.name = name

@@ -31,14 +31,13 @@ struct QrelsExport: ParsableCommand {
               quarry qrels export --collection docs --set mine --json
             """)
     @OptionGroup var database: DatabaseOptions
-    @OptionGroup var target: CollectionChoice
-    @Option(name: .customLong("set"), help: "The query set.") var set: String
+    @OptionGroup var target: QuerySetChoice
     @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output: String?
     @Flag(help: "Print JSON: [{query_id, doc_id, grade}].") var json = false
 
     func run() throws {
         try reportingErrors {
-            let (wb, c) = try target.open(database)
+            let (wb, c, set) = try target.open(database)
             let text = try wb.exportQrels(collection: c, set: set)
             let body: String
             if json {
@@ -77,13 +76,12 @@ struct QrelsImport: ParsableCommand {
             """)
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The file.") var file: String
-    @OptionGroup var target: CollectionChoice
-    @Option(name: .customLong("set"), help: "The query set.") var set: String
+    @OptionGroup var target: QuerySetChoice
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try reportingErrors {
-            let (wb, c) = try target.open(database)
+            let (wb, c, set) = try target.open(database)
             let r = try wb.importQrels(path: file, collection: c, set: set)
             if json {
                 printJSON(.object([JSONMember("format", .string(r.format)), JSONMember("judgments", .int(Int64(r.judgments))),
@@ -115,14 +113,13 @@ struct Judgments: ParsableCommand {
               quarry judgments --collection docs --set mine --agreement --json
             """)
     @OptionGroup var database: DatabaseOptions
-    @OptionGroup var target: CollectionChoice
-    @Option(name: .customLong("set"), help: "The query set.") var set: String
+    @OptionGroup var target: QuerySetChoice
     @Flag(help: "Agreement between sources on the pairs both judged.") var agreement = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try reportingErrors {
-            let (wb, c) = try target.open(database)
+            let (wb, c, set) = try target.open(database)
             if agreement {
                 let rows = try wb.agreement(collection: c, set: set)
                 if json {

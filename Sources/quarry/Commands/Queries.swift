@@ -83,14 +83,13 @@ struct QueriesImport: ParsableCommand {
             """)
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The file.") var file: String
-    @OptionGroup var target: CollectionChoice
-    @Option(name: .customLong("set"), help: "The query set.") var set: String
+    @OptionGroup var target: QuerySetChoice
     @Option(help: "Grades of a new set: graded (0-3) or binary (0-1).") var scale = "graded"
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try reportingErrors {
-            let (wb, c) = try target.open(database)
+            let (wb, c, set) = try target.open(database)
             let before = try wb.querySets(collection: c).first { $0.name == set }?.queries ?? 0
             let added = try wb.importQueries(path: file, collection: c, set: set, maxGrade: maxGrade(scale: scale))
             if json { printJSON(queriesJSON(added)); return }
@@ -114,6 +113,18 @@ struct CollectionChoice: ParsableArguments {
                                                        : "which collection? give --collection (\(all.joined(separator: ", ")))")
         }
         return (wb, all[0])
+    }
+}
+
+/// `--collection` and `--set`: a query set of a collection.
+struct QuerySetChoice: ParsableArguments {
+    @OptionGroup var collection: CollectionChoice
+    @Option(name: .customLong("set"), help: "The query set.") var set: String
+
+    /// Opens the database and names the collection and the set.
+    func open(_ database: DatabaseOptions) throws -> (Workbench, String, String) {
+        let (wb, c) = try collection.open(database)
+        return (wb, c, set)
     }
 }
 

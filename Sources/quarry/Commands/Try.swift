@@ -123,13 +123,12 @@ struct TryCompare: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The baseline try.") var a: String
     @Argument(help: "The try compared with it.") var b: String
-    @OptionGroup var target: CollectionChoice
-    @Option(name: .customLong("set"), help: "The query set.") var set: String
+    @OptionGroup var target: QuerySetChoice
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
         try reportingErrors {
-            let (wb, c) = try target.open(database)
+            let (wb, c, set) = try target.open(database)
             let cmp = try wb.compareTries(collection: c, a, b, set: set)
             if json { printJSON(cmp.json); return }
             func f(_ d: Double?) -> String { d.map { String(format: "%.3f", $0) } ?? "—" }
