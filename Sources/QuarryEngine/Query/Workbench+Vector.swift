@@ -419,7 +419,14 @@ public enum VectorBench {
         }
         var configuration = VectorBenchmark.Configuration()
         if let types {
-            configuration.indexes = configuration.indexes.filter { c in types.contains { $0.lowercased() == c.type.lowercased() } }
+            // Any index type, each once, in the order given; an unknown name is refused with the nearest one.
+            var seen: Set<VectorIndexKind> = []
+            configuration.indexes = try types.compactMap { name in
+                guard let kind = VectorIndexKind(name: name) else {
+                    throw VectorIndexError.unknownIndexType(name, suggestion: Suggest.nearest(to: name, in: VectorIndexKind.allCases.map(\.rawValue)))
+                }
+                return seen.insert(kind).inserted ? (kind.rawValue, [:]) : nil
+            }
         }
         return try VectorBenchmark.run(base: base.vectors, queries: q, dimension: base.dimension, configuration: configuration).json
     }

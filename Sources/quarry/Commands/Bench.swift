@@ -91,7 +91,7 @@ struct BenchVectors: ParsableCommand {
         abstract: "Vector indexes: build time, bytes, single-thread QPS and recall@10 against exact, over ef / nprobe / refine_k.")
 
     @OptionGroup var files: VectorFiles
-    @Option(help: "Comma-separated index types (default: all).") var types: String?
+    @Option(help: "Comma-separated index types: flat, hnsw, hnsw_sq, ivf_flat, ivf_sq8, ivf_rabitq (default: all but hnsw_sq).") var types: String?
     @Option(name: .customLong("max-queries"), help: "Use at most this many queries.") var maxQueries = 1000
 
     func run() throws {
