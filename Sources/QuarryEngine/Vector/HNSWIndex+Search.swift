@@ -69,6 +69,8 @@ extension HNSWIndex {
             let c = candidates.top
             if c.score < lowerBound && (results.count >= ef || !filtering) { break }
             candidates.pop()
+            // The next node to expand is most likely the best one left: start reading its list now.
+            if level == 0 && locks == nil && !candidates.isEmpty { touch &+= level0.pointer[Int(candidates.top.id) &* stride] }
             expanded &+= 1
             locks?.lock(c.id)
             guard let p = level == 0 ? level0.pointer + Int(c.id) &* stride : checkedLinks(c.id, level) else {
