@@ -58,6 +58,7 @@ let package = Package(
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .systemLibrary(name: "CRoaring", providers: [.apt(["libroaring-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),  // loaded on first use (shim.h), not linked
+        .systemLibrary(name: "CPrefetch"),  // the compiler's prefetch builtin (shim.h): no library
         .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
         // GEOS: WKT parsing and the exact spatial predicates of geometry filters (issue 23).
@@ -83,7 +84,7 @@ let package = Package(
             swiftSettings: haswellSettings),
         .target(
             name: "QuarryVector",
-            dependencies: ["QuarryBase", "COpenBLAS", .product(name: "Collections", package: "swift-collections")],
+            dependencies: ["QuarryBase", "COpenBLAS", "CPrefetch", .product(name: "Collections", package: "swift-collections")],
             path: "Sources/QuarryEngine/Vector",
             swiftSettings: haswellSettings),
         .target(

@@ -12,8 +12,6 @@ final class HNSWScratch {
     let results = ScoreHeap(maxOnTop: false)
     var selectScratch: [ScoredIDPair] = []
     let batchBuffer: RawBuffer<UInt32>
-    /// Keeps the prefetching loads of `searchLayer` from being optimised away.
-    @exclusivity(unchecked) var touchSink: UInt32 = 0
 
     init(M: Int) { batchBuffer = RawBuffer(capacity: 2 * M + 1) }
 

@@ -1,3 +1,4 @@
+import CPrefetch
 import QuarryBase
 
 extension HNSWIndex {
@@ -60,7 +61,6 @@ extension HNSWIndex {
         }
         candidates.push(entryScore, entry)
         var distances = 0, expanded = 0
-        var touch: UInt32 = 0
         let stride = level == 0 ? stride0 : 0
         let batch = scratch.batchBuffer.pointer
         let nodes = levels.count
@@ -69,8 +69,8 @@ extension HNSWIndex {
             let c = candidates.top
             if c.score < lowerBound && (results.count >= ef || !filtering) { break }
             candidates.pop()
-            // The next node to expand is most likely the best one left: start reading its list now.
-            if level == 0 && locks == nil && !candidates.isEmpty { touch &+= level0.pointer[Int(candidates.top.id) &* stride] }
+            // The next node to expand is most likely the best one left: ask for its list now.
+            if level == 0 && !candidates.isEmpty { quarry_prefetch(level0.pointer + Int(candidates.top.id) &* stride) }
             expanded &+= 1
             locks?.lock(c.id)
             guard let p = level == 0 ? level0.pointer + Int(c.id) &* stride : checkedLinks(c.id, level) else {
@@ -78,12 +78,12 @@ extension HNSWIndex {
                 continue
             }
             let n = min(Int(p[0]), maxLinks)
-            // Gather the unvisited neighbours, then score them four at a time. An id past the
-            // node count (a damaged file) is never followed.
+            // Gather the unvisited neighbours, asking for each one's row, then score them four at a
+            // time. An id past the node count (a damaged file) is never followed.
             var m = 0
             for j in 0..<n {
                 let e = p[1 &+ j]
-                if UInt(e) < UInt(nodes) && visited.insert(e) { batch[m] = e; m &+= 1 }
+                if UInt(e) < UInt(nodes) && visited.insert(e) { batch[m] = e; m &+= 1; scorer.prefetch(e) }
             }
             locks?.unlock(c.id)
             distances &+= m
@@ -95,12 +95,6 @@ extension HNSWIndex {
                 let e1 = left > 1 ? batch[j &+ 1] : e0
                 let e2 = left > 2 ? batch[j &+ 2] : e0
                 let e3 = left > 3 ? batch[j &+ 3] : e0
-                if left > 4 {
-                    // Touch the first cache line of the next group so its misses overlap this one.
-                    let end = min(m, j &+ 8)
-                    var t = j &+ 4
-                    while t < end { touch &+= scorer.touch(batch[t]); t &+= 1 }
-                }
                 s4 = scorer.score4(e0, e1, e2, e3)
                 for t in 0..<min(4, left) {
                     let e = batch[j &+ t]
@@ -120,7 +114,6 @@ extension HNSWIndex {
         counters.distanceComputations += distances
         counters.nodesVisited += expanded
         counters.hops += expanded
-        scratch.touchSink ^= touch
     }
 
     @inline(__always)
