@@ -89,7 +89,7 @@ enum Kernels {
     }
 
     /// Scores of `q` against four vectors at once: four independent memory streams keep more
-    /// cache misses in flight than one vector at a time (a software stand-in for prefetching).
+    /// cache misses in flight than one vector at a time (the graph search also prefetches the rows).
     @inline(__always)
     static func score4(_ q: UnsafePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                        _ c: UnsafePointer<Float>, _ e: UnsafePointer<Float>, _ d: Int, l2: Bool) -> SIMD4<Float>
