@@ -32,6 +32,24 @@ import Testing
         }
     }
 
+    @Test func vectorBenchTakesAnyIndexTypeAndRefusesAnUnknownOne() throws {
+        let dir = NSTemporaryDirectory() + "quarry-vbench-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SyntheticCorpus().writeVectors(count: 600, dimension: 8, to: dir + "/v.fbin")
+        // hnsw_sq is not among the defaults; asked for, it is measured (it was dropped silently).
+        let r = try VectorBench.run(fbin: dir + "/v.fbin", queries: nil, types: ["HNSW_SQ", "flat", "hnsw_sq"], maxQueries: 20)
+        guard case let .array(rows)? = r["results"] else { Issue.record("no results"); return }
+        let kinds = rows.compactMap { $0["index"]?.stringValue }
+        #expect(Set(kinds) == ["hnsw_sq", "flat"] && kinds.first == "hnsw_sq", "\(kinds)")
+        do {
+            _ = try VectorBench.run(fbin: dir + "/v.fbin", queries: nil, types: ["hnsw_sqq"], maxQueries: 20)
+            Issue.record("an unknown index type was accepted")
+        } catch {
+            #expect("\(error)".contains("did you mean 'hnsw_sq'"), "\(error)")
+        }
+    }
+
     @Test func planningBenchMeasuresEveryStatementShape() throws {
         let (wb, dir) = try Fixture.makeWithQuerySet(records: 200)
         defer { try? FileManager.default.removeItem(atPath: dir) }

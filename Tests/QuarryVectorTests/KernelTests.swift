@@ -126,3 +126,19 @@ import Testing
     #expect(BLAS.coreTypeToForce(coreName: "Prescott", cpuFlags: modern, environment: "Prescott") == nil)
     #expect(!BLAS.coreName.isEmpty)
 }
+
+/// Buffers large enough for huge pages (8 MiB and more) are allocated on a 2 MiB boundary; they
+/// must hold, grow and copy like any other.
+@Suite struct RawBufferTests {
+    @Test func largeBuffersSitOnHugePageBoundariesAndKeepTheirValues() {
+        let buffer = RawBuffer<Float>(capacity: 3 << 20)  // 12 MiB
+        #expect(UInt(bitPattern: buffer.pointer) % UInt(2 << 20) == 0)
+        buffer.append(contentsOf: (0..<(3 << 20)).map(Float.init))
+        buffer.append(repeating: -1, count: 1 << 20)  // grows: a new, larger aligned block, values moved
+        #expect(UInt(bitPattern: buffer.pointer) % UInt(2 << 20) == 0)
+        #expect(buffer.count == 4 << 20 && buffer[0] == 0 && buffer[(3 << 20) - 1] == Float((3 << 20) - 1) && buffer[(4 << 20) - 1] == -1)
+        let small = RawBuffer<UInt32>(capacity: 16)
+        small.append(contentsOf: [1, 2, 3])
+        #expect(small.toArray() == [1, 2, 3])
+    }
+}
