@@ -59,8 +59,7 @@ struct ExhaustiveScorer: TopKCollector {
             if listed {
                 ExhaustiveScorer.select(acc, listed: UnsafeBufferPointer(start: list, count: scored), ordinals: seg.ordinals, into: &topK)
             } else {
-                ExhaustiveScorer.select(UnsafeBufferPointer(acc), ordinals: seg.ordinals, into: &topK)
-                acc.update(repeating: 0)
+                ExhaustiveScorer.select(acc, ordinals: seg.ordinals, into: &topK)
             }
             return
         }
@@ -89,24 +88,30 @@ struct ExhaustiveScorer: TopKCollector {
         }
     }
 
-    /// Offers every document with a score above 0 (mapped through `ordinals`), eight at a time:
-    /// a group whose largest score cannot enter the top-k is skipped after one comparison.
-    private static func select(_ a: UnsafeBufferPointer<Float>, ordinals: Ordinals, into topK: inout TopK) {
+    /// Offers every document with a score above 0 (mapped through `ordinals`) and sets the scores
+    /// back to 0, eight at a time: a group whose largest score cannot enter the top-k is skipped
+    /// after one comparison, and every group is cleared with one store.
+    private static func select(_ acc: UnsafeMutableBufferPointer<Float>, ordinals: Ordinals, into topK: inout TopK) {
         // A score below `floor` cannot enter the top-k (equal can, on a smaller id); scores are ≥ 0.
         var floor = max(topK.threshold ?? 0, .leastNonzeroMagnitude)
-        let n = a.count
+        let n = acc.count
+        guard let a = acc.baseAddress else { return }
         var d = 0
+        while d &+ 8 <= n {
+            let m = max(max(max(a[d], a[d &+ 1]), max(a[d &+ 2], a[d &+ 3])),
+                        max(max(a[d &+ 4], a[d &+ 5]), max(a[d &+ 6], a[d &+ 7])))
+            if m >= floor {
+                for i in d..<(d &+ 8) where a[i] >= floor {
+                    if topK.push(id: ordinals[i], score: a[i]), let t = topK.threshold { floor = t }
+                }
+            }
+            UnsafeMutableRawPointer(a + d).storeBytes(of: SIMD8<Float>(), as: SIMD8<Float>.self)
+            d &+= 8
+        }
         while d < n {
-            let end = min(n, d + 8)
-            if end - d == 8 {
-                let m = max(max(max(a[d], a[d + 1]), max(a[d + 2], a[d + 3])),
-                            max(max(a[d + 4], a[d + 5]), max(a[d + 6], a[d + 7])))
-                if m < floor { d = end; continue }
-            }
-            for i in d..<end where a[i] >= floor {
-                if topK.push(id: ordinals[i], score: a[i]), let t = topK.threshold { floor = t }
-            }
-            d = end
+            if a[d] >= floor, topK.push(id: ordinals[d], score: a[d]), let t = topK.threshold { floor = t }
+            a[d] = 0
+            d &+= 1
         }
     }
 
