@@ -422,9 +422,7 @@ public enum VectorBench {
             // Any index type, each once, in the order given; an unknown name is refused with the nearest one.
             var seen: Set<VectorIndexKind> = []
             configuration.indexes = try types.compactMap { name in
-                guard let kind = VectorIndexKind(name: name) else {
-                    throw VectorIndexError.unknownIndexType(name, suggestion: Suggest.nearest(to: name, in: VectorIndexKind.allCases.map(\.rawValue)))
-                }
+                let kind = try VectorIndexes.kind(named: name)
                 return seen.insert(kind).inserted ? (kind.rawValue, [:]) : nil
             }
         }

@@ -23,14 +23,20 @@ public enum VectorIndexes {
         }
     }
 
+    /// The index type named `type` (case-insensitive); an unknown name is refused with the nearest one.
+    public static func kind(named type: String) throws(VectorIndexError) -> VectorIndexKind {
+        guard let kind = VectorIndexKind(name: type) else {
+            throw .unknownIndexType(type, suggestion: Suggest.nearest(to: type, in: VectorIndexKind.allCases.map(\.rawValue)))
+        }
+        return kind
+    }
+
     /// Makes an empty index. `type` is case-insensitive (`flat`, `hnsw`, `ivf_flat`, `ivf_sq8`,
     /// `ivf_rabitq`); `parameters` values are strings as typed on a command line.
     public static func make(type: String, dimension: Int, metric: VectorMetric = .cosine,
                             parameters: [String: String] = [:]) throws -> any VectorIndex
     {
-        guard let kind = VectorIndexKind(name: type) else {
-            throw VectorIndexError.unknownIndexType(type, suggestion: Suggest.nearest(to: type, in: VectorIndexKind.allCases.map(\.rawValue)))
-        }
+        let kind = try Self.kind(named: type)
         guard dimension > 0 else { throw VectorIndexError.invalidParameter(name: "dimension", value: "\(dimension)", expected: "a positive integer") }
         let known = knownParameters[kind]!
         var p: [String: String] = [:]
