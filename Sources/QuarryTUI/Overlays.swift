@@ -10,10 +10,15 @@ class Overlay: Panel {
 
     func lines(width: Int) -> [(String, Theme)] { [] }
 
-    func draw(_ canvas: Canvas, in rect: Rect, focused: Bool) {
+    /// Clears `rect`, draws the box with the title and returns the inside.
+    func frame(_ canvas: Canvas, _ rect: Rect) -> Rect {
         for y in rect.y..<rect.bottom { canvas.line(y, rect.x, "", width: rect.width) }
         canvas.box(rect, title: title, focused: true)
-        let inner = rect.inner
+        return rect.inner
+    }
+
+    func draw(_ canvas: Canvas, in rect: Rect, focused: Bool) {
+        let inner = frame(canvas, rect)
         let all = lines(width: inner.width)
         for (i, l) in scroller.visible(all, height: inner.height).enumerated() {
             drawLine(canvas, l, y: inner.y + i, x: inner.x, width: inner.width)
@@ -46,12 +51,11 @@ class ListOverlay: Overlay {
     var listContext: KeyContext { .overlay }
     var choiceCount: Int { 0 }
 
-    /// Clears `rect`, draws the box and returns the inside, remembering its height.
-    func frame(_ canvas: Canvas, _ rect: Rect) -> Rect {
-        for y in rect.y..<rect.bottom { canvas.line(y, rect.x, "", width: rect.width) }
-        canvas.box(rect, title: title, focused: true)
-        lastPage = rect.inner.height
-        return rect.inner
+    /// The frame, remembering the height inside it.
+    override func frame(_ canvas: Canvas, _ rect: Rect) -> Rect {
+        let inner = super.frame(canvas, rect)
+        lastPage = inner.height
+        return inner
     }
 
     /// What the overlay does with one of its actions other than close; nil: not its action.

@@ -21,9 +21,7 @@ final class TriesOverlay: Overlay {
     override var hint: String { "c: next try on the right · Esc/q: close · ↑n ↓n +: rank on the right against the left" }
 
     override func draw(_ canvas: Canvas, in rect: Rect, focused: Bool) {
-        for y in rect.y..<rect.bottom { canvas.line(y, rect.x, "", width: rect.width) }
-        canvas.box(rect, title: title, focused: true)
-        let inner = rect.inner
+        let inner = frame(canvas, rect)
         guard let p = workspace.tryPair, inner.height > 3, inner.width > 10 else { return }
         canvas.put(inner.y, inner.x, "query  " + p.query + (p.filter.map { " WHERE " + $0 } ?? ""), width: inner.width, .title)
         let half = inner.width / 2
