@@ -98,6 +98,15 @@ enum BitPacking {
         return 2 + bytes(count: count, width: w) + e + bytes(count: e, width: x)
     }
 
+    /// Value `i` of the `width`-bit values at `base` (`mask` = 2^width − 1), with one 8-byte
+    /// load: the caller checked that 8 bytes are readable where it lies (`padding`).
+    @inline(__always)
+    static func value(_ base: UnsafeRawPointer, at i: Int, width: Int, mask: UInt64) -> UInt32 {
+        let bit = i &* width
+        let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+        return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+    }
+
     /// Reads the run at `base` (checked by `runBytes`) as `unpack` does; false when an
     /// exception's index is past `count`.
     @inline(__always)
@@ -115,9 +124,7 @@ enum BitPacking {
         for j in 0..<e {
             let i = Int(indices[j])
             guard i < count else { return false }
-            let bit = j &* x
-            let word = UInt64(littleEndian: highs.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
-            out[i &* stride] |= UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) << UInt32(w)
+            out[i &* stride] |= value(highs, at: j, width: x, mask: mask) << UInt32(w)
         }
         return true
     }

@@ -43,10 +43,7 @@ struct PackedColumn: RandomAccessCollection, @unchecked Sendable {
         let bit = i &* width
         let byte = bit >> 3
         let buffer = data.buffer
-        if byte &+ 8 <= buffer.count {
-            let word = UInt64(littleEndian: UnsafeRawPointer(buffer.baseAddress!).loadUnaligned(fromByteOffset: byte, as: UInt64.self))
-            return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
-        }
+        if byte &+ 8 <= buffer.count { return BitPacking.value(UnsafeRawPointer(buffer.baseAddress!), at: i, width: width, mask: mask) }
         // The last values of data without padding (a width-32 array of an older file).
         var word: UInt64 = 0
         for j in 0..<Swift.min(8, buffer.count - byte) { word |= UInt64(buffer[byte + j]) << UInt64(8 * j) }

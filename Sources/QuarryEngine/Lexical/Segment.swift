@@ -562,13 +562,9 @@ final class Segment: @unchecked Sendable {
                 let highMask: UInt64 = (1 << UInt64(exceptionWidth)) &- 1
                 var position: UInt32 = 0
                 for i in 0..<n {
-                    let bit = (skip + i) * w
-                    let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
-                    var delta = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+                    var delta = BitPacking.value(base, at: skip + i, width: w, mask: mask)
                     if k < exceptions && index(k) == skip + i {
-                        let hb = k * exceptionWidth
-                        let hw = UInt64(littleEndian: highs.loadUnaligned(fromByteOffset: hb >> 3, as: UInt64.self))
-                        delta |= UInt32(truncatingIfNeeded: (hw >> UInt64(hb & 7)) & highMask) << UInt32(w)
+                        delta |= BitPacking.value(highs, at: k, width: exceptionWidth, mask: highMask) << UInt32(w)
                         k += 1
                     }
                     position &+= delta
