@@ -56,6 +56,23 @@ func temporaryFolder(_ name: String = #function) -> String {
         #expect(throws: SegmentError.self) { try SegmentFile(paths: Array(paths.dropLast()), kind: "TEST", version: 2, name: "x") }
     }
 
+    /// Preloading maps the pages on a thread of its own: the sections read the same during and
+    /// after it, and a segment dropped right after asking stays mapped until the thread is done.
+    @Test func preloadLeavesTheSectionsAsTheyAre() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let floats = (0..<10_000).map { Float($0) }
+        let bytes = (0..<5000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let paths = try write(in: folder, partLimit: 8192, floats: floats, bytes: bytes)
+        let s = try SegmentFile(paths: paths, kind: "TEST", version: 2, name: "test segment")
+        s.preload()
+        #expect(Array(try s.array("a", as: Float.self)) == floats)
+        #expect(Array(try s.bytes("b")) == bytes)
+        for _ in 0..<20 { try SegmentFile(paths: paths, kind: "TEST", version: 2, name: "dropped").preload() }
+        Thread.sleep(forTimeInterval: 0.05)
+        try s.verify()
+    }
+
     @Test func refusesOtherKindsAndNewerVersions() throws {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

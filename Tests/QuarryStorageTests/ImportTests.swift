@@ -28,6 +28,21 @@ let jsonlCorpus = """
         #expect(try db.records(collection: "c").map(\.ordinal) == [0, 1, 2])
     }
 
+    /// The ids of a search's hits come from one statement: present ordinals answer, deleted and
+    /// unknown ones are absent, and a lookup by collection name in between (which prepares a
+    /// statement of its own) changes nothing.
+    @Test func idsOfSomeOrdinalsInOneRead() throws {
+        let dir = TempDir()
+        let db = try QuarryDatabase(path: dir.file("q.db"))
+        _ = try Importer(database: db, options: ImportOptions(path: dir.write("c.jsonl", jsonlCorpus), collection: "c")).run()
+        #expect(try db.ids(collection: "c", ordinals: [2, 0]) == [0: "d1", 2: "3"])
+        #expect(try db.delete(collection: "c", ids: ["d1"]).isEmpty)
+        _ = try db.collection(named: "c")
+        #expect(try db.ids(collection: "c", ordinals: [0, 1, 2, 7]) == [1: "d2", 2: "3"])
+        #expect(try db.ids(collection: "c", ordinals: []) == [:])
+        #expect(throws: StorageError.self) { try db.ids(collection: "nope", ordinals: [0]) }
+    }
+
     @Test func gzipJSONLAndCSVAreRead() throws {
         let dir = TempDir()
         let db = try QuarryDatabase(path: dir.file("q.db"))

@@ -33,16 +33,14 @@ struct ExhaustiveScorer: TopKCollector {
         defer { list.deallocate() }
         // Documents with a score above 0 (all contributions are ≥ 0, so each leaves 0 once).
         var scored = 0
-        search.norms.withUnsafeBufferPointer { norms in
-            touched.withUnsafeMutableBufferPointer { touchedBuffer in
-                for t in 0..<q.scoredCount {
-                    guard let id = search.termIDs[t] else { continue }
-                    let count = ExhaustiveScorer.accumulate(seg, term: id, queryTerm: t, scorer: q.scorer, norms: norms.baseAddress!,
-                                                            into: acc.baseAddress!, touched: trackTouched ? touchedBuffer.baseAddress : nil,
-                                                            list: list, scored: &scored)
-                    counters.blocksDecoded += seg.blocks(of: id).count
-                    counters.postingsScored += count
-                }
+        touched.withUnsafeMutableBufferPointer { touchedBuffer in
+            for t in 0..<q.scoredCount {
+                guard let id = search.termIDs[t] else { continue }
+                let count = ExhaustiveScorer.accumulate(seg, term: id, queryTerm: t, scorer: q.scorer, norms: search.norms.values,
+                                                        into: acc.baseAddress!, touched: trackTouched ? touchedBuffer.baseAddress : nil,
+                                                        list: list, scored: &scored)
+                counters.blocksDecoded += seg.blocks(of: id).count
+                counters.postingsScored += count
             }
         }
         defer { seg.accumulators.give(acc) }

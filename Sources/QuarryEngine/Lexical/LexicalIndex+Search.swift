@@ -178,7 +178,7 @@ struct SegmentSearch {
     /// Per query term, its id in this segment.
     let termIDs: [Int?]
     /// Per document, the length norms of the query (`Segment.norms(for:)`).
-    let norms: [Float]
+    let norms: NormTable
 
     init(segment: Segment, deleted: Bitmap, allowed: Bitmap?, query: BoundQuery, termIDs: [Int?]) {
         self.segment = segment

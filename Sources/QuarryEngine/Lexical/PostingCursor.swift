@@ -10,7 +10,7 @@ struct PostingCursor {
 
     let segment: Segment
     /// The query's per-document length norms in this segment (`Segment.norms(for:)`).
-    let norms: [Float]
+    let norms: NormTable
     let normsPerDocument: Int
     /// Index of the term in the query (the canonical order of score sums).
     let queryTerm: Int
@@ -33,7 +33,7 @@ struct PostingCursor {
     /// Whether `tfs` holds the current block's tfs (packed blocks read them when first scored).
     private var tfsReady = false
 
-    init(segment: Segment, queryTerm: Int, termID: Int, scorer: QueryScorer, norms: [Float]) {
+    init(segment: Segment, queryTerm: Int, termID: Int, scorer: QueryScorer, norms: NormTable) {
         self.segment = segment
         self.norms = norms
         normsPerDocument = scorer.normsPerDocument
@@ -137,9 +137,7 @@ struct PostingCursor {
         readTfs()
         let fc = segment.fieldCount
         return tfs.withUnsafeBufferPointer { t in
-            norms.withUnsafeBufferPointer { n in
-                scorer.contribution(term: queryTerm, tfs: t.baseAddress! + index * fc, norms: n.baseAddress! + Int(doc) * normsPerDocument)
-            }
+            scorer.contribution(term: queryTerm, tfs: t.baseAddress! + index * fc, norms: norms.values + Int(doc) * normsPerDocument)
         }
     }
 

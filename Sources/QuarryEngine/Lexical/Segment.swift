@@ -144,21 +144,19 @@ final class Segment: @unchecked Sendable {
     /// Per document, the norms of `scorer` (`scorer.normsPerDocument` values each): the
     /// length part of BM25, which every posting of a document shares. Computed once per set
     /// of query parameters (k1, b, boosts, statistics) and kept for the next queries.
-    func norms(for scorer: QueryScorer) -> [Float] {
+    func norms(for scorer: QueryScorer) -> NormTable {
         let key = scorer.lengthNorm
         if let table = normCache.table(for: key) { return table }
         let per = scorer.normsPerDocument
         let fc = fieldCount
-        var table = [Float](repeating: 0, count: documentCount * per)
+        let table = NormTable(count: documentCount * per)
         // The lengths are unpacked a chunk of documents at a time.
         let chunk = 1024
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: chunk * fc + 8) { l in
-            table.withUnsafeMutableBufferPointer { t in
-                for first in stride(from: 0, to: documentCount, by: chunk) {
-                    let n = min(chunk, documentCount - first)
-                    lengths.read(from: first * fc, count: n * fc, into: l.baseAddress!)
-                    scorer.lengthNorm.norms(lengths: l.baseAddress!, documents: n, fieldCount: fc, into: t.baseAddress! + first * per)
-                }
+            for first in stride(from: 0, to: documentCount, by: chunk) {
+                let n = min(chunk, documentCount - first)
+                lengths.read(from: first * fc, count: n * fc, into: l.baseAddress!)
+                scorer.lengthNorm.norms(lengths: l.baseAddress!, documents: n, fieldCount: fc, into: table.values + first * per)
             }
         }
         normCache.insert(table, for: key)
@@ -628,23 +626,38 @@ final class Segment: @unchecked Sendable {
 /// first. Shared by the threads that search the segment, so behind a lock.
 final class NormCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [(key: LengthNorm, table: [Float])] = []
+    private var entries: [(key: LengthNorm, table: NormTable)] = []
     /// Tables kept (a sweep over k1 and b cycles through more, and recomputes).
     static let capacity = 4
 
-    func table(for key: LengthNorm) -> [Float]? {
+    func table(for key: LengthNorm) -> NormTable? {
         lock.lock()
         defer { lock.unlock() }
         return entries.first { $0.key == key }?.table
     }
 
-    func insert(_ table: [Float], for key: LengthNorm) {
+    func insert(_ table: NormTable, for key: LengthNorm) {
         lock.lock()
         defer { lock.unlock() }
         entries.removeAll { $0.key == key }
         entries.insert((key, table), at: 0)
         if entries.count > NormCache.capacity { entries.removeLast() }
     }
+}
+
+/// Per document, the length norms of one set of query parameters (`Segment.norms(for:)`), which
+/// the scorers read at random: on huge pages once it spans one.
+final class NormTable: @unchecked Sendable {
+    let values: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(count: Int) {
+        values = HugePages.allocate(Float.self, count: count, minimumBytes: HugePages.size)
+        values.initialize(repeating: 0, count: count)
+        self.count = count
+    }
+
+    deinit { values.deallocate() }
 }
 
 /// Score accumulators (one `Float` per document of a segment) for the exhaustive scorer, kept
@@ -664,7 +677,8 @@ final class AccumulatorPool: @unchecked Sendable {
             return b
         }
         lock.unlock()
-        let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        // Read and written at random: on huge pages once it spans one.
+        let b = UnsafeMutableBufferPointer(start: HugePages.allocate(Float.self, count: count, minimumBytes: HugePages.size), count: count)
         b.initialize(repeating: 0)
         return b
     }

@@ -90,6 +90,7 @@ extension Workbench {
             let files = try segments.map { e in try database.open(e, kind: LexicalIndex.segmentKind, version: LexicalIndex.segmentVersion,
                                                                    name: "the BM25 index of '\(collection)'") }
             index = try LexicalIndex(segmentFiles: files, deleted: try deletedOrdinals(collection: collection))
+            for file in files { file.preload() }
         } catch let e as StorageError {
             throw EngineError.damaged(what: "the BM25 index of '\(collection)'", reason: e.description, rebuild: rebuild)
         } catch let e as LexicalError {

@@ -33,7 +33,9 @@ extension QuarryDatabase {
     }
 
     func collectionID(_ db: Database, _ name: String) throws -> Int64 {
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM collections WHERE name = ?", arguments: [name]) { return id }
+        // A cached statement: preparing one (GRDB sets its authorizer) expires every other cached
+        // statement, which SQLite then prepares again at its next step.
+        if let id = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT id FROM collections WHERE name = ?"), arguments: [name]) { return id }
         let names = try String.fetchAll(db, sql: "SELECT name FROM collections")
         throw StorageError.noSuchCollection(name, suggestion: Suggest.nearest(to: name, in: names))
     }
@@ -177,11 +179,20 @@ extension QuarryDatabase {
 
     /// The ids of some ordinals (absent for deleted ones), by point lookups.
     public func ids(collection: String, ordinals: [UInt32]) throws(StorageError) -> [UInt32: String] {
-        try read { db in
+        try readStatement { db in
             let cid = try collectionID(db, collection)
-            let stmt = try db.cachedStatement(sql: "SELECT doc_id FROM records WHERE collection_id = ? AND ordinal = ?")
+            // One statement for all of them (the hits of a search): the ordinals as a JSON array.
+            let stmt = try db.cachedStatement(sql: """
+                SELECT ordinal, doc_id FROM records WHERE collection_id = ? AND ordinal IN (SELECT value FROM json_each(?))
+                """)
             var out: [UInt32: String] = [:]
-            for o in ordinals { if let id = try String.fetchOne(stmt, arguments: [cid, Int64(o)]) { out[o] = id } }
+            out.reserveCapacity(ordinals.count)
+            let list = "[" + ordinals.map(String.init).joined(separator: ",") + "]"
+            let rows = try Row.fetchCursor(stmt, arguments: [cid, list])
+            while let row = try rows.next() {
+                let o: Int64 = row[0]
+                out[UInt32(truncatingIfNeeded: o)] = row[1]
+            }
             return out
         }
     }

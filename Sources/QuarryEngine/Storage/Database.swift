@@ -133,6 +133,14 @@ public final class QuarryDatabase: @unchecked Sendable {
         do { return try queue.read(body) } catch { throw Self.translate(error, path: path) }
     }
 
+    /// One statement's read, outside a transaction (SQLite reads a consistent snapshot per
+    /// statement). For point lookups on every search: `read` opens a transaction, and preparing
+    /// its BEGIN and COMMIT (GRDB sets its authorizer as it prepares) expires every cached
+    /// statement, which SQLite then parses and plans again at its next step.
+    public func readStatement<T>(_ body: (Database) throws -> T) throws(StorageError) -> T {
+        do { return try queue.inDatabase(body) } catch { throw Self.translate(error, path: path) }
+    }
+
     /// Runs `PRAGMA integrity_check`; "ok" when the file is sound.
     public func integrityCheck() throws(StorageError) -> String {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }

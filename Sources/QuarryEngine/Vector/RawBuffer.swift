@@ -21,18 +21,9 @@ final class RawBuffer<T> {
         pointer = Self.allocate(self.capacity)
     }
 
-    /// Memory for `n` elements. A large buffer starts on a 2 MiB boundary and is marked for
-    /// transparent huge pages: a graph search reads rows at random across all of it, and with
-    /// 4 KiB pages nearly every row it reads costs a TLB miss. (Freed by `deallocate`, as any.)
-    private static func allocate(_ n: Int) -> UnsafeMutablePointer<T> {
-        let huge = 2 << 20
-        let bytes = n * MemoryLayout<T>.stride
-        guard bytes >= 4 * huge, MemoryLayout<T>.alignment <= huge else { return .allocate(capacity: n) }
-        var raw: UnsafeMutableRawPointer?
-        guard posix_memalign(&raw, huge, bytes) == 0, let raw else { return .allocate(capacity: n) }
-        _ = madvise(raw, bytes / huge * huge, MADV_HUGEPAGE)
-        return raw.bindMemory(to: T.self, capacity: n)
-    }
+    /// Memory for `n` elements: a large buffer on huge pages (a graph search reads rows at random
+    /// across all of it).
+    private static func allocate(_ n: Int) -> UnsafeMutablePointer<T> { HugePages.allocate(T.self, count: n) }
 
     /// A view of `count` values in place (a mapped section), kept alive by `owner`. Never
     /// written through: changes copy it first.

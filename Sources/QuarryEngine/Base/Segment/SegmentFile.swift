@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -137,6 +138,28 @@ public final class SegmentFile: @unchecked Sendable {
     }
 
     deinit { if let mapping { munmap(mapping, mappingLength) } }
+
+    /// Maps the body's pages ahead of the reads, on a thread of its own, as Elasticsearch's
+    /// `index.store.preload` does: the first searches after an open then find the pages they
+    /// read already mapped, instead of each taking a page fault per page (which at a million
+    /// documents costs a first query more than its scoring). The thread holds the segment until it
+    /// is done. A body larger than a quarter of the machine's memory is left to the page faults.
+    public func preload() {
+        guard mapping != nil, mappingLength <= Self.preloadLimit else { return }
+        Thread.detachNewThread { [self] in
+            // MADV_POPULATE_READ (Linux 5.14): fault the range in, reading what is not cached yet.
+            if madvise(mapping, mappingLength, 22) != 0 {
+                // An older kernel: touch one byte a page.
+                var sum: UInt8 = 0
+                for page in stride(from: 0, to: body.count, by: 4096) { sum &+= body[page] }
+                withExtendedLifetime(sum) {}
+            }
+            withExtendedLifetime(self) {}
+        }
+    }
+
+    /// The largest body `preload` maps ahead: a quarter of the physical memory.
+    static let preloadLimit = Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE))) / 4
 
     /// The last component of a path.
     public static func fileName(_ path: String) -> String {
