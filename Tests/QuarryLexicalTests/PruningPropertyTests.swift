@@ -113,3 +113,42 @@ func prunedEqualsExhaustive(rule: MultiFieldRule) throws {
         }
     }
 }
+
+/// In a segment of at least `ExhaustiveScorer.windowedFrom` documents, sparse postings are
+/// accumulated a window at a time: the same hits, with the same score bits, as the whole-segment
+/// accumulator (which a filter that allows everything selects) and as MaxScore and block-max
+/// WAND — for rare terms whose blocks span many windows, terms that share windows, windows no
+/// term touches, and for frequent terms (which keep the whole-segment accumulator).
+@Test func windowedAccumulationMatchesTheWholeAccumulator() throws {
+    var rng = SplitMix64(seed: 99)
+    let n = ExhaustiveScorer.windowedFrom + 9_000
+    var index = try LexicalIndex(fields: ["title", "text"], analyzer: .standard)
+    // Rare words r0…r599 (a few hundred documents each), and frequent f0…f9.
+    try index.add((0..<n).map { d in
+        let rare = (0..<Int.random(in: 1...3, using: &rng)).map { _ in "r\(Int.random(in: 0..<600, using: &rng))" }
+        let title = Bool.random(using: &rng) ? "f\(Int.random(in: 0..<10, using: &rng))" : nil
+        return (UInt32(d), [title, (rare + ["f\(d % 10)"]).joined(separator: " ")])
+    })
+    let everything = Bitmap((0..<UInt32(n)).map { $0 })
+    for q in 0..<40 {
+        var words = (0..<Int.random(in: 1...6, using: &rng)).map { _ in "r\(Int.random(in: 0..<600, using: &rng))" }
+        if q % 8 == 0 { words.append("f\(q % 10)") }
+        let text = words.joined(separator: " ")
+        var options = LexicalSearchOptions(k: [1, 10, 100][q % 3])
+        options.parameters = q % 2 == 0 ? BM25Parameters(k1: 1.2, b: 0.75) : BM25Parameters()
+        if q % 5 == 0 { options.fields = [FieldBoost("title", boost: 2), FieldBoost("text")] }
+        options.algorithm = .exhaustive
+        let windowed = try index.search(text, options: options)
+        #expect(!windowed.hits.isEmpty)
+        options.allowed = everything
+        let whole = try index.search(text, options: options)
+        #expect(windowed.hits.map(\.id) == whole.hits.map(\.id), "query \(q) '\(text)'")
+        #expect(windowed.hits.map(\.score) == whole.hits.map(\.score), "query \(q) '\(text)': the same bits")
+        #expect(windowed.counters.postingsScored == whole.counters.postingsScored)
+        options.allowed = nil
+        for algorithm in [PruningAlgorithm.blockMaxWAND, .maxScore] {
+            options.algorithm = algorithm
+            expectSameHits(try index.search(text, options: options), windowed, "query \(q) '\(text)' \(algorithm)")
+        }
+    }
+}

@@ -10,24 +10,35 @@ import QuarryBase
 /// accumulator offers the scored documents to the top k, each score compared with the current
 /// k-th before the heap is touched — or, when the postings are few beside the segment's
 /// documents, only the documents listed as their scores left 0.
+///
+/// When those postings are few beside a large segment's documents (and nothing is checked), the
+/// accumulation goes a window of documents at a time instead (`collectWindowed`), as Lucene's
+/// BooleanScorer does: a million-float accumulator does not stay in the caches, and sparse
+/// postings land on it at random, so each one cost a cache miss on its score first.
 struct ExhaustiveScorer: TopKCollector {
     func collect(_ search: SegmentSearch, into topK: inout TopK, counters: inout LexicalCounters) {
         let seg = search.segment
         let q = search.query
         let n = seg.documentCount
         guard n > 0 else { return }
+        let checks = q.needsCheck || search.deleted != nil || search.allowed != nil
+        let postingCount = (0..<q.scoredCount).reduce(0) { sum, t in sum + (search.termIDs[t].map { Int(seg.termDocFreq[$0]) } ?? 0) }
+        // Sparse postings over a large segment: a window at a time. (Dense ones read the
+        // accumulator nearly in order, which the caches follow, and scan it eight at a time.)
+        if !checks && !q.scorer.boosts.contains(0) && seg.codec == .packed && n >= Self.windowedFrom && postingCount < n / 8 {
+            Self.collectWindowed(search, into: &topK, counters: &counters)
+            return
+        }
         // A zeroed accumulator kept by the segment; it goes back zeroed (see the end).
         let acc = seg.accumulators.take(n)
         // A posting scores 0 only when its tfs are all in fields the query leaves out (boost 0):
         // only then is "touched" more than "scored above 0", and worth tracking on its own.
         let trackTouched = q.scorer.boosts.contains(0)
         var touched = [Bool](repeating: false, count: trackTouched ? n : 0)
-        let checks = q.needsCheck || search.deleted != nil || search.allowed != nil
         let unchecked = !checks && !trackTouched
         // The documents whose score leaves 0 are listed as they do. When the postings are few
         // beside the segment's documents (and nothing is checked), only they are selected and
         // cleared, which then costs the postings rather than the segment's size.
-        let postingCount = (0..<q.scoredCount).reduce(0) { sum, t in sum + (search.termIDs[t].map { Int(seg.termDocFreq[$0]) } ?? 0) }
         let listed = unchecked && postingCount < n / 8
         let list = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, min(n, postingCount)))
         defer { list.deallocate() }
@@ -83,6 +94,126 @@ struct ExhaustiveScorer: TopKCollector {
             if score > 0 && score >= floor, topK.push(id: seg.ordinals[d], score: score), let t = topK.threshold {
                 floor = t
             }
+        }
+    }
+
+    /// Documents per window of `collectWindowed`: its scores (32 KiB) stay in the first-level cache.
+    static let window = 8192
+    /// The segment size from which `collect` accumulates a window at a time: below it the whole
+    /// accumulator fits the second-level cache.
+    static let windowedFrom = 131_072
+
+    /// `collect` for a large segment when nothing is checked: the documents are taken a window
+    /// of `window` at a time; in each, every scored term adds its postings that fall in the window
+    /// (in term order, as `accumulate` does, so each document's score has the same bits) to a
+    /// window-sized accumulator, whose scored documents are then offered and cleared. Each term
+    /// keeps its decoded block between windows.
+    static func collectWindowed(_ search: SegmentSearch, into topK: inout TopK, counters: inout LexicalCounters) {
+        let seg = search.segment
+        let q = search.query, scorer = q.scorer
+        let n = seg.documentCount, fc = seg.fieldCount, per = scorer.normsPerDocument, size = Segment.blockSize
+        let norms = search.norms.values
+        let fast = scorer.rule == .bm25f && fc == 2
+        // The terms to read, with their blocks (a damaged count stops the term at once).
+        var terms: [(t: Int, id: Int, blocks: Range<Int>)] = []
+        for t in 0..<q.scoredCount {
+            guard let id = search.termIDs[t] else { continue }
+            let blocks = seg.blocks(of: id)
+            guard Int(seg.termDocFreq[id]) <= blocks.count * size else {
+                seg.damage.report("term \(id) counts \(seg.termDocFreq[id]) documents in \(blocks.count) blocks")
+                continue
+            }
+            terms.append((t, id, blocks))
+            counters.blocksDecoded += blocks.count
+        }
+        guard !terms.isEmpty else { return }
+        let m = terms.count
+        // Per term: its next block, the decoded one (documents, then tfs fc per document), the
+        // number decoded and the next posting in it.
+        var next = terms.map(\.blocks.lowerBound)
+        var decodedCount = [Int](repeating: 0, count: m), position = [Int](repeating: 0, count: m)
+        var postings = [Int](repeating: 0, count: m)
+        let docs = UnsafeMutablePointer<UInt32>.allocate(capacity: m * size * (1 + fc))
+        defer { docs.deallocate() }
+        let tfs = docs + m * size
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: window)
+        scores.initialize(repeating: 0, count: window)
+        defer { scores.deallocate() }
+        let list = UnsafeMutablePointer<UInt32>.allocate(capacity: window)
+        defer { list.deallocate() }
+        var floor = max(topK.threshold ?? 0, .leastNonzeroMagnitude)
+
+        /// Decodes term j's next block; false when it has none left or it does not decode.
+        func decode(_ j: Int) -> Bool {
+            let (_, id, blocks) = terms[j]
+            let k = next[j]
+            guard k < blocks.upperBound else { return false }
+            let count = seg.blockCount(term: id, block: k), last = seg.blockLastDoc[k]
+            guard count > 0, Int(last) < n,
+                  seg.unpack(block: k, count: count, after: k == blocks.lowerBound ? 0 : seg.blockLastDoc[k - 1], last: last,
+                             docs: docs + j * size, tfs: tfs + j * size * fc, fieldStride: 1, documentStride: fc)
+            else {
+                next[j] = blocks.upperBound
+                return false
+            }
+            next[j] = k + 1
+            decodedCount[j] = count
+            position[j] = 0
+            return true
+        }
+        for j in 0..<m where !decode(j) {}
+
+        var base = 0
+        while base < n {
+            // Skip the windows no term has a posting in.
+            var first = Int.max
+            for j in 0..<m where position[j] < decodedCount[j] { first = min(first, Int(docs[j * size + position[j]])) }
+            guard first < n else { break }
+            base = first / window * window
+            let end = base + window
+            // The window's scores are `scores[d - base]`: the pointer rebased by -base.
+            let acc = scores - base
+            var scored = 0
+            for j in 0..<m {
+                let t = terms[j].t
+                let b0 = scorer.boosts[0], b1 = fc > 1 ? scorer.boosts[1] : 0, idf = scorer.idf[t], k1 = scorer.k1
+                let d0 = docs + j * size, tf0 = tfs + j * size * fc
+                while position[j] < decodedCount[j] {
+                    var i = position[j]
+                    let count = decodedCount[j]
+                    if fast {
+                        while i < count, Int(d0[i]) < end {
+                            addTwoFields(Int(truncatingIfNeeded: d0[i]), tf0[2 &* i], tf0[2 &* i &+ 1], b0: b0, b1: b1, idf: idf, k1: k1,
+                                         norms: norms, into: acc, list: list, scored: &scored)
+                            i &+= 1
+                        }
+                    } else {
+                        while i < count, Int(d0[i]) < end {
+                            let d = Int(d0[i])
+                            add(d, tf0 + i * fc, term: t, scorer: scorer, norms: norms + d * per, into: acc, touched: nil, list: list,
+                                scored: &scored)
+                            i &+= 1
+                        }
+                    }
+                    postings[j] += i - position[j]
+                    position[j] = i
+                    // The block ends inside the window: the next one may start in it too.
+                    if i == count { if !decode(j) { break } } else { break }
+                }
+            }
+            // Offer the window's scored documents and clear their scores.
+            counters.documentsEvaluated += scored
+            for s in 0..<scored {
+                let d = Int(list[s])
+                let score = acc[d]
+                acc[d] = 0
+                if score >= floor, topK.push(id: seg.ordinals[d], score: score), let t = topK.threshold { floor = t }
+            }
+            base = end
+        }
+        for j in 0..<m {
+            counters.postingsScored += postings[j]
+            if postings[j] < Int(seg.termDocFreq[terms[j].id]) { seg.damage.report("the postings of term \(terms[j].id) do not decode") }
         }
     }
 
