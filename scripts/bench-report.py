@@ -6,7 +6,7 @@
 Each area is printed when its file is there, so an area can be measured again on its own and
 the report rebuilt.
 """
-import json, math, sys, os
+import json, statistics, math, sys, os
 out, machine = sys.argv[1], sys.argv[2]
 def load(name):
     p = os.path.join(out, name)
@@ -294,6 +294,46 @@ if ht:
     gap = max(abs(a["recall@10"] - b["recall@10"]) for a, b in zip(one["recall"], two["recall"]))
     print(f"\nTwo threads take {two['seconds'] / one['seconds']:.2f} of the one-thread time; the largest recall difference at any ef is {gap:.4f}.")
     print("Command: `scripts/bench-hnsw-threads.sh` (`quarry index --type hnsw --threads 1|2`, then `quarry bench scale-search`), run by `make bench-large`.\n")
+def bm25_synth_section():
+    """BM25 at 1M against tantivy: scripts/bench-bm25-synth.sh's rounds (make bench-large with the peers)."""
+    rounds = []
+    r = 1
+    while load(f"bm25-synth-quarry-{r}.json") and load(f"bm25-synth-tantivy-{r}.json"):
+        t = (load(f"bm25-synth-tantivy-{r}.json").get("peers", {}).get("tantivy") or {})
+        if t.get("bm25"):
+            rounds.append((load(f"bm25-synth-quarry-{r}.json"), t))
+        r += 1
+    if not rounds:
+        return
+    med = statistics.median
+    index = load("bm25-synth-index.json") or {}
+    n = index.get("documents", 0)
+    print(f"## BM25 at {n:,} documents against tantivy (the peers' synthetic corpus, {rounds[0][0].get('queries', 200)} queries, one run)\n")
+    print(f"`make_synth.py --n {n} --queries 200 --dim 8 --seed 42` of the peers harness (queries of 3–7 words, planted")
+    print("relevance). Quarry: `quarry import`, `quarry index --text title,text`, `quarry eval --mode bm25 --k1 1.2 --b 0.75")
+    print("--json` (one thread, in-process timing after 20 warm-up queries); tantivy right after it in each round: `peers.py")
+    print("--only tantivy --k 10` (one body field of title + text, English stemmer, the 33 stop words; timing around the")
+    print("Python call, which also fetches each hit's stored id). `scripts/bench-bm25-synth.sh`, run by `make bench-large`.\n")
+    print("| round | Quarry p50 ms | Quarry p95 ms | tantivy p50 ms | tantivy p95 ms | p50 ratio | p95 ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for i, (q, t) in enumerate(rounds, 1):
+        ql, tb = q["latency_ms"], t["bm25"]
+        print(f"| {i} | {ql['p50']:.3f} | {ql['p95']:.3f} | {tb['p50_ms']:.3f} | {tb['p95_ms']:.3f} | "
+              f"{ql['p50'] / tb['p50_ms']:.2f} | {ql['p95'] / tb['p95_ms']:.2f} |")
+    qp50, qp95 = med(q["latency_ms"]["p50"] for q, _ in rounds), med(q["latency_ms"]["p95"] for q, _ in rounds)
+    tp50, tp95 = med(t["bm25"]["p50_ms"] for _, t in rounds), med(t["bm25"]["p95_ms"] for _, t in rounds)
+    print(f"| median | {qp50:.3f} | {qp95:.3f} | {tp50:.3f} | {tp95:.3f} | {qp50 / tp50:.2f} | {qp95 / tp95:.2f} |\n")
+    qb, tbytes = index.get("bytes"), rounds[-1][1].get("index_bytes")
+    print("| system | index bytes | p50 ms (median) | p95 ms (median) | nDCG@10 |")
+    print("|---|---|---|---|---|")
+    print(f"| Quarry | {qb / 1e6:.1f} MB | {qp50:.3f} | {qp95:.3f} | {rounds[0][0]['ndcg@10']:.4f} |" if qb else "| Quarry | ? | | | |")
+    print(f"| tantivy | {tbytes / 1e6:.1f} MB | {tp50:.3f} | {tp95:.3f} | {rounds[0][1]['bm25'].get('ndcg@10', 0):.4f} |" if tbytes else "| tantivy | ? | | | |")
+    if qb and tbytes:
+        print(f"| Quarry ÷ tantivy | {qb / tbytes:.2f}x | {qp50 / tp50:.2f}x | {qp95 / tp95:.2f}x | |")
+    print()
+
+
+bm25_synth_section()
 for name in ["scale-1m.json", "scale.json", "scale-10m.json"]:
     sc = load(name)
     if not sc:

@@ -46,6 +46,10 @@ if [ "$SCALE_RECORDS" -ge 1000000 ]; then
   bash scripts/bench-hnsw-threads.sh "$Q" "$SCALE_DATA" > "$OUT/hnsw-threads.json"
 fi
 for suffix in "" -wal -shm; do rm -f "$SCALE_DATA/scale.db$suffix"; done; rm -rf "$SCALE_DATA/scale.db.segments"
+if [ "$SCALE_RECORDS" -ge 1000000 ]; then
+  # BM25 at 1M against tantivy, rounds of each (needs the peers: it is their corpus).
+  QUARRY_BIN="$Q" PEERS_DIR="$PEERS_DIR" bash scripts/bench-bm25-synth.sh
+fi
 
 echo "bench: SciFact BM25 / vector / hybrid" >&2
 DB="$OUT/scifact.db"; rm -f "$DB" "$DB-wal" "$DB-shm"
