@@ -39,13 +39,18 @@ func temporaryFolder(_ name: String = #function) -> String {
         #expect(throws: SegmentError.self) { try s.bytes("missing") }
     }
 
+    /// Sections over several part files (a low part limit): the paths and what they hold.
+    func multiPart(in folder: String) throws -> (paths: [String], floats: [Float], bytes: [UInt8]) {
+        let floats = (0..<10_000).map { Float($0) }
+        let bytes = (0..<5000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        return (try write(in: folder, partLimit: 8192, floats: floats, bytes: bytes), floats, bytes)
+    }
+
     /// A low part limit splits the body over several files, mapped back as one range.
     @Test func splitsIntoPartsAndMapsThemContiguously() throws {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let floats = (0..<10_000).map { Float($0) }
-        let bytes = (0..<5000).map { UInt8(truncatingIfNeeded: $0 * 7) }
-        let paths = try write(in: folder, partLimit: 8192, floats: floats, bytes: bytes)
+        let (paths, floats, bytes) = try multiPart(in: folder)
         #expect(paths.count > 5)
         let s = try SegmentFile(paths: paths, kind: "TEST", version: 2, name: "test segment")
         #expect(Array(try s.array("a", as: Float.self)) == floats)
@@ -61,9 +66,7 @@ func temporaryFolder(_ name: String = #function) -> String {
     @Test func preloadLeavesTheSectionsAsTheyAre() throws {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let floats = (0..<10_000).map { Float($0) }
-        let bytes = (0..<5000).map { UInt8(truncatingIfNeeded: $0 * 7) }
-        let paths = try write(in: folder, partLimit: 8192, floats: floats, bytes: bytes)
+        let (paths, floats, bytes) = try multiPart(in: folder)
         let s = try SegmentFile(paths: paths, kind: "TEST", version: 2, name: "test segment")
         s.preload()
         #expect(Array(try s.array("a", as: Float.self)) == floats)
