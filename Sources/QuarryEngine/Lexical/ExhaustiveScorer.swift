@@ -128,14 +128,18 @@ struct ExhaustiveScorer: TopKCollector {
         }
         guard !terms.isEmpty else { return }
         let m = terms.count
-        // Per term: its next block, the decoded one (documents, then tfs fc per document), the
-        // number decoded and the next posting in it.
+        // Per term: its next block, the decoded one (documents, tfs — in the two-field BM25F
+        // case a run per field, and the postings' weights and contributions, computed as the
+        // block is decoded — else fc per document), the number decoded and the next posting in it.
         var next = terms.map(\.blocks.lowerBound)
         var decodedCount = [Int](repeating: 0, count: m), position = [Int](repeating: 0, count: m)
         var postings = [Int](repeating: 0, count: m)
         let docs = UnsafeMutablePointer<UInt32>.allocate(capacity: m * size * (1 + fc))
         defer { docs.deallocate() }
         let tfs = docs + m * size
+        let floats = UnsafeMutablePointer<Float>.allocate(capacity: fast ? 2 * m * size : 1)
+        defer { floats.deallocate() }
+        let weights = floats, contributions = floats + m * size
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: window)
         scores.initialize(repeating: 0, count: window)
         defer { scores.deallocate() }
@@ -145,16 +149,21 @@ struct ExhaustiveScorer: TopKCollector {
 
         /// Decodes term j's next block; false when it has none left or it does not decode.
         func decode(_ j: Int) -> Bool {
-            let (_, id, blocks) = terms[j]
+            let (t, id, blocks) = terms[j]
             let k = next[j]
             guard k < blocks.upperBound else { return false }
             let count = seg.blockCount(term: id, block: k), last = seg.blockLastDoc[k]
             guard count > 0, Int(last) < n,
                   seg.unpack(block: k, count: count, after: k == blocks.lowerBound ? 0 : seg.blockLastDoc[k - 1], last: last,
-                             docs: docs + j * size, tfs: tfs + j * size * fc, fieldStride: 1, documentStride: fc)
+                             docs: docs + j * size, tfs: tfs + j * size * fc, fieldStride: fast ? size : 1, documentStride: fast ? 1 : fc)
             else {
                 next[j] = blocks.upperBound
                 return false
+            }
+            if fast {
+                twoFieldContributions(count, docs: docs + j * size, tfs: tfs + j * size * fc, size: size, b0: scorer.boosts[0], b1: scorer.boosts[1],
+                                      idf: scorer.idf[t], k1: scorer.k1, norms: norms, weights: weights + j * size,
+                                      into: contributions + j * size)
             }
             next[j] = k + 1
             decodedCount[j] = count
@@ -176,15 +185,13 @@ struct ExhaustiveScorer: TopKCollector {
             var scored = 0
             for j in 0..<m {
                 let t = terms[j].t
-                let b0 = scorer.boosts[0], b1 = fc > 1 ? scorer.boosts[1] : 0, idf = scorer.idf[t], k1 = scorer.k1
-                let d0 = docs + j * size, tf0 = tfs + j * size * fc
+                let d0 = docs + j * size, tf0 = tfs + j * size * fc, w = weights + j * size, c = contributions + j * size
                 while position[j] < decodedCount[j] {
                     var i = position[j]
                     let count = decodedCount[j]
                     if fast {
                         while i < count, Int(d0[i]) < end {
-                            addTwoFields(Int(truncatingIfNeeded: d0[i]), tf0[2 &* i], tf0[2 &* i &+ 1], b0: b0, b1: b1, idf: idf, k1: k1,
-                                         norms: norms, into: acc, list: list, scored: &scored)
+                            if w[i] > 0 { addContribution(c[i], to: d0[i], acc: acc, list: list, scored: &scored) }
                             i &+= 1
                         }
                     } else {
@@ -357,37 +364,12 @@ struct ExhaustiveScorer: TopKCollector {
                     let b0 = scorer.boosts[0], b1 = scorer.boosts[1], idf = scorer.idf[t], k1 = scorer.k1
                     // The list's length in a local (a register) rather than through `scored`.
                     var listed = scored
-                    // The block's contributions first, eight at a time (lane by lane the
-                    // operations of `addTwoFields`, so the same bits: the divisions are most of
-                    // the work), then each added to its document.
-                    let vb0 = SIMD8<Float>(repeating: b0), vb1 = SIMD8<Float>(repeating: b1)
-                    let vidf = SIMD8<Float>(repeating: idf), vk = SIMD8<Float>(repeating: k1 + 1)
-                    var i = 0
-                    while i &+ 8 <= count {
-                        var tf = SIMD8<Float>()
-                        tf += vb0 * SIMD8<Float>(UnsafeRawPointer(tfs + i).loadUnaligned(as: SIMD8<UInt32>.self))
-                        tf += vb1 * SIMD8<Float>(UnsafeRawPointer(tfs + (size &+ i)).loadUnaligned(as: SIMD8<UInt32>.self))
-                        let d = docs + i
-                        let norm = SIMD8<Float>(norms[Int(d[0])], norms[Int(d[1])], norms[Int(d[2])], norms[Int(d[3])],
-                                                norms[Int(d[4])], norms[Int(d[5])], norms[Int(d[6])], norms[Int(d[7])])
-                        UnsafeMutableRawPointer(weights + i).storeBytes(of: tf, as: SIMD8<Float>.self)
-                        UnsafeMutableRawPointer(contributions + i).storeBytes(of: vidf * (tf * vk / (tf + norm)), as: SIMD8<Float>.self)
-                        i &+= 8
-                    }
-                    while i < count {
-                        var tf: Float = 0
-                        tf += b0 * Float(tfs[i])
-                        tf += b1 * Float(tfs[size &+ i])
-                        weights[i] = tf
-                        contributions[i] = QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[Int(docs[i])])
-                        i &+= 1
-                    }
+                    // The block's contributions first (`twoFieldContributions`), then each added to
+                    // its document.
+                    twoFieldContributions(count, docs: docs, tfs: tfs, size: size, b0: b0, b1: b1, idf: idf, k1: k1, norms: norms,
+                                          weights: weights, into: contributions)
                     for i in 0..<count where weights[i] > 0 {
-                        let d = Int(truncatingIfNeeded: docs[i])
-                        let old = acc[d]
-                        let score = old + contributions[i]
-                        if old == 0 && score > 0 { list[listed] = docs[i]; listed &+= 1 }
-                        acc[d] = score
+                        addContribution(contributions[i], to: docs[i], acc: acc, list: list, scored: &listed)
                     }
                     scored = listed
                 } else {
@@ -402,6 +384,38 @@ struct ExhaustiveScorer: TopKCollector {
         }
     }
 
+    /// The contributions of a block's postings in the two-field BM25F case (title + text; the
+    /// tfs of field 0 at `tfs[i]`, of field 1 at `tfs[size + i]`), eight at a time: lane by
+    /// lane the operations of `addTwoFields`, so the same bits (the divisions are most of the
+    /// work). `weights[i]` gets the posting's weighted tf: a posting of weight 0 adds nothing.
+    @inline(never)
+    private static func twoFieldContributions(_ count: Int, docs: UnsafePointer<UInt32>, tfs: UnsafePointer<UInt32>, size: Int, b0: Float, b1: Float,
+                                              idf: Float, k1: Float, norms: UnsafePointer<Float>,
+                                              weights: UnsafeMutablePointer<Float>, into contributions: UnsafeMutablePointer<Float>) {
+        let vb0 = SIMD8<Float>(repeating: b0), vb1 = SIMD8<Float>(repeating: b1)
+        let vidf = SIMD8<Float>(repeating: idf), vk = SIMD8<Float>(repeating: k1 + 1)
+        var i = 0
+        while i &+ 8 <= count {
+            var tf = SIMD8<Float>()
+            tf += vb0 * SIMD8<Float>(UnsafeRawPointer(tfs + i).loadUnaligned(as: SIMD8<UInt32>.self))
+            tf += vb1 * SIMD8<Float>(UnsafeRawPointer(tfs + (size &+ i)).loadUnaligned(as: SIMD8<UInt32>.self))
+            let d = docs + i
+            let norm = SIMD8<Float>(norms[Int(d[0])], norms[Int(d[1])], norms[Int(d[2])], norms[Int(d[3])],
+                                    norms[Int(d[4])], norms[Int(d[5])], norms[Int(d[6])], norms[Int(d[7])])
+            UnsafeMutableRawPointer(weights + i).storeBytes(of: tf, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(contributions + i).storeBytes(of: vidf * (tf * vk / (tf + norm)), as: SIMD8<Float>.self)
+            i &+= 8
+        }
+        while i < count {
+            var tf: Float = 0
+            tf += b0 * Float(tfs[i])
+            tf += b1 * Float(tfs[size &+ i])
+            weights[i] = tf
+            contributions[i] = QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[Int(docs[i])])
+            i &+= 1
+        }
+    }
+
     /// Adds one posting of the two-field BM25F case (title + text), the field loop unrolled: the
     /// same operations in the same order as `QueryScorer.contribution`, so the same bits.
     @inline(__always)
@@ -412,10 +426,19 @@ struct ExhaustiveScorer: TopKCollector {
         tf += b0 * Float(tf0)
         tf += b1 * Float(tf1)
         guard tf > 0 else { return }
-        let old = acc[d]
-        let score = old + QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[d])
-        if old == 0 && score > 0 { list[scored] = UInt32(truncatingIfNeeded: d); scored &+= 1 }
-        acc[d] = score
+        addContribution(QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[d]), to: UInt32(truncatingIfNeeded: d), acc: acc,
+                        list: list, scored: &scored)
+    }
+
+    /// Adds `contribution` to document d's score, listing d when its score leaves 0.
+    @inline(__always)
+    private static func addContribution(_ contribution: Float, to d: UInt32, acc: UnsafeMutablePointer<Float>,
+                                        list: UnsafeMutablePointer<UInt32>, scored: inout Int) {
+        let i = Int(truncatingIfNeeded: d)
+        let old = acc[i]
+        let score = old + contribution
+        if old == 0 && score > 0 { list[scored] = d; scored &+= 1 }
+        acc[i] = score
     }
 
     /// Adds one posting (its tfs, fieldCount of them) to document d's score.
