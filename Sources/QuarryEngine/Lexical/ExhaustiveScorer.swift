@@ -180,8 +180,7 @@ struct ExhaustiveScorer: TopKCollector {
             guard first < n else { break }
             base = first / window * window
             let end = base + window
-            // The window's scores are `scores[d - base]`: the pointer rebased by -base.
-            let acc = scores - base
+            // Document d's score is `scores[d - base]`; `list` holds those window positions.
             var scored = 0
             for j in 0..<m {
                 let t = terms[j].t
@@ -191,13 +190,15 @@ struct ExhaustiveScorer: TopKCollector {
                     let count = decodedCount[j]
                     if fast {
                         while i < count, Int(d0[i]) < end {
-                            if w[i] > 0 { addContribution(c[i], to: d0[i], acc: acc, list: list, scored: &scored) }
+                            if w[i] > 0 {
+                                addContribution(c[i], to: UInt32(truncatingIfNeeded: Int(d0[i]) &- base), acc: scores, list: list, scored: &scored)
+                            }
                             i &+= 1
                         }
                     } else {
                         while i < count, Int(d0[i]) < end {
                             let d = Int(d0[i])
-                            add(d, tf0 + i * fc, term: t, scorer: scorer, norms: norms + d * per, into: acc, touched: nil, list: list,
+                            add(d &- base, tf0 + i * fc, term: t, scorer: scorer, norms: norms + d * per, into: scores, touched: nil, list: list,
                                 scored: &scored)
                             i &+= 1
                         }
@@ -211,10 +212,10 @@ struct ExhaustiveScorer: TopKCollector {
             // Offer the window's scored documents and clear their scores.
             counters.documentsEvaluated += scored
             for s in 0..<scored {
-                let d = Int(list[s])
-                let score = acc[d]
-                acc[d] = 0
-                if score >= floor, topK.push(id: seg.ordinals[d], score: score), let t = topK.threshold { floor = t }
+                let i = Int(list[s])
+                let score = scores[i]
+                scores[i] = 0
+                if score >= floor, topK.push(id: seg.ordinals[base &+ i], score: score), let t = topK.threshold { floor = t }
             }
             base = end
         }
