@@ -16,12 +16,12 @@ N="${BM25_SYNTH_N:-1000000}"
 ROUNDS="${BM25_SYNTH_ROUNDS:-5}"
 OUT=bench-results
 DATA="${BM25_SYNTH_DIR:-$OUT/synth-bm25-$((N / 1000))k}"
+mkdir -p "$OUT"
+rm -f "$OUT"/bm25-synth-*.json   # a run without the peers reports no old rounds
 if [ -z "$PEERS_DIR" ] || [ ! -f "$PEERS_DIR/make_synth.py" ] || [ ! -x "$PEERS_PY" ]; then
   echo "bench-bm25-synth: needs PEERS_DIR (make_synth.py, peers.py) and the peers' venv; skipped" >&2
   exit 0
 fi
-mkdir -p "$OUT"
-rm -f "$OUT"/bm25-synth-*.json
 if [ ! -f "$DATA/corpus.jsonl" ]; then
   echo "bench-bm25-synth: generating $N documents into $DATA (make_synth.py, seed 42)" >&2
   "$PEERS_PY" "$PEERS_DIR/make_synth.py" --n "$N" --queries 200 --dim 8 --seed 42 --out "$DATA" >&2
