@@ -151,11 +151,8 @@ struct ExhaustiveScorer: TopKCollector {
         func decode(_ j: Int) -> Bool {
             let (t, id, blocks) = terms[j]
             let k = next[j]
-            guard k < blocks.upperBound else { return false }
-            let count = seg.blockCount(term: id, block: k), last = seg.blockLastDoc[k]
-            guard count > 0, Int(last) < n,
-                  seg.unpack(block: k, count: count, after: k == blocks.lowerBound ? 0 : seg.blockLastDoc[k - 1], last: last,
-                             docs: docs + j * size, tfs: tfs + j * size * fc, fieldStride: fast ? size : 1, documentStride: fast ? 1 : fc)
+            guard k < blocks.upperBound,
+                  let count = unpackBlock(seg, term: id, block: k, of: blocks, docs: docs + j * size, tfs: tfs + j * size * fc, fieldRuns: fast)
             else {
                 next[j] = blocks.upperBound
                 return false
@@ -346,7 +343,6 @@ struct ExhaustiveScorer: TopKCollector {
         let fc = seg.fieldCount
         let per = scorer.normsPerDocument
         let size = Segment.blockSize
-        let n = seg.documentCount
         var decoded = 0
         let fast = scorer.rule == .bm25f && fc == 2 && touched == nil
         let floats = UnsafeMutablePointer<Float>.allocate(capacity: 2 * size)
@@ -355,12 +351,7 @@ struct ExhaustiveScorer: TopKCollector {
         return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: size * (1 + fc)) { scratch in
             let docs = scratch.baseAddress!, tfs = docs + size
             for k in blocks {
-                let count = seg.blockCount(term: id, block: k)
-                let last = seg.blockLastDoc[k]
-                guard count > 0, Int(last) < n,
-                      seg.unpack(block: k, count: count, after: k == blocks.lowerBound ? 0 : seg.blockLastDoc[k - 1], last: last,
-                                 docs: docs, tfs: tfs, fieldStride: fast ? size : 1, documentStride: fast ? 1 : fc)
-                else { return decoded }
+                guard let count = unpackBlock(seg, term: id, block: k, of: blocks, docs: docs, tfs: tfs, fieldRuns: fast) else { return decoded }
                 if fast {
                     let b0 = scorer.boosts[0], b1 = scorer.boosts[1], idf = scorer.idf[t], k1 = scorer.k1
                     // The list's length in a local (a register) rather than through `scored`.
@@ -383,6 +374,21 @@ struct ExhaustiveScorer: TopKCollector {
             }
             return decoded
         }
+    }
+
+    /// Unpacks block `k` of term `id` (whose blocks are `blocks`) into `docs` and `tfs`: with
+    /// `fieldRuns` each field's tfs in a run of `Segment.blockSize` (as `twoFieldContributions`
+    /// reads them), else fieldCount per document. Returns the block's count; nil when it does
+    /// not decode (a damaged file).
+    @inline(__always)
+    private static func unpackBlock(_ seg: Segment, term id: Int, block k: Int, of blocks: Range<Int>, docs: UnsafeMutablePointer<UInt32>,
+                                    tfs: UnsafeMutablePointer<UInt32>, fieldRuns: Bool) -> Int? {
+        let count = seg.blockCount(term: id, block: k), last = seg.blockLastDoc[k]
+        guard count > 0, Int(last) < seg.documentCount,
+              seg.unpack(block: k, count: count, after: k == blocks.lowerBound ? 0 : seg.blockLastDoc[k - 1], last: last, docs: docs, tfs: tfs,
+                         fieldStride: fieldRuns ? Segment.blockSize : 1, documentStride: fieldRuns ? 1 : seg.fieldCount)
+        else { return nil }
+        return count
     }
 
     /// The contributions of a block's postings in the two-field BM25F case (title + text; the

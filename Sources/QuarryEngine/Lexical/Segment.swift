@@ -649,12 +649,10 @@ final class NormCache: @unchecked Sendable {
 /// the scorers read at random: on huge pages once it spans one.
 final class NormTable: @unchecked Sendable {
     let values: UnsafeMutablePointer<Float>
-    let count: Int
 
     init(count: Int) {
         values = HugePages.allocate(Float.self, count: count, minimumBytes: HugePages.size)
         values.initialize(repeating: 0, count: count)
-        self.count = count
     }
 
     deinit { values.deallocate() }
