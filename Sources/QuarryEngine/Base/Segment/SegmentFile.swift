@@ -151,7 +151,7 @@ public final class SegmentFile: @unchecked Sendable {
             if madvise(mapping, mappingLength, 22) != 0 {
                 // An older kernel: touch one byte a page.
                 var sum: UInt8 = 0
-                for page in stride(from: 0, to: body.count, by: 4096) { sum &+= body[page] }
+                for page in stride(from: 0, to: body.count, by: Int(sysconf(Int32(_SC_PAGESIZE)))) { sum &+= body[page] }
                 withExtendedLifetime(sum) {}
             }
             withExtendedLifetime(self) {}
