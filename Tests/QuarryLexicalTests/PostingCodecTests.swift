@@ -17,14 +17,18 @@ import Testing
             BitPacking.pack(values, width: width, to: &bytes)
             #expect(bytes.count == BitPacking.bytes(count: count, width: width))
             bytes += [UInt8](repeating: 0xFF, count: BitPacking.padding)  // what follows must not leak in
-            // Into every third slot, as the cursor's interleaved tfs are written (with room for
-            // the values up to the next multiple of 8, which are written too).
-            var out = [UInt32](repeating: 0xDEAD, count: (count + 7) / 8 * 8 * 3)
-            bytes.withUnsafeBytes { raw in
-                out.withUnsafeMutableBufferPointer { BitPacking.unpack(raw.baseAddress!, count: count, width: width, into: $0.baseAddress!, stride: 3) }
+            // Into consecutive slots (vector shifts up to 16 bits) and into every third slot, as
+            // the cursor's interleaved tfs are written (with room for the values up to the next
+            // multiple of 8, which are written too).
+            for step in [1, 3] {
+                var out = [UInt32](repeating: 0xDEAD, count: (count + 7) / 8 * 8 * step + 1)
+                bytes.withUnsafeBytes { raw in
+                    out.withUnsafeMutableBufferPointer { BitPacking.unpack(raw.baseAddress!, count: count, width: width, into: $0.baseAddress!, stride: step) }
+                }
+                #expect(stride(from: 0, to: count * step, by: step).map { out[$0] } == values, "width \(width) count \(count) stride \(step)")
+                #expect(out.last == 0xDEAD)
+                if step > 1 { #expect(stride(from: 1, to: out.count, by: step).allSatisfy { out[$0] == 0xDEAD }) }
             }
-            #expect(stride(from: 0, to: count * 3, by: 3).map { out[$0] } == values, "width \(width) count \(count)")
-            #expect(stride(from: 1, to: out.count, by: 3).allSatisfy { out[$0] == 0xDEAD })
         }
     }
 }

@@ -135,7 +135,29 @@ enum BitPacking {
     /// `bytes(count:width:) + padding` bytes are readable at `base`.
     @inline(__always)
     static func unpack(_ base: UnsafeRawPointer, count: Int, width: Int, into out: UnsafeMutablePointer<UInt32>, stride: Int) {
-        // One loop per width, so every shift and offset in it is a constant (Lucene's ForUtil).
+        // One loop per width, so every shift and offset in it is a constant (Lucene's ForUtil);
+        // into consecutive slots, eight values of up to 16 bits with vector shifts.
+        if stride == 1 {
+            switch width {
+            case 1: return unpackEight(base, count, 1, out)
+            case 2: return unpackEight(base, count, 2, out)
+            case 3: return unpackEight(base, count, 3, out)
+            case 4: return unpackEight(base, count, 4, out)
+            case 5: return unpackEight(base, count, 5, out)
+            case 6: return unpackEight(base, count, 6, out)
+            case 7: return unpackEight(base, count, 7, out)
+            case 8: return unpackEight(base, count, 8, out)
+            case 9: return unpackEight(base, count, 9, out)
+            case 10: return unpackEight(base, count, 10, out)
+            case 11: return unpackEight(base, count, 11, out)
+            case 12: return unpackEight(base, count, 12, out)
+            case 13: return unpackEight(base, count, 13, out)
+            case 14: return unpackEight(base, count, 14, out)
+            case 15: return unpackEight(base, count, 15, out)
+            case 16: return unpackEight(base, count, 16, out)
+            default: break
+            }
+        }
         switch width {
         case 0: for i in 0..<count { out[i &* stride] = 0 }
         case 1: unpack(base, count, 1, out, stride)
@@ -155,6 +177,28 @@ enum BitPacking {
         case 15: unpack(base, count, 15, out, stride)
         case 16: unpack(base, count, 16, out, stride)
         default: unpack(base, count, width, out, stride)  // wide values are rare: one loop for them
+        }
+    }
+
+    /// `unpack` into consecutive slots for a width of 1 to 16, a group of eight values with two
+    /// loads: values 0–3 lie in the 8 bytes at the group's start (bits 0 to 4·width), values 4–7
+    /// in the 8 bytes at byte ⌊4·width / 8⌋ (at most 4 bits in, 4·width more), so each value is
+    /// one lane of a vector shift (two 256-bit shifts, a narrowing and a mask, where the
+    /// target has AVX2) rather than a load, a shift and a mask of its own.
+    @inline(__always)
+    private static func unpackEight(_ base: UnsafeRawPointer, _ count: Int, _ width: Int, _ out: UnsafeMutablePointer<UInt32>) {
+        let w = UInt64(width), high = (4 &* width) >> 3, r = UInt64((4 &* width) & 7)
+        let shifts = SIMD8<UInt64>(0, w, 2 &* w, 3 &* w, r, r &+ w, r &+ 2 &* w, r &+ 3 &* w)
+        let mask = SIMD8<UInt32>(repeating: UInt32(truncatingIfNeeded: (1 << w) &- 1))
+        var group = base
+        var o = UnsafeMutableRawPointer(out)
+        for _ in 0..<((count &+ 7) >> 3) {
+            let lo = UInt64(littleEndian: group.loadUnaligned(as: UInt64.self))
+            let hi = UInt64(littleEndian: group.loadUnaligned(fromByteOffset: high, as: UInt64.self))
+            let words = SIMD8<UInt64>(lowHalf: SIMD4(repeating: lo), highHalf: SIMD4(repeating: hi))
+            o.storeBytes(of: SIMD8<UInt32>(truncatingIfNeeded: words &>> shifts) & mask, as: SIMD8<UInt32>.self)
+            group += width
+            o += 32
         }
     }
 
