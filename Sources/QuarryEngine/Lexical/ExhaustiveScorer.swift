@@ -40,7 +40,8 @@ struct ExhaustiveScorer: TopKCollector {
         // beside the segment's documents (and nothing is checked), only they are selected and
         // cleared, which then costs the postings rather than the segment's size.
         let listed = unchecked && postingCount < n / 8
-        let list = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, min(n, postingCount)))
+        // (One more than can be listed: `addContribution` writes the next entry before it knows.)
+        let list = UnsafeMutablePointer<UInt32>.allocate(capacity: min(n, postingCount) + 1)
         defer { list.deallocate() }
         // Documents with a score above 0 (all contributions are ≥ 0, so each leaves 0 once).
         var scored = 0
@@ -129,21 +130,20 @@ struct ExhaustiveScorer: TopKCollector {
         guard !terms.isEmpty else { return }
         let m = terms.count
         // Per term: its next block, the decoded one (documents, tfs — in the two-field BM25F
-        // case a run per field, and the postings' weights and contributions, computed as the
-        // block is decoded — else fc per document), the number decoded and the next posting in it.
+        // case a run per field, and the postings' contributions, computed as the block is
+        // decoded — else fc per document), the number decoded and the next posting in it.
         var next = terms.map(\.blocks.lowerBound)
         var decodedCount = [Int](repeating: 0, count: m), position = [Int](repeating: 0, count: m)
         var postings = [Int](repeating: 0, count: m)
         let docs = UnsafeMutablePointer<UInt32>.allocate(capacity: m * size * (1 + fc))
         defer { docs.deallocate() }
         let tfs = docs + m * size
-        let floats = UnsafeMutablePointer<Float>.allocate(capacity: fast ? 2 * m * size : 1)
-        defer { floats.deallocate() }
-        let weights = floats, contributions = floats + m * size
+        let contributions = UnsafeMutablePointer<Float>.allocate(capacity: fast ? m * size : 1)
+        defer { contributions.deallocate() }
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: window)
         scores.initialize(repeating: 0, count: window)
         defer { scores.deallocate() }
-        let list = UnsafeMutablePointer<UInt32>.allocate(capacity: window)
+        let list = UnsafeMutablePointer<UInt32>.allocate(capacity: window + 1)  // see `collect`
         defer { list.deallocate() }
         var floor = max(topK.threshold ?? 0, .leastNonzeroMagnitude)
 
@@ -159,8 +159,7 @@ struct ExhaustiveScorer: TopKCollector {
             }
             if fast {
                 twoFieldContributions(count, docs: docs + j * size, tfs: tfs + j * size * fc, size: size, b0: scorer.boosts[0], b1: scorer.boosts[1],
-                                      idf: scorer.idf[t], k1: scorer.k1, norms: norms, weights: weights + j * size,
-                                      into: contributions + j * size)
+                                      idf: scorer.idf[t], k1: scorer.k1, norms: norms, into: contributions + j * size)
             }
             next[j] = k + 1
             decodedCount[j] = count
@@ -181,17 +180,13 @@ struct ExhaustiveScorer: TopKCollector {
             var scored = 0
             for j in 0..<m {
                 let t = terms[j].t
-                let d0 = docs + j * size, tf0 = tfs + j * size * fc, w = weights + j * size, c = contributions + j * size
+                let d0 = docs + j * size, tf0 = tfs + j * size * fc, c = contributions + j * size
                 while position[j] < decodedCount[j] {
                     var i = position[j]
                     let count = decodedCount[j]
                     if fast {
-                        while i < count, Int(d0[i]) < end {
-                            if w[i] > 0 {
-                                addContribution(c[i], to: UInt32(truncatingIfNeeded: Int(d0[i]) &- base), acc: scores, list: list, scored: &scored)
-                            }
-                            i &+= 1
-                        }
+                        i = addWindow(docs: d0, contributions: c, from: i, count: count, below: end, base: base, scores: scores, list: list,
+                                      scored: &scored)
                     } else {
                         while i < count, Int(d0[i]) < end {
                             let d = Int(d0[i])
@@ -206,14 +201,9 @@ struct ExhaustiveScorer: TopKCollector {
                     if i == count { if !decode(j) { break } } else { break }
                 }
             }
-            // Offer the window's scored documents and clear their scores.
             counters.documentsEvaluated += scored
-            for s in 0..<scored {
-                let i = Int(list[s])
-                let score = scores[i]
-                scores[i] = 0
-                if score >= floor, topK.push(id: seg.ordinals[base &+ i], score: score), let t = topK.threshold { floor = t }
-            }
+            offerWindow(scores, listed: UnsafeBufferPointer(start: list, count: scored), base: base, ordinals: seg.ordinals, floor: &floor,
+                        into: &topK)
             base = end
         }
         for j in 0..<m {
@@ -345,9 +335,8 @@ struct ExhaustiveScorer: TopKCollector {
         let size = Segment.blockSize
         var decoded = 0
         let fast = scorer.rule == .bm25f && fc == 2 && touched == nil
-        let floats = UnsafeMutablePointer<Float>.allocate(capacity: 2 * size)
-        defer { floats.deallocate() }
-        let weights = floats, contributions = floats + size
+        let contributions = UnsafeMutablePointer<Float>.allocate(capacity: size)
+        defer { contributions.deallocate() }
         return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: size * (1 + fc)) { scratch in
             let docs = scratch.baseAddress!, tfs = docs + size
             for k in blocks {
@@ -359,8 +348,8 @@ struct ExhaustiveScorer: TopKCollector {
                     // The block's contributions first (`twoFieldContributions`), then each added to
                     // its document.
                     twoFieldContributions(count, docs: docs, tfs: tfs, size: size, b0: b0, b1: b1, idf: idf, k1: k1, norms: norms,
-                                          weights: weights, into: contributions)
-                    for i in 0..<count where weights[i] > 0 {
+                                          into: contributions)
+                    for i in 0..<count {
                         addContribution(contributions[i], to: docs[i], acc: acc, list: list, scored: &listed)
                     }
                     scored = listed
@@ -394,11 +383,12 @@ struct ExhaustiveScorer: TopKCollector {
     /// The contributions of a block's postings in the two-field BM25F case (title + text; the
     /// tfs of field 0 at `tfs[i]`, of field 1 at `tfs[size + i]`), eight at a time: lane by
     /// lane the operations of `addTwoFields`, so the same bits (the divisions are most of the
-    /// work). `weights[i]` gets the posting's weighted tf: a posting of weight 0 adds nothing.
+    /// work). A posting whose weighted tf is not above 0 contributes 0, which adds nothing (and
+    /// lists nothing: see `addContribution`), as `addTwoFields` skips it.
     @inline(never)
     private static func twoFieldContributions(_ count: Int, docs: UnsafePointer<UInt32>, tfs: UnsafePointer<UInt32>, size: Int, b0: Float, b1: Float,
                                               idf: Float, k1: Float, norms: UnsafePointer<Float>,
-                                              weights: UnsafeMutablePointer<Float>, into contributions: UnsafeMutablePointer<Float>) {
+                                              into contributions: UnsafeMutablePointer<Float>) {
         let vb0 = SIMD8<Float>(repeating: b0), vb1 = SIMD8<Float>(repeating: b1)
         let vidf = SIMD8<Float>(repeating: idf), vk = SIMD8<Float>(repeating: k1 + 1)
         var i = 0
@@ -409,16 +399,15 @@ struct ExhaustiveScorer: TopKCollector {
             let d = docs + i
             let norm = SIMD8<Float>(norms[Int(d[0])], norms[Int(d[1])], norms[Int(d[2])], norms[Int(d[3])],
                                     norms[Int(d[4])], norms[Int(d[5])], norms[Int(d[6])], norms[Int(d[7])])
-            UnsafeMutableRawPointer(weights + i).storeBytes(of: tf, as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(contributions + i).storeBytes(of: vidf * (tf * vk / (tf + norm)), as: SIMD8<Float>.self)
+            let c = (vidf * (tf * vk / (tf + norm))).replacing(with: 0, where: .!(tf .> 0))
+            UnsafeMutableRawPointer(contributions + i).storeBytes(of: c, as: SIMD8<Float>.self)
             i &+= 8
         }
         while i < count {
             var tf: Float = 0
             tf += b0 * Float(tfs[i])
             tf += b1 * Float(tfs[size &+ i])
-            weights[i] = tf
-            contributions[i] = QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[Int(docs[i])])
+            contributions[i] = tf > 0 ? QueryScorer.saturate(idf: idf, tf: tf, k1: k1, norm: norms[Int(docs[i])]) : 0
             i &+= 1
         }
     }
@@ -437,14 +426,54 @@ struct ExhaustiveScorer: TopKCollector {
                         list: list, scored: &scored)
     }
 
-    /// Adds `contribution` to document d's score, listing d when its score leaves 0.
+    /// Offers a window's scored documents (`listed`, positions in the window of documents from
+    /// `base`) and clears their scores; `floor` is the least score that can enter the top-k.
+    @inline(never)
+    private static func offerWindow(_ scores: UnsafeMutablePointer<Float>, listed: UnsafeBufferPointer<UInt32>, base: Int, ordinals: Ordinals,
+                                    floor: inout Float, into topK: inout TopK) {
+        var least = floor
+        for p in listed {
+            let i = Int(p)
+            let score = scores[i]
+            scores[i] = 0
+            if score >= least, topK.push(id: ordinals[base &+ i], score: score), let t = topK.threshold { least = t }
+        }
+        floor = least
+    }
+
+    /// Adds the contributions of postings `i..<count` (documents `docs`, in order) whose documents
+    /// are below `end` to a window's scores (document d's at `scores[d - base]`), listing the
+    /// window positions whose scores leave 0. Returns the first posting not added. (Not inlined:
+    /// in a function of its own every pointer of the loop stays in a register.)
+    @inline(never)
+    private static func addWindow(docs: UnsafePointer<UInt32>, contributions: UnsafePointer<Float>, from i: Int, count: Int, below end: Int,
+                                  base: Int, scores: UnsafeMutablePointer<Float>, list: UnsafeMutablePointer<UInt32>, scored: inout Int) -> Int {
+        var i = i, listed = scored
+        while i < count {
+            let d = Int(docs[i])
+            guard d < end else { break }
+            addContribution(contributions[i], to: UInt32(truncatingIfNeeded: d &- base), acc: scores, list: list, scored: &listed)
+            i &+= 1
+        }
+        scored = listed
+        return i
+    }
+
+    /// Adds `contribution` to document d's score, listing d when its score leaves 0 (never for
+    /// a contribution of 0). Without a branch: d is written as the list's next entry every time,
+    /// and the list grows by it only when the score left 0, so `list` needs room for one entry
+    /// more than it lists. (Whether a posting's document was scored before is as likely as not
+    /// on a small segment, a branch the processor would mispredict.)
     @inline(__always)
     private static func addContribution(_ contribution: Float, to d: UInt32, acc: UnsafeMutablePointer<Float>,
                                         list: UnsafeMutablePointer<UInt32>, scored: inout Int) {
         let i = Int(truncatingIfNeeded: d)
         let old = acc[i]
         let score = old + contribution
-        if old == 0 && score > 0 { list[scored] = d; scored &+= 1 }
+        list[scored] = d
+        // old == ±0 and 0 < score ≤ ∞ (not NaN), on the bits, which the compiler keeps free of branches.
+        let wasZero = old.bitPattern << 1 == 0, isPositive = score.bitPattern &- 1 < Float.infinity.bitPattern
+        scored &+= (wasZero ? 1 : 0) & (isPositive ? 1 : 0)
         acc[i] = score
     }
 
