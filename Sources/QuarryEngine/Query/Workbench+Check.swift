@@ -43,7 +43,8 @@ extension Workbench {
                 progress("checking \(what)")
                 do {
                     let version: UInt32 = entry.kind == VectorChunk.kind ? VectorChunk.version
-                        : entry.kind == LexicalIndex.segmentKind ? LexicalIndex.segmentVersion : 2
+                        : entry.kind == LexicalIndex.segmentKind ? LexicalIndex.segmentVersion
+                        : entry.kind == IdChunk.kind ? IdChunk.version : 2
                     let file = try database.open(entry, kind: entry.kind, version: version, name: what)
                     try file.verify()
                     var detail = "\(NumberText.grouped(file.fileBytes)) bytes, checksums match"
@@ -53,6 +54,21 @@ extension Workbench {
                             throw SegmentError.damaged(what, "holds ordinals up to \(Int(chunk.firstOrdinal) + chunk.count), the collection \(count)")
                         }
                         detail += ", \(NumberText.grouped(chunk.count)) rows from ordinal \(chunk.firstOrdinal)"
+                    }
+                    if entry.kind == IdChunk.kind {
+                        let chunk = try IdChunk(file: file)
+                        guard Int(chunk.firstOrdinal) + chunk.count <= count else {
+                            throw SegmentError.damaged(what, "holds ordinals up to \(Int(chunk.firstOrdinal) + chunk.count), the collection \(count)")
+                        }
+                        // Every live record of the range has its id there.
+                        var differ = 0, first: (UInt32, String)?
+                        try database.forEachID(collection: name, ordinals: Int(chunk.firstOrdinal)..<(Int(chunk.firstOrdinal) + chunk.count)) { o, id in
+                            if chunk.id(o) != id { differ += 1; first = first ?? (o, id) }
+                        }
+                        if let (o, id) = first {
+                            throw SegmentError.damaged(what, "\(differ) id(s) differ from the records' (ordinal \(o) is '\(id)', the chunk says '\(chunk.id(o) ?? "")')")
+                        }
+                        detail += ", \(NumberText.grouped(chunk.count)) ids from ordinal \(chunk.firstOrdinal), as the records say"
                     }
                     report.findings.append(.init(what: what, ok: true, detail: detail))
                 } catch {

@@ -125,13 +125,60 @@ extension Workbench {
         return lines
     }
 
-    /// Ordinal → id of a collection, cached per collection: looked up as hits need them (a
-    /// query never reads every id), or read whole for a small collection.
+    /// Ordinal → id of a collection, cached per collection: from its id chunks (mapped), the
+    /// rest looked up as hits need them (a query never reads every id), or read whole for a
+    /// small collection. A writable workbench first writes a chunk for a long run of ordinals
+    /// no chunk covers (a database imported before id chunks), once.
     public func idMap(collection: String) throws -> RecordIDs {
         if let m = cache.ids[collection] { return m }
-        let m = RecordIDs(database: database, collection: collection, count: try database.ordinalCount(collection: collection))
+        let count = try database.ordinalCount(collection: collection)
+        var chunks = try idChunks(collection: collection)
+        let covered = chunks.map { Int($0.firstOrdinal) + $0.count }.max() ?? 0
+        if !database.isReadOnly && count - covered >= RecordIDs.chunkFrom, let chunk = try? writeIdChunk(collection: collection, ordinals: covered..<count) {
+            chunks.append(chunk)
+        }
+        let m = RecordIDs(database: database, collection: collection, count: count, chunks: chunks,
+                          deleted: chunks.isEmpty ? Bitmap() : try deletedOrdinals(collection: collection))
         cache.ids[collection] = m
         return m
+    }
+
+    /// The collection's id chunks, opened (by first ordinal).
+    private func idChunks(collection: String) throws -> [IdChunk] {
+        let name = "the ids of '\(collection)'"
+        do {
+            return try database.segments(collection: collection, owner: QuarryDatabase.idsOwner).map { e throws in
+                try IdChunk(file: try database.open(e, kind: IdChunk.kind, version: IdChunk.version, name: name))
+            }.sorted { $0.firstOrdinal < $1.firstOrdinal }
+        } catch let e as SegmentError {
+            throw EngineError.damaged(what: name, reason: e.description, rebuild: "quarry check --collection \(collection)")
+        }
+    }
+
+    /// Writes and names an id chunk of `ordinals` from the records (an ordinal without one, a
+    /// deleted record's, gets an empty id).
+    private func writeIdChunk(collection: String, ordinals: Range<Int>) throws -> IdChunk {
+        let writer = IdChunkWriter(writer: try database.segmentWriter(collection: collection, owner: QuarryDatabase.idsOwner, kind: IdChunk.kind,
+                                                                      version: IdChunk.version), firstOrdinal: UInt32(ordinals.lowerBound))
+        var changes = SegmentChanges()
+        do {
+            var next = ordinals.lowerBound
+            try database.forEachID(collection: collection, ordinals: ordinals) { ordinal, id throws(SegmentError) in
+                while next < Int(ordinal) { try writer.append(""); next += 1 }
+                try writer.append(id)
+                next += 1
+            }
+            while next < ordinals.upperBound { try writer.append(""); next += 1 }
+            changes.additions = [.init(owner: QuarryDatabase.idsOwner, seq: try database.nextSegmentSeq(collection: collection, owner: QuarryDatabase.idsOwner),
+                                       segment: try writer.finish(), kind: IdChunk.kind, firstOrdinal: ordinals.lowerBound, rows: ordinals.count)]
+        } catch {
+            writer.abort()
+            throw error
+        }
+        try database.commit(collection: collection, changes) { _ in }
+        guard let entry = try database.segments(collection: collection, owner: QuarryDatabase.idsOwner).first(where: { $0.seq == changes.additions[0].seq })
+        else { throw EngineError.badParameter("the id chunk of '\(collection)' was not named") }
+        return try IdChunk(file: try database.open(entry, kind: IdChunk.kind, version: IdChunk.version, name: "the ids of '\(collection)'"))
     }
 
     /// The size of a collection's ordinal space (every ordinal ever given, deleted ones too).
@@ -140,9 +187,10 @@ extension Workbench {
 
 /// The ids of a collection's ordinals, as a collection indexed by ordinal (nil: deleted).
 ///
-/// Reading every id costs time in proportion to the collection, so ids are looked up for the
-/// ordinals asked (and kept), which is what a query needs: the ids of its hits, in one read.
-/// A collection of up to `wholeAtOnce` records is read whole at once; one of up to
+/// Most come from the collection's id chunks (`IdChunk`, mapped: a hit's id is a few loads),
+/// with the deleted ordinals answered nil. The ordinals no chunk covers are looked up in SQLite
+/// as they are asked for (and kept), which is what a query needs: the ids of its hits, in one
+/// read. A collection of up to `wholeAtOnce` records is then read whole at once; one of up to
 /// `wholeLimit` once a process has asked for many (an evaluation over a query set).
 public final class RecordIDs: RandomAccessCollection, @unchecked Sendable {
     public static let wholeLimit = 200_000
@@ -151,24 +199,32 @@ public final class RecordIDs: RandomAccessCollection, @unchecked Sendable {
     /// A collection this small is read whole at its first lookup (a few milliseconds): its
     /// searches then never wait on SQLite for ids.
     static let wholeAtOnce = 20_000
+    /// Ordinals past the last id chunk from which `Workbench.idMap` writes one for them.
+    static let chunkFrom = 4_096
     private var lookups = 0
     let database: QuarryDatabase
     let collection: String
     public let count: Int
+    /// By first ordinal; immutable, so read without the lock.
+    private let chunks: [IdChunk]
+    private let deleted: Bitmap
     private let lock = NSLock()
     private var all: [String?]?
     private var some: [UInt32: String?] = [:]
 
-    init(database: QuarryDatabase, collection: String, count: Int) {
+    init(database: QuarryDatabase, collection: String, count: Int, chunks: [IdChunk] = [], deleted: Bitmap = Bitmap()) {
         self.database = database
         self.collection = collection
         self.count = count
+        self.chunks = chunks
+        self.deleted = deleted
     }
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
 
     public subscript(ordinal: Int) -> String? {
+        if let found = fromChunk(UInt32(truncatingIfNeeded: ordinal)) { return found }
         lock.lock()
         defer { lock.unlock() }
         if all == nil { lookUp([UInt32(ordinal)]) }
@@ -176,13 +232,29 @@ public final class RecordIDs: RandomAccessCollection, @unchecked Sendable {
         return some[UInt32(ordinal)] ?? nil
     }
 
+    /// The answer of the id chunks: `.some(nil)` for a deleted ordinal, nil where no chunk
+    /// covers the ordinal or its id is empty (SQLite answers then).
+    @inline(__always)
+    private func fromChunk(_ ordinal: UInt32) -> String?? {
+        guard !chunks.isEmpty, Int(ordinal) < count else { return nil }
+        var lo = 0, hi = chunks.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if chunks[mid].firstOrdinal <= ordinal { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo > 0, let id = chunks[lo - 1].id(ordinal) else { return nil }
+        return deleted.contains(ordinal) ? .some(nil) : id
+    }
+
     /// Looks up the ids of `ordinals` not known yet in one read, so that the subscripts that
     /// follow (the hits of one search) are answered from memory: one SQLite read per search
     /// instead of one per hit, until enough lookups make a small collection read whole.
     public func resolve(_ ordinals: [UInt32]) {
+        let missing = chunks.isEmpty ? ordinals : ordinals.filter { fromChunk($0) == nil }
+        guard !missing.isEmpty else { return }
         lock.lock()
         defer { lock.unlock() }
-        if all == nil { lookUp(ordinals) }
+        if all == nil { lookUp(missing) }
     }
 
     /// The lookup behind `resolve` and the subscript (with the lock held): the ordinals not

@@ -177,6 +177,19 @@ extension QuarryDatabase {
         }
     }
 
+    /// The ordinal and id of every live record with an ordinal in `ordinals`, ascending.
+    public func forEachID<E: Error>(collection: String, ordinals: Range<Int>, _ body: (UInt32, String) throws(E) -> Void) throws(StorageError) {
+        try read { db in
+            let cid = try collectionID(db, collection)
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT ordinal, doc_id FROM records WHERE collection_id = ? AND ordinal >= ? AND ordinal < ? ORDER BY ordinal
+                """, arguments: [cid, ordinals.lowerBound, ordinals.upperBound])
+            while let row = try cursor.next() {
+                try body(UInt32(truncatingIfNeeded: row[0] as Int64), row[1])
+            }
+        }
+    }
+
     /// The ids of some ordinals (absent for deleted ones), by point lookups.
     public func ids(collection: String, ordinals: [UInt32]) throws(StorageError) -> [UInt32: String] {
         try readStatement { db in
@@ -248,6 +261,8 @@ extension QuarryDatabase {
 
 extension QuarryDatabase {
     static func vectorsOwner(_ field: String) -> String { "vectors:\(field)" }
+    /// The owner of a collection's id chunks (`IdChunk`).
+    public static let idsOwner = "ids"
 
     /// The chunks holding a vector field's rows, by first ordinal (they never overlap).
     public func vectorChunks(collection: String, field: String) throws(StorageError) -> [SegmentEntry] {

@@ -266,14 +266,26 @@ extension ImportJob {
                            arguments: [cid, QuarryDatabase.vectorsOwner(field)]) ?? 0
     }
 
+    /// Finishes an id chunk and names it in the catalog, inside the import's transaction (an
+    /// import of no records writes none).
+    mutating func publish(_ writer: IdChunkWriter, collectionID cid: Int64) throws {
+        guard writer.count > 0 else { return writer.abort() }
+        let done = try writer.finish()
+        try add(done, owner: QuarryDatabase.idsOwner, kind: IdChunk.kind, firstOrdinal: Int(writer.firstOrdinal), rows: writer.count, collectionID: cid)
+    }
+
     /// Finishes a vector chunk and names it in the catalog, inside the import's transaction.
     mutating func publish(_ writer: VectorChunkWriter, field: String, collectionID cid: Int64) throws {
         let done = try writer.finish()
-        let owner = QuarryDatabase.vectorsOwner(field)
+        try add(done, owner: QuarryDatabase.vectorsOwner(field), kind: VectorChunk.kind, firstOrdinal: Int(writer.firstOrdinal), rows: writer.count,
+                collectionID: cid)
+    }
+
+    /// Names a finished segment in the catalog as the owner's next, inside the import's transaction.
+    private mutating func add(_ done: FinishedSegment, owner: String, kind: String, firstOrdinal: Int, rows: Int, collectionID cid: Int64) throws {
         let seq = (try Int.fetchOne(db, sql: "SELECT max(seq) FROM segments WHERE collection_id = ? AND owner = ?", arguments: [cid, owner]) ?? -1) + 1
         var changes = SegmentChanges()
-        changes.additions.append(.init(owner: owner, seq: seq, segment: done, kind: VectorChunk.kind,
-                                       firstOrdinal: Int(writer.firstOrdinal), rows: writer.count))
+        changes.additions.append(.init(owner: owner, seq: seq, segment: done, kind: kind, firstOrdinal: firstOrdinal, rows: rows))
         removed += try QuarryDatabase.apply(changes, db: db, collectionID: cid, folder: store.segmentFolder, published: &published)
     }
 
@@ -358,8 +370,7 @@ struct ImportJob {
             }
         }
 
-        var nextOrdinal = try Int64.fetchOne(db, sql: "SELECT next_ordinal FROM collections WHERE id = ?", arguments: [cid]) ?? 0
-        let firstOrdinal = nextOrdinal
+        let firstOrdinal = try Int64.fetchOne(db, sql: "SELECT next_ordinal FROM collections WHERE id = ?", arguments: [cid]) ?? 0
         let insert = try db.makeStatement(sql: "INSERT INTO records (collection_id, ordinal, doc_id, fields, metadata) VALUES (?, ?, ?, ?, ?)")
         // The vectors of the imported records: one chunk, streamed from the (mapped) vector file.
         var chunk: VectorChunkWriter?
@@ -371,6 +382,45 @@ struct ImportJob {
             chunk = VectorChunkWriter(writer: try store.segmentWriter(collection: schema.name, owner: QuarryDatabase.vectorsOwner(vectorField.name), kind: VectorChunk.kind, version: VectorChunk.version),
                                       dimension: vectors.dimension, firstOrdinal: UInt32(firstOrdinal), normalize: vectorField.metric == .cosine)
         }
+        // The ids of the imported records, beside them (see `IdChunk`).
+        let ids = IdChunkWriter(writer: try store.segmentWriter(collection: schema.name, owner: QuarryDatabase.idsOwner, kind: IdChunk.kind,
+                                                                version: IdChunk.version), firstOrdinal: UInt32(firstOrdinal))
+        do {
+            try insertRecords(&current, nextObject, schema: schema, collectionID: cid, from: firstOrdinal, insert: insert, ids: ids, lines: lines,
+                              file: file)
+        } catch {
+            ids.abort()
+            chunk?.abort()
+            throw error
+        }
+        try publish(ids, collectionID: cid)
+        if let vectors, vectors.count != recordCount {
+            chunk?.abort()
+            throw StorageError.vectorCount(file: (options.vectors! as NSString).lastPathComponent, expected: recordCount, found: vectors.count, what: "record")
+        }
+        if let vectors, let chunk, let vectorField {
+            do {
+                try vectors.withRows { rows in
+                    for i in 0..<vectors.count {
+                        try chunk.append(rows.baseAddress! + i * vectors.dimension)
+                        if i % 20_000 == 0 { progress?(ImportProgress(records: i, bytesRead: i, totalBytes: vectors.count, phase: "vectors")) }
+                    }
+                }
+                try publish(chunk, field: vectorField.name, collectionID: cid)
+            } catch {
+                chunk.abort()
+                throw error
+            }
+        }
+    }
+
+    /// The records of an import, from the first (`current`) on: inserted, tombstoning the ones
+    /// they replace, their ids appended to `ids`.
+    private mutating func insertRecords(_ current: inout (JSONValue, Int), _ nextObject: () throws -> (JSONValue, Int)?, schema: CollectionSchema,
+                                        collectionID cid: Int64, from firstOrdinal: Int64, insert: Statement, ids: IdChunkWriter,
+                                        lines: LineReader, file: String) throws {
+        var schema = schema
+        var nextOrdinal = firstOrdinal
         let findExisting = try db.makeStatement(sql: "SELECT ordinal FROM records WHERE collection_id = ? AND doc_id = ?")
         let collectionHasRecords = nextOrdinal > 0
         try QuarryDatabase.declareGeometry(db, collectionID: cid, schema: &schema, requested: options.geometryFields, hasRecords: collectionHasRecords)
@@ -393,6 +443,7 @@ struct ImportJob {
             }
             let fieldsText = JSONValue.object(record.fields).jsonText, metadataText = record.metadata.jsonText
             try insert.execute(arguments: [cid, nextOrdinal, record.id, fieldsText, metadataText])
+            try ids.append(record.id)
             for (field, box) in record.boxes { try geometry.insert(ordinal: nextOrdinal, field: field, box: box) }
             recordBytes += record.id.utf8.count + fieldsText.utf8.count + metadataText.utf8.count
             nextOrdinal += 1
@@ -405,24 +456,6 @@ struct ImportJob {
         }
         progress?(ImportProgress(records: recordCount, bytesRead: lines.totalBytes, totalBytes: lines.totalBytes, phase: "records"))
         try db.execute(sql: "UPDATE collections SET next_ordinal = ?, record_bytes = record_bytes + ? WHERE id = ?", arguments: [nextOrdinal, recordBytes, cid])
-        if let vectors, vectors.count != recordCount {
-            chunk?.abort()
-            throw StorageError.vectorCount(file: (options.vectors! as NSString).lastPathComponent, expected: recordCount, found: vectors.count, what: "record")
-        }
-        if let vectors, let chunk, let vectorField {
-            do {
-                try vectors.withRows { rows in
-                    for i in 0..<vectors.count {
-                        try chunk.append(rows.baseAddress! + i * vectors.dimension)
-                        if i % 20_000 == 0 { progress?(ImportProgress(records: i, bytesRead: i, totalBytes: vectors.count, phase: "vectors")) }
-                    }
-                }
-                try publish(chunk, field: vectorField.name, collectionID: cid)
-            } catch {
-                chunk.abort()
-                throw error
-            }
-        }
     }
 
     /// Splits a record object into id, text fields and metadata.

@@ -1,0 +1,88 @@
+/// The record ids of a range of ordinals, as a segment (kind `QIDS`): section `bytes` holds the
+/// ids' UTF-8 back to back, section `offsets` `count + 1` offsets into it, so ordinal
+/// `firstOrdinal + i` has the id `bytes[offsets[i] ..< offsets[i + 1]]` — Lucene's stored
+/// fields, for the one field every hit shows. An import writes one beside the records it
+/// inserts, so a search names its hits from the mapping instead of a SQLite read per search
+/// (which costs a disk read per hit once the database file has left the page cache).
+///
+/// Ordinals are never reused, so an ordinal's id never changes; a deleted record keeps its id
+/// here (the `deleted` table says which ordinals are gone), and an ordinal the import skipped
+/// has an empty id, which `id(_:)` answers as unknown.
+public final class IdChunk: @unchecked Sendable {
+    public static let kind = "QIDS"
+    public static let version: UInt32 = 1
+
+    public let file: SegmentFile
+    public let firstOrdinal: UInt32
+    public let count: Int
+    let offsets: UnsafeBufferPointer<UInt64>
+    let bytes: UnsafeRawBufferPointer
+
+    public init(file: SegmentFile) throws(SegmentError) {
+        self.file = file
+        var r = ByteReader(file.metadata, what: file.name)
+        do {
+            firstOrdinal = try r.read(UInt32.self)
+            count = Int(clamping: try r.read(UInt64.self))  // a damaged count is refused below, not trapped
+        } catch { throw .damaged(file.name, "id chunk metadata is truncated") }
+        guard count <= Int(UInt32.max) - Int(firstOrdinal) else {
+            throw .damaged(file.name, "id chunk of \(count) ids from ordinal \(firstOrdinal)")
+        }
+        offsets = try file.array("offsets", as: UInt64.self, count: count + 1)
+        bytes = try file.bytes("bytes")
+    }
+
+    public var ordinals: Range<UInt32> { firstOrdinal..<(firstOrdinal + UInt32(count)) }
+
+    /// The id of `ordinal`; nil outside the chunk, for an empty id, or where the offsets are
+    /// damaged (each lookup checks the two it reads, so opening a chunk reads none of them).
+    public func id(_ ordinal: UInt32) -> String? {
+        guard ordinal >= firstOrdinal else { return nil }
+        let i = Int(ordinal &- firstOrdinal)
+        guard i < count else { return nil }
+        let start = offsets[i], end = offsets[i &+ 1]
+        guard start < end, end <= UInt64(bytes.count) else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[Int(start)..<Int(end)]), as: UTF8.self)
+    }
+}
+
+/// Streams ids into a `QIDS` segment, one per ordinal from `firstOrdinal`.
+public final class IdChunkWriter {
+    let writer: SegmentWriter
+    public let firstOrdinal: UInt32
+    private var offsets: [UInt64] = [0]
+    private var written: UInt64 = 0
+
+    public init(writer: SegmentWriter, firstOrdinal: UInt32) {
+        self.writer = writer
+        self.firstOrdinal = firstOrdinal
+        writer.beginSection("bytes", alignment: 8)
+    }
+
+    public var count: Int { offsets.count - 1 }
+
+    /// Appends the next ordinal's id (empty: an ordinal without one).
+    public func append(_ id: String) throws(SegmentError) {
+        var id = id
+        let n = id.utf8.count
+        var failure: SegmentError?
+        id.withUTF8 { b in
+            do throws(SegmentError) { try writer.write(UnsafeRawBufferPointer(b)) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        written += UInt64(n)
+        offsets.append(written)
+    }
+
+    public func finish() throws(SegmentError) -> FinishedSegment {
+        writer.endSection()
+        try writer.section("offsets", offsets)
+        var m = ByteWriter()
+        m.write(firstOrdinal)
+        m.write(UInt64(count))
+        writer.metadata = m.bytes
+        return try writer.finish()
+    }
+
+    public func abort() { writer.abort() }
+}
