@@ -135,6 +135,7 @@ extension Workbench {
         var chunks = try idChunks(collection: collection)
         let covered = chunks.map { Int($0.firstOrdinal) + $0.count }.max() ?? 0
         if !database.isReadOnly && count - covered >= RecordIDs.chunkFrom, let chunk = try? writeIdChunk(collection: collection, ordinals: covered..<count) {
+            chunk.file.preload()
             chunks.append(chunk)
         }
         let m = RecordIDs(database: database, collection: collection, count: count, chunks: chunks,
@@ -143,12 +144,15 @@ extension Workbench {
         return m
     }
 
-    /// The collection's id chunks, opened (by first ordinal).
+    /// The collection's id chunks, opened (by first ordinal) and preloaded as the BM25 segments
+    /// are: a hit's id is then never a disk read.
     private func idChunks(collection: String) throws -> [IdChunk] {
         let name = "the ids of '\(collection)'"
         do {
             return try database.segments(collection: collection, owner: QuarryDatabase.idsOwner).map { e throws in
-                try IdChunk(file: try database.open(e, kind: IdChunk.kind, version: IdChunk.version, name: name))
+                let file = try database.open(e, kind: IdChunk.kind, version: IdChunk.version, name: name)
+                file.preload()
+                return try IdChunk(file: file)
             }.sorted { $0.firstOrdinal < $1.firstOrdinal }
         } catch let e as SegmentError {
             throw EngineError.damaged(what: name, reason: e.description, rebuild: "quarry check --collection \(collection)")
