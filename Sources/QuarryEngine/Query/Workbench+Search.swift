@@ -240,21 +240,27 @@ public final class RecordIDs: RandomAccessCollection, @unchecked Sendable {
     /// covers the ordinal or its id is empty (SQLite answers then).
     @inline(__always)
     private func fromChunk(_ ordinal: UInt32) -> String?? {
+        guard let chunk = chunk(of: ordinal), let id = chunk.id(ordinal) else { return nil }
+        return deleted.contains(ordinal) ? .some(nil) : id
+    }
+
+    /// The chunk whose range holds `ordinal`, if any.
+    @inline(__always)
+    private func chunk(of ordinal: UInt32) -> IdChunk? {
         guard !chunks.isEmpty, Int(ordinal) < count else { return nil }
         var lo = 0, hi = chunks.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if chunks[mid].firstOrdinal <= ordinal { lo = mid + 1 } else { hi = mid }
         }
-        guard lo > 0, let id = chunks[lo - 1].id(ordinal) else { return nil }
-        return deleted.contains(ordinal) ? .some(nil) : id
+        return lo > 0 ? chunks[lo - 1] : nil
     }
 
     /// Looks up the ids of `ordinals` not known yet in one read, so that the subscripts that
     /// follow (the hits of one search) are answered from memory: one SQLite read per search
     /// instead of one per hit, until enough lookups make a small collection read whole.
     public func resolve(_ ordinals: [UInt32]) {
-        let missing = chunks.isEmpty ? ordinals : ordinals.filter { fromChunk($0) == nil }
+        let missing = chunks.isEmpty ? ordinals : ordinals.filter { chunk(of: $0)?.hasID($0) != true }
         guard !missing.isEmpty else { return }
         lock.lock()
         defer { lock.unlock() }

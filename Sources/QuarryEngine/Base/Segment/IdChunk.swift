@@ -34,15 +34,24 @@ public final class IdChunk: @unchecked Sendable {
 
     public var ordinals: Range<UInt32> { firstOrdinal..<(firstOrdinal + UInt32(count)) }
 
-    /// The id of `ordinal`; nil outside the chunk, for an empty id, or where the offsets are
-    /// damaged (each lookup checks the two it reads, so opening a chunk reads none of them).
-    public func id(_ ordinal: UInt32) -> String? {
+    /// Whether `id(ordinal)` answers (without decoding the id).
+    public func hasID(_ ordinal: UInt32) -> Bool { range(ordinal) != nil }
+
+    /// Where the id of `ordinal` lies in `bytes`, when it is there and not empty.
+    @inline(__always)
+    private func range(_ ordinal: UInt32) -> Range<Int>? {
         guard ordinal >= firstOrdinal else { return nil }
         let i = Int(ordinal &- firstOrdinal)
         guard i < count else { return nil }
         let start = offsets[i], end = offsets[i &+ 1]
         guard start < end, end <= UInt64(bytes.count) else { return nil }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[Int(start)..<Int(end)]), as: UTF8.self)
+        return Int(start)..<Int(end)
+    }
+
+    /// The id of `ordinal`; nil outside the chunk, for an empty id, or where the offsets are
+    /// damaged (each lookup checks the two it reads, so opening a chunk reads none of them).
+    public func id(_ ordinal: UInt32) -> String? {
+        range(ordinal).map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
     }
 }
 
