@@ -50,7 +50,7 @@ struct ExhaustiveScorer: TopKCollector {
                 guard let id = search.termIDs[t] else { continue }
                 let count = ExhaustiveScorer.accumulate(seg, term: id, queryTerm: t, scorer: q.scorer, norms: search.norms.values,
                                                         into: acc.baseAddress!, touched: trackTouched ? touchedBuffer.baseAddress : nil,
-                                                        list: list, scored: &scored)
+                                                        list: list, lists: listed, scored: &scored)
                 counters.blocksDecoded += seg.blocks(of: id).count
                 counters.postingsScored += count
             }
@@ -65,11 +65,11 @@ struct ExhaustiveScorer: TopKCollector {
             }
         }
         if unchecked {
-            counters.documentsEvaluated += scored
             if listed {
+                counters.documentsEvaluated += scored
                 ExhaustiveScorer.select(acc, listed: UnsafeBufferPointer(start: list, count: scored), ordinals: seg.ordinals, into: &topK)
             } else {
-                ExhaustiveScorer.select(acc, ordinals: seg.ordinals, into: &topK)
+                counters.documentsEvaluated += ExhaustiveScorer.select(acc, ordinals: seg.ordinals, into: &topK)
             }
             return
         }
@@ -214,14 +214,20 @@ struct ExhaustiveScorer: TopKCollector {
 
     /// Offers every document with a score above 0 (mapped through `ordinals`) and sets the scores
     /// back to 0, eight at a time: a group whose largest score cannot enter the top-k is skipped
-    /// after one comparison, and every group is cleared with one store.
-    private static func select(_ acc: UnsafeMutableBufferPointer<Float>, ordinals: Ordinals, into topK: inout TopK) {
+    /// after one comparison, and every group is cleared with one store. Returns the number of
+    /// documents with a score above 0 (counted a group at a time too).
+    @discardableResult
+    private static func select(_ acc: UnsafeMutableBufferPointer<Float>, ordinals: Ordinals, into topK: inout TopK) -> Int {
         // A score below `floor` cannot enter the top-k (equal can, on a smaller id); scores are ≥ 0.
         var floor = max(topK.threshold ?? 0, .leastNonzeroMagnitude)
         let n = acc.count
-        guard let a = acc.baseAddress else { return }
+        guard let a = acc.baseAddress else { return 0 }
+        // Per lane, minus the number of scores above 0 (a true comparison lane is -1).
+        var negativeCounts = SIMD8<Int32>()
         var d = 0
         while d &+ 8 <= n {
+            let v = UnsafeRawPointer(a + d).loadUnaligned(as: SIMD8<Float>.self)
+            negativeCounts &+= unsafeBitCast(v .> 0, to: SIMD8<Int32>.self)
             let m = max(max(max(a[d], a[d &+ 1]), max(a[d &+ 2], a[d &+ 3])),
                         max(max(a[d &+ 4], a[d &+ 5]), max(a[d &+ 6], a[d &+ 7])))
             if m >= floor {
@@ -232,11 +238,14 @@ struct ExhaustiveScorer: TopKCollector {
             UnsafeMutableRawPointer(a + d).storeBytes(of: SIMD8<Float>(), as: SIMD8<Float>.self)
             d &+= 8
         }
+        var scored = -Int(negativeCounts.wrappedSum())
         while d < n {
+            if a[d] > 0 { scored &+= 1 }
             if a[d] >= floor, topK.push(id: ordinals[d], score: a[d]), let t = topK.threshold { floor = t }
             a[d] = 0
             d &+= 1
         }
+        return scored
     }
 
     /// Offers the `listed` documents (each once, in any order: the top-k orders ties by id) and
@@ -260,7 +269,7 @@ struct ExhaustiveScorer: TopKCollector {
     /// stops the term there with a report in `seg.damage` rather than writing outside `acc`.
     private static func accumulate(_ seg: Segment, term id: Int, queryTerm t: Int, scorer: QueryScorer,
                                    norms: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>,
-                                   touched: UnsafeMutablePointer<Bool>?, list: UnsafeMutablePointer<UInt32>, scored: inout Int) -> Int {
+                                   touched: UnsafeMutablePointer<Bool>?, list: UnsafeMutablePointer<UInt32>, lists: Bool, scored: inout Int) -> Int {
         let fc = seg.fieldCount
         let per = scorer.normsPerDocument
         let n = seg.documentCount
@@ -274,7 +283,7 @@ struct ExhaustiveScorer: TopKCollector {
         var decoded = 0
         if seg.codec == .packed {
             decoded = accumulatePacked(seg, term: id, blocks: blocks, queryTerm: t, scorer: scorer, norms: norms, into: acc,
-                                       touched: touched, list: list, scored: &scored)
+                                       touched: touched, list: list, lists: lists, scored: &scored)
             if decoded < count { seg.damage.report("the postings of term \(id) do not decode") }
             return decoded
         }
@@ -329,7 +338,8 @@ struct ExhaustiveScorer: TopKCollector {
     /// term's when a block does not decode.
     private static func accumulatePacked(_ seg: Segment, term id: Int, blocks: Range<Int>, queryTerm t: Int, scorer: QueryScorer,
                                          norms: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>,
-                                         touched: UnsafeMutablePointer<Bool>?, list: UnsafeMutablePointer<UInt32>, scored: inout Int) -> Int {
+                                         touched: UnsafeMutablePointer<Bool>?, list: UnsafeMutablePointer<UInt32>, lists: Bool,
+                                         scored: inout Int) -> Int {
         let fc = seg.fieldCount
         let per = scorer.normsPerDocument
         let size = Segment.blockSize
@@ -349,8 +359,13 @@ struct ExhaustiveScorer: TopKCollector {
                     // its document.
                     twoFieldContributions(count, docs: docs, tfs: tfs, size: size, b0: b0, b1: b1, idf: idf, k1: k1, norms: norms,
                                           into: contributions)
-                    for i in 0..<count {
-                        addContribution(contributions[i], to: docs[i], acc: acc, list: list, scored: &listed)
+                    if lists {
+                        for i in 0..<count {
+                            addContribution(contributions[i], to: docs[i], acc: acc, list: list, scored: &listed)
+                        }
+                    } else {
+                        // The accumulator is selected whole (which counts its scored documents).
+                        for i in 0..<count { acc[Int(docs[i])] += contributions[i] }
                     }
                     scored = listed
                 } else {
