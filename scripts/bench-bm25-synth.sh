@@ -31,6 +31,8 @@ rm -rf "$DB" "$DB-wal" "$DB-shm" "$DB.segments"
 echo "bench-bm25-synth: import and BM25 index ($N documents)" >&2
 "$Q" import "$DATA" --collection synth --db "$DB" --json > "$OUT/bm25-synth-import.json"
 "$Q" index --collection synth --db "$DB" --text title,text --json > "$OUT/bm25-synth-index.json"
+# The id chunk the import wrote (hits are named from it; tantivy's index holds its stored ids).
+echo "{\"bytes\": $(cat "$DB".segments/*-ids-*.qseg | wc -c)}" > "$OUT/bm25-synth-ids.json"
 for r in $(seq 1 "$ROUNDS"); do
   echo "bench-bm25-synth: round $r of $ROUNDS (Quarry, then tantivy)" >&2
   "$Q" eval --collection synth --db "$DB" --mode bm25 --k1 1.2 --b 0.75 --json > "$OUT/bm25-synth-quarry-$r.json"

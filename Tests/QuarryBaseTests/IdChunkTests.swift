@@ -29,6 +29,7 @@ import Testing
         var m = ByteWriter()
         m.write(UInt32(0))
         m.write(UInt64(4))
+        m.write(UInt8(8))
         w.metadata = m.bytes
         let done = try w.finish()
         try done.publish()
@@ -38,14 +39,16 @@ import Testing
         #expect(chunk.id(1) == nil)  // ends before it starts
         #expect(chunk.id(2) == nil)  // ends past the bytes
         #expect(chunk.id(3) == nil)
-        // A count the offsets do not have, or one past the ordinal space, is refused at open.
-        for count in [UInt64(5), UInt64(UInt32.max)] {
-            let v = SegmentWriter(kind: IdChunk.kind, version: IdChunk.version) { "\(folder)/bad\(count).p\($0).qseg" }
+        // A count the offsets do not have, one past the ordinal space, or an offset width that
+        // is neither 4 nor 8 bytes is refused at open.
+        for (count, width) in [(UInt64(5), UInt8(8)), (UInt64(UInt32.max), UInt8(8)), (UInt64(4), UInt8(2)), (UInt64(4), UInt8(4))] {
+            let v = SegmentWriter(kind: IdChunk.kind, version: IdChunk.version) { "\(folder)/bad\(count)-\(width).p\($0).qseg" }
             try v.section("bytes", Array("abcde".utf8), alignment: 8)
             try v.section("offsets", [UInt64(0), 5, 3, 100, .max])
             var n = ByteWriter()
             n.write(UInt32(1))
             n.write(count)
+            n.write(width)
             v.metadata = n.bytes
             let d = try v.finish()
             try d.publish()

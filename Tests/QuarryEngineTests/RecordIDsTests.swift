@@ -47,6 +47,16 @@ import Testing
         let report = try wb.check(collection: "c")
         #expect(report.ok)
         #expect(report.findings.filter { $0.detail.contains("as the records say") }.count == 2)
+        // A damaged chunk is left out (the records answer) and named by check.
+        let first = try Self.idChunks(wb)[0]
+        let path = wb.database.paths(of: first)[0]
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        try handle.truncate(atOffset: 100)
+        try handle.close()
+        wb.invalidate()
+        try Self.expectAgree(wb, try wb.idMap(collection: "c"))
+        let damaged = try wb.check(collection: "c")
+        #expect(!damaged.ok && damaged.findings.contains { !$0.ok && $0.what.contains(first.files[0]) })
     }
 
     @Test func aDatabaseWithoutIdChunksGetsOneOnce() throws {

@@ -145,18 +145,16 @@ extension Workbench {
     }
 
     /// The collection's id chunks, opened (by first ordinal) and preloaded as the BM25 segments
-    /// are: a hit's id is then never a disk read.
+    /// are: a hit's id is then never a disk read. A chunk that does not open is left out (the
+    /// records hold every id; `quarry check` names the chunk).
     private func idChunks(collection: String) throws -> [IdChunk] {
-        let name = "the ids of '\(collection)'"
-        do {
-            return try database.segments(collection: collection, owner: QuarryDatabase.idsOwner).map { e throws in
-                let file = try database.open(e, kind: IdChunk.kind, version: IdChunk.version, name: name)
-                file.preload()
-                return try IdChunk(file: file)
-            }.sorted { $0.firstOrdinal < $1.firstOrdinal }
-        } catch let e as SegmentError {
-            throw EngineError.damaged(what: name, reason: e.description, rebuild: "quarry check --collection \(collection)")
-        }
+        try database.segments(collection: collection, owner: QuarryDatabase.idsOwner).compactMap { e in
+            guard let file = try? database.open(e, kind: IdChunk.kind, version: IdChunk.version, name: "the ids of '\(collection)'"),
+                  let chunk = try? IdChunk(file: file)
+            else { return nil }
+            file.preload()
+            return chunk
+        }.sorted { $0.firstOrdinal < $1.firstOrdinal }
     }
 
     /// Writes and names an id chunk of `ordinals` from the records (an ordinal without one, a

@@ -1,6 +1,7 @@
 /// The record ids of a range of ordinals, as a segment (kind `QIDS`): section `bytes` holds the
-/// ids' UTF-8 back to back, section `offsets` `count + 1` offsets into it, so ordinal
-/// `firstOrdinal + i` has the id `bytes[offsets[i] ..< offsets[i + 1]]` — Lucene's stored
+/// ids' UTF-8 back to back, section `offsets` `count + 1` offsets into it (32-bit while the
+/// bytes fit, else 64-bit: the metadata says which), so ordinal `firstOrdinal + i` has the id
+/// `bytes[offsets[i] ..< offsets[i + 1]]` — Lucene's stored
 /// fields, for the one field every hit shows. An import writes one beside the records it
 /// inserts, so a search names its hits from the mapping instead of a SQLite read per search
 /// (which costs a disk read per hit once the database file has left the page cache).
@@ -15,20 +16,25 @@ public final class IdChunk: @unchecked Sendable {
     public let file: SegmentFile
     public let firstOrdinal: UInt32
     public let count: Int
-    let offsets: UnsafeBufferPointer<UInt64>
+    /// One of the two, by the metadata's offset width.
+    let offsets32: UnsafeBufferPointer<UInt32>?
+    let offsets64: UnsafeBufferPointer<UInt64>?
     let bytes: UnsafeRawBufferPointer
 
     public init(file: SegmentFile) throws(SegmentError) {
         self.file = file
         var r = ByteReader(file.metadata, what: file.name)
+        let width: UInt8
         do {
             firstOrdinal = try r.read(UInt32.self)
             count = Int(clamping: try r.read(UInt64.self))  // a damaged count is refused below, not trapped
+            width = try r.read(UInt8.self)
         } catch { throw .damaged(file.name, "id chunk metadata is truncated") }
-        guard count <= Int(UInt32.max) - Int(firstOrdinal) else {
-            throw .damaged(file.name, "id chunk of \(count) ids from ordinal \(firstOrdinal)")
+        guard count <= Int(UInt32.max) - Int(firstOrdinal), width == 4 || width == 8 else {
+            throw .damaged(file.name, "id chunk of \(count) ids from ordinal \(firstOrdinal), offsets of \(width) bytes")
         }
-        offsets = try file.array("offsets", as: UInt64.self, count: count + 1)
+        offsets32 = width == 4 ? try file.array("offsets", as: UInt32.self, count: count + 1) : nil
+        offsets64 = width == 8 ? try file.array("offsets", as: UInt64.self, count: count + 1) : nil
         bytes = try file.bytes("bytes")
     }
 
@@ -43,7 +49,12 @@ public final class IdChunk: @unchecked Sendable {
         guard ordinal >= firstOrdinal else { return nil }
         let i = Int(ordinal &- firstOrdinal)
         guard i < count else { return nil }
-        let start = offsets[i], end = offsets[i &+ 1]
+        let start: UInt64, end: UInt64
+        if let o = offsets32 {
+            (start, end) = (UInt64(o[i]), UInt64(o[i &+ 1]))
+        } else {
+            (start, end) = (offsets64![i], offsets64![i &+ 1])
+        }
         guard start < end, end <= UInt64(bytes.count) else { return nil }
         return Int(start)..<Int(end)
     }
@@ -85,10 +96,16 @@ public final class IdChunkWriter {
 
     public func finish() throws(SegmentError) -> FinishedSegment {
         writer.endSection()
-        try writer.section("offsets", offsets)
+        let narrow = written <= UInt64(UInt32.max)
+        if narrow {
+            try writer.section("offsets", offsets.map { UInt32(truncatingIfNeeded: $0) })
+        } else {
+            try writer.section("offsets", offsets)
+        }
         var m = ByteWriter()
         m.write(firstOrdinal)
         m.write(UInt64(count))
+        m.write(UInt8(narrow ? 4 : 8))
         writer.metadata = m.bytes
         return try writer.finish()
     }
