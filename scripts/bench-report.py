@@ -142,6 +142,34 @@ print("Stemmers: \"Snowball English\" is not one algorithm across systems. Quarr
       "peers), organization → organ / organiz. SQLite FTS5 uses Porter (1980), not Snowball. Part of the gap between "
       "systems on one dataset comes from there.\n")
 
+def scifact_rounds_section():
+    """SciFact BM25 against tantivy in five back-to-back rounds (make bench with the peers)."""
+    rounds, r = [], 1
+    while load(f"scifact-round-quarry-{r}.json"):
+        t = ((load(f"scifact-round-tantivy-{r}.json") or {}).get("peers", {}).get("tantivy") or {}).get("bm25")
+        if t:
+            rounds.append((load(f"scifact-round-quarry-{r}.json"), t, load(f"scifact-round-hybrid-{r}.json")))
+        r += 1
+    if not rounds:
+        return
+    med = statistics.median
+    print(f"{len(rounds)} back-to-back rounds in the same run (the same binary and database: `quarry eval --mode bm25 --k1 1.2 --b 0.75`, then")
+    print("`peers.py --only tantivy --k 10`, then `quarry eval --mode hybrid --ef 64`):\n")
+    print("| round | Quarry BM25 p50 ms | tantivy p50 ms | ratio | Quarry hybrid p50 ms | hybrid vector leg recall@10 vs exact |")
+    print("|---|---|---|---|---|---|")
+    for i, (q, t, h) in enumerate(rounds, 1):
+        hp = f"{h['latency_ms']['p50']:.3f}" if h else ""
+        hr = f"{h['recall@10_exact']:.3f}" if h and h.get("recall@10_exact") is not None else ""
+        print(f"| {i} | {q['latency_ms']['p50']:.3f} | {t['p50_ms']:.3f} | {q['latency_ms']['p50'] / t['p50_ms']:.2f} | {hp} | {hr} |")
+    qm, tm = med(q["latency_ms"]["p50"] for q, _, _ in rounds), med(t["p50_ms"] for _, t, _ in rounds)
+    hs = [h["latency_ms"]["p50"] for _, _, h in rounds if h]
+    print(f"| median | {qm:.3f} | {tm:.3f} | {qm / tm:.2f} | {f'{med(hs):.3f}' if hs else ''} | |\n")
+    print(f"nDCG@10: Quarry {rounds[0][0]['ndcg@10']:.4f}, tantivy {rounds[0][1].get('ndcg@10', 0):.4f}.\n")
+
+
+scifact_rounds_section()
+
+
 def relevance_section():
     rows = [("BM25 k1 0.9 b 0.4 (default), qtf counted", "relevance-bm25-defaults.json"),
             ("BM25 k1 0.9 b 0.4, `bm25_query_tf = distinct`", "relevance-bm25-defaults-distinct.json"),

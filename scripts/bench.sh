@@ -114,7 +114,7 @@ if [ -f "$OUT/embed.json" ] && [ -n "$NUMPY_PY" ] && [ -f "$REFERENCE_DIR/refere
 fi
 
 # Peers on the same data in the same run, where a harness and its venv are present.
-rm -f "$OUT/peers.json" "$OUT/peers-note.txt"
+rm -f "$OUT/peers.json" "$OUT/peers-note.txt" "$OUT"/scifact-round-*.json
 if [ -z "$PEERS_DIR" ]; then
   echo "bench: peers not run (set PEERS_DIR to a peers harness to run them beside Quarry)" >&2
   echo "not run: PEERS_DIR names no peers harness" > "$OUT/peers-note.txt"
@@ -122,6 +122,15 @@ elif [ -f "$PEERS_DIR/peers.py" ] && [ -x "$PEERS_PY" ]; then
   echo "bench: peers (tantivy, bm25s, sqlite-fts5, hnswlib, faiss-hnsw, usearch, scann)" >&2
   "$PEERS_PY" "$PEERS_DIR/peers.py" --dataset Samples/scifact-peers --out "$OUT/peers.json" \
       --only tantivy,bm25s,sqlite-fts5,hnswlib,faiss-hnsw,usearch,scann --k 10 >&2 || true
+  # Five back-to-back rounds of Quarry's BM25 then tantivy's (and Quarry's hybrid), so both are
+  # timed on the machine as it is in that minute; the report gives each round and the medians.
+  for r in 1 2 3 4 5; do
+    echo "bench: SciFact BM25 round $r of 5 (Quarry, tantivy, Quarry hybrid)" >&2
+    "$Q" eval --collection scifact --db "$DB" --mode bm25 --k1 1.2 --b 0.75 --json > "$OUT/scifact-round-quarry-$r.json"
+    "$PEERS_PY" "$PEERS_DIR/peers.py" --dataset Samples/scifact-peers --out "$OUT/scifact-round-tantivy-$r.json" \
+        --only tantivy --k 10 >&2 || true
+    "$Q" eval --collection scifact --db "$DB" --mode hybrid --ef 64 --json > "$OUT/scifact-round-hybrid-$r.json"
+  done
 else
   echo "bench: peers skipped (run 'bash $PEERS_DIR/setup.sh' to create their venv)" >&2
   echo "not run: no peers.py in PEERS_DIR, or its venv is missing" > "$OUT/peers-note.txt"
