@@ -3,8 +3,9 @@ import QuarryBase
 import QuarryVector
 
 /// The segment target: a fuzzed segment file is opened as Quarry opens one — header, directory,
-/// sections, body checksum — then as what its kind says (a vector chunk, an HNSW graph or IVF
-/// lists over a fixed chunk of 64 rows), and an index that opens is searched.
+/// sections, body checksum — then as what its kind says (a vector chunk, an id chunk, an HNSW
+/// graph or IVF lists over a fixed chunk of 64 rows), and an index that opens is searched (an
+/// id chunk: every id read).
 ///
 /// Before opening, the directory, body and header checksums are recomputed over the mutated
 /// bytes: a flipped byte would otherwise stop at "checksum mismatch" (which the header and
@@ -54,6 +55,10 @@ enum FuzzSegments {
                 _ = c.original(c.firstOrdinal + UInt32(c.count - 1))
                 _ = c.isMissing(c.firstOrdinal)
             }
+        case IdChunk.kind:
+            guard let c = try? IdChunk(file: file) else { return false }
+            opened = true
+            for o in c.ordinals.prefix(4096) { _ = c.id(o) }
         default:
             for k in VectorIndexKind.allCases where VectorSegments.segmentKind(of: k)?.kind == kind {
                 for metric in VectorMetric.allCases {
@@ -85,10 +90,18 @@ enum FuzzSegments {
         return b
     }
 
-    /// Seed segments: the fixed chunk, and an HNSW graph and each IVF kind built over it.
+    /// Seed segments: the fixed chunk, an id chunk, and an HNSW graph and each IVF kind built over
+    /// the fixed chunk.
     static func seeds() throws -> [(name: String, bytes: [UInt8])] {
         guard let chunk else { return [] }
         var out: [(String, [UInt8])] = [("chunk", try Data(contentsOf: URL(fileURLWithPath: chunk.file.paths[0])).map { $0 })]
+        let idBase = FuzzTarget.scratchPath(".ids")
+        let ids = IdChunkWriter(writer: SegmentWriter(kind: IdChunk.kind, version: IdChunk.version) { "\(idBase).p\($0).qseg" }, firstOrdinal: 3)
+        for id in ["d0", "", "naïve", "doc-0003", String(repeating: "z", count: 40)] { try ids.append(id) }
+        let idsDone = try ids.finish()
+        try idsDone.publish()
+        out.append(("ids", try Data(contentsOf: URL(fileURLWithPath: idsDone.files[0].path)).map { $0 }))
+        for f in idsDone.files { unlink(f.path) }
         let builds: [(String, String, [String: String])] = [
             ("hnsw", "hnsw", ["M": "4", "ef_construction": "16", "seed": "1"]),
             ("hnsw_sq", "hnsw_sq", ["M": "4", "ef_construction": "16", "seed": "1"]),

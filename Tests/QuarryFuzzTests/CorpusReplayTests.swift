@@ -32,7 +32,7 @@ import Testing
     /// are (so a format change that leaves them stale is noticed and they are made again).
     @Test func committedSegmentSeedsStillOpen() throws {
         let made = try FuzzTarget.madeSeeds()
-        #expect(made.map(\.name) == ["chunk", "hnsw", "hnsw_sq", "ivf_flat", "ivf_sq8", "ivf_rabitq"])
+        #expect(made.map(\.name) == ["chunk", "ids", "hnsw", "hnsw_sq", "ivf_flat", "ivf_sq8", "ivf_rabitq"])
         for (name, _) in made {
             let path = "\(Self.fuzzFolder)/corpus/segment/\(name).qseg"
             let bytes = try Data(contentsOf: URL(fileURLWithPath: path)).map { $0 }
