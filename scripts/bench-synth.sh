@@ -34,8 +34,8 @@ echo "bench-synth: Quarry's HNSW" >&2
 "$Q" bench vectors --fbin "$DATA/corpus.fbin" --queries "$DATA/queries.fbin" --types hnsw --json > "$OUT/vectors-synth.json"
 # One peers.py run per peer (a partial run still leaves its results), merged into one file.
 # hnswlib builds on one thread as Quarry does; faiss and usearch on SYNTH_PEER_THREADS (default
-# 1; BENCHMARKS.md's run used 2 to fit a session).
-for peer in hnswlib faiss-hnsw usearch; do
+# 1; BENCHMARKS.md's run used 2 to fit a session). SYNTH_PEERS chooses the peers (default all three).
+for peer in ${SYNTH_PEERS:-hnswlib faiss-hnsw usearch}; do
   threads=1
   [ "$peer" = hnswlib ] || threads="${SYNTH_PEER_THREADS:-1}"
   echo "bench-synth: $peer (build on $threads thread(s))" >&2
