@@ -29,11 +29,24 @@ if [ ! -f "$DATA/corpus.fbin" ] || [ ! -f "$DATA/queries.fbin" ]; then
   "$Q" export --collection debian --db "$DB" --format fbin --queries --output "$DATA/queries.fbin" >&2
 fi
 
-echo "bench-embedded: Quarry's vector indexes" >&2
-"$Q" bench vectors --fbin "$DATA/corpus.fbin" --queries "$DATA/queries.fbin" --types flat,hnsw --json > "$OUT/vectors-debian.json"
-if [ -n "$PEERS_DIR" ] && [ -f "$PEERS_DIR/peers.py" ] && [ -x "$PEERS_PY" ]; then
-  echo "bench-embedded: peers (hnswlib, faiss-hnsw, usearch, scann)" >&2
-  "$PEERS_PY" "$PEERS_DIR/peers.py" --dataset "$DATA" --out "$OUT/peers-debian.json" --only hnswlib,faiss-hnsw,usearch,scann >&2
+# ROUNDS rounds (default 3) of Quarry's indexes then the peers', alternating, so that each
+# system's QPS is the median of rounds spread over the same minutes (merge-rounds.py): on a
+# noisy machine one pass each can put the two a minute and 15 % apart.
+ROUNDS="${ROUNDS:-3}"
+PEERS=""
+if [ -n "$PEERS_DIR" ] && [ -f "$PEERS_DIR/peers.py" ] && [ -x "$PEERS_PY" ]; then PEERS=yes; fi
+rm -f "$OUT"/vectors-debian-r*.json "$OUT"/peers-debian-r*.json "$OUT/peers-debian.json"
+for r in $(seq 1 "$ROUNDS"); do
+  echo "bench-embedded: round $r of $ROUNDS: Quarry's vector indexes" >&2
+  "$Q" bench vectors --fbin "$DATA/corpus.fbin" --queries "$DATA/queries.fbin" --types flat,hnsw --json > "$OUT/vectors-debian-r$r.json"
+  if [ -n "$PEERS" ]; then
+    echo "bench-embedded: round $r of $ROUNDS: peers (hnswlib, faiss-hnsw, usearch, scann)" >&2
+    "$PEERS_PY" "$PEERS_DIR/peers.py" --dataset "$DATA" --out "$OUT/peers-debian-r$r.json" --only hnswlib,faiss-hnsw,usearch,scann >&2
+  fi
+done
+python3 scripts/merge-rounds.py "$OUT/vectors-debian.json" "$OUT"/vectors-debian-r*.json
+if [ -n "$PEERS" ]; then
+  python3 scripts/merge-rounds.py "$OUT/peers-debian.json" "$OUT"/peers-debian-r*.json
 else
   echo "bench-embedded: peers not run (PEERS_DIR=${PEERS_DIR:-unset}: a peers harness with its venv runs them)" >&2
 fi

@@ -275,9 +275,12 @@ if vd:
     pd = load("peers-debian.json")
     qps_at_fixed_recall(vd, pd)
     hnsw_against_peers(vd, pd)
+    rounds = vd.get("rounds") if vd else None
+    if rounds and rounds > 1:
+        print(f"QPS are medians of {rounds} alternating rounds of Quarry and the peers in the same run (recall and build times from the first round).\n")
     print("Command: `make bench-embedded` (scripts/bench-embedded.sh: make-debian-queries.py --held-out, `quarry import`,")
     print("`quarry embed`, `quarry export --format fbin`, `quarry bench vectors --types flat,hnsw`,")
-    print("`peers.py --only hnswlib,faiss-hnsw,usearch,scann`).\n")
+    print("`peers.py --only hnswlib,faiss-hnsw,usearch,scann`, ROUNDS rounds of each, scripts/merge-rounds.py).\n")
 vs = load("vectors-synth.json")
 if vs:
     print(f"## HNSW at scale: {vs['n']:,} synthetic vectors x {vs['d']}, {vs['queries']} queries\n")
