@@ -295,6 +295,20 @@ if vs:
         hnsw_at_equal_recall(vs, ps)
     print("Command: `make bench-synth` (scripts/bench-synth.sh: make_synth.py --n 1000000, `quarry bench vectors --types hnsw`,")
     print("`peers.py --only hnswlib,faiss-hnsw,usearch`).\n")
+vp = load("vectors-scale-peers.json")
+if vp:
+    print(f"## HNSW at {vp['n']:,} records against the peers (the scale collection's vectors x {vp['d']}, {vp['queries']} queries)\n")
+    print("`quarry bench scale`'s low-rank vectors (latent dimension 24, as sentence embeddings behave) and its queries,")
+    print("drawn apart from the corpus, made unit length (inner product = cosine for every system). M 16, ef_construction 200")
+    print("for the graphs; builds on the threads the last table shows, searches on one thread, queries one at a time.")
+    print("Recall@10 is against the exact top 10.\n")
+    ps = load("peers-scale.json")
+    if ps:
+        qps_at_fixed_recall(vp, ps)
+        hnsw_against_peers(vp, ps)
+        hnsw_at_equal_recall(vp, ps)
+    print("Command: `make bench-large` with `PEERS_DIR` (scripts/bench-scale-peers.sh over `quarry bench scale`'s data:")
+    print("`quarry bench vectors --types hnsw`, `peers.py --only hnswlib|faiss-hnsw|scann`).\n")
 e = load("embed.json")
 if e:
     q = e["short_queries"]
