@@ -78,13 +78,13 @@ def qps_at_recall(curve, recall):
 def hnsw_at_equal_recall(v, peers):
     """Each peer's sweep point beside Quarry's QPS at the same recall@10 (interpolated on Quarry's curve)."""
     ours = [(r["recall@10"], r["qps"]) for r in v["results"] if r["index"] == "hnsw"]
-    names = hnsw_peers(peers)
+    names = ann_peers(peers)
     if not (ours and names):
         return
     print("### QPS at equal recall along the curve\n")
     print("At each of a peer's points, Quarry's QPS at the same recall@10 (log-linear between Quarry's two")
     print("neighbouring ef values; blank where the recall is outside Quarry's curve).\n")
-    print("| peer | ef | peer recall@10 | peer QPS | Quarry QPS at that recall | Quarry ÷ peer |")
+    print("| peer | setting (ef; ScaNN: leaves) | peer recall@10 | peer QPS | Quarry QPS at that recall | Quarry ÷ peer |")
     print("|---|---|---|---|---|---|")
     for n in names:
         for row in peers["peers"][n]["dense"]["sweep"]:
