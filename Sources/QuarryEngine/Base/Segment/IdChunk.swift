@@ -1,10 +1,10 @@
 /// The record ids of a range of ordinals, as a segment (kind `QIDS`): section `bytes` holds the
 /// ids' UTF-8 back to back, section `offsets` `count + 1` offsets into it (32-bit while the
 /// bytes fit, else 64-bit: the metadata says which), so ordinal `firstOrdinal + i` has the id
-/// `bytes[offsets[i] ..< offsets[i + 1]]` — Lucene's stored
-/// fields, for the one field every hit shows. An import writes one beside the records it
-/// inserts, so a search names its hits from the mapping instead of a SQLite read per search
-/// (which costs a disk read per hit once the database file has left the page cache).
+/// `bytes[offsets[i] ..< offsets[i + 1]]` — Lucene's stored fields, for the one field every hit
+/// shows. An import writes one beside the records it inserts, so a search names its hits from
+/// the mapping instead of a SQLite read per search (which costs a disk read per hit once the
+/// database file has left the page cache).
 ///
 /// Ordinals are never reused, so an ordinal's id never changes; a deleted record keeps its id
 /// here (the `deleted` table says which ordinals are gone), and an ordinal the import skipped
