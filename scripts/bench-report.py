@@ -282,33 +282,38 @@ if vd:
     print("Command: `make bench-embedded` (scripts/bench-embedded.sh: make-debian-queries.py --held-out, `quarry import`,")
     print("`quarry embed`, `quarry export --format fbin`, `quarry bench vectors --types flat,hnsw`,")
     print("`peers.py --only hnswlib,faiss-hnsw,usearch,scann`, ROUNDS rounds of each, scripts/merge-rounds.py).\n")
+def hnsw_scale_section(v, peers, title, about, command):
+    """A section of Quarry's HNSW beside the peers at scale: QPS at fixed recall, at each ef, and along the curve."""
+    if not v:
+        return
+    print(f"## {title}\n")
+    print(about + "\n")
+    if peers:
+        qps_at_fixed_recall(v, peers)
+        hnsw_against_peers(v, peers)
+        hnsw_at_equal_recall(v, peers)
+    print(command + "\n")
+
+
 vs = load("vectors-synth.json")
-if vs:
-    print(f"## HNSW at scale: {vs['n']:,} synthetic vectors x {vs['d']}, {vs['queries']} queries\n")
-    print("The peers harness's make_synth.py (seed 42): isotropic clusters, hard for a graph. M 16, ef_construction 200")
-    print("everywhere; builds on the threads the last table shows (peers.py --threads, which for faiss also sets")
-    print("OpenMP's threads during search); queries one at a time. Recall@10 is against the exact top 10.\n")
-    ps = load("peers-synth.json")
-    if ps:
-        qps_at_fixed_recall(vs, ps)
-        hnsw_against_peers(vs, ps)
-        hnsw_at_equal_recall(vs, ps)
-    print("Command: `make bench-synth` (scripts/bench-synth.sh: make_synth.py --n 1000000, `quarry bench vectors --types hnsw`,")
-    print("`peers.py --only hnswlib,faiss-hnsw,usearch`).\n")
+hnsw_scale_section(
+    vs, load("peers-synth.json"),
+    f"HNSW at scale: {vs['n']:,} synthetic vectors x {vs['d']}, {vs['queries']} queries" if vs else "",
+    "The peers harness's make_synth.py (seed 42): isotropic clusters, hard for a graph. M 16, ef_construction 200\n"
+    "everywhere; builds on the threads the last table shows (peers.py --threads, which for faiss also sets\n"
+    "OpenMP's threads during search); queries one at a time. Recall@10 is against the exact top 10.",
+    "Command: `make bench-synth` (scripts/bench-synth.sh: make_synth.py --n 1000000, `quarry bench vectors --types hnsw`,\n"
+    "`peers.py --only hnswlib,faiss-hnsw,usearch`).")
 vp = load("vectors-scale-peers.json")
-if vp:
-    print(f"## HNSW at {vp['n']:,} records against the peers (the scale collection's vectors x {vp['d']}, {vp['queries']} queries)\n")
-    print("`quarry bench scale`'s low-rank vectors (latent dimension 24, as sentence embeddings behave) and its queries,")
-    print("drawn apart from the corpus, made unit length (inner product = cosine for every system). M 16, ef_construction 200")
-    print("for the graphs; builds on the threads the last table shows, searches on one thread, queries one at a time.")
-    print("Recall@10 is against the exact top 10.\n")
-    ps = load("peers-scale.json")
-    if ps:
-        qps_at_fixed_recall(vp, ps)
-        hnsw_against_peers(vp, ps)
-        hnsw_at_equal_recall(vp, ps)
-    print("Command: `make bench-large` with `PEERS_DIR` (scripts/bench-scale-peers.sh over `quarry bench scale`'s data:")
-    print("`quarry bench vectors --types hnsw`, `peers.py --only hnswlib|faiss-hnsw|scann`).\n")
+hnsw_scale_section(
+    vp, load("peers-scale.json"),
+    f"HNSW at {vp['n']:,} records against the peers (the scale collection's vectors x {vp['d']}, {vp['queries']} queries)" if vp else "",
+    "`quarry bench scale`'s low-rank vectors (latent dimension 24, as sentence embeddings behave) and its queries,\n"
+    "drawn apart from the corpus, made unit length (inner product = cosine for every system). M 16, ef_construction 200\n"
+    "for the graphs; builds on the threads the last table shows, searches on one thread, queries one at a time.\n"
+    "Recall@10 is against the exact top 10.",
+    "Command: `make bench-large` with `PEERS_DIR` (scripts/bench-scale-peers.sh over `quarry bench scale`'s data:\n"
+    "`quarry bench vectors --types hnsw`, `peers.py --only hnswlib|faiss-hnsw|scann`).")
 e = load("embed.json")
 if e:
     q = e["short_queries"]

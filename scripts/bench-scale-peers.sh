@@ -55,16 +55,5 @@ for peer in ${SCALE_PEERS:-hnswlib faiss-hnsw scann}; do
   "$PEERS_PY" "$PEERS_DIR/peers.py" --dataset "$DATA" --out "$OUT/peers-scale-$peer.json" \
     --only "$peer" --threads "${SCALE_PEER_THREADS:-2}" --timeout 7200 >&2 || true
 done
-python3 - "$OUT" <<'PY'
-import json, os, sys
-out = sys.argv[1]
-merged = None
-for peer in ["hnswlib", "faiss-hnsw", "scann"]:
-    p = os.path.join(out, f"peers-scale-{peer}.json")
-    if os.path.exists(p):
-        r = json.load(open(p))
-        merged = merged or {**r, "peers": {}}
-        merged["peers"].update(r["peers"])
-json.dump(merged or {"peers": {}}, open(os.path.join(out, "peers-scale.json"), "w"), indent=1)
-PY
+python3 scripts/merge-peers.py "$OUT/peers-scale.json" "$OUT/peers-scale-hnswlib.json" "$OUT/peers-scale-faiss-hnsw.json" "$OUT/peers-scale-scann.json"
 rm -rf "$DATA"

@@ -42,18 +42,7 @@ for peer in ${SYNTH_PEERS:-hnswlib faiss-hnsw usearch}; do
   "$PEERS_PY" "$PEERS_DIR/peers.py" --dataset "$DATA" --out "$OUT/peers-synth-$peer.json" \
     --only "$peer" --threads "$threads" --timeout 7200 >&2
 done
-python3 - "$OUT" <<'PY'
-import json, os, sys
-out = sys.argv[1]
-merged = None
-for peer in ["hnswlib", "faiss-hnsw", "usearch"]:
-    p = os.path.join(out, f"peers-synth-{peer}.json")
-    if os.path.exists(p):
-        r = json.load(open(p))
-        merged = merged or {**r, "peers": {}}
-        merged["peers"].update(r["peers"])
-json.dump(merged or {"peers": {}}, open(os.path.join(out, "peers-synth.json"), "w"), indent=1)
-PY
+python3 scripts/merge-peers.py "$OUT/peers-synth.json" "$OUT/peers-synth-hnswlib.json" "$OUT/peers-synth-faiss-hnsw.json" "$OUT/peers-synth-usearch.json"
 machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $(swift --version 2>/dev/null | head -1)"
 python3 scripts/bench-report.py "$OUT" "$machine" > BENCHMARKS.md
 echo "bench-synth: wrote BENCHMARKS.md" >&2
