@@ -24,7 +24,7 @@ help:
 	@echo "make test     the whole test suite, on the same release build"
 	@echo "make deps     install missing Debian packages (as root or through sudo)"
 	@echo "make model    fetch the all-MiniLM-L6-v2 weights into the cache (outside the repo)"
-	@echo "make bench    benchmarks; writes BENCHMARKS.md"
+	@echo "make bench    benchmarks; writes BENCHMARKS.md (PEERS_DIR=path/to/peers runs the peers in the same run)"
 	@echo "make bench-large  the same at 1M records (import, filters, quarry bench scale at 1M x 384; with PEERS_DIR, BM25 at 1M against tantivy)"
 	@echo "make bench-embedded  HNSW against the peers on Debian descriptions embedded by Quarry (~20 min)"
 	@echo "make bench-synth     HNSW against the peers on 1M synthetic vectors (~2 h; make_synth.py once)"

@@ -4,7 +4,8 @@
 # queries (none is in the corpus) — Quarry's HNSW beside hnswlib, faiss, usearch
 # (M=16, ef_construction=200) and ScaNN in one run.
 # Embedding the corpus takes about 13 minutes on 2 cores; results go to bench-results/ and
-# BENCHMARKS.md is rewritten with them (beside what `make bench` left there). The peers run only
+# BENCHMARKS.md is rewritten with them (beside what `make bench` left there); `make bench` and
+# `make bench-large` run it too when PEERS_DIR is set (WRITE_REPORT=no: they write the report). The peers run only
 # when PEERS_DIR names a peers harness (peers.py, setup.sh); without it, Quarry's figures alone.
 #
 #   QUARRY_BIN=.build/release/quarry bash scripts/bench-embedded.sh
@@ -50,6 +51,7 @@ if [ -n "$PEERS" ]; then
 else
   echo "bench-embedded: peers not run (PEERS_DIR=${PEERS_DIR:-unset}: a peers harness with its venv runs them)" >&2
 fi
+[ "${WRITE_REPORT:-yes}" = no ] && exit 0   # bench.sh writes the report itself
 machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $(swift --version 2>/dev/null | head -1)"
 python3 scripts/bench-report.py "$OUT" "$machine" > BENCHMARKS.md
 echo "bench-embedded: wrote BENCHMARKS.md" >&2

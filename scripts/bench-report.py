@@ -106,7 +106,7 @@ def hnsw_at_equal_recall(v, peers):
     print("\nPeak RSS includes the float32 vectors the harness holds (Quarry: base, queries and the exact top 10; peers: numpy arrays) beside the index.\n")
 
 print("# Benchmarks\n")
-print(f"Machine: {machine}. One run of `make bench`; medians over repetitions.\n")
+print(f"Machine: {machine}. {os.environ.get('BENCH_RUN', 'One run of `make bench`')}; medians over repetitions.\n")
 imp = load("import.json")
 if imp:
     print("## Import\n")
@@ -279,7 +279,7 @@ if vd:
     rounds = vd.get("rounds") if vd else None
     if rounds and rounds > 1:
         print(f"QPS are medians of {rounds} alternating rounds of Quarry and the peers in the same run (recall and build times from the first round).\n")
-    print("Command: `make bench-embedded` (scripts/bench-embedded.sh: make-debian-queries.py --held-out, `quarry import`,")
+    print("Command: `make bench` or `make bench-large` with `PEERS_DIR`, or `make bench-embedded` alone (scripts/bench-embedded.sh: make-debian-queries.py --held-out, `quarry import`,")
     print("`quarry embed`, `quarry export --format fbin`, `quarry bench vectors --types flat,hnsw`,")
     print("`peers.py --only hnswlib,faiss-hnsw,usearch,scann`, ROUNDS rounds of each, scripts/merge-rounds.py).\n")
 def hnsw_scale_section(v, peers, title, about, command):

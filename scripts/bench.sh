@@ -135,11 +135,16 @@ elif [ -f "$PEERS_DIR/peers.py" ] && [ -x "$PEERS_PY" ]; then
         --only tantivy --k 10 >&2 || true
     "$Q" eval --collection scifact --db "$DB" --mode hybrid --ef 64 --json > "$OUT/scifact-round-hybrid-$r.json"
   done
+  # HNSW on the Debian sample with held-out queries (vectors Quarry embedded; the embedding is
+  # made once, about 13 minutes, and kept in bench-results/debian-held-out): alternating rounds of
+  # Quarry and the peers, so every vector comparison of the issue is in this one run.
+  QUARRY_BIN="$Q" PEERS_DIR="$PEERS_DIR" WRITE_REPORT=no bash scripts/bench-embedded.sh
 else
   echo "bench: peers skipped (run 'bash $PEERS_DIR/setup.sh' to create their venv)" >&2
   echo "not run: no peers.py in PEERS_DIR, or its venv is missing" > "$OUT/peers-note.txt"
 fi
 
 echo "$machine" > "$OUT/machine.txt"
-python3 scripts/bench-report.py "$OUT" "$machine" > BENCHMARKS.md
+label="One run of \`make bench\`"; [ "$SCALE_RECORDS" -ge 1000000 ] && label="One run of \`make bench-large\`"
+BENCH_RUN="$label" python3 scripts/bench-report.py "$OUT" "$machine" > BENCHMARKS.md
 echo "wrote BENCHMARKS.md" >&2
