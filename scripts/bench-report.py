@@ -31,6 +31,12 @@ def qps_at_fixed_recall(v, peers):
     names = ann_peers(peers)
     curves = [("Quarry", ours)] + [(n, [(x["recall@10"], x["qps"]) for x in peers["peers"][n]["dense"]["sweep"]]) for n in names]
     print("### QPS at equal recall (interpolated)\n")
+    reach = {name: max(r for r, _ in c) for name, c in curves}
+    if max(reach.values()) < RECALL_POINTS[0]:
+        print(f"No system's sweep reaches recall@10 {RECALL_POINTS[0]:.2f} (highest: " +
+              ", ".join(f"{name} {r:.3f}" for name, r in reach.items()) + "), so there is nothing to interpolate here;")
+        print("the table along the curve below compares at each peer's own recall.\n")
+        return
     print("Each system's QPS at recall@10 = " + ", ".join(f"{p:.2f}" for p in RECALL_POINTS) + ", log-linear between the two points of its")
     print("own sweep around it (blank: outside the sweep). One thread, queries one at a time.\n")
     print("| system | " + " | ".join(f"QPS at {p:.2f}" for p in RECALL_POINTS) + " |")
