@@ -137,7 +137,7 @@ elif [ -f "$PEERS_DIR/peers.py" ] && [ -x "$PEERS_PY" ]; then
   done
   # HNSW on the Debian sample with held-out queries (vectors Quarry embedded; the embedding is
   # made once, about 13 minutes, and kept in bench-results/debian-held-out): alternating rounds of
-  # Quarry and the peers, so every vector comparison of the issue is in this one run.
+  # Quarry and the peers, so every HNSW comparison at equal recall comes from this one run.
   QUARRY_BIN="$Q" PEERS_DIR="$PEERS_DIR" WRITE_REPORT=no bash scripts/bench-embedded.sh
 else
   echo "bench: peers skipped (run 'bash $PEERS_DIR/setup.sh' to create their venv)" >&2
