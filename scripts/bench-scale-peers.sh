@@ -50,10 +50,12 @@ with open(os.path.join(out, "qrels", "test.tsv"), "w") as f:
 PY
 echo "bench-scale-peers: Quarry's HNSW" >&2
 "$Q" bench vectors --fbin "$DATA/corpus.fbin" --queries "$DATA/queries.fbin" --types hnsw --json > "$OUT/vectors-scale-peers.json"
+reports=()
 for peer in ${SCALE_PEERS:-hnswlib faiss-hnsw scann}; do
+  reports+=("$OUT/peers-scale-$peer.json")
   echo "bench-scale-peers: $peer (build on ${SCALE_PEER_THREADS:-2} thread(s))" >&2
   "$PEERS_PY" "$PEERS_DIR/peers.py" --dataset "$DATA" --out "$OUT/peers-scale-$peer.json" \
     --only "$peer" --threads "${SCALE_PEER_THREADS:-2}" --timeout 7200 >&2 || true
 done
-python3 scripts/merge-peers.py "$OUT/peers-scale.json" "$OUT/peers-scale-hnswlib.json" "$OUT/peers-scale-faiss-hnsw.json" "$OUT/peers-scale-scann.json"
+python3 scripts/merge-peers.py "$OUT/peers-scale.json" "${reports[@]}"
 rm -rf "$DATA"

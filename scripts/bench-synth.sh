@@ -35,14 +35,16 @@ echo "bench-synth: Quarry's HNSW" >&2
 # One peers.py run per peer (a partial run still leaves its results), merged into one file.
 # hnswlib builds on one thread as Quarry does; faiss and usearch on SYNTH_PEER_THREADS (default
 # 1; BENCHMARKS.md's run used 2 to fit a session). SYNTH_PEERS chooses the peers (default all three).
+reports=()
 for peer in ${SYNTH_PEERS:-hnswlib faiss-hnsw usearch}; do
+  reports+=("$OUT/peers-synth-$peer.json")
   threads=1
   [ "$peer" = hnswlib ] || threads="${SYNTH_PEER_THREADS:-1}"
   echo "bench-synth: $peer (build on $threads thread(s))" >&2
   "$PEERS_PY" "$PEERS_DIR/peers.py" --dataset "$DATA" --out "$OUT/peers-synth-$peer.json" \
     --only "$peer" --threads "$threads" --timeout 7200 >&2
 done
-python3 scripts/merge-peers.py "$OUT/peers-synth.json" "$OUT/peers-synth-hnswlib.json" "$OUT/peers-synth-faiss-hnsw.json" "$OUT/peers-synth-usearch.json"
+python3 scripts/merge-peers.py "$OUT/peers-synth.json" "${reports[@]}"  # this run's peers only
 machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $(swift --version 2>/dev/null | head -1)"
 python3 scripts/bench-report.py "$OUT" "$machine" > BENCHMARKS.md
 echo "bench-synth: wrote BENCHMARKS.md" >&2

@@ -49,8 +49,6 @@ for suffix in "" -wal -shm; do rm -f "$SCALE_DATA/scale.db$suffix"; done; rm -rf
 if [ "$SCALE_RECORDS" -ge 1000000 ]; then
   # HNSW on the same vectors against hnswlib, faiss-hnsw and ScaNN (needs the peers).
   QUARRY_BIN="$Q" PEERS_DIR="$PEERS_DIR" bash scripts/bench-scale-peers.sh "$SCALE_DATA"
-fi
-if [ "$SCALE_RECORDS" -ge 1000000 ]; then
   # BM25 at 1M against tantivy, rounds of each (needs the peers: it is their corpus).
   QUARRY_BIN="$Q" PEERS_DIR="$PEERS_DIR" bash scripts/bench-bm25-synth.sh
 fi
